@@ -1,0 +1,51 @@
+/**
+ * The analysis document (the JSON `lockstep analyze --json` prints and the API returns).
+ * Defined as a schema so the server's response schema and the types come from one place.
+ */
+import { z } from "zod";
+
+export const ViolationKind = z.enum(["exposure", "margin", "reservation", "goal", "requires", "horizon"]);
+
+export const Contribution = z.object({
+  move: z.string(),
+  amount: z.number().describe("What the move adds to the shortfall (positive = makes it worse)"),
+  reason: z.string().describe("Why it counts, in words (e.g. 'irreversible cost', 'not yet verified')"),
+});
+
+export const Violation = z.object({
+  kind: ViolationKind,
+  party: z.string().optional(),
+  phase: z.int().optional(),
+  move: z.string().optional(),
+  value: z.number().optional(),
+  message: z.string(),
+  contributors: z.array(Contribution).optional(),
+});
+
+const PartyFigures = z.object({
+  exposure: z.array(z.number()).describe("E(0)..E(T)"),
+  margin: z.record(z.string(), z.number()).describe("phase → M, where the party can defect"),
+});
+
+export const PartyReport = PartyFigures.extend({
+  final: z.number(),
+  tolerance: z.number(),
+  reservation: z.number(),
+  worst: PartyFigures.extend({ final: z.number() }),
+});
+
+export const AnalysisReport = z.object({
+  feasible: z.boolean(),
+  robustlyFeasible: z.boolean(),
+  valid: z.boolean(),
+  phases: z.int(),
+  minSlack: z.number(),
+  parties: z.record(z.string(), PartyReport),
+  violations: z.array(Violation),
+});
+
+export type ViolationKind = z.infer<typeof ViolationKind>;
+export type Contribution = z.infer<typeof Contribution>;
+export type Violation = z.infer<typeof Violation>;
+export type PartyReport = z.infer<typeof PartyReport>;
+export type AnalysisReport = z.infer<typeof AnalysisReport>;

@@ -1,0 +1,11 @@
+import type { Command } from "commander";
+import { scenarioJsonSchema } from "../../model/schema.ts";
+
+export function registerSchema(program: Command): void {
+  program
+    .command("schema")
+    .description("print the JSON Schema of scenario files (for editor autocompletion)")
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+    });
+}

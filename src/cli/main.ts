@@ -1,0 +1,33 @@
+/**
+ * The `lockstep` command. Each command lives in its own module; this file wires them up and turns
+ * every failure into a message and an exit status (2 = bad input), never a stack trace.
+ */
+import { Command, CommanderError } from "commander";
+import { registerAnalyze } from "./commands/analyze.ts";
+import { registerSchema } from "./commands/schema.ts";
+import { registerValidate } from "./commands/validate.ts";
+import { CliError, EXIT } from "./errors.ts";
+
+const program = new Command("lockstep")
+  .description("Design, stress-test and track phased, reciprocal agreements")
+  .version("0.1.0")
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+for (const register of [registerValidate, registerAnalyze, registerSchema]) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // help and version are successful exits; everything else is a usage error
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT.badInput;
+  } else if (error instanceof CliError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`lockstep: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    if (process.env.LOCKSTEP_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+    process.exitCode = 70;
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * Cross-field checks the schema alone cannot express: ids that must exist, duplicates, cycles,
+ * ranges, and named plans that must fit the scenario.
+ */
+import type { Scenario } from "./schema.ts";
+import { didYouMean } from "./suggest.ts";
+
+export interface ReferenceProblem {
+  at: (string | number)[];
+  /** Point at the key rather than the value (for map keys such as a value's party id). */
+  atKey?: boolean;
+  code: string;
+  message: string;
+}
+
+/** Doctrine names that plans and expectations may use besides the file's own plans. */
+export const DOCTRINE_NAMES = ["simultaneous", "optimal"] as const;
+
+export function defaultHorizon(scenario: Scenario): number {
+  return scenario.horizon ?? scenario.moves.length;
+}
+
+export function checkReferences(scenario: Scenario): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = [];
+  const partyIds = new Set<string>();
+  const moveIds = new Set<string>();
+
+  scenario.parties.forEach((party, i) => {
+    if (partyIds.has(party.id)) {
+      problems.push({
+        at: ["parties", i, "id"],
+        code: "duplicate-id",
+        message: `duplicate party id '${party.id}'`,
+      });
+    }
+    partyIds.add(party.id);
+  });
+  scenario.moves.forEach((move, i) => {
+    if (moveIds.has(move.id)) {
+      problems.push({
+        at: ["moves", i, "id"],
+        code: "duplicate-id",
+        message: `duplicate move id '${move.id}'`,
+      });
+    }
+    moveIds.add(move.id);
+  });
+
+  const unknownParty = (id: string) =>
+    `unknown party '${id}'${didYouMean(id, partyIds)} (parties: ${[...partyIds].join(", ")})`;
+  const unknownMove = (id: string) => `unknown move '${id}'${didYouMean(id, moveIds)}`;
+
+  scenario.moves.forEach((move, i) => {
+    if (!partyIds.has(move.actor)) {
+      problems.push({ at: ["moves", i, "actor"], code: "unknown-party", message: unknownParty(move.actor) });
+    }
+    for (const [party, value] of Object.entries(move.value)) {
+      if (!partyIds.has(party)) {
+        problems.push({
+          at: ["moves", i, "value", party],
+          atKey: true,
+          code: "unknown-party",
+          message: unknownParty(party),
+        });
+      }
+      if (Array.isArray(value) && value[0] > value[1]) {
+        problems.push({
+          at: ["moves", i, "value", party],
+          code: "bad-range",
+          message: `range [${value[0]}, ${value[1]}] has low above high; expected [low, high] with low <= high`,
+        });
+      }
+    }
+    move.requires.forEach((req, j) => {
+      if (req === move.id) {
+        problems.push({
+          at: ["moves", i, "requires", j],
+          code: "self-requirement",
+          message: `move '${move.id}' cannot require itself`,
+        });
+      } else if (!moveIds.has(req)) {
+        problems.push({ at: ["moves", i, "requires", j], code: "unknown-move", message: unknownMove(req) });
+      }
+    });
+  });
+
+  problems.push(...findCycles(scenario, moveIds));
+
+  scenario.goal?.forEach((item, i) => {
+    const ids = typeof item === "string" ? [item] : item.anyOf;
+    ids.forEach((id, j) => {
+      if (!moveIds.has(id)) {
+        const at = typeof item === "string" ? ["goal", i] : ["goal", i, "anyOf", j];
+        problems.push({ at, code: "unknown-move", message: unknownMove(id) });
+      }
+    });
+  });
+
+  for (const party of Object.keys(scenario.risk.noise)) {
+    if (!partyIds.has(party)) {
+      problems.push({
+        at: ["risk", "noise", party],
+        atKey: true,
+        code: "unknown-party",
+        message: unknownParty(party),
+      });
+    }
+  }
+
+  const horizon = defaultHorizon(scenario);
+  const moveById = new Map(scenario.moves.map((m) => [m.id, m]));
+  for (const [planName, plan] of Object.entries(scenario.plans)) {
+    if (
+      DOCTRINE_NAMES.includes(planName as (typeof DOCTRINE_NAMES)[number]) ||
+      planName.startsWith("upfront:")
+    ) {
+      problems.push({
+        at: ["plans", planName],
+        atKey: true,
+        code: "reserved-name",
+        message: `'${planName}' is a doctrine name; give the plan another name`,
+      });
+    }
+    for (const [moveId, entry] of Object.entries(plan)) {
+      const at = ["plans", planName, moveId];
+      const move = moveById.get(moveId);
+      if (!move) {
+        problems.push({ at, atKey: true, code: "unknown-move", message: unknownMove(moveId) });
+        continue;
+      }
+      if (typeof entry === "number") {
+        if (entry > horizon) {
+          problems.push({
+            at,
+            code: "past-horizon",
+            message: `phase ${entry} is past the horizon (${horizon})`,
+          });
+        }
+        continue;
+      }
+      if (!move.divisible) {
+        problems.push({
+          at,
+          code: "not-divisible",
+          message: `move '${moveId}' is not divisible: expected a single phase number (or set divisible: true)`,
+        });
+        continue;
+      }
+      let sum = 0;
+      for (const [phaseKey, fraction] of Object.entries(entry)) {
+        const phase = Number(phaseKey);
+        if (!Number.isInteger(phase) || phase < 1) {
+          problems.push({
+            at: [...at, phaseKey],
+            atKey: true,
+            code: "bad-phase",
+            message: `expected a phase number >= 1 as key, got '${phaseKey}'`,
+          });
+        } else if (phase > horizon) {
+          problems.push({
+            at: [...at, phaseKey],
+            atKey: true,
+            code: "past-horizon",
+            message: `phase ${phase} is past the horizon (${horizon})`,
+          });
+        }
+        sum += fraction;
+      }
+      if (Math.abs(sum - 1) > 1e-9) {
+        problems.push({
+          at,
+          code: "fractions-sum",
+          message: `fractions sum to ${round(sum)}; expected them to sum to 1`,
+        });
+      }
+    }
+  }
+
+  scenario.expect.forEach((expectation, i) => {
+    const name = expectation.plan;
+    if (name.startsWith("upfront:")) {
+      const party = name.slice("upfront:".length);
+      if (!partyIds.has(party))
+        problems.push({ at: ["expect", i, "plan"], code: "unknown-party", message: unknownParty(party) });
+    } else if (
+      !DOCTRINE_NAMES.includes(name as (typeof DOCTRINE_NAMES)[number]) &&
+      !(name in scenario.plans)
+    ) {
+      problems.push({
+        at: ["expect", i, "plan"],
+        code: "unknown-plan",
+        message: `unknown plan '${name}'${didYouMean(name, Object.keys(scenario.plans))}`,
+      });
+    }
+    const party = expectation.firstViolation?.party;
+    if (party && !partyIds.has(party)) {
+      problems.push({
+        at: ["expect", i, "firstViolation", "party"],
+        code: "unknown-party",
+        message: unknownParty(party),
+      });
+    }
+  });
+
+  return problems;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+/** Reports each cycle in `requires` once, at the edge that closes it. */
+function findCycles(scenario: Scenario, moveIds: Set<string>): ReferenceProblem[] {
+  const index = new Map(scenario.moves.map((m, i) => [m.id, i]));
+  const state = new Map<string, "visiting" | "done">();
+  const problems: ReferenceProblem[] = [];
+  const stack: string[] = [];
+  const visit = (id: string) => {
+    state.set(id, "visiting");
+    stack.push(id);
+    const i = index.get(id)!;
+    scenario.moves[i].requires.forEach((req, j) => {
+      if (!moveIds.has(req) || req === id) return;
+      if (state.get(req) === "visiting") {
+        const cycle = [...stack.slice(stack.indexOf(req)), req];
+        problems.push({
+          at: ["moves", i, "requires", j],
+          code: "cycle",
+          message: `cycle in requires: ${cycle.join(" -> ")}`,
+        });
+      } else if (!state.has(req)) {
+        visit(req);
+      }
+    });
+    stack.pop();
+    state.set(id, "done");
+  };
+  for (const move of scenario.moves) if (!state.has(move.id)) visit(move.id);
+  return problems;
+}
