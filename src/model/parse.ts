@@ -61,6 +61,15 @@ function knownFieldsAt(path: readonly PathKey[]): string[] {
   return [];
 }
 
+const TYPE_NAMES: Record<string, string> = {
+  array: "a list",
+  object: "a mapping",
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+};
+
 function describeReceived(input: unknown): string {
   if (input === undefined) return "nothing";
   if (input === null) return "null";
@@ -100,8 +109,8 @@ function schemaIssues(error: z.ZodError, locator: Locator): ScenarioIssue[] {
       case "invalid_type":
         message =
           input === undefined
-            ? `missing required field: expected ${issue.expected}`
-            : `expected ${issue.expected === "int" ? "a whole number" : issue.expected}, got ${describeReceived(input)}`;
+            ? `missing required field '${String(path.at(-1))}' (expected ${TYPE_NAMES[issue.expected] ?? issue.expected})`
+            : `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describeReceived(input)}`;
         break;
       case "too_small":
         message =
@@ -131,16 +140,20 @@ function schemaIssues(error: z.ZodError, locator: Locator): ScenarioIssue[] {
 /** Parses and checks a scenario. `name` (usually the file name) supplies the default id. */
 export function parseScenario(text: string, name = "scenario"): ParseResult {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e) => {
       const first = e.linePos?.[0];
+      const plain = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
       return {
         path: "",
         line: first?.line,
         column: first?.col,
         code: `syntax-${e.code.toLowerCase().replace(/_/g, "-")}`,
-        message: `${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
+        message:
+          e.code === "DUPLICATE_KEY"
+            ? "duplicate key: each field, and each move in a plan, may appear only once"
+            : `YAML syntax: ${plain}`,
       };
     });
     return { ok: false, issues };

@@ -1,0 +1,170 @@
+/** `lockstep validate` and `lockstep analyze` through the real process: exit codes and exact error lines. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { lockstep } from "../helpers/cli.ts";
+
+const F = "test/cli/fixtures/broken";
+
+const cases: Array<[file: string, lines: string[]]> = [
+  [
+    "01-syntax.yaml",
+    [
+      `${F}/01-syntax.yaml:3:1: YAML syntax: Flow map in block collection must be sufficiently indented and end with a }`,
+    ],
+  ],
+  [
+    "02-unknown-actor.yaml",
+    [
+      `${F}/02-unknown-actor.yaml:6:12: moves.0.actor: unknown party 'seler'; did you mean 'seller'? (parties: seller, buyer)`,
+    ],
+  ],
+  ["03-duplicate-move.yaml", [`${F}/03-duplicate-move.yaml:4:11: moves.1.id: duplicate move id 'ship'`]],
+  ["04-cycle.yaml", [`${F}/04-cycle.yaml:4:37: moves.1.requires.0: cycle in requires: one -> two -> one`]],
+  [
+    "05-out-of-range.yaml",
+    [
+      `${F}/05-out-of-range.yaml:2:24: parties.0.discount: expected a number <= 1, got 1.5`,
+      `${F}/05-out-of-range.yaml:4:38: moves.0.reversible: expected a number <= 1, got 2`,
+      `${F}/05-out-of-range.yaml:4:54: moves.0.feasibility: expected a number > 0, got 0`,
+    ],
+  ],
+  [
+    "06-bad-lag.yaml",
+    [`${F}/06-bad-lag.yaml:5:20: moves.0.verify.lag: expected a whole number, got number 1.5`],
+  ],
+  [
+    "07-unknown-field.yaml",
+    [
+      `${F}/07-unknown-field.yaml:1:21: parties.0.tolerence: unknown field 'tolerence'; did you mean 'tolerance'? (expected one of: id, name, discount, tolerance, reservation, note)`,
+    ],
+  ],
+  [
+    "08-plan-twice.yaml",
+    [`${F}/08-plan-twice.yaml:6:5: duplicate key: each field, and each move in a plan, may appear only once`],
+  ],
+  ["09-past-horizon.yaml", [`${F}/09-past-horizon.yaml:5:13: plans.p.one: phase 3 is past the horizon (2)`]],
+  [
+    "10-fractions.yaml",
+    [
+      `${F}/10-fractions.yaml:7:10: plans.p.one: fractions sum to 0.8; expected them to sum to 1`,
+      `${F}/10-fractions.yaml:8:10: plans.p.two: move 'two' is not divisible: expected a single phase number (or set divisible: true)`,
+    ],
+  ],
+  [
+    "11-bad-range.yaml",
+    [
+      `${F}/11-bad-range.yaml:3:38: moves.0.value.a: range [3, 1] has low above high; expected [low, high] with low <= high`,
+      `${F}/11-bad-range.yaml:3:49: moves.0.value.b: expected a number or a range [low, high], got the text 'lots'`,
+    ],
+  ],
+  [
+    "12-unknown-value-party.yaml",
+    [
+      `${F}/12-unknown-value-party.yaml:3:48: moves.0.value.usa: unknown party 'usa'; did you mean 'us'? (parties: dprk, us)`,
+      `${F}/12-unknown-value-party.yaml:3:69: moves.0.requires.0: unknown move 'tow'; did you mean 'two'?`,
+      `${F}/12-unknown-value-party.yaml:5:29: goal.1.anyOf.1: unknown move 'three'`,
+    ],
+  ],
+  [
+    "13-missing.yaml",
+    [
+      `${F}/13-missing.yaml:1:1: moves: missing required field 'moves' (expected a list)`,
+      `${F}/13-missing.yaml:1:10: parties: expected at least one party`,
+    ],
+  ],
+  [
+    "14-json.json",
+    [`${F}/14-json.json:3:37: moves.0.actor: unknown party 'b'; did you mean 'a'? (parties: a)`],
+  ],
+];
+
+describe("lockstep validate", () => {
+  it.each(cases)("%s: every problem at its line and column, exit 2", (file, lines) => {
+    const r = lockstep(["validate", `${F}/${file}`]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    const n = lines.length;
+    expect(r.stderr).toBe(
+      `${[...lines, `${F}/${file}: ${n} problem${n === 1 ? "" : "s"} found`].join("\n")}\n`,
+    );
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/); // never a stack trace
+  });
+
+  it("a valid file: exit 0 and a one-line summary", () => {
+    const r = lockstep(["validate", `${F}/base-ok.yaml`]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${F}/base-ok.yaml: ok — 2 parties, 2 moves, 1 plan\n`);
+  });
+
+  it("a missing file names itself and the built-ins, exit 2", () => {
+    const r = lockstep(["validate", "no-such-file.yaml"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^no-such-file\.yaml: no such file, and no built-in scenario of that name/);
+  });
+
+  it("an unknown option is a usage error, exit 2", () => {
+    const r = lockstep(["validate", "--frobnicate", `${F}/base-ok.yaml`]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown option '--frobnicate'");
+  });
+});
+
+describe("lockstep analyze", () => {
+  it("prints the parties × phases table and violations; exit 1 when infeasible", () => {
+    const r = lockstep(["analyze", `${F}/base-ok.yaml`, "--plan", "upfront:seller"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("plan 'upfront:seller': 2 phases, NOT FEASIBLE");
+    expect(r.stdout).toMatch(/seller\s+exposure E\s+<=2\.00\s+0\.00\s+2\.00\s+2\.00/);
+    expect(r.stdout).toContain(
+      "[margin buyer, phase 2] buyer gains 1.00 by walking away in phase 2 instead of doing deposit",
+    );
+    expect(r.stdout).toContain("[reservation seller] seller ends the deal with -1.00 per phase");
+  });
+
+  it("--json prints one document of the agreed shape", () => {
+    const r = lockstep(["analyze", `${F}/base-ok.yaml`, "--plan", "phased", "--json"]);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(
+      expect.arrayContaining(["feasible", "robustlyFeasible", "phases", "minSlack", "parties", "violations"]),
+    );
+    expect(doc.phases).toBe(2);
+    expect(doc.parties.buyer.exposure).toHaveLength(3);
+    expect(doc.parties.seller).toHaveProperty("worst.exposure");
+    expect(r.status).toBe(doc.feasible ? 0 : 1);
+  });
+
+  it("an unknown plan or party is bad input with a suggestion, exit 2", () => {
+    expect(lockstep(["analyze", `${F}/base-ok.yaml`, "--plan", "phasd"]).stderr).toContain(
+      "did you mean 'phased'?",
+    );
+    const r = lockstep(["analyze", `${F}/base-ok.yaml`, "--plan", "upfront:byer"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown party 'byer' in 'upfront:byer'; did you mean 'buyer'?");
+  });
+
+  it("analyses JSON scenario files too", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lockstep-"));
+    const file = join(dir, "deal.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ parties: [{ id: "a" }], moves: [{ id: "m", actor: "a", value: { a: 1 } }] }),
+    );
+    const r = lockstep(["analyze", file, "--json"]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).feasible).toBe(true);
+  });
+});
+
+describe("lockstep schema", () => {
+  it("prints a JSON Schema that lists the scenario fields", () => {
+    const r = lockstep(["schema"]);
+    expect(r.status).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    expect(schema.$schema).toContain("json-schema.org");
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(["parties", "moves", "goal", "plans", "risk"]),
+    );
+  });
+});
