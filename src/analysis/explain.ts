@@ -35,9 +35,13 @@ export function explainExposure(
   const values = c.values.nominal[i];
   const done = stateAt(s, k);
   const contributions: Contribution[] = [];
+  let losses = 0;
+  let credited = 0;
   for (let m = 0; m < coef.length; m++) {
     const term = values[m] * coef[m];
+    if (term > 0) credited += term;
     if (term < 0) {
+      losses -= term;
       const own = c.actor[m] === i;
       const reason = own
         ? c.kappa[m] < 1
@@ -66,7 +70,8 @@ export function explainExposure(
     value: exposure,
     message:
       `${partyName(c, i)} is exposed ${fmt(exposure)} after phase ${k}, above its tolerance ${fmt(tau)}: ` +
-      `if the deal collapsed now it would be left ${fmt(exposure)} short of the status quo. ` +
+      `if the deal collapsed now it would be left ${fmt(exposure)} short of the status quo ` +
+      `(losses it cannot take back ${fmt(losses)}, verified gains it would keep ${fmt(credited)}). ` +
       `Largest parts: ${list(contributors)}.`,
     contributors,
   };
