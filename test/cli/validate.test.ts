@@ -37,7 +37,7 @@ const cases: Array<[file: string, lines: string[]]> = [
   [
     "07-unknown-field.yaml",
     [
-      `${F}/07-unknown-field.yaml:1:21: parties.0.tolerence: unknown field 'tolerence'; did you mean 'tolerance'? (expected one of: id, name, discount, tolerance, reservation, note)`,
+      `${F}/07-unknown-field.yaml:1:20: parties.0.tolerence: unknown field 'tolerence'; did you mean 'tolerance'? (expected one of: id, name, discount, tolerance, reservation, note)`,
     ],
   ],
   [
@@ -64,7 +64,7 @@ const cases: Array<[file: string, lines: string[]]> = [
     [
       `${F}/12-unknown-value-party.yaml:3:48: moves.0.value.usa: unknown party 'usa'; did you mean 'us'? (parties: dprk, us)`,
       `${F}/12-unknown-value-party.yaml:3:69: moves.0.requires.0: unknown move 'tow'; did you mean 'two'?`,
-      `${F}/12-unknown-value-party.yaml:5:29: goal.1.anyOf.1: unknown move 'three'`,
+      `${F}/12-unknown-value-party.yaml:5:28: goal.1.anyOf.1: unknown move 'three'`,
     ],
   ],
   [
