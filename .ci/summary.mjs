@@ -7,7 +7,8 @@ if (!existsSync(file)) {
   console.log(`0 passed, ${status === "0" ? 0 : 1} failed`);
 } else {
   const report = JSON.parse(readFileSync(file, "utf8"));
-  const failed = report.numFailedTests + (report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? 1 : 0);
+  const failed =
+    report.numFailedTests + (report.numFailedTestSuites > 0 && report.numFailedTests === 0 ? 1 : 0);
   const skipped = report.numPendingTests + report.numTodoTests;
   console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 }

@@ -3,8 +3,19 @@
  * every failure into a message and an exit status (2 = bad input), never a stack trace.
  */
 import { Command, CommanderError } from "commander";
+import { registerAgreement } from "./commands/agreement.ts";
 import { registerAnalyze } from "./commands/analyze.ts";
+import { registerCompare } from "./commands/compare.ts";
+import { registerEvent } from "./commands/event.ts";
+import { registerKeys } from "./commands/keys.ts";
+import { registerLedger } from "./commands/ledger.ts";
+import { registerNew } from "./commands/new.ts";
+import { registerPlan } from "./commands/plan.ts";
+import { registerScenarios } from "./commands/scenarios.ts";
 import { registerSchema } from "./commands/schema.ts";
+import { registerServe } from "./commands/serve.ts";
+import { registerSimulate } from "./commands/simulate.ts";
+import { registerStatus } from "./commands/status.ts";
 import { registerValidate } from "./commands/validate.ts";
 import { CliError, EXIT } from "./errors.ts";
 
@@ -14,7 +25,23 @@ const program = new Command("lockstep")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const register of [registerValidate, registerAnalyze, registerSchema]) register(program);
+for (const register of [
+  registerValidate,
+  registerAnalyze,
+  registerSchema,
+  registerServe,
+  registerSimulate,
+  registerPlan,
+  registerCompare,
+  registerScenarios,
+  registerNew,
+  registerKeys,
+  registerAgreement,
+  registerEvent,
+  registerLedger,
+  registerStatus,
+])
+  register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,179 @@
+/**
+ * Benchmark: signed ledger events appended and verified per second, on SQLite (a file, WAL,
+ * synchronous = FULL) and on PostgreSQL (when --pg, LOCKSTEP_TEST_PG_URL or DATABASE_URL names a
+ * server; the bench creates and drops its own database).
+ *
+ *   append  = what the server does per submitted event: check the Ed25519 signature (WebCrypto),
+ *             check the role, append to the hash chain (group commit), `--concurrency` in flight
+ *   http    = the same through the HTTP API on 127.0.0.1, `--concurrency` clients at once
+ *   verify  = `ledger verify` of the export: every hash and signature, in order
+ *
+ * Usage: npx tsx bench/ledger.ts [--events 4000] [--concurrency 64] [--pg postgres://…] [--no-http]
+ */
+import { rmSync } from "node:fs";
+import { parseArgs } from "node:util";
+import Fastify from "fastify";
+import pg from "pg";
+import { authorize } from "../src/ledger/authorize.ts";
+import { canonicalJson } from "../src/ledger/canonical.ts";
+import { buildCharter, compileCharter } from "../src/ledger/charter.ts";
+import { generateKeyPair, importPublicKey, verifyText } from "../src/ledger/crypto.ts";
+import type { EventBody, SignedEvent } from "../src/ledger/events.ts";
+import { signEvent } from "../src/ledger/sign.ts";
+import { verifyLedger } from "../src/ledger/verify.ts";
+import { agreementsPlugin } from "../src/server/plugins/agreements.ts";
+import { exportLedger, openStore, type StoreOptions } from "../src/store/index.ts";
+
+const { values } = parseArgs({
+  options: {
+    events: { type: "string", default: "4000" },
+    concurrency: { type: "string", default: "64" },
+    pg: { type: "string" },
+    "no-http": { type: "boolean", default: false },
+  },
+});
+const EVENTS = Number(values.events);
+const CONCURRENCY = Number(values.concurrency);
+const PG_URL = values.pg ?? process.env.LOCKSTEP_TEST_PG_URL ?? process.env.DATABASE_URL;
+
+const SCENARIO = `
+parties: [{ id: a }, { id: b }]
+moves:
+  - { id: give, actor: a, value: { a: -1, b: 2 } }
+  - { id: take, actor: b, value: { a: 2, b: -1 } }
+plans: { both: { give: 1, take: 2 } }
+`;
+
+const pairs = { a: await generateKeyPair(), b: await generateKeyPair() };
+const participants = [
+  { id: "party-a", role: "party" as const, party: "a", publicKey: pairs.a.publicKey },
+  { id: "party-b", role: "party" as const, party: "b", publicKey: pairs.b.publicKey },
+];
+
+async function signedEvents(agreement: string, n: number): Promise<SignedEvent[]> {
+  const out: SignedEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    const who = i % 2 ? "a" : "b";
+    const body: EventBody = {
+      v: 1,
+      agreement,
+      id: `e${i}`,
+      by: `party-${who}`,
+      at: new Date().toISOString(),
+      type: "note",
+      text: `progress report ${i}: ${"details ".repeat(8)}`,
+    };
+    out.push(await signEvent(body, pairs[who].privateKey));
+  }
+  return out;
+}
+
+/** Runs `task` over items with `limit` in flight; returns items per second. */
+async function throughput<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await task(items[next++]);
+    }),
+  );
+  return items.length / ((performance.now() - start) / 1000);
+}
+
+/** Runs one backend; a failure is reported in one line (with its cause) instead of a dump. */
+async function benchBackend(name: string, options: StoreOptions): Promise<void> {
+  try {
+    await runBackend(name, options);
+  } catch (error) {
+    const e = error as Error & { code?: string; cause?: { message?: string; code?: string } };
+    console.log(
+      `${name.padEnd(10)} FAILED: ${e.message}${e.code ? ` [${e.code}]` : ""}${e.cause ? ` (cause: ${e.cause.message ?? e.cause.code})` : ""}`,
+    );
+    process.exitCode = 1;
+  }
+}
+
+async function runBackend(name: string, options: StoreOptions): Promise<Record<string, number>> {
+  const store = await openStore(options);
+  const results: Record<string, number> = {};
+  try {
+    const built = buildCharter(
+      { id: "bench", plan: "both", scenario: SCENARIO, participants },
+      new Date().toISOString(),
+    );
+    if (!built.ok) throw new Error(built.message);
+    await store.agreements.create(built.charter);
+    const compiled = compileCharter(built.charter);
+    const keys = new Map([
+      ["party-a", (await importPublicKey(pairs.a.publicKey))!],
+      ["party-b", (await importPublicKey(pairs.b.publicKey))!],
+    ]);
+    const events = await signedEvents("bench", EVENTS);
+    results.append = await throughput(events, CONCURRENCY, async ({ body, signature }) => {
+      if (!(await verifyText(keys.get(body.by)!, canonicalJson(body), signature)))
+        throw new Error("bad signature");
+      if (authorize(built.charter, compiled, body)) throw new Error("refused");
+      await store.agreements.append("bench", body, signature);
+    });
+
+    const exported = await exportLedger(store.agreements, "bench", new Date().toISOString());
+    const start = performance.now();
+    const verdict = await verifyLedger(exported);
+    if (!verdict.ok) throw new Error(verdict.message);
+    results.verify = EVENTS / ((performance.now() - start) / 1000);
+
+    if (!values["no-http"]) {
+      const http = await signedEvents("bench-http", EVENTS);
+      const app = Fastify({ logger: false });
+      await app.register(agreementsPlugin, { store });
+      const url = await app.listen({ host: "127.0.0.1", port: 0 });
+      const adopt = await fetch(`${url}/api/agreements`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ id: "bench-http", plan: "both", scenario: SCENARIO, participants }),
+      });
+      if (adopt.status !== 201) throw new Error(`adopt: ${adopt.status}`);
+      results.http = await throughput(http, CONCURRENCY, async (event) => {
+        const response = await fetch(`${url}/api/agreements/bench-http/events`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(event),
+        });
+        if (response.status !== 201) throw new Error(`submit: ${response.status} ${await response.text()}`);
+      });
+      await app.close();
+    }
+  } finally {
+    await store.close();
+  }
+  console.log(
+    `${name.padEnd(10)} append ${results.append.toFixed(0).padStart(6)}/s   verify ${results.verify.toFixed(0).padStart(6)}/s` +
+      (results.http ? `   http ${results.http.toFixed(0).padStart(6)}/s` : ""),
+  );
+  return results;
+}
+
+console.log(`${EVENTS} signed events, ${CONCURRENCY} in flight`);
+const file = `/tmp/lockstep-bench-${process.pid}.db`;
+try {
+  await benchBackend("sqlite", { sqlitePath: file });
+} finally {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+}
+
+if (!PG_URL) {
+  console.log("postgres   skipped: pass --pg URL or set LOCKSTEP_TEST_PG_URL / DATABASE_URL");
+} else {
+  const name = `lockstep_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  try {
+    await benchBackend("postgres", { databaseUrl: url.toString() });
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}

@@ -1,0 +1,103 @@
+/** `lockstep agreement adopt|show|list`: adopt a scenario's plan as an agreement on a server. */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { parse as parseYaml } from "yaml";
+import { agreementUrl, requestJson } from "../agreement-client.ts";
+import { CliError } from "../errors.ts";
+import { loadScenario } from "../load.ts";
+
+interface AdoptOptions {
+  server: string;
+  plan: string;
+  participants: string;
+  id?: string;
+  title?: string;
+  start?: string;
+  phaseDays?: string;
+}
+
+function readParticipants(path: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new CliError(`${path}: cannot read participants: ${(error as Error).message}`);
+  }
+  const list = Array.isArray(parsed) ? parsed : (parsed as { participants?: unknown })?.participants;
+  if (!Array.isArray(list))
+    throw new CliError(`${path}: expected a list of participants (or { participants: [...] })`);
+  // a participant may name a key file instead of pasting its public key
+  return list.map((p: Record<string, unknown>) => {
+    if (typeof p?.keyFile !== "string") return p;
+    const { keyFile, ...rest } = p;
+    try {
+      const key = JSON.parse(readFileSync(keyFile, "utf8")) as { publicKey?: unknown };
+      return { ...rest, publicKey: key.publicKey };
+    } catch (error) {
+      throw new CliError(
+        `${path}: participant ${String(p.id)}: cannot read ${keyFile}: ${(error as Error).message}`,
+      );
+    }
+  });
+}
+
+export function registerAgreement(program: Command): void {
+  const agreement = program
+    .command("agreement")
+    .description("adopt and inspect agreements on a Lockstep server");
+
+  agreement
+    .command("adopt")
+    .description("adopt a scenario's plan as an agreement with its participants and their public keys")
+    .argument("<scenario>", "scenario file or built-in name")
+    .requiredOption("--server <url>", "the Lockstep server, e.g. http://127.0.0.1:8080")
+    .requiredOption("--plan <name>", "the plan to adopt (a named plan, 'simultaneous' or 'upfront:PARTY')")
+    .requiredOption(
+      "--participants <file>",
+      "YAML/JSON list: id, name, role (party|verifier|observer), party, moves, publicKey or keyFile",
+    )
+    .option("--id <slug>", "agreement id (default: a UUID)")
+    .option("--title <text>", "title (default: the scenario's)")
+    .option("--start <time>", "when phase 1 starts (ISO date-time; default now)")
+    .option("--phase-days <days>", "length of a phase in days (default 30)")
+    .action(async (scenario: string, options: AdoptOptions) => {
+      const loaded = loadScenario(scenario);
+      const phaseDays = options.phaseDays === undefined ? undefined : Number(options.phaseDays);
+      if (phaseDays !== undefined && !(phaseDays > 0))
+        throw new CliError(`--phase-days: expected a positive number`);
+      if (options.start !== undefined && Number.isNaN(Date.parse(options.start))) {
+        throw new CliError(`--start: not a date-time: '${options.start}'`);
+      }
+      const request = {
+        id: options.id,
+        title: options.title,
+        scenario: loaded.source.text,
+        scenarioName: loaded.source.file.split("/").pop(),
+        plan: options.plan,
+        start: options.start === undefined ? undefined : new Date(options.start).toISOString(),
+        phaseDays,
+        participants: readParticipants(options.participants),
+      };
+      const { body } = await requestJson<{ id: string; charterHash: string }>(
+        agreementUrl(options.server, ""),
+        {
+          method: "POST",
+          body: request,
+        },
+      );
+      process.stdout.write(`adopted agreement ${body.id}; charter hash ${body.charterHash}\n`);
+    });
+
+  agreement
+    .command("list")
+    .description("list the agreements on a server")
+    .requiredOption("--server <url>", "the Lockstep server")
+    .action(async (options: { server: string }) => {
+      const { body } = await requestJson<{
+        agreements: Array<{ id: string; title: string; createdAt: string }>;
+      }>(agreementUrl(options.server, ""));
+      if (body.agreements.length === 0) process.stdout.write("no agreements\n");
+      for (const a of body.agreements)
+        process.stdout.write(`${a.id}  ${a.title}  (adopted ${a.createdAt})\n`);
+    });
+}

@@ -1,0 +1,38 @@
+/** `lockstep keys new`: an Ed25519 key pair for signing ledger events. */
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { generateKeyPair } from "../../ledger/crypto.ts";
+import { PARTICIPANT_ID } from "../../ledger/events.ts";
+import { CliError } from "../errors.ts";
+
+export function registerKeys(program: Command): void {
+  const keys = program.command("keys").description("Ed25519 key pairs for signing agreement events");
+  keys
+    .command("new")
+    .description("make a key pair; the public key goes into the agreement, the private key stays with you")
+    .option("--out <file>", "write the pair to FILE (readable by you only) and print only the public key")
+    .option("--as <participant>", "remember the participant id this key signs for")
+    .action(async (options: { out?: string; as?: string }) => {
+      if (options.as !== undefined && !PARTICIPANT_ID.test(options.as)) {
+        throw new CliError(
+          `--as: '${options.as}' is not a participant id (lowercase letters, digits, '-', '_')`,
+        );
+      }
+      const pair = await generateKeyPair();
+      const file = { ...(options.as ? { participant: options.as } : {}), ...pair };
+      const text = `${JSON.stringify(file, null, 2)}\n`;
+      if (!options.out) {
+        process.stdout.write(text);
+        return;
+      }
+      try {
+        writeFileSync(options.out, text, { mode: 0o600, flag: "wx" });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === "EEXIST") throw new CliError(`${options.out}: exists; refusing to overwrite a key`);
+        throw new CliError(`${options.out}: cannot write: ${(error as Error).message}`);
+      }
+      process.stderr.write(`wrote ${options.out} (keep it private); public key:\n`);
+      process.stdout.write(`${JSON.stringify(pair.publicKey)}\n`);
+    });
+}

@@ -1,0 +1,56 @@
+/** `lockstep ledger export` (from a server) and `lockstep ledger verify FILE` (offline). */
+import { readFileSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { EXPORT_FORMAT, type LedgerExport, verifyLedger } from "../../ledger/verify.ts";
+import { agreementUrl, requestJson } from "../agreement-client.ts";
+import { CliError } from "../errors.ts";
+
+export function registerLedger(program: Command): void {
+  const ledger = program.command("ledger").description("export and verify an agreement's signed ledger");
+
+  ledger
+    .command("export")
+    .description("download an agreement's ledger (charter, events, hashes, signatures) as JSON")
+    .requiredOption("--server <url>", "the Lockstep server, e.g. http://127.0.0.1:8080")
+    .requiredOption("--agreement <id>", "agreement id")
+    .option("--out <file>", "write to FILE instead of standard output")
+    .action(async (options: { server: string; agreement: string; out?: string }) => {
+      const { body } = await requestJson<LedgerExport>(
+        agreementUrl(options.server, options.agreement, "/export"),
+      );
+      const text = `${JSON.stringify(body, null, 2)}\n`;
+      if (!options.out) {
+        process.stdout.write(text);
+        return;
+      }
+      writeFileSync(options.out, text);
+      process.stderr.write(`wrote ${options.out}: ${body.events.length} events, head ${body.head}\n`);
+    });
+
+  ledger
+    .command("verify")
+    .description("check every hash and signature of an exported ledger; exit 1 and name the first bad event")
+    .argument("<file>", "a file from 'lockstep ledger export'")
+    .option("--head <hash>", "the head hash you recorded earlier: also detects events cut from the end")
+    .action(async (file: string, options: { head?: string }) => {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(readFileSync(file, "utf8"));
+      } catch (error) {
+        throw new CliError(`${file}: cannot read a ledger export: ${(error as Error).message}`);
+      }
+      if ((doc as { format?: unknown } | null)?.format !== EXPORT_FORMAT) {
+        throw new CliError(`${file}: not a ledger export (expected "format": "${EXPORT_FORMAT}")`);
+      }
+      const result = await verifyLedger(doc, options.head);
+      if (result.ok) {
+        process.stdout.write(
+          `${file}: ok — ${result.events} events, every hash and signature checks; head ${result.head}\n`,
+        );
+        return;
+      }
+      process.stdout.write(`${file}: TAMPERED — ${result.message}\n`);
+      if (result.checked > 0) process.stdout.write(`(the ${result.checked} events before it check)\n`);
+      process.exitCode = 1;
+    });
+}

@@ -1,0 +1,60 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { Command } from "commander";
+import { CliError } from "../errors.ts";
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  db: string;
+  databaseUrl?: string;
+  buildWeb?: boolean;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("serve the workbench (web app and HTTP API) on localhost")
+    .option("--port <port>", "port to listen on (0 picks a free one)", "8080")
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("--db <file>", "SQLite file for saved scenarios and agreements", "./data/lockstep.db")
+    .option("--database-url <url>", "PostgreSQL URL, instead of --db")
+    .option("--build-web", "build the web app first if it is missing or stale (needs the dev dependencies)")
+    .action(async (options: ServeOptions) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new CliError(`--port: expected a whole number from 0 to 65535, got '${options.port}'`);
+      }
+      // Loaded here so other commands do not pay for fastify's start-up.
+      const { buildServer, WEB_DIST } = await import("../../server/app.ts");
+      if (options.buildWeb) {
+        const { ensureWebBuilt } = await import("../../server/web-build.ts");
+        await ensureWebBuilt((line) => process.stdout.write(`${line}\n`));
+      }
+      let dbPath: string | undefined;
+      if (!options.databaseUrl) {
+        dbPath = resolve(options.db);
+        mkdirSync(dirname(dbPath), { recursive: true });
+      }
+      const app = await buildServer({ dbPath, databaseUrl: options.databaseUrl });
+      let url: string;
+      try {
+        url = await app.listen({ port, host: options.host });
+      } catch (error) {
+        await app.close();
+        throw new CliError(`cannot listen on ${options.host}:${port}: ${(error as Error).message}`);
+      }
+      const { existsSync } = await import("node:fs");
+      process.stdout.write(`Lockstep workbench: ${url.replace("[::1]", "localhost")}/\n`);
+      if (!existsSync(WEB_DIST)) {
+        process.stdout.write(
+          "(the web app is not built: run `npm run build:web`; the API works without it)\n",
+        );
+      }
+      const stop = () => {
+        void app.close().then(() => process.exit(0));
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+}

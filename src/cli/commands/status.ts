@@ -1,0 +1,33 @@
+/** `lockstep status`: an agreement's live status from a server. */
+import type { Command } from "commander";
+import type { AgreementStatus } from "../../ledger/status.ts";
+import { agreementUrl, requestJson } from "../agreement-client.ts";
+import { CliError } from "../errors.ts";
+import { renderStatus } from "../format/status.ts";
+
+export function registerStatus(program: Command): void {
+  program
+    .command("status")
+    .description(
+      "show where an agreement stands: phase, planned vs actual, exposure, overdue and unlocked moves",
+    )
+    .requiredOption("--server <url>", "the Lockstep server, e.g. http://127.0.0.1:8080")
+    .requiredOption("--agreement <id>", "agreement id")
+    .option("--at <time>", "status as of an ISO date-time (default now)")
+    .option("--format <format>", "text or json", "text")
+    .action(async (options: { server: string; agreement: string; at?: string; format: string }) => {
+      if (options.format !== "text" && options.format !== "json") {
+        throw new CliError(`--format: expected text or json, got '${options.format}'`);
+      }
+      if (options.at !== undefined && Number.isNaN(Date.parse(options.at))) {
+        throw new CliError(`--at: not a date-time: '${options.at}'`);
+      }
+      const query = options.at ? `?at=${encodeURIComponent(new Date(options.at).toISOString())}` : "";
+      const { body } = await requestJson<AgreementStatus & { head: string }>(
+        agreementUrl(options.server, options.agreement, `/status${query}`),
+      );
+      process.stdout.write(
+        options.format === "json" ? `${JSON.stringify(body, null, 2)}\n` : renderStatus(body),
+      );
+    });
+}

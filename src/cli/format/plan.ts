@@ -1,0 +1,95 @@
+/** The human face of the planner: the plan phase by phase, its figures, or what it would take. */
+import type { Plan } from "../../model/schema.ts";
+import type { ComparisonReport, PlanReport } from "../../planner/report.ts";
+import { formatAnalysis } from "./analysis.ts";
+import { num, renderTable } from "./table.ts";
+
+/** "phase 1: a, b 40%" lines, in phase order. */
+export function formatPhases(plan: Plan): string[] {
+  const byPhase = new Map<number, string[]>();
+  const add = (phase: number, text: string) => byPhase.set(phase, [...(byPhase.get(phase) ?? []), text]);
+  for (const [move, entry] of Object.entries(plan)) {
+    if (typeof entry === "number") add(entry, move);
+    else
+      for (const [phase, share] of Object.entries(entry))
+        add(Number(phase), `${move} ${Math.round(share * 1000) / 10}%`);
+  }
+  const last = Math.max(0, ...byPhase.keys());
+  return Array.from({ length: last }, (_, n) => {
+    const moves = byPhase.get(n + 1);
+    return `  phase ${n + 1}: ${moves ? moves.join(", ") : "(nothing; waiting for verification)"}`;
+  });
+}
+
+const STATUS_WORDS: Record<PlanReport["status"], string> = {
+  optimal: "proven optimal",
+  feasible: "best found before the time limit",
+  infeasible: "proven: no plan exists",
+  "time-limit": "time limit reached",
+  "solver-error": "the solver failed",
+};
+
+export function formatPlanReport(report: PlanReport, scenario: string, horizon: number): string {
+  const out: string[] = [];
+  const mode = `objective ${report.objective}${report.robust ? ", robust" : ""}`;
+  if (report.feasible) {
+    const gap = report.gap === undefined ? "" : `, gap ${num(report.gap * 100, 2)}%`;
+    out.push(
+      `${scenario} — optimal plan (${mode}): ${report.phases} phase${report.phases === 1 ? "" : "s"}, ` +
+        `minimum slack ${num(report.minSlack ?? undefined)} [${STATUS_WORDS[report.status]}${gap}]`,
+      ...formatPhases(report.plan),
+    );
+  } else {
+    const headline =
+      report.status === "infeasible"
+        ? `no feasible plan within ${horizon} phases`
+        : "no plan found, and no proof that none exists";
+    out.push(`${scenario} — ${headline} (${mode}) [${STATUS_WORDS[report.status]}]`);
+    if (report.relaxation) {
+      const rows = Object.entries(report.relaxation).map(([party, r]) => [
+        party,
+        num(r.tolerance),
+        num(r.inducement),
+      ]);
+      out.push("", "What it would take (least total extra tolerance and inducement):");
+      out.push(renderTable(["party", "extra tolerance", "inducement"], rows));
+    }
+    if (report.binding?.length) {
+      out.push("", "Why:", ...report.binding.map((line) => `  - ${line}`));
+    }
+    if (report.relaxation) out.push("", "The plan that would then work:", ...formatPhases(report.plan));
+  }
+  if (report.analysis) out.push("", formatAnalysis(report.analysis, `${scenario} — the plan above`));
+  for (const note of report.notes) out.push(`Note: ${note}`);
+  const s = report.stats;
+  out.push(
+    `Solver: HiGHS, ${s.solves} MILP${s.solves === 1 ? "" : "s"}, last ${s.variables} variables × ${s.constraints} constraints, ${num(s.seconds, 2)} s`,
+  );
+  return out.join("\n");
+}
+
+export function formatComparison(report: ComparisonReport, parties: string[]): string {
+  const header = [
+    "plan",
+    "feasible",
+    "phases",
+    "min slack",
+    ...parties.map((p) => `max E ${p}`),
+    ...parties.map((p) => `final ${p}`),
+  ];
+  const rows = report.rows.map((r) => [
+    r.name,
+    r.feasible ? "yes" : "NO",
+    r.phases === null ? "-" : String(r.phases),
+    r.minSlack === null ? "-" : num(r.minSlack),
+    ...parties.map((p) => (r.worstExposure[p] === undefined ? "-" : num(r.worstExposure[p]))),
+    ...parties.map((p) => (r.final[p] === undefined ? "-" : num(r.final[p]))),
+  ]);
+  const out = [`${report.scenario} — plans side by side`, "", renderTable(header, rows, 2)];
+  const why = report.rows.filter((r) => r.firstViolation);
+  if (why.length > 0) {
+    out.push("", "First violation, in words:");
+    for (const r of why) out.push(`  ${r.name}: ${r.firstViolation}`);
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,329 @@
+/**
+ * Live status of an agreement: the ledger's events replayed onto the plan, with MODEL.md's figures
+ * computed on the actual state rather than the planned one.
+ *
+ * - Phases follow the charter's calendar; an event counts in the phase the server received it.
+ * - Actual state x(m): the share the actor has reported done (a reversal takes it back to 0).
+ * - Credit (MODEL.md §2) uses what verifiers have actually verified instead of the planned lag:
+ *   party i credits another party's beneficial move only as far as it was verified; harm and its
+ *   own moves count at once. Exposure E_i = max(0, −u_i(κ ⊙ x̂ⁱ)), as in §3.
+ * - Incentive margin now (§4) is M_i(k) for the current phase k on the trajectory "the actual state
+ *   so far, then the plan's remaining steps, anything overdue due now"; it exists for a party with
+ *   a move due in phase k.
+ * - A move is unlocked when every move it requires is fully verified.
+ */
+import type { CompiledScenario } from "../analysis/compile.ts";
+import { complianceWeights, defectionWeights, detectionLag, dot, worstDot } from "../analysis/figures.ts";
+import { buildSchedule, donePhase, type Schedule, stateAt } from "../analysis/schedule.ts";
+import type { Charter } from "./charter.ts";
+import type { EventBody } from "./events.ts";
+
+const EPS = 1e-9;
+const DAY_MS = 86_400_000;
+const round = (x: number, digits = 3) => {
+  const r = Math.round(x * 10 ** digits) / 10 ** digits;
+  return Object.is(r, -0) ? 0 : r;
+};
+
+export interface MoveStatus {
+  id: string;
+  title: string;
+  actor: string;
+  /** Share planned done by the end of the current phase, and the phase the plan finishes it. */
+  planned: number;
+  plannedPhase: number | undefined;
+  /** Share reported done and share verified. */
+  done: number;
+  verified: number;
+  state: "not started" | "in progress" | "done" | "verified" | "verification failed" | "reversed";
+  /** Whole phases past the phase the plan wanted it (partly) done by; 0 when on time. */
+  overdueBy: number;
+  dueNow: boolean;
+  unlocked: boolean;
+  doneInPhase?: number;
+  verifiedInPhase?: number;
+  lastReport?: string;
+}
+
+export interface PartyStatus {
+  id: string;
+  name: string;
+  exposure: number;
+  worstExposure: number;
+  tolerance: number;
+  /** Incentive margin now, when the party has a move due this phase. */
+  margin?: number;
+  worstMargin?: number;
+  /** Flow utility of the actual state, u_i(x). */
+  utility: number;
+}
+
+export interface Alert {
+  level: "info" | "warning" | "critical";
+  message: string;
+}
+
+export interface AgreementStatus {
+  agreement: string;
+  title: string;
+  plan: string;
+  asOf: string;
+  /** Current phase (0 before the calendar starts); the plan has `plannedPhases`. */
+  phase: number;
+  plannedPhases: number;
+  events: number;
+  complete: boolean;
+  moves: MoveStatus[];
+  parties: PartyStatus[];
+  overdue: string[];
+  unlocked: string[];
+  openDisputes: Array<{ id: string; by: string; move?: string; text: string }>;
+  alerts: Alert[];
+}
+
+export interface StatusEvent {
+  body: EventBody;
+  receivedAt: string;
+}
+
+/** The phase a moment falls in under the charter's calendar (0 before the start). */
+export function phaseAt(charter: Charter, at: string): number {
+  const elapsed = Date.parse(at) - Date.parse(charter.calendar.start);
+  if (elapsed < 0) return 0;
+  return Math.floor(elapsed / (charter.calendar.phaseDays * DAY_MS)) + 1;
+}
+
+interface Actual {
+  done: Float64Array;
+  verified: Float64Array;
+  failed: boolean[];
+  reversed: boolean[];
+  doneInPhase: Array<number | undefined>;
+  verifiedInPhase: Array<number | undefined>;
+  lastReport: Array<string | undefined>;
+  disputes: Map<string, { id: string; by: string; move?: string; text: string }>;
+}
+
+function replay(charter: Charter, c: CompiledScenario, events: StatusEvent[]): Actual {
+  const M = c.moveIds.length;
+  const actual: Actual = {
+    done: new Float64Array(M),
+    verified: new Float64Array(M),
+    failed: new Array(M).fill(false),
+    reversed: new Array(M).fill(false),
+    doneInPhase: new Array(M).fill(undefined),
+    verifiedInPhase: new Array(M).fill(undefined),
+    lastReport: new Array(M).fill(undefined),
+    disputes: new Map(),
+  };
+  for (const { body, receivedAt } of events) {
+    const phase = phaseAt(charter, receivedAt);
+    const m = "move" in body && body.move !== undefined ? c.moveIndex.get(body.move) : undefined;
+    switch (body.type) {
+      case "move.done":
+        if (m === undefined) break;
+        actual.done[m] = body.fraction ?? 1;
+        actual.reversed[m] = false;
+        if (actual.done[m] >= 1 - EPS && actual.doneInPhase[m] === undefined) actual.doneInPhase[m] = phase;
+        break;
+      case "move.verified":
+        if (m === undefined) break;
+        actual.verified[m] = actual.done[m];
+        actual.failed[m] = false;
+        actual.lastReport[m] = body.report;
+        if (actual.verified[m] >= 1 - EPS && actual.verifiedInPhase[m] === undefined) {
+          actual.verifiedInPhase[m] = phase;
+        }
+        break;
+      case "move.verification_failed":
+        if (m === undefined) break;
+        actual.verified[m] = 0;
+        actual.failed[m] = true;
+        actual.lastReport[m] = body.report;
+        actual.verifiedInPhase[m] = undefined;
+        break;
+      case "move.reversed":
+        if (m === undefined) break;
+        actual.done[m] = 0;
+        actual.verified[m] = 0;
+        actual.reversed[m] = true;
+        actual.doneInPhase[m] = undefined;
+        actual.verifiedInPhase[m] = undefined;
+        break;
+      case "dispute.raised":
+        actual.disputes.set(body.dispute, {
+          id: body.dispute,
+          by: body.by,
+          move: body.move,
+          text: body.text,
+        });
+        break;
+      case "dispute.resolved":
+        actual.disputes.delete(body.dispute);
+        break;
+      case "note":
+        break;
+    }
+  }
+  return actual;
+}
+
+/** The actual state up to phase k−1, then the plan's remaining steps with anything overdue due in k. */
+function rebasedSchedule(planned: Schedule, done: Float64Array, k: number): Schedule {
+  const M = done.length;
+  const phases = Math.max(planned.phases, k);
+  const x = Array.from({ length: phases + 1 }, (_, t) => {
+    if (t === 0) return new Float64Array(M);
+    if (t < k) return Float64Array.from(done);
+    const plan = stateAt(planned, t);
+    return Float64Array.from(done, (d, m) => Math.max(d, plan[m]));
+  });
+  const delta = x.map((row, t) => (t === 0 ? new Float64Array(M) : row.map((v, m) => v - x[t - 1][m])));
+  return { phases, x, delta };
+}
+
+function fmt(x: number): string {
+  return String(round(x, 2));
+}
+
+export function projectStatus(
+  charter: Charter,
+  c: CompiledScenario,
+  events: StatusEvent[],
+  now: string,
+): AgreementStatus {
+  const planned = buildSchedule(c, charter.plan.phases);
+  const actual = replay(charter, c, events);
+  const phase = phaseAt(charter, now);
+  const k = Math.max(1, phase);
+  const M = c.moveIds.length;
+  const partyName = (i: number) => c.scenario.parties[i].name ?? c.partyIds[i];
+
+  const moves: MoveStatus[] = c.moveIds.map((id, m) => {
+    const plannedNow = phase === 0 ? 0 : stateAt(planned, phase)[m];
+    const done = actual.done[m];
+    // overdue: the first phase (before the current one) whose planned share exceeds what is done
+    let overdueBy = 0;
+    for (let t = 1; t < phase; t++) {
+      if (stateAt(planned, t)[m] > done + EPS) {
+        overdueBy = phase - t;
+        break;
+      }
+    }
+    const dueNow = overdueBy === 0 && plannedNow > done + EPS;
+    const unlocked = done < 1 - EPS && c.requires[m].every((p) => actual.verified[p] >= 1 - EPS);
+    const state: MoveStatus["state"] = actual.failed[m]
+      ? "verification failed"
+      : actual.reversed[m]
+        ? "reversed"
+        : actual.verified[m] >= 1 - EPS
+          ? "verified"
+          : done >= 1 - EPS
+            ? "done"
+            : done > 0
+              ? "in progress"
+              : "not started";
+    return {
+      id,
+      title: c.scenario.moves[m].title ?? id,
+      actor: c.partyIds[c.actor[m]],
+      planned: round(plannedNow),
+      plannedPhase: donePhase(planned, m),
+      done: round(done),
+      verified: round(actual.verified[m]),
+      state,
+      overdueBy,
+      dueNow,
+      unlocked,
+      doneInPhase: actual.doneInPhase[m],
+      verifiedInPhase: actual.verifiedInPhase[m],
+      lastReport: actual.lastReport[m],
+    };
+  });
+
+  const rebased = rebasedSchedule(planned, actual.done, k);
+  const parties: PartyStatus[] = c.partyIds.map((id, i) => {
+    const nominal = c.values.nominal[i];
+    const coef = new Float64Array(M);
+    for (let m = 0; m < M; m++) {
+      const credited = c.actor[m] !== i && nominal[m] > 0 ? actual.verified[m] : actual.done[m];
+      coef[m] = c.kappa[m] * credited;
+    }
+    const status: PartyStatus = {
+      id,
+      name: partyName(i),
+      exposure: round(Math.max(0, -dot(nominal, coef))),
+      worstExposure: round(Math.max(0, -worstDot(c.values.low[i], c.values.high[i], coef))),
+      tolerance: c.tolerance[i],
+      utility: round(dot(nominal, actual.done)),
+    };
+    const lag = detectionLag(c, rebased, i, k);
+    if (lag !== undefined) {
+      const comply = complianceWeights(c, rebased, i)[k];
+      const defect = defectionWeights(c, rebased, i, k, lag);
+      const weights = comply.map((w, m) => w - defect[m]);
+      status.margin = round(dot(nominal, weights));
+      status.worstMargin = round(worstDot(c.values.low[i], c.values.high[i], weights));
+    }
+    return status;
+  });
+
+  const complete = c.goal.every((item) => item.some((m) => actual.verified[m] >= 1 - EPS));
+  const alerts: Alert[] = [];
+  const movesById = new Map(moves.map((mv) => [mv.id, mv]));
+  for (const mv of moves) {
+    const actor = partyName(c.partyIndex.get(mv.actor)!);
+    if (mv.state === "verified" && mv.verifiedInPhase === phase) {
+      alerts.push({ level: "info", message: `${actor} delivered and verified ${mv.title}` });
+    }
+    if (mv.state === "verification failed") {
+      alerts.push({ level: "critical", message: `verification of ${mv.title} (${actor}) failed` });
+    }
+    if (mv.state === "reversed") alerts.push({ level: "critical", message: `${actor} reversed ${mv.title}` });
+    if (mv.overdueBy > 0) {
+      const phases = mv.overdueBy === 1 ? "one phase" : `${mv.overdueBy} phases`;
+      alerts.push({ level: "warning", message: `${mv.title} (${actor}) is ${phases} overdue` });
+    }
+  }
+  for (const p of parties) {
+    if (p.exposure > p.tolerance + EPS) {
+      alerts.push({
+        level: "critical",
+        message: `${p.name} exposure ${fmt(p.exposure)} exceeds its tolerance ${fmt(p.tolerance)}`,
+      });
+    } else if (p.exposure > EPS && p.exposure >= 0.75 * p.tolerance) {
+      alerts.push({
+        level: "warning",
+        message: `${p.name} exposure ${fmt(p.exposure)} of ${fmt(p.tolerance)}`,
+      });
+    }
+    if (p.margin !== undefined && p.margin < -EPS) {
+      alerts.push({
+        level: "warning",
+        message: `${p.name} gains ${fmt(-p.margin)} by defecting now (incentive margin ${fmt(p.margin)})`,
+      });
+    }
+  }
+  for (const d of actual.disputes.values()) {
+    const about = d.move ? ` about ${movesById.get(d.move)?.title ?? d.move}` : "";
+    alerts.push({ level: "warning", message: `open dispute ${d.id}${about}, raised by ${d.by}` });
+  }
+  if (complete) alerts.unshift({ level: "info", message: "every goal item is done and verified" });
+
+  return {
+    agreement: charter.id,
+    title: charter.title,
+    plan: charter.plan.name,
+    asOf: now,
+    phase,
+    plannedPhases: planned.phases,
+    events: events.length,
+    complete,
+    moves,
+    parties,
+    overdue: moves.filter((mv) => mv.overdueBy > 0).map((mv) => mv.id),
+    unlocked: moves.filter((mv) => mv.unlocked && mv.state !== "verified").map((mv) => mv.id),
+    openDisputes: [...actual.disputes.values()],
+    alerts,
+  };
+}

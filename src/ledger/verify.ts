@@ -1,0 +1,198 @@
+/**
+ * Offline verification of an exported ledger: the charter's hash, then for every event in order
+ * its position, its link to the previous hash, its body (canonical, well-formed, for this
+ * agreement, allowed by the charter), its signature under the submitter's key and its own hash.
+ * The first failure is named by sequence number and event id.
+ */
+import type { CompiledScenario } from "../analysis/compile.ts";
+import { authorize, findParticipant } from "./authorize.ts";
+import { canonicalJson } from "./canonical.ts";
+import { charterHash, eventHash, type Link } from "./chain.ts";
+import { Charter, compileCharter } from "./charter.ts";
+import { importPublicKey, verifyText } from "./crypto.ts";
+import { describeIssues, EventBody } from "./events.ts";
+
+export const EXPORT_FORMAT = "lockstep-ledger";
+
+/** The export document (`lockstep ledger export`, `GET /api/agreements/:id/export`). */
+export interface LedgerExport {
+  format: typeof EXPORT_FORMAT;
+  version: 1;
+  agreement: string;
+  charter: Charter;
+  charterHash: string;
+  /** Hash of the last event (the charter hash when there is none): keep it to detect truncation. */
+  head: string;
+  exportedAt: string;
+  events: Array<{
+    seq: number;
+    eventId: string;
+    body: unknown;
+    signature: string;
+    prevHash: string;
+    hash: string;
+    receivedAt: string;
+  }>;
+}
+
+export type VerifyResult =
+  | { ok: true; events: number; head: string }
+  | { ok: false; checked: number; seq?: number; eventId?: string; message: string };
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+interface WellFormed {
+  body: EventBody;
+  signature: string;
+  receivedAt: string;
+  hash: string;
+}
+
+/** What is wrong with an event's shape, numbering, link or body; or its parts when nothing is. */
+function structuralFault(
+  raw: unknown,
+  index: number,
+  prevHash: string,
+  charter: Charter,
+  seen: Set<string>,
+): string | WellFormed {
+  if (!isRecord(raw)) return "is not an object";
+  if (raw.seq !== index + 1) return `is numbered ${String(raw.seq)}: events are missing or out of order`;
+  if (raw.prevHash !== prevHash) return "does not link to the event before it (order or content changed)";
+  if (!isRecord(raw.body)) return "body is not a JSON object (the stored bytes are damaged)";
+  const body = EventBody.safeParse(raw.body);
+  if (!body.success) return `body is malformed: ${describeIssues(body.error)}`;
+  if (body.data.agreement !== charter.id) return `was signed for agreement ${body.data.agreement}`;
+  if (body.data.id !== raw.eventId) return "event id does not match the signed body";
+  if (seen.has(body.data.id)) return "repeats an earlier event id";
+  seen.add(body.data.id);
+  if (
+    typeof raw.signature !== "string" ||
+    typeof raw.receivedAt !== "string" ||
+    typeof raw.hash !== "string"
+  ) {
+    return "signature, receivedAt or hash is missing";
+  }
+  if (!findParticipant(charter, body.data.by)) return `submitter ${body.data.by} is not a participant`;
+  return { body: body.data, signature: raw.signature, receivedAt: raw.receivedAt, hash: raw.hash };
+}
+
+/** Verifies a parsed export. `expectedHead`, if given, must equal the last hash (detects a cut tail). */
+export async function verifyLedger(doc: unknown, expectedHead?: string): Promise<VerifyResult> {
+  if (!isRecord(doc) || doc.format !== EXPORT_FORMAT || doc.version !== 1) {
+    return { ok: false, checked: 0, message: `not a ${EXPORT_FORMAT} export (version 1)` };
+  }
+  const charter = Charter.safeParse(doc.charter);
+  if (!charter.success) {
+    return { ok: false, checked: 0, message: `charter is malformed: ${describeIssues(charter.error)}` };
+  }
+  const rootHash = await charterHash(doc.charter);
+  if (rootHash !== doc.charterHash) {
+    return {
+      ok: false,
+      checked: 0,
+      message: "charter hash does not match the charter: the charter was altered",
+    };
+  }
+  if (doc.agreement !== charter.data.id) {
+    return { ok: false, checked: 0, message: "export names a different agreement than its charter" };
+  }
+  let compiled: CompiledScenario;
+  try {
+    compiled = compileCharter(charter.data);
+  } catch (error) {
+    return { ok: false, checked: 0, message: (error as Error).message };
+  }
+  const keys = new Map<string, CryptoKey>();
+  for (const p of charter.data.participants) {
+    const key = await importPublicKey(p.publicKey);
+    if (!key) return { ok: false, checked: 0, message: `participant ${p.id} has an invalid public key` };
+    keys.set(p.id, key);
+  }
+  if (!Array.isArray(doc.events)) return { ok: false, checked: 0, message: "events is not a list" };
+
+  // First pass, in order and cheap: shape, numbering, links, body, role. It stops at the first
+  // structural fault; later events cannot be trusted to mean anything.
+  interface Pending {
+    index: number;
+    eventId?: string;
+    fault?: string;
+    refusal?: string;
+    key?: CryptoKey;
+    bodyText?: string;
+    signature?: string;
+    link?: Link;
+    claimedHash?: string;
+  }
+  const pending: Pending[] = [];
+  let prevClaimed = rootHash;
+  const seen = new Set<string>();
+  for (const [index, raw] of doc.events.entries()) {
+    const eventId = isRecord(raw) && typeof raw.eventId === "string" ? raw.eventId : undefined;
+    const item: Pending = { index, eventId };
+    pending.push(item);
+    const fault = structuralFault(raw, index, prevClaimed, charter.data, seen);
+    if (typeof fault === "string") {
+      item.fault = fault;
+      break;
+    }
+    const { body, signature, receivedAt, hash } = fault;
+    item.key = keys.get(body.by);
+    if (!item.key) {
+      item.fault = `submitter ${body.by} is not a participant`;
+      break;
+    }
+    item.bodyText = canonicalJson((raw as Record<string, unknown>).body);
+    item.signature = signature;
+    item.refusal = authorize(charter.data, compiled, body)?.message;
+    item.link = { seq: index + 1, prevHash: prevClaimed, body, signature, receivedAt };
+    item.claimedHash = hash;
+    prevClaimed = hash;
+  }
+
+  // Second pass: signatures and hashes are independent of each other, so they run concurrently
+  // (WebCrypto works off the main thread); the first failure in chain order is reported.
+  const CHUNK = 256;
+  for (let start = 0; start < pending.length; start += CHUNK) {
+    const chunk = pending.slice(start, start + CHUNK);
+    const checked = await Promise.all(
+      chunk.map(async (item) => {
+        if (item.fault !== undefined) return { signed: true, hashed: true };
+        const [signed, hash] = await Promise.all([
+          verifyText(item.key!, item.bodyText!, item.signature!),
+          eventHash(item.link!),
+        ]);
+        return { signed, hashed: hash === item.claimedHash };
+      }),
+    );
+    for (const [i, item] of chunk.entries()) {
+      const bad = (message: string): VerifyResult => ({
+        ok: false,
+        checked: item.index,
+        seq: item.index + 1,
+        eventId: item.eventId,
+        message: `event ${item.index + 1}${item.eventId ? ` (${item.eventId})` : ""}: ${message}`,
+      });
+      if (item.fault !== undefined) return bad(item.fault);
+      if (!checked[i].signed) {
+        return bad(`signature does not match ${item.link!.body.by}'s key (body or signature altered)`);
+      }
+      if (item.refusal !== undefined) return bad(`is not allowed by the charter: ${item.refusal}`);
+      if (!checked[i].hashed) return bad("hash does not match its content");
+    }
+  }
+  const prev = prevClaimed;
+  if (doc.head !== prev) {
+    return { ok: false, checked: doc.events.length, message: "head hash does not match the last event" };
+  }
+  if (expectedHead !== undefined && expectedHead !== prev) {
+    return {
+      ok: false,
+      checked: doc.events.length,
+      message: `head is ${prev}, expected ${expectedHead}: events were cut or added`,
+    };
+  }
+  return { ok: true, events: doc.events.length, head: prev };
+}

@@ -1,0 +1,81 @@
+/**
+ * comparePlans: the doctrines, the scenario's own plans and the optimum side by side
+ * (MODEL.md §5), each judged by the same analysis.
+ */
+import { type Analysis, analyzePlan } from "../analysis/analyze.ts";
+import type { CompiledScenario } from "../analysis/compile.ts";
+import { doctrineNames, resolvePlan } from "../analysis/doctrines.ts";
+import type { AnalysisReport } from "../analysis/report.ts";
+import { findPlan, PlanOptionError, type PlanOptions } from "./find.ts";
+import type { ComparisonReport, ComparisonRow } from "./report.ts";
+
+export type Comparison = ComparisonReport;
+
+export interface CompareOptions extends PlanOptions {
+  /** Only these rows, by name ('simultaneous', 'upfront:P', a named plan, 'optimal'); default all. */
+  plans?: string[];
+}
+
+/** Thrown for a plan name that is neither a doctrine, a named plan nor 'optimal'. */
+export class UnknownPlanError extends PlanOptionError {}
+
+function row(name: string, kind: ComparisonRow["kind"], analysis: AnalysisReport | Analysis): ComparisonRow {
+  const worstExposure: Record<string, number> = {};
+  const final: Record<string, number> = {};
+  for (const [party, figures] of Object.entries(analysis.parties)) {
+    worstExposure[party] = Math.max(...figures.exposure);
+    final[party] = figures.final;
+  }
+  const first = analysis.violations[0];
+  return {
+    name,
+    kind,
+    feasible: analysis.feasible,
+    phases: analysis.phases,
+    minSlack: analysis.minSlack,
+    worstExposure,
+    final,
+    ...(first ? { firstViolation: first.message } : {}),
+  };
+}
+
+export async function comparePlans(c: CompiledScenario, options: CompareOptions = {}): Promise<Comparison> {
+  const { plans: only, ...planOptions } = options;
+  const names = only ?? [...doctrineNames(c), ...Object.keys(c.scenario.plans), "optimal"];
+  const rows: ComparisonRow[] = [];
+  const lookups = names.map((name) => {
+    if (name === "optimal") return undefined;
+    const lookup = resolvePlan(c, name);
+    if (!lookup.ok) throw new UnknownPlanError(lookup.message);
+    return lookup.plan;
+  });
+  for (const [n, name] of names.entries()) {
+    const plan = lookups[n];
+    if (plan === undefined) rows.push(await optimalRow(c, planOptions));
+    else rows.push(row(name, c.scenario.plans[name] ? "named" : "doctrine", analyzePlan(c, plan)));
+  }
+  return { scenario: c.scenario.id ?? "scenario", rows };
+}
+
+async function optimalRow(c: CompiledScenario, options: PlanOptions): Promise<ComparisonRow> {
+  const optimal = await findPlan(c, options);
+  if (optimal.feasible && optimal.analysis) {
+    return row("optimal", "optimal", optimal.analysis);
+  }
+  {
+    const why =
+      optimal.status === "infeasible"
+        ? `no feasible plan within the horizon. ${(optimal.binding ?? []).join(" ")}`.trim()
+        : `the planner stopped without a plan (${optimal.status})`;
+    return {
+      name: "optimal",
+      kind: "optimal",
+      feasible: false,
+      phases: null,
+      minSlack: null,
+      worstExposure: {},
+      final: {},
+      firstViolation: why,
+    };
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The planner's public face, shared by the CLI, the server and the browser worker. Nothing here
+ * touches Node: the solver (HiGHS, WebAssembly) is imported lazily on the first solve.
+ */
+export { type CompareOptions, type Comparison, comparePlans, UnknownPlanError } from "./compare.ts";
+export {
+  checkPlanOptions,
+  DEFAULT_TIME_LIMIT,
+  findPlan,
+  PlanOptionError,
+  type PlanOptions,
+  type PlanResult,
+} from "./find.ts";
+export * from "./report.ts";
+export { configureSolver, type SolverConfig } from "./solver.ts";

@@ -1,0 +1,72 @@
+/**
+ * The planner's documents: what `lockstep plan --json` and `lockstep compare --json` print and
+ * what the HTTP API returns. Schemas first, types inferred, so every face agrees.
+ */
+import { z } from "zod";
+import { AnalysisReport } from "../analysis/report.ts";
+import { Plan } from "../model/schema.ts";
+
+export const Objective = z.enum(["phases", "slack", "welfare", "maxmin", "nash"]);
+
+export const PlanStatus = z
+  .enum(["optimal", "feasible", "infeasible", "time-limit", "solver-error"])
+  .describe(
+    "optimal: proven best; feasible: a plan found before the time limit, see gap; infeasible: proven " +
+      "that no plan exists; time-limit: stopped with neither a plan nor a proof; solver-error: the solver failed",
+  );
+
+export const Relaxation = z.record(
+  z.string(),
+  z.object({
+    tolerance: z.number().describe("Extra tolerance σ the party would need"),
+    inducement: z.number().describe("Inducement μ added to each of its incentive margins"),
+  }),
+);
+
+export const PlanStats = z.object({
+  variables: z.int(),
+  constraints: z.int(),
+  nonzeros: z.int(),
+  solves: z.int().describe("MILPs solved (one per number of phases tried, plus the relaxation)"),
+  seconds: z.number(),
+});
+
+export const PlanReport = z.object({
+  feasible: z.boolean(),
+  status: PlanStatus,
+  objective: Objective,
+  robust: z.boolean(),
+  phases: z.int().describe("Phases of the plan returned (0 when there is none)"),
+  plan: Plan.describe("The plan: move → phase, or phase → fraction; the relaxed plan when infeasible"),
+  minSlack: z.number().nullable().describe("Least slack of the plan (worst case in robust mode)"),
+  objectiveValue: z.number().optional(),
+  gap: z.number().optional().describe("Relative gap between the plan and the proven bound"),
+  analysis: AnalysisReport.optional().describe("The analyze document of the plan returned"),
+  relaxation: Relaxation.optional(),
+  binding: z.array(z.string()).optional().describe("Why no plan works, in words"),
+  notes: z.array(z.string()),
+  stats: PlanStats,
+});
+
+export const ComparisonRow = z.object({
+  name: z.string(),
+  kind: z.enum(["doctrine", "named", "optimal"]),
+  feasible: z.boolean(),
+  phases: z.int().nullable(),
+  minSlack: z.number().nullable(),
+  worstExposure: z.record(z.string(), z.number()).describe("Largest exposure of each party over the plan"),
+  final: z.record(z.string(), z.number()).describe("Each party's final flow value"),
+  firstViolation: z.string().optional(),
+});
+
+export const ComparisonReport = z.object({
+  scenario: z.string(),
+  rows: z.array(ComparisonRow),
+});
+
+export type Objective = z.infer<typeof Objective>;
+export type PlanStatus = z.infer<typeof PlanStatus>;
+export type Relaxation = z.infer<typeof Relaxation>;
+export type PlanReport = z.infer<typeof PlanReport>;
+export type ComparisonRow = z.infer<typeof ComparisonRow>;
+export type ComparisonReport = z.infer<typeof ComparisonReport>;

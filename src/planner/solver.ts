@@ -1,0 +1,147 @@
+/**
+ * The one door to HiGHS. The solver is WebAssembly and is loaded lazily, on the first solve, so
+ * importing the planner costs nothing; a browser worker can say where the wasm lives with
+ * `configureSolver({ locateFile })` (e.g. `locateFile: () => wasmUrl` from `highs/runtime?url`).
+ */
+import type { Highs } from "highs";
+import type { Milp } from "./milp.ts";
+
+export interface SolverConfig {
+  /** Maps the runtime's file name (`highs.wasm`) to a URL or path the host can load. */
+  locateFile?: (file: string) => string;
+}
+
+let config: SolverConfig = {};
+let loading: Promise<Highs> | undefined;
+
+/** Sets how the solver is loaded. Call before the first solve; later calls reset the cached runtime. */
+export function configureSolver(next: SolverConfig): void {
+  config = next;
+  loading = undefined;
+}
+
+async function loadSolver(): Promise<Highs> {
+  if (!loading) {
+    const attempt = import("highs").then((module) =>
+      module.default(config.locateFile ? { locateFile: config.locateFile } : {}),
+    );
+    // A failed load must not poison later attempts (e.g. after configureSolver fixes the path).
+    attempt.catch(() => {
+      if (loading === attempt) loading = undefined;
+    });
+    loading = attempt;
+  }
+  return loading;
+}
+
+export type SolveStatus = "optimal" | "infeasible" | "limit" | "error";
+
+export interface SolveResult {
+  /** `limit`: stopped by the time limit or an abort, possibly with an incumbent (see `values`). */
+  status: SolveStatus;
+  values?: Float64Array;
+  objective?: number;
+  /** Relative MIP gap HiGHS reports for the incumbent (0 when proven optimal). */
+  gap?: number;
+  seconds: number;
+  message?: string;
+}
+
+export interface SolveOptions {
+  timeLimitSeconds: number;
+  signal?: AbortSignal;
+  /** Further HiGHS options by their native names (for experiments and benchmarks). */
+  highsOptions?: Record<string, boolean | number | string>;
+}
+
+/** Tolerances tighter than HiGHS's defaults, so the plan passes the analysis's 1e-9 checks. */
+const TOLERANCES = {
+  primal_feasibility_tolerance: 1e-9,
+  mip_feasibility_tolerance: 1e-9,
+  mip_rel_gap: 1e-9,
+  mip_abs_gap: 1e-10,
+};
+
+export async function solveMilp(milp: Milp, options: SolveOptions): Promise<SolveResult> {
+  const highs = await loadSolver();
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const model = highs.createModel();
+  try {
+    model.options.set({
+      output_flag: false,
+      ...TOLERANCES,
+      time_limit: Math.max(0.01, options.timeLimitSeconds),
+      ...options.highsOptions,
+    });
+    const numCols = milp.colLower.length;
+    const numRows = milp.rowLower.length;
+    model.passModel({
+      numCols,
+      numRows,
+      sense: milp.maximize
+        ? highs.constants.objectiveSense.maximize
+        : highs.constants.objectiveSense.minimize,
+      colCost: milp.colCost,
+      colLower: milp.colLower.map((x) => (x === Number.NEGATIVE_INFINITY ? -highs.infinity : x)),
+      colUpper: milp.colUpper.map((x) => (x === Number.POSITIVE_INFINITY ? highs.infinity : x)),
+      rowLower: milp.rowLower.map((x) => (x === Number.NEGATIVE_INFINITY ? -highs.infinity : x)),
+      rowUpper: milp.rowUpper.map((x) => (x === Number.POSITIVE_INFINITY ? highs.infinity : x)),
+      matrix: {
+        format: "csr",
+        numRows,
+        numCols,
+        starts: milp.starts,
+        indices: milp.indices,
+        values: milp.values,
+      },
+      integrality: milp.integer.map((i) =>
+        i ? highs.constants.variableType.integer : highs.constants.variableType.continuous,
+      ),
+    });
+    const signal = options.signal;
+    const run = model.run({
+      [highs.constants.callbackType.mipInterrupt]: (event) => {
+        if (signal?.aborted) event.interrupt();
+        return undefined;
+      },
+    });
+    const status = highs.constants.modelStatus;
+    const code = run.modelStatus;
+    const incumbent = () => {
+      const values = model.getSolution().colValue;
+      const feasible = Number(model.info.get("primal_solution_status")) === 2;
+      return feasible ? Float64Array.from(values) : undefined;
+    };
+    const gapOf = () => {
+      const gap = Number(model.info.get("mip_gap"));
+      return Number.isFinite(gap) ? gap : undefined;
+    };
+    if (code === status.optimal) {
+      return {
+        status: "optimal",
+        values: incumbent(),
+        objective: model.getObjectiveValue(),
+        gap: 0,
+        seconds: seconds(),
+      };
+    }
+    if (code === status.infeasible) return { status: "infeasible", seconds: seconds() };
+    if (code === status.timeLimit || code === status.interrupted || code === status.solutionLimit) {
+      const values = incumbent();
+      return {
+        status: "limit",
+        values,
+        objective: values ? model.getObjectiveValue() : undefined,
+        gap: values ? gapOf() : undefined,
+        seconds: seconds(),
+        message: code === status.interrupted ? "aborted" : "time limit reached",
+      };
+    }
+    return { status: "error", seconds: seconds(), message: `HiGHS stopped with model status ${code}` };
+  } catch (error) {
+    return { status: "error", seconds: seconds(), message: `HiGHS failed: ${(error as Error).message}` };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Long-running work (simulations) as jobs: created by POST, watched through server-sent events,
+ * cancelled by DELETE. Finished jobs are kept a while so a late client can still read the result.
+ */
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import type { JobState } from "./schemas.ts";
+
+export interface JobContext {
+  signal: AbortSignal;
+  progress(done: number, total: number): void;
+}
+
+interface Job {
+  state: JobState;
+  controller: AbortController;
+  events: EventEmitter;
+  finishedAt?: number;
+}
+
+const KEEP_FINISHED_MS = 15 * 60_000;
+
+export class JobRegistry {
+  private readonly jobs = new Map<string, Job>();
+
+  start(total: number, work: (context: JobContext) => Promise<unknown>): JobState {
+    this.sweep();
+    const id = randomUUID();
+    const job: Job = {
+      state: { id, status: "running", progress: { done: 0, total } },
+      controller: new AbortController(),
+      events: new EventEmitter(),
+    };
+    this.jobs.set(id, job);
+    const context: JobContext = {
+      signal: job.controller.signal,
+      progress: (done, all) => {
+        if (job.state.status !== "running") return;
+        job.state.progress = { done, total: all };
+        job.events.emit("progress", job.state.progress);
+      },
+    };
+    // Run after the response is sent, so the client gets the id before the first progress event.
+    setImmediate(() => {
+      work(context).then(
+        (result) => {
+          // A cancelled simulation still returns what it did (marked partial): keep it for readers.
+          if (job.state.status === "cancelled") job.state = { ...job.state, result };
+          else this.finish(job, { status: "done", result });
+        },
+        (error: unknown) => {
+          if (job.state.status === "cancelled") return;
+          this.finish(job, { status: "failed", error: (error as Error)?.message ?? String(error) });
+        },
+      );
+    });
+    return job.state;
+  }
+
+  get(id: string): JobState | undefined {
+    return this.jobs.get(id)?.state;
+  }
+
+  /** Cancels a running job; returns false when there is no such job. */
+  cancel(id: string): boolean {
+    const job = this.jobs.get(id);
+    if (!job) return false;
+    if (job.state.status === "running") {
+      job.controller.abort();
+      this.finish(job, { status: "cancelled" });
+    }
+    return true;
+  }
+
+  /** Calls `onProgress` for each progress step and `onEnd` once when the job ends. Returns an unsubscribe. */
+  watch(
+    id: string,
+    onProgress: (progress: JobState["progress"]) => void,
+    onEnd: (state: JobState) => void,
+  ): () => void {
+    const job = this.jobs.get(id);
+    if (!job) return () => {};
+    job.events.on("progress", onProgress);
+    job.events.once("end", onEnd);
+    return () => {
+      job.events.off("progress", onProgress);
+      job.events.off("end", onEnd);
+    };
+  }
+
+  cancelAll(): void {
+    for (const id of this.jobs.keys()) this.cancel(id);
+  }
+
+  private finish(job: Job, update: Partial<JobState>): void {
+    if (job.state.status !== "running") return;
+    job.state = { ...job.state, ...update };
+    if (job.state.status === "done")
+      job.state.progress = { ...job.state.progress, done: job.state.progress.total };
+    job.finishedAt = Date.now();
+    job.events.emit("end", job.state);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, job] of this.jobs) {
+      if (job.finishedAt !== undefined && now - job.finishedAt > KEEP_FINISHED_MS) this.jobs.delete(id);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * What checking an event needs about its agreement — the charter, its compiled scenario and the
+ * participants' imported keys — built once per agreement and kept: a charter never changes.
+ */
+import type { CompiledScenario } from "../../analysis/compile.ts";
+import type { Charter } from "../../ledger/charter.ts";
+import { compileCharter } from "../../ledger/charter.ts";
+import { importPublicKey } from "../../ledger/crypto.ts";
+import type { AgreementRecord, Store } from "../../store/index.ts";
+
+export interface AgreementContext {
+  record: AgreementRecord;
+  charter: Charter;
+  compiled: CompiledScenario;
+  keys: Map<string, CryptoKey>;
+}
+
+export class AgreementContexts {
+  private readonly cache = new Map<string, Promise<AgreementContext | undefined>>();
+
+  constructor(private readonly store: Store) {}
+
+  get(id: string): Promise<AgreementContext | undefined> {
+    let entry = this.cache.get(id);
+    if (!entry) {
+      entry = this.load(id);
+      this.cache.set(id, entry);
+      // an unknown id is not remembered: it may be adopted later
+      entry.then((ctx) => ctx ?? this.cache.delete(id)).catch(() => this.cache.delete(id));
+    }
+    return entry;
+  }
+
+  private async load(id: string): Promise<AgreementContext | undefined> {
+    const record = await this.store.agreements.get(id);
+    if (!record) return undefined;
+    const keys = new Map<string, CryptoKey>();
+    for (const p of record.charter.participants) {
+      const key = await importPublicKey(p.publicKey);
+      if (key) keys.set(p.id, key);
+    }
+    return { record, charter: record.charter, compiled: compileCharter(record.charter), keys };
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The scenario library the API serves: built-in files (read-only) and saved scenarios, and the
+ * one way every route turns a request's `scenarioId` or `source` into a checked, compiled scenario.
+ */
+import { type CompiledScenario, compileScenario } from "../analysis/compile.ts";
+import { builtinNames, readScenarioSource } from "../io/scenario-files.ts";
+import { parseScenario } from "../model/parse.ts";
+import type { Scenario } from "../model/schema.ts";
+import { HttpError, notFound } from "./errors.ts";
+import type { ScenarioRepository } from "./scenario-repository.ts";
+
+export interface ScenarioSummary {
+  id: string;
+  title: string;
+  description: string;
+  builtin: boolean;
+  parties: number;
+  moves: number;
+  /** False when a saved scenario no longer parses (it was saved before a schema change, say). */
+  valid: boolean;
+}
+
+export interface ScenarioDocument extends ScenarioSummary {
+  source: string;
+  scenario?: Scenario;
+}
+
+/** A short description for the library: the first sentence, at most about 160 characters. */
+export function shortDescription(text: string | undefined): string {
+  if (!text) return "";
+  const flat = text.replace(/\s+/g, " ").trim();
+  const sentence = flat.match(/^.*?[.!?](\s|$)/)?.[0]?.trim() ?? flat;
+  return sentence.length <= 160 ? sentence : `${sentence.slice(0, 157).trimEnd()}...`;
+}
+
+function describe(id: string, source: string, builtin: boolean): ScenarioDocument {
+  const parsed = parseScenario(source, `${id}.yaml`);
+  const scenario = parsed.ok ? parsed.scenario : undefined;
+  return {
+    id,
+    title: scenario?.title ?? id,
+    description: shortDescription(scenario?.description),
+    builtin,
+    parties: scenario?.parties.length ?? 0,
+    moves: scenario?.moves.length ?? 0,
+    valid: parsed.ok,
+    source,
+    scenario,
+  };
+}
+
+const summary = ({ source: _s, scenario: _c, ...rest }: ScenarioDocument): ScenarioSummary => rest;
+
+export class ScenarioLibrary {
+  constructor(private readonly saved: ScenarioRepository) {}
+
+  isBuiltin(id: string): boolean {
+    return builtinNames().includes(id);
+  }
+
+  async list(): Promise<ScenarioSummary[]> {
+    const builtins = builtinNames().map((id) => summary(describe(id, readScenarioSource(id).text, true)));
+    const saved = (await this.saved.list()).map((row) => summary(describe(row.id, row.source, false)));
+    return [...builtins, ...saved];
+  }
+
+  async get(id: string): Promise<ScenarioDocument> {
+    if (this.isBuiltin(id)) return describe(id, readScenarioSource(id).text, true);
+    const row = await this.saved.get(id);
+    if (!row) throw notFound(`scenario '${id}'`);
+    return describe(row.id, row.source, false);
+  }
+
+  async create(source: string, requestedId?: string): Promise<ScenarioDocument> {
+    const scenario = checked(source, requestedId ?? "scenario");
+    const id = requestedId ?? scenario.id!;
+    if (this.isBuiltin(id)) {
+      throw new HttpError(409, "conflict", `'${id}' is a built-in scenario; save under another id`);
+    }
+    if (await this.saved.get(id)) {
+      throw new HttpError(409, "conflict", `a saved scenario '${id}' already exists; update it with PUT`);
+    }
+    await this.saved.create({ id, name: scenario.title ?? id, source, updatedAt: new Date().toISOString() });
+    return describe(id, source, false);
+  }
+
+  async update(id: string, source: string): Promise<ScenarioDocument> {
+    if (this.isBuiltin(id)) throw readOnly(id);
+    if (!(await this.saved.get(id))) throw notFound(`scenario '${id}'`);
+    checked(source, id);
+    await this.saved.update({ id, source, updatedAt: new Date().toISOString() });
+    return describe(id, source, false);
+  }
+
+  async delete(id: string): Promise<void> {
+    if (this.isBuiltin(id)) throw readOnly(id);
+    if (!(await this.saved.delete(id))) throw notFound(`scenario '${id}'`);
+  }
+
+  /** The scenario a request names, by id or by inline source. */
+  async resolve(ref: { scenarioId?: string; source?: string }): Promise<LoadedScenario> {
+    let source: string;
+    let name: string;
+    if (ref.source !== undefined) {
+      source = ref.source;
+      name = "scenario";
+    } else if (ref.scenarioId !== undefined) {
+      source = (await this.get(ref.scenarioId)).source;
+      name = ref.scenarioId;
+    } else {
+      throw new HttpError(400, "bad-request", "give either scenarioId or source");
+    }
+    const scenario = checked(source, name);
+    return { scenario, compiled: compileScenario(scenario) };
+  }
+}
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  compiled: CompiledScenario;
+}
+
+const readOnly = (id: string) =>
+  new HttpError(
+    403,
+    "read-only",
+    `'${id}' is a built-in scenario and cannot be changed; save a copy instead`,
+  );
+
+/** Parses scenario text, or answers 422 with every problem and its line and column. */
+function checked(source: string, name: string): Scenario {
+  const parsed = parseScenario(source, `${name}.yaml`);
+  if (!parsed.ok) {
+    const count = parsed.issues.length;
+    throw new HttpError(
+      422,
+      "invalid-scenario",
+      `the scenario has ${count} problem${count === 1 ? "" : "s"}; nothing was saved or run`,
+      parsed.issues,
+    );
+  }
+  return parsed.scenario;
+}

@@ -1,0 +1,102 @@
+/**
+ * Request and response bodies of the HTTP API, as zod schemas. Requests are checked with them and
+ * the OpenAPI document is generated from them, next to the scenario and analysis schemas.
+ */
+import { z } from "zod";
+import { Plan } from "../model/schema.ts";
+
+export const ScenarioIssue = z.object({
+  path: z.string(),
+  line: z.int().optional(),
+  column: z.int().optional(),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const ApiError = z.object({
+  error: z.string().describe("Stable machine-readable code, e.g. 'invalid-scenario'"),
+  message: z.string(),
+  issues: z.array(ScenarioIssue).optional(),
+});
+
+export const ScenarioSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string().describe("First sentence of the scenario's description"),
+  builtin: z.boolean().describe("Built-in scenarios are read-only"),
+  parties: z.int(),
+  moves: z.int(),
+  valid: z.boolean(),
+});
+
+export const ScenarioDocument = ScenarioSummary.extend({
+  source: z.string().describe("The scenario text (YAML or JSON) as written"),
+});
+
+export const ScenarioList = z.object({ scenarios: z.array(ScenarioSummary) });
+
+export const CreateScenarioBody = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, "expected a slug: lower-case letters, digits, '-' or '_'")
+    .optional()
+    .describe("Id to save under; default the scenario's own id"),
+  source: z.string().min(1).describe("Scenario text, YAML or JSON"),
+});
+
+export const UpdateScenarioBody = z.strictObject({ source: z.string().min(1) });
+
+/** Every analysis request names its scenario by id or carries it inline (the editor's unsaved text). */
+const ScenarioRef = {
+  scenarioId: z.string().optional().describe("A built-in or saved scenario id"),
+  source: z.string().optional().describe("Scenario text, instead of scenarioId"),
+};
+
+export const AnalyzeBody = z.strictObject({
+  ...ScenarioRef,
+  plan: z
+    .union([z.string(), Plan])
+    .optional()
+    .describe("A plan name ('simultaneous', 'upfront:PARTY', a named plan) or a plan object"),
+});
+
+export const PlanBody = z.strictObject({
+  ...ScenarioRef,
+  objective: z
+    .string()
+    .optional()
+    .describe(
+      "The planner's objective (phases, slack, welfare, maxmin, nash); default: fewest phases, then slack",
+    ),
+  robust: z.boolean().optional().describe("Every value at the worst end of its range"),
+  timeLimitSeconds: z.number().gt(0).max(600).optional(),
+});
+
+export const CompareBody = z.strictObject({ ...ScenarioRef });
+
+export const SimulateBody = z.strictObject({
+  ...ScenarioRef,
+  plan: z.union([z.string(), Plan]).optional(),
+  runs: z.int().min(1).max(1_000_000).default(2000),
+  seed: z.int().min(0).max(0xffff_ffff).default(1),
+  workers: z.int().min(1).max(16).optional(),
+});
+
+export const JobState = z.object({
+  id: z.string(),
+  status: z.enum(["running", "done", "failed", "cancelled"]),
+  progress: z.object({ done: z.number(), total: z.number() }),
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+});
+
+export const Capabilities = z.object({
+  planner: z.object({ available: z.boolean(), reason: z.string().optional() }),
+  simulation: z.object({ available: z.boolean(), reason: z.string().optional() }),
+  storage: z.object({ kind: z.string() }),
+});
+
+export type CreateScenarioBody = z.infer<typeof CreateScenarioBody>;
+export type AnalyzeBody = z.infer<typeof AnalyzeBody>;
+export type SimulateBody = z.infer<typeof SimulateBody>;
+export type JobState = z.infer<typeof JobState>;

@@ -1,0 +1,294 @@
+/**
+ * Agreements and their event chains. Appends are written in transactions that read the chain's
+ * head and insert the next events; the (agreement, seq) primary key makes a second writer (another
+ * process) that read the same head fail instead of forking the chain, and that writer retries on
+ * the new head. Within a process, appends to one agreement are queued and group-committed. A
+ * client event id already in the chain returns the stored event (same body and signature) or a
+ * conflict.
+ */
+import type { Kysely, Transaction } from "kysely";
+import { canonicalJson } from "../ledger/canonical.ts";
+import { charterHash, eventHash } from "../ledger/chain.ts";
+import type { Charter } from "../ledger/charter.ts";
+import type { ChainedEvent, EventBody } from "../ledger/events.ts";
+import type { Dialect } from "./connect.ts";
+import { isUniqueViolation, StoreError } from "./errors.ts";
+import type { Database, EventTable } from "./schema.ts";
+
+export interface AgreementRecord {
+  id: string;
+  title: string;
+  charter: Charter;
+  charterHash: string;
+  createdAt: string;
+}
+
+export interface StoredEvent extends ChainedEvent {
+  eventId: string;
+}
+
+export interface AppendResult {
+  event: StoredEvent;
+  /** True when this event id was already in the chain with the same body and signature. */
+  duplicate: boolean;
+}
+
+export interface AgreementRepository {
+  list(): Promise<Array<{ id: string; title: string; createdAt: string }>>;
+  /** Throws StoreError("conflict") when the id is taken. */
+  create(charter: Charter): Promise<AgreementRecord>;
+  get(id: string): Promise<AgreementRecord | undefined>;
+  /** The last event's seq and hash (0 and the charter hash for an empty chain); undefined if no agreement. */
+  head(id: string): Promise<{ seq: number; hash: string } | undefined>;
+  /** Events in chain order, optionally only those after `afterSeq`. */
+  events(id: string, options?: { afterSeq?: number; limit?: number }): Promise<StoredEvent[]>;
+  /**
+   * Appends a signed event (the caller has checked signature and role). `body` must be the
+   * canonical JSON that was signed.
+   */
+  append(id: string, body: EventBody, signature: string): Promise<AppendResult>;
+}
+
+const MAX_ATTEMPTS = 200;
+
+/**
+ * The stored body is the canonical JSON that was signed. If the stored bytes are no longer that
+ * (damaged or edited by hand), the raw text is passed on as the body so verification names it
+ * rather than the export silently re-encoding it.
+ */
+function storedBody(text: string): EventBody {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (canonicalJson(parsed) === text) return parsed as EventBody;
+  } catch {
+    // fall through: not JSON at all
+  }
+  return text as unknown as EventBody;
+}
+
+function toEvent(row: EventTable): StoredEvent {
+  return {
+    seq: row.seq,
+    eventId: row.event_id,
+    body: storedBody(row.body),
+    signature: row.signature,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    receivedAt: row.received_at,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  // SQLite busy/locked, PostgreSQL serialization failure / deadlock
+  if (code?.startsWith("SQLITE_BUSY") || code?.startsWith("SQLITE_LOCKED")) return true;
+  return code === "40001" || code === "40P01";
+}
+
+interface Pending {
+  bodyText: string;
+  body: EventBody;
+  signature: string;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { result: AppendResult } | { error: StoreError };
+
+/** Most events one transaction writes; the rest wait for the next. */
+const MAX_BATCH = 256;
+
+export function agreementRepository(db: Kysely<Database>, dialect: Dialect): AgreementRepository {
+  /**
+   * Group commit: appends to one agreement that arrive while a transaction is being written wait
+   * and are written together in the next one. Each is acknowledged only after its transaction
+   * commits, so an acknowledged event survives a crash, while one fsync serves many events.
+   */
+  const queues = new Map<string, Pending[]>();
+
+  async function writeBatch(trx: Transaction<Database>, id: string, batch: Pending[]): Promise<Outcome[]> {
+    let agreementQuery = trx.selectFrom("agreements").select(["charter_hash"]).where("id", "=", id);
+    // Postgres: lock the agreement row so writers of one agreement queue instead of colliding.
+    if (dialect === "postgres") agreementQuery = agreementQuery.forUpdate();
+    const agreement = await agreementQuery.executeTakeFirst();
+    if (!agreement) return batch.map(() => ({ error: new StoreError("not_found", `no agreement '${id}'`) }));
+
+    const ids = [...new Set(batch.map((p) => p.body.id))];
+    const existing = new Map<string, EventTable>();
+    for (let i = 0; i < ids.length; i += 200) {
+      const rows = await trx
+        .selectFrom("ledger_events")
+        .selectAll()
+        .where("agreement_id", "=", id)
+        .where("event_id", "in", ids.slice(i, i + 200))
+        .execute();
+      for (const row of rows) existing.set(row.event_id, row);
+    }
+    const head = await trx
+      .selectFrom("ledger_events")
+      .select(["seq", "hash"])
+      .where("agreement_id", "=", id)
+      .orderBy("seq", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    let seq = head?.seq ?? 0;
+    let prevHash = head?.hash ?? agreement.charter_hash;
+    const receivedAt = new Date().toISOString();
+    const rows: EventTable[] = [];
+    const outcomes: Outcome[] = [];
+    for (const item of batch) {
+      const earlier = existing.get(item.body.id);
+      if (earlier) {
+        outcomes.push(
+          earlier.body === item.bodyText && earlier.signature === item.signature
+            ? { result: { event: toEvent(earlier), duplicate: true } }
+            : {
+                error: new StoreError(
+                  "conflict",
+                  `event id '${item.body.id}' is already used by a different event`,
+                ),
+              },
+        );
+        continue;
+      }
+      seq += 1;
+      const hash = await eventHash({ seq, prevHash, body: item.body, signature: item.signature, receivedAt });
+      const row: EventTable = {
+        agreement_id: id,
+        seq,
+        event_id: item.body.id,
+        body: item.bodyText,
+        signature: item.signature,
+        prev_hash: prevHash,
+        hash,
+        received_at: receivedAt,
+      };
+      rows.push(row);
+      existing.set(row.event_id, row); // a copy later in the same batch is a retry of this one
+      prevHash = hash;
+      outcomes.push({ result: { event: toEvent(row), duplicate: false } });
+    }
+    for (let i = 0; i < rows.length; i += 100) {
+      await trx
+        .insertInto("ledger_events")
+        .values(rows.slice(i, i + 100))
+        .execute();
+    }
+    return outcomes;
+  }
+
+  /** Writes one batch, re-reading the head and retrying when another writer got there first. */
+  async function commitBatch(id: string, batch: Pending[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcomes = await db.transaction().execute((trx) => writeBatch(trx, id, batch));
+        outcomes.forEach((outcome, i) => {
+          if ("error" in outcome) batch[i].reject(outcome.error);
+          else batch[i].resolve(outcome.result);
+        });
+        return;
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || (!isUniqueViolation(error) && !isBusy(error))) {
+          for (const item of batch) item.reject(error);
+          return;
+        }
+        // another process appended to this chain meanwhile: back off a little, re-read the head
+        await sleep(Math.random() * Math.min(20, attempt * 2));
+      }
+    }
+  }
+
+  async function drain(id: string): Promise<void> {
+    const queue = queues.get(id)!;
+    while (queue.length > 0) await commitBatch(id, queue.splice(0, MAX_BATCH));
+    queues.delete(id);
+  }
+
+  return {
+    async list() {
+      const rows = await db
+        .selectFrom("agreements")
+        .select(["id", "title", "created_at"])
+        .orderBy("created_at", "desc")
+        .execute();
+      return rows.map((r) => ({ id: r.id, title: r.title, createdAt: r.created_at }));
+    },
+
+    async create(charter) {
+      const hash = await charterHash(charter);
+      const row = {
+        id: charter.id,
+        title: charter.title,
+        charter: canonicalJson(charter),
+        charter_hash: hash,
+        created_at: charter.adoptedAt,
+      };
+      try {
+        await db.insertInto("agreements").values(row).execute();
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new StoreError("conflict", `an agreement with id "${charter.id}" exists`);
+        throw error;
+      }
+      return { id: row.id, title: row.title, charter, charterHash: hash, createdAt: row.created_at };
+    },
+
+    async get(id) {
+      const row = await db.selectFrom("agreements").selectAll().where("id", "=", id).executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        title: row.title,
+        charter: JSON.parse(row.charter) as Charter,
+        charterHash: row.charter_hash,
+        createdAt: row.created_at,
+      };
+    },
+
+    async head(id) {
+      const agreement = await db
+        .selectFrom("agreements")
+        .select("charter_hash")
+        .where("id", "=", id)
+        .executeTakeFirst();
+      if (!agreement) return undefined;
+      const last = await db
+        .selectFrom("ledger_events")
+        .select(["seq", "hash"])
+        .where("agreement_id", "=", id)
+        .orderBy("seq", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return last ?? { seq: 0, hash: agreement.charter_hash };
+    },
+
+    async events(id, options = {}) {
+      let query = db
+        .selectFrom("ledger_events")
+        .selectAll()
+        .where("agreement_id", "=", id)
+        .where("seq", ">", options.afterSeq ?? 0)
+        .orderBy("seq", "asc");
+      if (options.limit !== undefined) query = query.limit(options.limit);
+      return (await query.execute()).map(toEvent);
+    },
+
+    append(id, body, signature) {
+      const bodyText = canonicalJson(body);
+      return new Promise<AppendResult>((resolve, reject) => {
+        const queue = queues.get(id);
+        const item = { bodyText, body, signature, resolve, reject };
+        if (queue) {
+          queue.push(item);
+          return;
+        }
+        queues.set(id, [item]);
+        void drain(id);
+      });
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** The export document of an agreement's ledger, as `ledger verify` reads it. */
+import { EXPORT_FORMAT, type LedgerExport } from "../ledger/verify.ts";
+import type { AgreementRepository } from "./agreements.ts";
+
+export async function exportLedger(
+  agreements: AgreementRepository,
+  id: string,
+  exportedAt: string,
+): Promise<LedgerExport | undefined> {
+  const record = await agreements.get(id);
+  if (!record) return undefined;
+  const events = await agreements.events(id);
+  return {
+    format: EXPORT_FORMAT,
+    version: 1,
+    agreement: record.id,
+    charter: record.charter,
+    charterHash: record.charterHash,
+    head: events.at(-1)?.hash ?? record.charterHash,
+    exportedAt,
+    events: events.map((e) => ({
+      seq: e.seq,
+      eventId: e.eventId,
+      body: e.body,
+      signature: e.signature,
+      prevHash: e.prevHash,
+      hash: e.hash,
+      receivedAt: e.receivedAt,
+    })),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The store: SQLite by default (a file path, or ":memory:"), PostgreSQL when a database URL is
+ * given. Opening it brings the schema up to date with the versioned migrations.
+ *
+ *   const store = await openStore({ sqlitePath: "lockstep.db" });
+ *   const store = await openStore({ databaseUrl: process.env.DATABASE_URL });
+ */
+import { Migrator } from "kysely";
+import { type AgreementRepository, agreementRepository } from "./agreements.ts";
+import { connect, type Dialect } from "./connect.ts";
+import { migrations } from "./migrations.ts";
+import { type ScenarioRepository, scenarioRepository } from "./scenarios.ts";
+
+export type { AgreementRecord, AgreementRepository, AppendResult, StoredEvent } from "./agreements.ts";
+export { StoreError } from "./errors.ts";
+export { exportLedger } from "./export.ts";
+export type { ScenarioRecord, ScenarioRepository, ScenarioSummary } from "./scenarios.ts";
+
+export interface StoreOptions {
+  /** SQLite file; ":memory:" for a throw-away store. Ignored when databaseUrl is set. */
+  sqlitePath?: string;
+  /** postgres://… — use PostgreSQL instead of SQLite. */
+  databaseUrl?: string;
+}
+
+export interface Store {
+  dialect: Dialect;
+  scenarios: ScenarioRepository;
+  agreements: AgreementRepository;
+  close(): Promise<void>;
+}
+
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const { db, dialect } = connect(options);
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`store migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
+  }
+  return {
+    dialect,
+    scenarios: scenarioRepository(db),
+    agreements: agreementRepository(db, dialect),
+    close: () => db.destroy(),
+  };
+}
+
+/** Options from the environment: DATABASE_URL selects PostgreSQL, else LOCKSTEP_DB or ./lockstep.db. */
+export function storeOptionsFromEnv(env: Record<string, string | undefined>): StoreOptions {
+  if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL };
+  return { sqlitePath: env.LOCKSTEP_DB ?? "lockstep.db" };
+}

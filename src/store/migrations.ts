@@ -1,0 +1,52 @@
+/**
+ * Versioned schema migrations, applied in name order by Kysely's migrator on both dialects. Never
+ * edit a released migration: add the next one.
+ */
+import type { Kysely, Migration } from "kysely";
+
+export const migrations: Record<string, Migration> = {
+  "0001_scenarios": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("scenarios")
+        .addColumn("id", "varchar(100)", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("yaml", "text", (c) => c.notNull())
+        .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+        .addColumn("updated_at", "varchar(40)", (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("scenarios").execute();
+    },
+  },
+  "0002_agreements": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("agreements")
+        .addColumn("id", "varchar(100)", (c) => c.primaryKey())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addColumn("charter", "text", (c) => c.notNull())
+        .addColumn("charter_hash", "varchar(64)", (c) => c.notNull())
+        .addColumn("created_at", "varchar(40)", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("ledger_events")
+        .addColumn("agreement_id", "varchar(100)", (c) => c.notNull().references("agreements.id"))
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("event_id", "varchar(100)", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("signature", "text", (c) => c.notNull())
+        .addColumn("prev_hash", "varchar(64)", (c) => c.notNull())
+        .addColumn("hash", "varchar(64)", (c) => c.notNull())
+        .addColumn("received_at", "varchar(40)", (c) => c.notNull())
+        .addPrimaryKeyConstraint("ledger_events_pk", ["agreement_id", "seq"])
+        .addUniqueConstraint("ledger_events_event_id", ["agreement_id", "event_id"])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("ledger_events").execute();
+      await db.schema.dropTable("agreements").execute();
+    },
+  },
+};

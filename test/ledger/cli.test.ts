@@ -1,0 +1,178 @@
+/**
+ * The tracker from the command line, as a user runs it: keys, adoption, signed events, status,
+ * export and offline verification, against a real server on 127.0.0.1.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStore, type Store } from "../../src/store/index.ts";
+import { lockstepAsync, SCENARIO_FILE, startServer } from "./helpers.ts";
+
+const DAY = 86_400_000;
+
+describe("lockstep keys / agreement / event / status / ledger", () => {
+  let store: Store;
+  let app: FastifyInstance;
+  let server: string;
+  let dir: string;
+  const key = (who: string) => join(dir, `${who}.json`);
+  const run = (...args: string[]) => lockstepAsync(args);
+
+  beforeAll(async () => {
+    store = await openStore({ sqlitePath: ":memory:" });
+    ({ app, url: server } = await startServer(store));
+    dir = mkdtempSync(join(tmpdir(), "lockstep-cli-"));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("makes Ed25519 key pairs, and will not overwrite one", async () => {
+    const printed = await run("keys", "new");
+    expect(printed.status).toBe(0);
+    const pair = JSON.parse(printed.stdout) as { publicKey: JsonWebKey; privateKey: JsonWebKey };
+    expect(pair.publicKey).toMatchObject({ kty: "OKP", crv: "Ed25519" });
+    expect(pair.privateKey.d).toBeTruthy();
+    for (const who of ["north-gov", "south-gov", "inspector"]) {
+      const made = await run("keys", "new", "--out", key(who), "--as", who);
+      expect(made.status).toBe(0);
+      expect(JSON.parse(made.stdout)).toEqual(JSON.parse(readFileSync(key(who), "utf8")).publicKey);
+    }
+    const again = await run("keys", "new", "--out", key("north-gov"));
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/refusing to overwrite/);
+  });
+
+  it("adopts an agreement from a scenario file and a participants file", async () => {
+    const participants = join(dir, "participants.yaml");
+    writeFileSync(
+      participants,
+      [
+        `- { id: north-gov, role: party, party: north, keyFile: ${key("north-gov")} }`,
+        `- { id: south-gov, role: party, party: south, keyFile: ${key("south-gov")} }`,
+        `- { id: inspector, role: verifier, moves: all, keyFile: ${key("inspector")} }`,
+      ].join("\n"),
+    );
+    const start = new Date(Date.now() - 75 * DAY).toISOString();
+    const adopted = await run(
+      "agreement",
+      "adopt",
+      SCENARIO_FILE,
+      "--server",
+      server,
+      "--plan",
+      "staged",
+      "--participants",
+      participants,
+      "--id",
+      "cli-deal",
+      "--start",
+      start,
+    );
+    expect(adopted.stderr).toBe("");
+    expect(adopted.stdout).toMatch(/adopted agreement cli-deal; charter hash [0-9a-f]{64}/);
+    const listed = await run("agreement", "list", "--server", server);
+    expect(listed.stdout).toMatch(/cli-deal {2}Freeze for relief/);
+  });
+
+  it("signs and submits events; a resend with the same id is recorded once", async () => {
+    const ev = (...args: string[]) => run("event", ...args, "--server", server, "--agreement", "cli-deal");
+    const done = await ev("done", "--move", "freeze", "--key", key("north-gov"), "--id", "north-1");
+    expect(done.stdout).toMatch(/done recorded as event 1 \(id north-1\)/);
+    const resent = await ev("done", "--move", "freeze", "--key", key("north-gov"), "--id", "north-1");
+    // a resend signs again with a new timestamp: same id, different content is refused
+    expect(resent.status).toBe(2);
+    expect(resent.stderr).toMatch(/409 conflict/);
+    const printed = await run(
+      "event",
+      "verified",
+      "--move",
+      "freeze",
+      "--report",
+      "seals intact",
+      "--key",
+      key("inspector"),
+      "--agreement",
+      "cli-deal",
+      "--print",
+    );
+    const signed = JSON.parse(printed.stdout);
+    for (let i = 0; i < 2; i++) {
+      const response = await fetch(`${server}/api/agreements/cli-deal/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(signed),
+      });
+      expect(response.status).toBe(i === 0 ? 201 : 200);
+    }
+    const wrong = await ev("done", "--move", "freeze", "--key", key("south-gov"));
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(
+      /refused \(403 wrong-role\): only north's participant may report or reverse freeze/,
+    );
+    const bad = await ev("done", "--move", "handover", "--fraction", "1.5", "--key", key("north-gov"));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--fraction/);
+  });
+
+  it("shows the live status in words", async () => {
+    const status = await run("status", "--server", server, "--agreement", "cli-deal");
+    expect(status.stderr).toBe("");
+    expect(status.status).toBe(0);
+    expect(status.stdout).toMatch(/phase 3 of 4 planned, 2 events/);
+    expect(status.stdout).toMatch(/freeze +north +1 +1\.00 +1\.00 +1\.00 +verified/);
+    expect(status.stdout).toMatch(/relief .*overdue 1 phase/);
+    expect(status.stdout).toMatch(/Sanctions relief \(South\) is one phase overdue/);
+    const json = await run("status", "--server", server, "--agreement", "cli-deal", "--format", "json");
+    expect(JSON.parse(json.stdout)).toMatchObject({ agreement: "cli-deal", phase: 3, overdue: ["relief"] });
+    const missing = await run("status", "--server", server, "--agreement", "nope");
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/404 not-found/);
+    const down = await run("status", "--server", "http://127.0.0.1:9", "--agreement", "cli-deal");
+    expect(down.status).toBe(2);
+    expect(down.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it("exports the ledger and verifies it offline, naming the first tampered event", async () => {
+    const file = join(dir, "ledger.json");
+    const exported = await run(
+      "ledger",
+      "export",
+      "--server",
+      server,
+      "--agreement",
+      "cli-deal",
+      "--out",
+      file,
+    );
+    expect(exported.status).toBe(0);
+    const ok = await run("ledger", "verify", file);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/ok — 2 events/);
+    const doc = JSON.parse(readFileSync(file, "utf8"));
+    const head = doc.head as string;
+    expect(await run("ledger", "verify", file, "--head", head)).toMatchObject({ status: 0 });
+
+    doc.events[1].body.report = "seals broken";
+    writeFileSync(file, JSON.stringify(doc));
+    const tampered = await run("ledger", "verify", file);
+    expect(tampered.status).toBe(1);
+    expect(tampered.stdout).toMatch(/TAMPERED — event 2 \(.+\): signature does not match inspector's key/);
+
+    const cut = { ...JSON.parse(readFileSync(file, "utf8")) };
+    cut.events = cut.events.slice(0, 1);
+    cut.head = cut.events[0].hash;
+    writeFileSync(file, JSON.stringify(cut));
+    expect(await run("ledger", "verify", file)).toMatchObject({ status: 0 });
+    const caught = await run("ledger", "verify", file, "--head", head);
+    expect(caught.status).toBe(1);
+    expect(caught.stdout).toMatch(/events were cut or added/);
+
+    writeFileSync(file, "{}");
+    expect(await run("ledger", "verify", file)).toMatchObject({ status: 2 });
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * 50 clients submit signed events to one agreement at once, over HTTP, split across two servers
+ * sharing one database (so two writers really race for the chain's head), each also resending its
+ * event: one linear chain results, with no gap, duplicate or fork. On SQLite and PostgreSQL.
+ */
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyLedger } from "../../src/ledger/verify.ts";
+import { openStore, type Store } from "../../src/store/index.ts";
+import {
+  adoptRequest,
+  type Cast,
+  createPgDatabase,
+  http,
+  makeCast,
+  pgSkipReason,
+  signedEvent,
+  startServer,
+} from "./helpers.ts";
+
+const backends = [
+  { name: "sqlite", skip: undefined as string | undefined },
+  { name: "postgres", skip: pgSkipReason },
+];
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`50 concurrent clients on ${backend.name}`, () => {
+    const cleanups: Array<() => Promise<void> | void> = [];
+    const servers: string[] = [];
+    let cast: Cast;
+
+    beforeAll(async () => {
+      let options: { sqlitePath?: string; databaseUrl?: string };
+      if (backend.name === "sqlite") {
+        const path = `/tmp/lockstep-race-${process.pid}-${Date.now()}.db`;
+        options = { sqlitePath: path };
+        cleanups.push(() => {
+          for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+        });
+      } else {
+        const db = await createPgDatabase();
+        options = { databaseUrl: db.url };
+        cleanups.push(() => db.drop());
+      }
+      for (let i = 0; i < 2; i++) {
+        const store: Store = await openStore(options);
+        const { app, url } = await startServer(store);
+        servers.push(url);
+        cleanups.push(async () => {
+          await app.close();
+          await store.close();
+        });
+      }
+      cast = await makeCast();
+    });
+    afterAll(async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    });
+
+    it("leaves one linear chain, and resent events count once", async () => {
+      expect((await http(`${servers[0]}/api/agreements`, "POST", adoptRequest(cast))).status).toBe(201);
+      const events = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          signedEvent(cast, i % 3 === 0 ? "inspector" : i % 2 ? "north-gov" : "south-gov", {
+            type: "note",
+            text: `client ${i}`,
+          }),
+        ),
+      );
+      const send = (event: (typeof events)[number], server: string) =>
+        http(`${server}/api/agreements/freeze-deal/events`, "POST", event);
+      // each client sends to one server and, at the same moment, resends to the other
+      const responses = await Promise.all(
+        events.flatMap((event, i) => [send(event, servers[i % 2]), send(event, servers[(i + 1) % 2])]),
+      );
+      for (const r of responses) expect([200, 201]).toContain(r.status);
+      expect(responses.filter((r) => r.status === 201)).toHaveLength(50);
+
+      const exported = await http(`${servers[1]}/api/agreements/freeze-deal/export`);
+      const chain = exported.json.events as Array<{
+        seq: number;
+        eventId: string;
+        prevHash: string;
+        hash: string;
+      }>;
+      expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(new Set(chain.map((e) => e.eventId))).toEqual(new Set(events.map((e) => e.body.id)));
+      for (let i = 1; i < chain.length; i++) expect(chain[i].prevHash).toBe(chain[i - 1].hash);
+      expect(await verifyLedger(exported.json)).toMatchObject({ ok: true, events: 50 });
+    });
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * Crash safety: the server is a child process; kill -9 lands in the middle of a burst of signed
+ * writes from several clients. After a restart on the same database every acknowledged event is
+ * in the chain, the export passes `lockstep ledger verify`, and resending the requests that got
+ * no answer (same event ids) completes the burst without duplicates. On SQLite and PostgreSQL.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { verifyLedger } from "../../src/ledger/verify.ts";
+import {
+  adoptRequest,
+  createPgDatabase,
+  http,
+  lockstepAsync,
+  makeCast,
+  pgSkipReason,
+  ROOT,
+  signedEvent,
+} from "./helpers.ts";
+
+const SERVER = fileURLToPath(new URL("./fixtures/server.ts", import.meta.url));
+
+function startChild(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", SERVER], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: "", LOCKSTEP_DB: "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const match = /listening (\S+)/.exec(out);
+      if (match) resolve({ child, url: match[1] });
+    });
+    child.stderr!.on("data", (d) => {
+      err += d;
+    });
+    child.on("exit", (code) => reject(new Error(`server exited (${code}) before listening: ${err}`)));
+  });
+}
+
+function killHard(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
+}
+
+const backends = [
+  { name: "sqlite", skip: undefined as string | undefined },
+  { name: "postgres", skip: pgSkipReason },
+];
+
+for (const backend of backends) {
+  describe.skipIf(backend.skip)(`crash safety on ${backend.name}`, () => {
+    const cleanups: Array<() => Promise<void> | void> = [];
+    afterAll(async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    });
+
+    it("keeps every acknowledged event through kill -9 and a restart", async () => {
+      let env: NodeJS.ProcessEnv;
+      if (backend.name === "sqlite") {
+        const path = `/tmp/lockstep-crash-${process.pid}-${Date.now()}.db`;
+        env = { LOCKSTEP_DB: path };
+        cleanups.push(() => {
+          for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+        });
+      } else {
+        const db = await createPgDatabase();
+        env = { DATABASE_URL: db.url };
+        cleanups.push(() => db.drop());
+      }
+      const cast = await makeCast();
+      const first = await startChild(env);
+      cleanups.push(() => void first.child.kill("SIGKILL"));
+      expect((await http(`${first.url}/api/agreements`, "POST", adoptRequest(cast))).status).toBe(201);
+
+      // 8 clients, each sending its events one after another as fast as the server answers
+      const CLIENTS = 8;
+      const PER_CLIENT = 30;
+      const prepared = await Promise.all(
+        Array.from({ length: CLIENTS }, (_, c) =>
+          Promise.all(
+            Array.from({ length: PER_CLIENT }, (_, i) =>
+              signedEvent(cast, c % 2 ? "north-gov" : "south-gov", {
+                type: "note",
+                text: `client ${c} #${i}`,
+              }),
+            ),
+          ),
+        ),
+      );
+      const acknowledged = new Set<string>();
+      const unanswered: Array<(typeof prepared)[number][number]> = [];
+      let killed = false;
+      const killAfter = Math.floor((CLIENTS * PER_CLIENT) / 3);
+      const clients = prepared.map(async (events) => {
+        for (const [i, event] of events.entries()) {
+          if (killed) {
+            unanswered.push(...events.slice(i));
+            return;
+          }
+          try {
+            const response = await http(`${first.url}/api/agreements/freeze-deal/events`, "POST", event);
+            if (response.status === 201 || response.status === 200) acknowledged.add(event.body.id);
+            else throw new Error(`unexpected ${response.status}: ${JSON.stringify(response.json)}`);
+          } catch (error) {
+            if (!killed) throw error;
+            unanswered.push(...events.slice(i));
+            return;
+          }
+          if (!killed && acknowledged.size >= killAfter) {
+            killed = true;
+            await killHard(first.child);
+          }
+        }
+      });
+      await Promise.all(clients);
+      expect(killed).toBe(true);
+      expect(acknowledged.size).toBeGreaterThanOrEqual(killAfter);
+
+      const second = await startChild(env);
+      cleanups.push(() => void second.child.kill("SIGKILL"));
+      const exported = await http(`${second.url}/api/agreements/freeze-deal/export`);
+      const events = exported.json.events as Array<{ eventId: string; seq: number }>;
+      const stored = new Set(events.map((e) => e.eventId));
+      for (const id of acknowledged) expect(stored.has(id), `acknowledged ${id} lost`).toBe(true);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+
+      const file = `/tmp/lockstep-crash-export-${process.pid}-${backend.name}.json`;
+      writeFileSync(file, JSON.stringify(exported.json));
+      cleanups.push(() => rmSync(file, { force: true }));
+      const verified = await lockstepAsync(["ledger", "verify", file]);
+      expect(verified.stderr).toBe("");
+      expect(verified.status).toBe(0);
+      expect(verified.stdout).toMatch(new RegExp(`ok — ${events.length} events`));
+
+      // clients resend what got no answer, with the same ids: each lands exactly once
+      const resent = await Promise.all(
+        unanswered.map((event) => http(`${second.url}/api/agreements/freeze-deal/events`, "POST", event)),
+      );
+      for (const response of resent) expect([200, 201]).toContain(response.status);
+      const final = await http(`${second.url}/api/agreements/freeze-deal/export`);
+      expect((final.json.events as unknown[]).length).toBe(CLIENTS * PER_CLIENT);
+      expect(await verifyLedger(final.json)).toMatchObject({ ok: true, events: CLIENTS * PER_CLIENT });
+      await killHard(second.child);
+    });
+  });
+}

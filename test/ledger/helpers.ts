@@ -1,0 +1,226 @@
+/**
+ * Shared fixtures for the ledger and store tests: both storage backends (PostgreSQL only when
+ * reachable, in a database of its own), a small agreement with key pairs for each participant,
+ * signing, a real HTTP server on 127.0.0.1, and the CLI run asynchronously (a synchronous spawn
+ * would freeze the in-process server it talks to).
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import Fastify, { type FastifyInstance } from "fastify";
+import pg from "pg";
+import { generateKeyPair, type KeyPairJwk } from "../../src/ledger/crypto.ts";
+import type { EventBody } from "../../src/ledger/events.ts";
+import { signEvent } from "../../src/ledger/sign.ts";
+import { agreementsPlugin } from "../../src/server/plugins/agreements.ts";
+import { openStore, type Store } from "../../src/store/index.ts";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const BIN = fileURLToPath(new URL("../../bin/lockstep.js", import.meta.url));
+export const SCENARIO_FILE = fileURLToPath(new URL("./fixtures/arms-swap.yaml", import.meta.url));
+export const SCENARIO_TEXT = readFileSync(SCENARIO_FILE, "utf8");
+
+// ---------------------------------------------------------------- storage backends
+
+export const PG_URL = process.env.LOCKSTEP_TEST_PG_URL ?? process.env.DATABASE_URL;
+
+async function probePostgres(): Promise<string | undefined> {
+  if (!PG_URL) return "PostgreSQL tests skipped: set LOCKSTEP_TEST_PG_URL (or DATABASE_URL) to a server";
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return undefined;
+  } catch (error) {
+    return `PostgreSQL tests skipped: cannot reach ${PG_URL.replace(/:[^:@/]*@/, ":***@")}: ${(error as Error).message}`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Why PostgreSQL tests are skipped, or undefined when it is reachable. */
+export const pgSkipReason = await probePostgres();
+if (pgSkipReason) console.warn(pgSkipReason);
+
+/** A fresh PostgreSQL database for one test file; drop() removes it. */
+export async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `lockstep_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(PG_URL!);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export interface Backend {
+  name: "sqlite" | "postgres";
+  skip?: string;
+  /** Opens a fresh, empty store; cleanup() closes it and removes its database. */
+  open(): Promise<{
+    store: Store;
+    options: { sqlitePath?: string; databaseUrl?: string };
+    cleanup(): Promise<void>;
+  }>;
+}
+
+export const backends: Backend[] = [
+  {
+    name: "sqlite",
+    async open() {
+      const store = await openStore({ sqlitePath: ":memory:" });
+      return { store, options: { sqlitePath: ":memory:" }, cleanup: () => store.close() };
+    },
+  },
+  {
+    name: "postgres",
+    skip: pgSkipReason,
+    async open() {
+      const db = await createPgDatabase();
+      const store = await openStore({ databaseUrl: db.url });
+      return {
+        store,
+        options: { databaseUrl: db.url },
+        async cleanup() {
+          await store.close();
+          await db.drop();
+        },
+      };
+    },
+  },
+];
+
+// ---------------------------------------------------------------- an agreement and its people
+
+export type Who = "north-gov" | "south-gov" | "inspector" | "freeze-monitor" | "press";
+
+export interface Cast {
+  keys: Record<Who, KeyPairJwk>;
+  participants: Array<Record<string, unknown>>;
+}
+
+export async function makeCast(): Promise<Cast> {
+  const ids: Who[] = ["north-gov", "south-gov", "inspector", "freeze-monitor", "press"];
+  const pairs = await Promise.all(ids.map(() => generateKeyPair()));
+  const keys = Object.fromEntries(ids.map((id, i) => [id, pairs[i]])) as Record<Who, KeyPairJwk>;
+  return {
+    keys,
+    participants: [
+      { id: "north-gov", role: "party", party: "north", publicKey: keys["north-gov"].publicKey },
+      { id: "south-gov", role: "party", party: "south", publicKey: keys["south-gov"].publicKey },
+      { id: "inspector", role: "verifier", moves: "all", publicKey: keys.inspector.publicKey },
+      {
+        id: "freeze-monitor",
+        role: "verifier",
+        moves: ["freeze"],
+        publicKey: keys["freeze-monitor"].publicKey,
+      },
+      { id: "press", role: "observer", publicKey: keys.press.publicKey },
+    ],
+  };
+}
+
+export function adoptRequest(cast: Cast, extra: Record<string, unknown> = {}) {
+  return {
+    id: "freeze-deal",
+    title: "Freeze for relief",
+    scenario: SCENARIO_TEXT,
+    scenarioName: "arms-swap.yaml",
+    plan: "staged",
+    start: "2027-01-01T00:00:00Z",
+    phaseDays: 30,
+    participants: cast.participants,
+    ...extra,
+  };
+}
+
+let counter = 0;
+/** An event body with a fresh id, signed by `who`. */
+export async function signedEvent(
+  cast: Cast,
+  who: Who,
+  fields: Record<string, unknown>,
+  agreement = "freeze-deal",
+): Promise<{ body: EventBody; signature: string }> {
+  counter += 1;
+  const body = {
+    v: 1,
+    agreement,
+    id: `ev-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 8)}`,
+    by: who,
+    at: new Date().toISOString(),
+    ...fields,
+  } as EventBody;
+  return signEvent(body, cast.keys[who].privateKey);
+}
+
+// ---------------------------------------------------------------- HTTP
+
+/** Fastify with only the agreements plugin, listening on 127.0.0.1 (a random port). */
+export async function startServer(
+  store: Store,
+  now?: () => Date,
+): Promise<{ app: FastifyInstance; url: string }> {
+  const app = Fastify({ logger: false });
+  await app.register(agreementsPlugin, { store, now });
+  const url = await app.listen({ host: "127.0.0.1", port: 0 });
+  return { app, url };
+}
+
+export async function http(
+  url: string,
+  method = "GET",
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    json = { text };
+  }
+  return { status: response.status, json };
+}
+
+// ---------------------------------------------------------------- CLI
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function lockstepAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, FORCE_COLOR: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * The planner's reference: enumerate every assignment of (indivisible) moves to phases — or to
+ * no phase, when the goal does not need the move — and judge each with `analyzePlan`.
+ */
+import { type Analysis, analyzePlan } from "../../src/analysis/analyze.ts";
+import type { CompiledScenario } from "../../src/analysis/compile.ts";
+import type { Plan } from "../../src/model/schema.ts";
+
+export interface BruteForce {
+  /** Fewest phases of a feasible plan, and the largest minimum slack at that many phases. */
+  fewest?: { phases: number; minSlack: number };
+  /** Best feasible values over every plan within the horizon. */
+  slack?: number;
+  robustFewest?: { phases: number; minSlack: number };
+  welfare?: number;
+  maxmin?: number;
+  /** Best Σ log(final − reservation) over the parties that can gain at all. */
+  nash?: number;
+  /** Least Σ (extra tolerance + inducement) over valid, individually rational plans. */
+  relaxation?: number;
+}
+
+function worstSlack(a: Analysis): number {
+  let s = Number.POSITIVE_INFINITY;
+  for (const p of Object.values(a.parties)) {
+    for (const e of p.worst.exposure) s = Math.min(s, p.tolerance - e);
+    for (const m of Object.values(p.worst.margin)) s = Math.min(s, m);
+  }
+  return s;
+}
+
+export function bruteForce(c: CompiledScenario, horizon: number): BruteForce {
+  const M = c.moveIds.length;
+  const required = new Set(c.goal.filter((item) => item.length === 1).map((item) => item[0]));
+  const choice = new Array<number>(M).fill(0);
+  const out: BruteForce = {};
+  const better = (best: { phases: number; minSlack: number } | undefined, phases: number, slack: number) =>
+    !best || phases < best.phases || (phases === best.phases && slack > best.minSlack);
+  const visit = (m: number) => {
+    if (m === M) {
+      const plan: Plan = {};
+      choice.forEach((phase, n) => {
+        if (phase > 0) plan[c.moveIds[n]] = phase;
+      });
+      if (Object.keys(plan).length === 0) return;
+      const a = analyzePlan(c, plan);
+      if (a.feasible) {
+        if (better(out.fewest, a.phases, a.minSlack)) out.fewest = { phases: a.phases, minSlack: a.minSlack };
+        out.slack = Math.max(out.slack ?? Number.NEGATIVE_INFINITY, a.minSlack);
+        const finals = c.partyIds.map((id) => a.parties[id].final);
+        const welfare = finals.reduce((x, y) => x + y, 0);
+        out.welfare = Math.max(out.welfare ?? Number.NEGATIVE_INFINITY, welfare);
+        const gain = Math.min(...finals.map((f, i) => f - c.reservation[i]));
+        out.maxmin = Math.max(out.maxmin ?? Number.NEGATIVE_INFINITY, gain);
+        let nash = 0;
+        finals.forEach((f, i) => {
+          const most = c.values.nominal[i].reduce((s, v) => s + Math.max(0, v), 0) - c.reservation[i];
+          if (most > 1e-9) nash += Math.log(Math.max(1e-12, f - c.reservation[i]));
+        });
+        out.nash = Math.max(out.nash ?? Number.NEGATIVE_INFINITY, nash);
+      }
+      if (a.robustlyFeasible) {
+        const w = worstSlack(a);
+        if (better(out.robustFewest, a.phases, w)) out.robustFewest = { phases: a.phases, minSlack: w };
+      }
+      const rational = !a.violations.some((v) => v.kind === "reservation");
+      if (a.valid && rational) {
+        let need = 0;
+        c.partyIds.forEach((id, i) => {
+          const p = a.parties[id];
+          need += Math.max(0, Math.max(...p.exposure) - c.tolerance[i]);
+          need += Math.max(0, -Math.min(0, ...Object.values(p.margin)));
+        });
+        out.relaxation = Math.min(out.relaxation ?? Number.POSITIVE_INFINITY, need);
+      }
+      return;
+    }
+    for (let phase = required.has(m) ? 1 : 0; phase <= horizon; phase++) {
+      choice[m] = phase;
+      visit(m + 1);
+    }
+  };
+  visit(0);
+  return out;
+}

@@ -1,0 +1,215 @@
+/**
+ * `lockstep plan` and `lockstep compare` through the real process: exit codes 0/1/2, the JSON
+ * document, --write keeping the file's comments, and the planner's plan reproduced by `analyze`.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ComparisonReport, PlanReport } from "../../src/planner/report.ts";
+import { lockstep, ROOT } from "../helpers/cli.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "lockstep-plan-"));
+
+/** A staged sale where neither side can bear any loss: no plan works. */
+const SALE = `# A staged sale: neither side trusts the other.
+id: sale
+parties:
+  - id: seller   # ships the goods
+    tolerance: 0
+  - id: buyer    # pays
+    tolerance: 0
+moves:
+  - id: ship
+    actor: seller
+    value: { seller: -5, buyer: 6 }
+    verify: { lag: 1 }
+  - id: pay
+    actor: buyer
+    value: { buyer: -5, seller: 6 }
+    verify: { lag: 1 }
+horizon: 3
+`;
+
+/** The same sale through escrow: both steps can be taken back, so a plan exists. */
+const ESCROW = `# Escrow makes both steps reversible.
+id: escrow
+parties:
+  - id: seller   # ships the goods
+    tolerance: 1
+  - id: buyer    # pays into escrow
+    tolerance: 1
+moves:
+  - id: pay
+    actor: buyer
+    value: { buyer: -5, seller: 6 }
+    reversible: 1
+  - id: ship
+    actor: seller
+    value: { seller: -2, buyer: 6 }
+    reversible: 1
+    requires: [pay]
+horizon: 4
+plans:
+  # the hand-made plan
+  by-hand: { pay: 1, ship: 3 }
+`;
+
+function write(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("lockstep plan", () => {
+  it("prints a feasible plan as JSON with exit 0, and analyze reproduces its figures", () => {
+    const file = write("escrow.yaml", ESCROW);
+    const run = lockstep(["plan", file, "--json"]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const report = PlanReport.parse(JSON.parse(run.stdout));
+    expect(report.feasible).toBe(true);
+    expect(report.status).toBe("optimal");
+    expect(report.phases).toBe(2);
+    expect(report.plan).toEqual({ pay: 1, ship: 2 });
+
+    const written = lockstep(["plan", file, "--write", "--name", "best"]);
+    expect(written.status).toBe(0);
+    expect(written.stderr).toContain("plan 'best' written");
+    const text = readFileSync(file, "utf8");
+    expect(text).toContain("# Escrow makes both steps reversible.");
+    expect(text).toContain("# the hand-made plan");
+    expect(text.indexOf("by-hand")).toBeLessThan(text.indexOf("best:"));
+
+    const analysed = lockstep(["analyze", file, "--plan", "best", "--json"]);
+    expect(analysed.status).toBe(0);
+    const analysis = JSON.parse(analysed.stdout);
+    expect(analysis.minSlack).toBeCloseTo(report.minSlack!, 9);
+    expect(analysis.parties).toEqual(report.analysis!.parties);
+  });
+
+  it("exits 1 when no plan exists, still printing what it would take", () => {
+    const file = write("sale.yaml", SALE);
+    const run = lockstep(["plan", file, "--json"]);
+    expect(run.status).toBe(1);
+    const report = PlanReport.parse(JSON.parse(run.stdout));
+    expect(report.feasible).toBe(false);
+    expect(report.status).toBe("infeasible");
+    const total = Object.values(report.relaxation!).reduce((s, r) => s + r.tolerance + r.inducement, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(report.binding!.join("\n")).toMatch(/buyer|seller/);
+
+    const text = lockstep(["plan", file]);
+    expect(text.status).toBe(1);
+    expect(text.stdout).toContain("no feasible plan within 3 phases");
+    expect(text.stdout).toContain("What it would take");
+  });
+
+  it("exits 3, not 1, when the time limit stops it before any answer", () => {
+    const run = lockstep(["plan", write("sale-limit.yaml", SALE), "--time-limit", "0.000001"]);
+    expect(run.status).toBe(3);
+    expect(run.stdout).toContain("no plan found, and no proof that none exists");
+    expect(run.stdout).not.toContain("no feasible plan");
+  });
+
+  it.each([
+    [["--objective", "fastest"], /unknown objective 'fastest'.*phases, slack, welfare, maxmin, nash/],
+    [["--horizon", "0"], /horizon must be a whole number of phases, at least 1/],
+    [["--horizon", "two"], /--horizon: expected a whole number/],
+    [["--time-limit", "soon"], /--time-limit: expected a number of seconds/],
+  ])("exits 2 for bad options %j", (args, message) => {
+    const run = lockstep(["plan", write("escrow-opts.yaml", ESCROW), ...args]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+    expect(run.stdout).toBe("");
+  });
+
+  it("refuses to write into a built-in scenario, or under a doctrine's name", () => {
+    const run = lockstep(["plan", "korea-2018", "--write"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("lockstep new");
+    const reserved = lockstep(["plan", write("escrow-name.yaml", ESCROW), "--write", "--name", "optimal"]);
+    expect(reserved.status).toBe(2);
+    expect(reserved.stderr).toContain("'optimal' is a doctrine name");
+  });
+
+  it("writes into a JSON scenario file too", () => {
+    const file = join(dir, "escrow.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: "escrow-json",
+        parties: [
+          { id: "seller", tolerance: 1 },
+          { id: "buyer", tolerance: 1 },
+        ],
+        moves: [
+          { id: "pay", actor: "buyer", value: { buyer: -5, seller: 6 }, reversible: 1 },
+          { id: "ship", actor: "seller", value: { seller: -2, buyer: 6 }, reversible: 1, requires: ["pay"] },
+        ],
+      }),
+    );
+    const run = lockstep(["plan", file, "--write"]);
+    expect(run.status).toBe(0);
+    const saved = JSON.parse(readFileSync(file, "utf8"));
+    expect(Object.keys(saved.plans.optimised).sort()).toEqual(["pay", "ship"]);
+    expect(lockstep(["validate", file]).status).toBe(0);
+  });
+});
+
+describe("korea-2018", () => {
+  it("has a feasible optimal plan that analyze reproduces, and disarm-first is not feasible", () => {
+    const file = join(dir, "korea.yaml");
+    copyFileSync(join(ROOT, "scenarios/korea-2018.yaml"), file);
+    const run = lockstep(["plan", file, "--json", "--write"]);
+    expect(run.status).toBe(0);
+    const report = PlanReport.parse(JSON.parse(run.stdout));
+    expect(report.feasible).toBe(true);
+    expect(report.analysis!.feasible).toBe(true);
+    const analysed = JSON.parse(lockstep(["analyze", file, "--plan", "optimised", "--json"]).stdout);
+    expect(analysed.feasible).toBe(true);
+    expect(analysed.parties).toEqual(report.analysis!.parties);
+    expect(analysed.minSlack).toBeCloseTo(report.minSlack!, 9);
+
+    const disarmFirst = lockstep(["analyze", "korea-2018", "--plan", "upfront:dprk", "--json"]);
+    expect(disarmFirst.status).toBe(1);
+    expect(JSON.parse(disarmFirst.stdout).feasible).toBe(false);
+  });
+});
+
+describe("lockstep compare", () => {
+  it("puts doctrines, named plans and the optimum side by side, with reasons in words", () => {
+    const run = lockstep(["compare", "korea-2018", "--json"]);
+    expect(run.status).toBe(0);
+    const report = ComparisonReport.parse(JSON.parse(run.stdout));
+    const names = report.rows.map((r) => r.name);
+    expect(names.slice(0, 4)).toEqual(["simultaneous", "upfront:us", "upfront:dprk", "upfront:rok"]);
+    expect(names.at(-1)).toBe("optimal");
+    const byName = Object.fromEntries(report.rows.map((r) => [r.name, r]));
+    expect(byName.optimal.feasible).toBe(true);
+    expect(byName["upfront:dprk"].feasible).toBe(false);
+    expect(byName["upfront:dprk"].firstViolation).toMatch(/DPR Korea is exposed/);
+    expect(byName["upfront:dprk"].worstExposure.dprk).toBeGreaterThan(0);
+
+    const text = lockstep(["compare", "korea-2018"]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/upfront:dprk\s+NO/);
+    expect(text.stdout).toMatch(/optimal\s+yes/);
+  });
+
+  it("exits 2 for a party in upfront: that does not exist", () => {
+    const run = lockstep(["compare", "korea-2018", "--only", "simultaneous,upfront:nk"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/unknown party 'nk'/);
+  });
+
+  it("shows only the rows asked for", () => {
+    const run = lockstep(["compare", "korea-2018", "--only", "upfront:us,optimal", "--json"]);
+    expect(run.status).toBe(0);
+    expect(ComparisonReport.parse(JSON.parse(run.stdout)).rows.map((r) => r.name)).toEqual([
+      "upfront:us",
+      "optimal",
+    ]);
+  });
+});

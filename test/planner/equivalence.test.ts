@@ -1,0 +1,91 @@
+/**
+ * The planner against exhaustive enumeration on seeded random small scenarios: same fewest
+ * phases, same largest minimum slack, a plan exactly when one exists, and the same optimum for
+ * the other objectives, robust mode and the "what it would take" relaxation.
+ */
+import { describe, expect, it } from "vitest";
+import { analyzePlan } from "../../src/analysis/analyze.ts";
+import { findPlan } from "../../src/planner/index.ts";
+import { bruteForce } from "./brute-force.ts";
+import { compileGenerated, type GenerateOptions } from "./generate.ts";
+
+const TOL = 1e-6;
+const CASES = 240;
+
+function options(seed: number): GenerateOptions {
+  const moves = 3 + (seed % 5); // 3..7
+  return {
+    parties: 2 + (seed % 2),
+    moves,
+    horizon: moves >= 6 ? 2 : 3,
+    requires: 0.3,
+    ranges: 0.25,
+    looseGoal: 0.35,
+    generosity: 1 + (seed % 3),
+  };
+}
+
+describe("planner = brute force on random small scenarios", () => {
+  const tally = { feasible: 0, infeasible: 0, others: 0 };
+  it(`agrees on fewest phases and minimum slack (${CASES} seeds)`, async () => {
+    for (let seed = 1; seed <= CASES; seed++) {
+      const o = options(seed);
+      const c = compileGenerated(seed, o);
+      const truth = bruteForce(c, o.horizon);
+      const result = await findPlan(c, { horizon: o.horizon });
+      const where = `seed ${seed}`;
+      expect(result.status, where).toBe(truth.fewest ? "optimal" : "infeasible");
+      expect(result.feasible, where).toBe(truth.fewest !== undefined);
+      if (truth.fewest) {
+        tally.feasible++;
+        expect(result.phases, where).toBe(truth.fewest.phases);
+        expect(result.minSlack!, where).toBeCloseTo(truth.fewest.minSlack, 6);
+        // the plan it returns is what the analysis says it is
+        const again = analyzePlan(c, result.plan);
+        expect(again.feasible, where).toBe(true);
+        expect(again.minSlack, where).toBeCloseTo(result.minSlack!, 9);
+      } else {
+        tally.infeasible++;
+        if (truth.relaxation === undefined) {
+          expect(result.relaxation, where).toBeUndefined();
+          expect(result.binding?.length, where).toBeGreaterThan(0);
+        } else {
+          const total = Object.values(result.relaxation ?? {}).reduce(
+            (s, r) => s + r.tolerance + r.inducement,
+            0,
+          );
+          expect(Math.abs(total - truth.relaxation), where).toBeLessThan(TOL);
+          expect(result.binding?.length, where).toBeGreaterThan(0);
+        }
+      }
+    }
+    // the seeds must exercise both outcomes, or the test proves little
+    expect(tally.feasible).toBeGreaterThan(CASES / 6);
+    expect(tally.infeasible).toBeGreaterThan(CASES / 10);
+  });
+
+  it("agrees on the other objectives and on robust mode", async () => {
+    for (let seed = 1000; seed < 1000 + CASES / 3; seed++) {
+      const o = options(seed);
+      const c = compileGenerated(seed, o);
+      const truth = bruteForce(c, o.horizon);
+      const where = `seed ${seed}`;
+      const slack = await findPlan(c, { horizon: o.horizon, objective: "slack" });
+      expect(slack.feasible, where).toBe(truth.slack !== undefined);
+      if (truth.slack !== undefined) expect(slack.minSlack!, where).toBeCloseTo(truth.slack, 6);
+      const welfare = await findPlan(c, { horizon: o.horizon, objective: "welfare" });
+      if (truth.welfare !== undefined) expect(welfare.objectiveValue!, where).toBeCloseTo(truth.welfare, 6);
+      const maxmin = await findPlan(c, { horizon: o.horizon, objective: "maxmin" });
+      if (truth.maxmin !== undefined) expect(maxmin.objectiveValue!, where).toBeCloseTo(truth.maxmin, 6);
+      if (truth.slack !== undefined) tally.others++;
+      const robust = await findPlan(c, { horizon: o.horizon, robust: true });
+      expect(robust.feasible, where).toBe(truth.robustFewest !== undefined);
+      if (truth.robustFewest) {
+        expect(robust.phases, where).toBe(truth.robustFewest.phases);
+        expect(robust.minSlack!, where).toBeCloseTo(truth.robustFewest.minSlack, 6);
+        expect(robust.analysis?.robustlyFeasible, where).toBe(true);
+      }
+    }
+    expect(tally.others).toBeGreaterThan(CASES / 20);
+  });
+});

@@ -1,0 +1,137 @@
+/** The planner, comparison and simulation endpoints, over real HTTP. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { analyzePlan } from "../../src/analysis/analyze.ts";
+import { compileScenario } from "../../src/analysis/compile.ts";
+import { resolvePlan } from "../../src/analysis/doctrines.ts";
+import { parseSource, readScenarioSource } from "../../src/io/scenario-files.ts";
+import { ComparisonReport, PlanReport } from "../../src/planner/report.ts";
+import { SimulationReport } from "../../src/simulate/report.ts";
+import { type Served, serve } from "./http.ts";
+
+let server: Served;
+beforeAll(async () => {
+  server = await serve();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+function korea() {
+  const parsed = parseSource(readScenarioSource("korea-2018"));
+  if (!parsed.ok) throw new Error("korea-2018 does not parse");
+  return compileScenario(parsed.scenario);
+}
+
+/** Reads a server-sent event stream to its end: [event, data] pairs. */
+async function readEvents(url: string): Promise<Array<[string, unknown]>> {
+  const response = await fetch(url);
+  expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
+  const text = await response.text();
+  return text
+    .split("\n\n")
+    .filter((block) => block.trim())
+    .map((block) => {
+      const event = block.match(/^event: (.*)$/m)?.[1] ?? "message";
+      const data = block.match(/^data: (.*)$/m)?.[1] ?? "null";
+      return [event, JSON.parse(data)] as [string, unknown];
+    });
+}
+
+describe("capabilities", () => {
+  it("says which optional parts are present", async () => {
+    const { status, body } = await server.request("GET", "/api/capabilities");
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      planner: { available: true },
+      simulation: { available: true },
+      storage: { kind: "sqlite" },
+    });
+  });
+});
+
+describe("plan and compare", () => {
+  it("finds a plan the core agrees is feasible", async () => {
+    const { status, body } = await server.request("POST", "/api/plan", { scenarioId: "korea-2018" });
+    expect(status).toBe(200);
+    const report = PlanReport.parse(body.result);
+    expect(report.feasible).toBe(true);
+    expect(analyzePlan(korea(), report.plan).feasible).toBe(true);
+  });
+
+  it("rejects an unknown objective with a 400 that names the objectives", async () => {
+    const { status, body } = await server.request("POST", "/api/plan", {
+      scenarioId: "korea-2018",
+      objective: "fastest",
+    });
+    expect(status).toBe(400);
+    expect(body.error).toBe("bad-request");
+    expect(body.message).toMatch(/welfare/);
+  });
+
+  it("compares the doctrines with the optimum", async () => {
+    const { status, body } = await server.request("POST", "/api/compare", { scenarioId: "korea-2018" });
+    expect(status).toBe(200);
+    const report = ComparisonReport.parse(body.result);
+    const compiled = korea();
+    const upfront = report.rows.find((r) => r.name === "upfront:dprk");
+    const lookup = resolvePlan(compiled, "upfront:dprk");
+    if (!lookup.ok) throw new Error(lookup.message);
+    expect(upfront?.feasible).toBe(analyzePlan(compiled, lookup.plan).feasible);
+    expect(report.rows.map((r) => r.name)).toContain("optimal");
+  });
+});
+
+describe("simulate", () => {
+  it("runs a job, streams its progress and ends with the report", async () => {
+    const runs = 3000;
+    const created = await server.request("POST", "/api/simulate", {
+      scenarioId: "korea-2018",
+      plan: "phased",
+      runs,
+      seed: 7,
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    const events = await readEvents(`${server.base}/api/simulate/${id}/events`);
+    expect(events[0][0]).toBe("progress");
+    const [last, state] = events.at(-1)!;
+    expect(last).toBe("done");
+    const report = SimulationReport.parse((state as { result: unknown }).result);
+    expect(report.runs).toBe(runs);
+    expect(report.seed).toBe(7);
+    const polled = await server.request("GET", `/api/simulate/${id}`);
+    expect(polled.body).toMatchObject({ status: "done", progress: { done: runs, total: runs } });
+  });
+
+  it("cancels a running job", async () => {
+    const created = await server.request("POST", "/api/simulate", {
+      scenarioId: "korea-2018",
+      runs: 1_000_000,
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    const cancelled = await server.request("DELETE", `/api/simulate/${id}`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe("cancelled");
+    const events = await readEvents(`${server.base}/api/simulate/${id}/events`);
+    expect(events.at(-1)?.[0]).toBe("cancelled");
+  });
+
+  it("answers bad input and unknown jobs with clear 4xx errors", async () => {
+    const badRuns = await server.request("POST", "/api/simulate", { scenarioId: "korea-2018", runs: 0 });
+    expect(badRuns.status).toBe(400);
+    expect(badRuns.body.message).toMatch(/runs/);
+    const badPlan = await server.request("POST", "/api/simulate", {
+      scenarioId: "korea-2018",
+      plan: "fastest",
+    });
+    expect(badPlan.status).toBe(400);
+    for (const method of ["GET", "DELETE"]) {
+      const missing = await server.request(method, "/api/simulate/not-a-job");
+      expect(missing.status).toBe(404);
+      expect(missing.body.error).toBe("not-found");
+    }
+    const missingEvents = await fetch(`${server.base}/api/simulate/not-a-job/events`);
+    expect(missingEvents.status).toBe(404);
+  });
+});

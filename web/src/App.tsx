@@ -1,0 +1,63 @@
+/**
+ * The workbench shell: a header and the page the URL's hash names. The scenario pages (editor,
+ * charts) load as a separate chunk, so the library appears before CodeMirror and Plot arrive.
+ */
+import type { ComponentType } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { api, type Capabilities } from "./lib/api.ts";
+import { useRoute } from "./lib/hooks.ts";
+import { Library } from "./pages/Library.tsx";
+
+type ScenarioPages = typeof import("./pages/scenario-pages.ts");
+
+let pagesModule: Promise<ScenarioPages> | undefined;
+const loadPages = () => {
+  pagesModule ??= import("./pages/scenario-pages.ts");
+  return pagesModule;
+};
+
+/** Renders a page from the lazily loaded chunk once it has arrived. */
+function Lazy<P extends object>({ pick, props }: { pick: (m: ScenarioPages) => ComponentType<P>; props: P }) {
+  const [Page, setPage] = useState<ComponentType<P> | undefined>();
+  useEffect(() => {
+    void loadPages().then((m) => setPage(() => pick(m)));
+  }, [pick]);
+  return Page ? <Page {...props} /> : <main class="loading">Loading…</main>;
+}
+
+const pickWorkspace = (m: ScenarioPages) => m.Workspace;
+const pickBriefing = (m: ScenarioPages) => m.Briefing;
+const pickAgreement = (m: ScenarioPages) => m.Agreement;
+
+export function App() {
+  const route = useRoute();
+  const [capabilities, setCapabilities] = useState<Capabilities | undefined>();
+  useEffect(() => {
+    api
+      .capabilities()
+      .then(setCapabilities)
+      .catch(() => setCapabilities(undefined));
+  }, []);
+  let page = <Library />;
+  if (route[0] === "new") {
+    page = <Lazy key="new" pick={pickWorkspace} props={{ capabilities }} />;
+  } else if (route[0] === "s" && route[1] && route[2] === "briefing") {
+    page = <Lazy key={`briefing-${route[1]}`} pick={pickBriefing} props={{ id: route[1], capabilities }} />;
+  } else if (route[0] === "a" && route[1]) {
+    page = <Lazy key={`agreement-${route[1]}`} pick={pickAgreement} props={{ id: route[1] }} />;
+  } else if (route[0] === "s" && route[1]) {
+    const id = route[1] === "new" ? undefined : route[1];
+    page = <Lazy key={route[1]} pick={pickWorkspace} props={{ id, capabilities }} />;
+  }
+  return (
+    <>
+      <header class="app-header no-print">
+        <a href="#/" class="brand">
+          Lockstep
+        </a>
+        <span class="muted">design, stress-test and track phased agreements</span>
+      </header>
+      {page}
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * One plan analysed: the verdict, the swimlane, exposure against tolerance, incentive margins, and
+ * the violations, each linked to the phase and moves it names.
+ */
+import { useMemo, useState } from "preact/hooks";
+import type { Analysis } from "../../../src/analysis/analyze.ts";
+import type { CompiledScenario } from "../../../src/analysis/compile.ts";
+import { Chart } from "./Chart.tsx";
+import { exposureChart, marginChart } from "./charts.ts";
+import { Swimlane } from "./Swimlane.tsx";
+import { highlightOf, Violations } from "./Violations.tsx";
+
+interface Props {
+  compiled: CompiledScenario;
+  analysis: Analysis;
+  planName: string;
+  width: number;
+}
+
+export function partyNames(compiled: CompiledScenario): Record<string, string> {
+  return Object.fromEntries(compiled.scenario.parties.map((p) => [p.id, p.name ?? p.id]));
+}
+
+/** Parties whose exposure goes above tolerance at some phase. */
+export function exposedParties(analysis: Analysis): Set<string> {
+  return new Set(
+    Object.entries(analysis.parties)
+      .filter(([, f]) => f.exposure.some((e) => e > f.tolerance + 1e-9))
+      .map(([party]) => party),
+  );
+}
+
+export function Verdict({ analysis }: { analysis: Analysis }) {
+  const label = analysis.feasible
+    ? analysis.robustlyFeasible
+      ? "Feasible (robust)"
+      : "Feasible at midpoints, not robust"
+    : "Not feasible";
+  return (
+    <span data-testid="verdict" class={`verdict ${analysis.feasible ? "good" : "bad"}`}>
+      {label}
+    </span>
+  );
+}
+
+export function PlanView({ compiled, analysis, planName, width }: Props) {
+  const [selected, setSelected] = useState<number | undefined>(undefined);
+  const names = useMemo(() => partyNames(compiled), [compiled]);
+  const exposed = useMemo(() => exposedParties(analysis), [analysis]);
+  const violation = selected === undefined ? undefined : analysis.violations[selected];
+  const highlight = violation ? highlightOf(violation) : undefined;
+  const focusParty = highlight?.party ?? [...exposed][0];
+  return (
+    <section class="plan-view" aria-label={`Plan ${planName}`}>
+      <header class="plan-summary">
+        <Verdict analysis={analysis} />
+        <span>
+          {analysis.phases} phase{analysis.phases === 1 ? "" : "s"} · minimum slack{" "}
+          {analysis.minSlack.toFixed(2)} · {analysis.violations.length} violation
+          {analysis.violations.length === 1 ? "" : "s"}
+        </span>
+      </header>
+      <Swimlane compiled={compiled} analysis={analysis} highlight={highlight} exposed={exposed} />
+      <ul class="exposure-legend" data-testid="exposure-legend" aria-label="Largest exposure per party">
+        {Object.entries(analysis.parties).map(([party, f]) => {
+          const peak = Math.max(...f.exposure);
+          const over = exposed.has(party);
+          return (
+            <li key={party} data-party={party} class={over ? "over" : ""}>
+              <strong>{names[party]}</strong>: peak exposure {peak.toFixed(2)} vs tolerance{" "}
+              {f.tolerance.toFixed(2)}
+              {over ? " — above tolerance" : ""}
+            </li>
+          );
+        })}
+      </ul>
+      <div class="chart-row">
+        <Chart
+          title="Exposure per party after each phase (dashed: tolerance; grey: worst case of ranges)"
+          fileName={`exposure-${planName.replace(/[^a-z0-9-]+/gi, "-")}`}
+          testId="exposure-chart"
+          deps={[analysis, focusParty, width]}
+          render={() => exposureChart(analysis, names, { width }, focusParty)}
+        />
+        <Chart
+          title="Incentive margin M (gain from complying rather than walking away; red below 0)"
+          fileName={`margins-${planName.replace(/[^a-z0-9-]+/gi, "-")}`}
+          testId="margin-chart"
+          deps={[analysis, width]}
+          render={() => marginChart(analysis, names, { width })}
+        />
+      </div>
+      <h3>Violations, in the order they bite</h3>
+      <Violations violations={analysis.violations} selected={selected} onSelect={setSelected} />
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * Re-analysis in the browser: the same pure core the CLI and server run, called on every edit.
+ */
+import { type Analysis, analyzePlan } from "../../../src/analysis/analyze.ts";
+import { type CompiledScenario, compileScenario } from "../../../src/analysis/compile.ts";
+import { defaultPlanName, doctrineNames, resolvePlan } from "../../../src/analysis/doctrines.ts";
+import type { ScenarioIssue } from "../../../src/model/errors.ts";
+import { parseScenario } from "../../../src/model/parse.ts";
+import type { Plan, Scenario } from "../../../src/model/schema.ts";
+
+export interface Workspace {
+  scenario?: Scenario;
+  compiled?: CompiledScenario;
+  issues: ScenarioIssue[];
+}
+
+export function readSource(source: string, id: string): Workspace {
+  const parsed = parseScenario(source, `${id}.yaml`);
+  if (!parsed.ok) return { issues: parsed.issues };
+  return { scenario: parsed.scenario, compiled: compileScenario(parsed.scenario), issues: [] };
+}
+
+export interface PlanChoice {
+  name: string;
+  label: string;
+  plan: Plan;
+}
+
+export function partyName(scenario: Scenario, id: string): string {
+  return scenario.parties.find((p) => p.id === id)?.name ?? id;
+}
+
+/** The file's own plans, then the doctrines, then any plan the planner found. */
+export function planChoices(compiled: CompiledScenario, extra: PlanChoice[] = []): PlanChoice[] {
+  const names = [...Object.keys(compiled.scenario.plans), ...doctrineNames(compiled)];
+  const choices = names.flatMap((name) => {
+    const lookup = resolvePlan(compiled, name);
+    return lookup.ok ? [{ name, label: planLabel(compiled.scenario, name), plan: lookup.plan }] : [];
+  });
+  return [...choices, ...extra];
+}
+
+export function planLabel(scenario: Scenario, name: string): string {
+  if (name === "simultaneous") return "simultaneous (every move in phase 1)";
+  if (name.startsWith("upfront:")) {
+    const party = name.slice("upfront:".length);
+    return `${name} (${partyName(scenario, party)} moves first: 'disarm first' when it disarms)`;
+  }
+  if (name === "optimal") return "optimal (found by the planner)";
+  return `${name} (from the scenario file)`;
+}
+
+export function defaultPlan(compiled: CompiledScenario): string {
+  return defaultPlanName(compiled);
+}
+
+export function analyse(compiled: CompiledScenario, plan: Plan): Analysis {
+  return analyzePlan(compiled, plan);
+}

@@ -1,0 +1,76 @@
+/** The workbench's calls to the HTTP API. Errors arrive as `{ error, message, issues? }`. */
+import type { ScenarioIssue } from "../../../src/model/errors.ts";
+import type { Plan } from "../../../src/model/schema.ts";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: ScenarioIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 204) return undefined as T;
+  const data = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    throw new ApiError(
+      response.status,
+      String(data.error ?? "error"),
+      String(data.message ?? response.statusText),
+      (data.issues as ScenarioIssue[] | undefined) ?? [],
+    );
+  }
+  return data as T;
+}
+
+export interface ScenarioSummary {
+  id: string;
+  title: string;
+  description: string;
+  builtin: boolean;
+  parties: number;
+  moves: number;
+  valid: boolean;
+}
+
+export interface ScenarioDocument extends ScenarioSummary {
+  source: string;
+}
+
+export interface Capabilities {
+  planner: { available: boolean; reason?: string };
+  simulation: { available: boolean; reason?: string };
+  storage: { kind: string };
+}
+
+export interface JobState {
+  id: string;
+  status: "running" | "done" | "failed" | "cancelled";
+  progress: { done: number; total: number };
+  result?: unknown;
+  error?: string;
+}
+
+export const api = {
+  capabilities: () => call<Capabilities>("GET", "/api/capabilities"),
+  list: () => call<{ scenarios: ScenarioSummary[] }>("GET", "/api/scenarios").then((r) => r.scenarios),
+  get: (id: string) => call<ScenarioDocument>("GET", `/api/scenarios/${encodeURIComponent(id)}`),
+  create: (source: string, id?: string) => call<ScenarioDocument>("POST", "/api/scenarios", { source, id }),
+  update: (id: string, source: string) =>
+    call<ScenarioDocument>("PUT", `/api/scenarios/${encodeURIComponent(id)}`, { source }),
+  remove: (id: string) => call<void>("DELETE", `/api/scenarios/${encodeURIComponent(id)}`),
+  plan: (source: string, objective: string) =>
+    call<{ result: unknown }>("POST", "/api/plan", { source, objective }).then((r) => r.result),
+  simulate: (source: string, plan: string | Plan, runs: number, seed: number) =>
+    call<JobState>("POST", "/api/simulate", { source, plan, runs, seed }),
+  cancelSimulation: (id: string) => call<JobState>("DELETE", `/api/simulate/${id}`),
+};

@@ -1,0 +1,42 @@
+/**
+ * Edits from the table view written back into the YAML text, keeping the analyst's comments and
+ * layout (the text stays the one source of truth; the table is another way to change it).
+ */
+import { isSeq, parseDocument } from "yaml";
+
+export type CellValue = number | string | [number, number] | undefined;
+
+/** "3", "-1.5" → number; "[1, 2]" or "1..2" → range; "" → undefined (remove the field). */
+export function parseCell(text: string): CellValue | Error {
+  const trimmed = text.trim();
+  if (trimmed === "") return undefined;
+  const range = trimmed.match(/^\[?\s*(-?[\d.]+)\s*(?:,|\.\.)\s*(-?[\d.]+)\s*\]?$/);
+  if (range) {
+    const low = Number(range[1]);
+    const high = Number(range[2]);
+    if (Number.isFinite(low) && Number.isFinite(high)) return [low, high];
+  }
+  const n = Number(trimmed);
+  if (Number.isFinite(n)) return n;
+  return new Error(`expected a number or a range like [1, 2], got '${trimmed}'`);
+}
+
+export function formatCell(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (Array.isArray(value)) return `[${value.join(", ")}]`;
+  return String(value);
+}
+
+/** Sets (or, with undefined, removes) the field at `path` and returns the new text. */
+export function setField(source: string, path: (string | number)[], value: CellValue): string {
+  const doc = parseDocument(source);
+  if (doc.errors.length > 0) return source;
+  if (value === undefined) {
+    doc.deleteIn(path);
+  } else {
+    const node = doc.createNode(value);
+    if (isSeq(node)) node.flow = true;
+    doc.setIn(path, node);
+  }
+  return doc.toString({ lineWidth: 0 });
+}

@@ -1,0 +1,188 @@
+/**
+ * An adopted agreement, live: planned against actual for every move, each party's exposure now
+ * against its tolerance, and the alerts, refreshed by the ledger's server-sent events.
+ */
+import * as Plot from "@observablehq/plot";
+import { useEffect, useState } from "preact/hooks";
+import type { AgreementStatus } from "../../../src/ledger/status.ts";
+import { Chart } from "../components/Chart.tsx";
+import { useWidth } from "../lib/hooks.ts";
+
+interface LedgerEvent {
+  seq: number;
+  body: { type?: string; by?: string; move?: string; text?: string };
+  receivedAt: string;
+}
+
+export function Agreement({ id }: { id: string }) {
+  const [status, setStatus] = useState<AgreementStatus | undefined>();
+  const [events, setEvents] = useState<LedgerEvent[]>([]);
+  const [live, setLive] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const [ref, width] = useWidth<HTMLElement>(900);
+
+  useEffect(() => {
+    // The stream replays the ledger from the start, then sends each new event and a fresh status.
+    const stream = new EventSource(`/api/agreements/${encodeURIComponent(id)}/events/stream`);
+    stream.onopen = () => setLive(true);
+    stream.onerror = () => {
+      setLive(false);
+      fetch(`/api/agreements/${encodeURIComponent(id)}`).then((r) => {
+        if (r.status === 404) {
+          setError(`No agreement '${id}'.`);
+          stream.close();
+        }
+      });
+    };
+    stream.addEventListener("status", (e) =>
+      setStatus(JSON.parse((e as MessageEvent).data) as AgreementStatus),
+    );
+    stream.addEventListener("ledger", (e) => {
+      const event = JSON.parse((e as MessageEvent).data) as LedgerEvent;
+      setEvents((list) => (list.some((x) => x.seq === event.seq) ? list : [...list, event]));
+    });
+    return () => stream.close();
+  }, [id]);
+
+  if (error) return <main class="error">{error}</main>;
+  if (!status) return <main class="loading">Connecting to the ledger…</main>;
+  return (
+    <main class="agreement" data-testid="agreement" ref={ref}>
+      <h1>{status.title}</h1>
+      <p>
+        Plan <strong>{status.plan}</strong> · phase {status.phase} of {status.plannedPhases} · {status.events}{" "}
+        event
+        {status.events === 1 ? "" : "s"} · {status.complete ? "complete" : "in progress"} ·{" "}
+        <span class={live ? "ok" : "muted"} data-testid="live">
+          {live ? "live" : "reconnecting…"}
+        </span>
+      </p>
+      {status.alerts.length > 0 && (
+        <ul class="alerts" data-testid="alerts">
+          {status.alerts.map((a) => (
+            <li key={a.message} class={`alert alert-${a.level}`}>
+              {a.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Planned and actual</h2>
+      <table class="compare" data-testid="agreement-moves">
+        <thead>
+          <tr>
+            <th scope="col">move</th>
+            <th scope="col">actor</th>
+            <th scope="col">planned by now</th>
+            <th scope="col">done</th>
+            <th scope="col">verified</th>
+            <th scope="col">state</th>
+            <th scope="col">timing</th>
+          </tr>
+        </thead>
+        <tbody>
+          {status.moves.map((m) => (
+            <tr key={m.id} data-move={m.id}>
+              <th scope="row">{m.title}</th>
+              <td>{m.actor}</td>
+              <td>{Math.round(m.planned * 100)}%</td>
+              <td>{Math.round(m.done * 100)}%</td>
+              <td>{Math.round(m.verified * 100)}%</td>
+              <td data-testid="move-state">{m.state}</td>
+              <td class={m.overdueBy > 0 ? "over" : ""}>
+                {m.overdueBy > 0
+                  ? `${m.overdueBy} phase(s) overdue`
+                  : m.dueNow
+                    ? "due now"
+                    : m.unlocked
+                      ? "unlocked"
+                      : ""}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Chart
+        title="Share of each move planned by now, done and verified"
+        fileName={`${id}-planned-vs-actual`}
+        deps={[status, width]}
+        render={() =>
+          Plot.plot({
+            width: width - 20,
+            height: 50 + 30 * status.moves.length,
+            marginLeft: 200,
+            style: { fontSize: "11px", background: "white" },
+            x: {
+              domain: [0, 100],
+              percent: true,
+              label: "share of the move (%): planned by now (grey), done (blue), verified (green)",
+              grid: true,
+            },
+            y: { label: null, domain: status.moves.map((m) => m.title) },
+            marks: [
+              Plot.barX(status.moves, {
+                x: "planned",
+                y: "title",
+                fill: "#cbd5e1",
+                insetTop: 2,
+                insetBottom: 2,
+              }),
+              Plot.barX(status.moves, {
+                x: "done",
+                y: "title",
+                fill: "#60a5fa",
+                insetTop: 7,
+                insetBottom: 7,
+              }),
+              Plot.barX(status.moves, {
+                x: "verified",
+                y: "title",
+                fill: "#15803d",
+                insetTop: 11,
+                insetBottom: 11,
+              }),
+              Plot.ruleX([0]),
+            ],
+          })
+        }
+      />
+      <h2>Exposure now</h2>
+      <table class="compare" data-testid="agreement-parties">
+        <thead>
+          <tr>
+            <th scope="col">party</th>
+            <th scope="col">exposure (worst case)</th>
+            <th scope="col">tolerance</th>
+            <th scope="col">margin now</th>
+            <th scope="col">value now</th>
+          </tr>
+        </thead>
+        <tbody>
+          {status.parties.map((p) => (
+            <tr key={p.id}>
+              <th scope="row">{p.name}</th>
+              <td class={p.exposure > p.tolerance + 1e-9 ? "over" : ""}>
+                {p.exposure.toFixed(2)} ({p.worstExposure.toFixed(2)})
+              </td>
+              <td>{p.tolerance.toFixed(2)}</td>
+              <td class={p.margin !== undefined && p.margin < -1e-9 ? "over" : ""}>
+                {p.margin?.toFixed(2) ?? "—"}
+              </td>
+              <td>{p.utility.toFixed(2)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Ledger</h2>
+      <ol class="ledger" data-testid="ledger-events">
+        {events.slice(-20).map((e) => (
+          <li key={e.seq} value={e.seq}>
+            <code>{e.body.type}</code> by {e.body.by}
+            {e.body.move ? ` (${e.body.move})` : ""}
+            {e.body.text ? `: ${e.body.text}` : ""}{" "}
+            <span class="muted">{new Date(e.receivedAt).toLocaleString()}</span>
+          </li>
+        ))}
+      </ol>
+    </main>
+  );
+}

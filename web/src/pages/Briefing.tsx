@@ -1,0 +1,182 @@
+/**
+ * The printable briefing: the scenario in brief, the recommended plan, why the alternatives fail,
+ * and the risks that remain. Built from the same analysis as the workbench.
+ */
+import { useEffect, useMemo, useState } from "preact/hooks";
+import type { Analysis } from "../../../src/analysis/analyze.ts";
+import { Chart } from "../components/Chart.tsx";
+import { exposureChart } from "../components/charts.ts";
+import { exposedParties, partyNames } from "../components/PlanView.tsx";
+import { Swimlane } from "../components/Swimlane.tsx";
+import { analyse, type PlanChoice, partyName, planChoices, readSource } from "../lib/analysis.ts";
+import { api, type Capabilities } from "../lib/api.ts";
+import { drafts, NEW_SCENARIO } from "../lib/drafts.ts";
+import { download } from "../lib/export.ts";
+import type { PlanReport } from "../lib/planner.ts";
+
+interface Ranked {
+  choice: PlanChoice;
+  analysis: Analysis;
+}
+
+/** Feasible plans first (robust before not), then fewer phases, then more slack. */
+function rank(a: Ranked, b: Ranked): number {
+  const score = (r: Ranked) => (r.analysis.feasible ? (r.analysis.robustlyFeasible ? 0 : 1) : 2);
+  return (
+    score(a) - score(b) ||
+    (a.analysis.feasible
+      ? a.analysis.phases - b.analysis.phases
+      : a.analysis.violations.length - b.analysis.violations.length) ||
+    b.analysis.minSlack - a.analysis.minSlack
+  );
+}
+
+export function Briefing({ id, capabilities }: { id: string; capabilities?: Capabilities }) {
+  const [source, setSource] = useState<string | undefined>(
+    drafts.get(id) ?? (id === "new" ? NEW_SCENARIO : undefined),
+  );
+  const [optimal, setOptimal] = useState<PlanReport | undefined>();
+  const [plannerNote, setPlannerNote] = useState<string | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    if (source === undefined) {
+      api
+        .get(id)
+        .then((d) => setSource(d.source))
+        .catch((e: Error) => setError(e.message));
+    }
+  }, [id, source]);
+  useEffect(() => {
+    if (!source || !capabilities) return;
+    if (!capabilities.planner.available) {
+      setPlannerNote(`The optimum is not included: ${capabilities.planner.reason}.`);
+      return;
+    }
+    api
+      .plan(source, "phases")
+      .then((r) => setOptimal(r as PlanReport))
+      .catch((e: Error) => setPlannerNote(`The planner failed: ${e.message}`));
+  }, [source, capabilities]);
+  const ws = useMemo(() => (source ? readSource(source, id) : undefined), [source, id]);
+  if (error) return <main class="error">{error}</main>;
+  if (!ws) return <main>Loading…</main>;
+  if (!ws.compiled || !ws.scenario) {
+    return (
+      <main class="error">The scenario has {ws.issues.length} problem(s); fix them in the editor first.</main>
+    );
+  }
+  const compiled = ws.compiled;
+  const scenario = ws.scenario;
+  const names = partyNames(compiled);
+  const found: PlanChoice[] = optimal?.feasible
+    ? [{ name: "optimal", label: "optimal (found by the planner)", plan: optimal.plan }]
+    : [];
+  const ranked = planChoices(compiled, found)
+    .map((choice) => ({ choice, analysis: analyse(compiled, choice.plan) }))
+    .sort(rank);
+  const best = ranked[0];
+  const others = ranked.slice(1);
+  const exposed = exposedParties(best.analysis);
+
+  return (
+    <main class="briefing" data-testid="briefing">
+      <nav class="no-print toolbar">
+        <a href={`#/s/${encodeURIComponent(id)}`}>← Back to the workbench</a>
+        <button type="button" onClick={() => window.print()}>
+          Print
+        </button>
+        <button
+          type="button"
+          data-testid="download-briefing"
+          onClick={() =>
+            download(
+              `${scenario.id}-briefing.html`,
+              `<!doctype html><html><head><meta charset="utf-8"><title>${scenario.title ?? scenario.id}: briefing</title><style>${[...document.querySelectorAll("style")].map((s) => s.textContent).join("\n")}</style></head><body>${document.querySelector(".briefing")?.outerHTML ?? ""}</body></html>`,
+              "text/html",
+            )
+          }
+        >
+          Download HTML
+        </button>
+      </nav>
+      <h1>{scenario.title ?? scenario.id}: briefing</h1>
+      <section>
+        <h2>The scenario</h2>
+        {scenario.description && <p>{scenario.description}</p>}
+        {scenario.history && <p class="muted">{scenario.history}</p>}
+        <p>
+          {scenario.parties.length} parties ({scenario.parties.map((p) => p.name ?? p.id).join(", ")}),{" "}
+          {scenario.moves.length} moves, horizon {compiled.horizon} phases
+          {scenario.unit ? `; one unit of value is ${scenario.unit}` : ""}.
+        </p>
+      </section>
+      <section>
+        <h2>Recommended plan: {best.choice.name}</h2>
+        <p data-testid="recommendation">
+          {best.analysis.feasible
+            ? `${best.choice.label}: feasible in ${best.analysis.phases} phases with minimum slack ${best.analysis.minSlack.toFixed(2)}${best.analysis.robustlyFeasible ? ", and it holds across the value ranges" : ", though not at the worst case of the value ranges"}.`
+            : `No plan considered is feasible. The least bad is ${best.choice.label}, with ${best.analysis.violations.length} violation(s).`}
+        </p>
+        {plannerNote && <p class="muted">{plannerNote}</p>}
+        {optimal && !optimal.feasible && optimal.relaxation && (
+          <p>
+            What it would take:{" "}
+            {Object.entries(optimal.relaxation)
+              .filter(([, r]) => r.tolerance > 1e-9 || r.inducement > 1e-9)
+              .map(
+                ([p, r]) =>
+                  `${partyName(scenario, p)} +${r.tolerance.toFixed(2)} tolerance, +${r.inducement.toFixed(2)} inducement`,
+              )
+              .join("; ") || "nothing measurable"}
+            .
+          </p>
+        )}
+        <Swimlane compiled={compiled} analysis={best.analysis} exposed={exposed} />
+        <Chart
+          title="Exposure per party under the recommended plan"
+          fileName="briefing-exposure"
+          deps={[best.analysis]}
+          render={() => exposureChart(best.analysis, names, { width: 900, height: 180 })}
+        />
+      </section>
+      <section>
+        <h2>Why the alternatives fail</h2>
+        <ul data-testid="alternatives">
+          {others.map(({ choice, analysis }) => (
+            <li key={choice.name}>
+              <strong>{choice.name}</strong>:{" "}
+              {analysis.feasible
+                ? `feasible too, but ${analysis.phases} phases and slack ${analysis.minSlack.toFixed(2)}${analysis.robustlyFeasible ? "" : " (not robust)"}.`
+                : (analysis.violations[0]?.message ?? "not feasible.")}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section>
+        <h2>Risks</h2>
+        <ul>
+          {Object.entries(best.analysis.parties).map(([party, f]) => {
+            const worstPeak = Math.max(...f.worst.exposure);
+            const margins = Object.values(f.margin);
+            const tightest = margins.length ? Math.min(...margins) : undefined;
+            return (
+              <li key={party}>
+                <strong>{names[party]}</strong>: peak exposure {Math.max(...f.exposure).toFixed(2)} (worst
+                case {worstPeak.toFixed(2)}) against tolerance {f.tolerance.toFixed(2)}
+                {tightest !== undefined ? `; tightest incentive margin ${tightest.toFixed(2)}` : ""}; final
+                value {f.final.toFixed(2)} (worst case {f.worst.final.toFixed(2)}).
+              </li>
+            );
+          })}
+          {scenario.risk.hazard > 0 && (
+            <li>
+              Outside shocks: a {Math.round(scenario.risk.hazard * 100)}% chance per phase that the deal
+              collapses for reasons outside it, so even a perfect {best.analysis.phases}-phase plan completes
+              with probability about {((1 - scenario.risk.hazard) ** best.analysis.phases * 100).toFixed(0)}%.
+            </li>
+          )}
+        </ul>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,88 @@
+/** The scenario library: built-in and saved scenarios, each with a short description. */
+import { useEffect, useState } from "preact/hooks";
+import { api, type ScenarioSummary } from "../lib/api.ts";
+
+export function Library() {
+  const [scenarios, setScenarios] = useState<ScenarioSummary[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [agreements, setAgreements] = useState<{ id: string; title: string; createdAt: string }[]>([]);
+  const load = () =>
+    api
+      .list()
+      .then(setScenarios)
+      .catch((e: Error) => setError(e.message));
+  useEffect(() => {
+    void load();
+    // Agreements exist only when the server has a database and the ledger's routes.
+    fetch("/api/agreements")
+      .then((r) => (r.ok ? r.json() : { agreements: [] }))
+      .then((body: { agreements: { id: string; title: string; createdAt: string }[] }) =>
+        setAgreements(body.agreements),
+      )
+      .catch(() => setAgreements([]));
+  }, []);
+  const remove = async (id: string) => {
+    if (!confirm(`Delete the saved scenario '${id}'?`)) return;
+    await api.remove(id).catch((e: Error) => setError(e.message));
+    void load();
+  };
+  return (
+    <main class="library" data-testid="library">
+      <div class="library-head">
+        <h1>Scenarios</h1>
+        <a class="button" href="#/new">
+          New scenario
+        </a>
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {!scenarios && !error && <p>Loading…</p>}
+      {scenarios && (
+        <ul class="cards">
+          {scenarios.map((s) => (
+            <li key={s.id} class="card" data-scenario={s.id}>
+              <a href={`#/s/${encodeURIComponent(s.id)}`} class="card-link">
+                <strong>{s.title}</strong>
+                <span class="muted">
+                  {s.id} · {s.builtin ? "built-in" : "saved"} · {s.parties} parties · {s.moves} moves
+                  {!s.valid && " · has problems"}
+                </span>
+                <span>{s.description || "No description."}</span>
+              </a>
+              {!s.builtin && (
+                <button
+                  type="button"
+                  class="small danger"
+                  onClick={() => remove(s.id)}
+                  aria-label={`Delete ${s.id}`}
+                >
+                  Delete
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {agreements.length > 0 && (
+        <>
+          <h2>Agreements</h2>
+          <ul class="cards" data-testid="agreements">
+            {agreements.map((a) => (
+              <li key={a.id} class="card" data-agreement={a.id}>
+                <a href={`#/a/${encodeURIComponent(a.id)}`} class="card-link">
+                  <strong>{a.title}</strong>
+                  <span class="muted">
+                    {a.id} · adopted {new Date(a.createdAt).toLocaleDateString()}
+                  </span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </main>
+  );
+}
