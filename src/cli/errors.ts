@@ -8,4 +8,8 @@ export class CliError extends Error {
   }
 }
 
-export const EXIT = { ok: 0, infeasible: 1, badInput: 2 } as const;
+/**
+ * Exit statuses shared by every command. `undecided`: the solver stopped (time limit, failure)
+ * without a plan and without a proof that none exists — never reported as 'infeasible'.
+ */
+export const EXIT = { ok: 0, infeasible: 1, badInput: 2, undecided: 3, internal: 70 } as const;

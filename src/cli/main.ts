@@ -55,6 +55,6 @@ try {
   } else {
     process.stderr.write(`lockstep: internal error: ${(error as Error)?.message ?? String(error)}\n`);
     if (process.env.LOCKSTEP_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
-    process.exitCode = 70;
+    process.exitCode = EXIT.internal;
   }
 }

@@ -85,12 +85,12 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
     request.onProgress?.(done, runs);
   } else if (!signal?.aborted) {
     const pool = new Piscina<ChunkTask, Tally>({
-      filename: new URL("./simulation-worker.mjs", import.meta.url).href,
+      filename: new URL("./simulation-worker.cjs", import.meta.url).href,
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 1000,
       // Not the parent's flags: under `tsx` they would load the TypeScript loader a second time
-      // (simulation-worker.mjs registers it itself), which costs each worker a few hundred ms.
+      // (simulation-worker.cjs registers it itself), which costs each worker a few hundred ms.
       execArgv: [],
     });
     // Each lane keeps one chunk in flight; two lanes per worker keep every worker busy.

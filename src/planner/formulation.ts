@@ -36,8 +36,6 @@ export interface Formulation {
   slack: number;
   sigma: number[];
   mu: number[];
-  /** Columns whose values are objective-specific outcomes, e.g. the Nash log terms. */
-  nashLogs: number[];
 }
 
 const INF = Number.POSITIVE_INFINITY;
@@ -247,7 +245,6 @@ export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Fo
   }
 
   // --- objective ---------------------------------------------------------------------------------------
-  const nashLogs: number[] = [];
   if (o.relax) {
     b.model.maximize = false;
   } else if (o.objective === "phases" || o.objective === "slack") {
@@ -267,7 +264,6 @@ export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Fo
       if (most <= 1e-9) continue; // a party that cannot gain adds nothing to the product
       const smallest = most * Math.SQRT1_2 ** (NASH_TANGENTS - 1);
       const log = b.addColumn(`log_${i}`, Math.log(smallest) - 1, INF, false, 1);
-      nashLogs.push(log);
       for (let j = 0; j < NASH_TANGENTS; j++) {
         // log(g) ≤ log(a) + (g − a)/a at every breakpoint a, with g = u_i(x_T) − ρ_i.
         const a = most * Math.SQRT1_2 ** j;
@@ -278,5 +274,5 @@ export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Fo
       }
     }
   }
-  return { builder: b, x, active, slack, sigma, mu, nashLogs };
+  return { builder: b, x, active, slack, sigma, mu };
 }

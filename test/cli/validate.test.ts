@@ -168,3 +168,13 @@ describe("lockstep schema", () => {
     );
   });
 });
+
+describe("lockstep analyze --plan optimal", () => {
+  it("analyses the planner's optimum of a built-in scenario", () => {
+    const r = lockstep(["analyze", "korea-2018", "--plan", "optimal", "--json"]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.feasible).toBe(true);
+    expect(doc.violations).toEqual([]);
+  });
+});

@@ -12,9 +12,6 @@ import { type LoadedScenario, loadScenario } from "../load.ts";
 /** 'optimal' itself is reserved for the planner's live answer (a doctrine name), so a saved one differs. */
 export const DEFAULT_PLAN_NAME = "optimised";
 
-/** The planner stopped without a plan or a proof (time limit, solver failure): neither 0 nor 1. */
-export const EXIT_UNDECIDED = 3;
-
 interface PlanFlags {
   objective?: string;
   horizon?: string;
@@ -83,7 +80,8 @@ export function registerPlan(program: Command): void {
       if (flags.write) {
         if (report.feasible) {
           writePlan(loaded, flags.name, report.plan);
-          process.stderr.write(`${loaded.source.file}: plan '${flags.name}' written\n`);
+          const verb = flags.name in loaded.scenario.plans ? "replaced" : "written";
+          process.stderr.write(`${loaded.source.file}: plan '${flags.name}' ${verb}\n`);
         } else {
           process.stderr.write(`${loaded.source.file}: no feasible plan, nothing written\n`);
         }
@@ -92,7 +90,7 @@ export function registerPlan(program: Command): void {
         ? EXIT.ok
         : report.status === "infeasible"
           ? EXIT.infeasible
-          : EXIT_UNDECIDED;
+          : EXIT.undecided;
     });
 }
 
