@@ -8,6 +8,7 @@ import { Piscina } from "piscina";
 import { compileScenario } from "../analysis/compile.ts";
 import type { Plan, Scenario } from "../model/schema.ts";
 import {
+  CHUNK_RUNS,
   checkOverrides,
   createTally,
   mergeTallies,
@@ -21,8 +22,8 @@ import {
 } from "../simulate/index.ts";
 import type { ChunkTask } from "./simulation-task.ts";
 
-/** Runs per task. Fixed, because the chunking decides the floating-point order of the merge. */
-export const CHUNK_RUNS = 16_384;
+export { CHUNK_RUNS };
+
 export const MAX_SEED = 0xffff_ffff;
 
 export interface SimulationRequest {

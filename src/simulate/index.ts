@@ -4,7 +4,7 @@
  */
 export { type PreparedPlan, preparePlan } from "./prepare.ts";
 export { type SimulationCause, SimulationReport } from "./report.ts";
-export { type RunRange, simulateRuns } from "./runs.ts";
+export { CHUNK_RUNS, type RunRange, simulateRuns } from "./runs.ts";
 export {
   checkOverrides,
   RESPONSES,

@@ -10,6 +10,12 @@ import { runStream } from "./random.ts";
 import type { SimulationOverrides } from "./settings.ts";
 import { createTally, type Tally } from "./tally.ts";
 
+/**
+ * Runs per chunk when a simulation is split (worker pool, browser). Fixed whatever the number of
+ * workers, because the chunking decides the floating-point order in which means are merged.
+ */
+export const CHUNK_RUNS = 16_384;
+
 export interface RunRange {
   /** An unsigned 32-bit integer. */
   seed: number;

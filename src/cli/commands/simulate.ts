@@ -1,13 +1,13 @@
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
 import { type Command, Option } from "commander";
-import { defaultPlanName, resolvePlan } from "../../analysis/doctrines.ts";
+import { defaultPlanName } from "../../analysis/doctrines.ts";
 import { MAX_SEED, runSimulation, SimulationInputError } from "../../io/simulation-pool.ts";
-import type { Plan } from "../../model/schema.ts";
 import { checkOverrides, RESPONSES, type SimulationOverrides } from "../../simulate/index.ts";
 import { CliError } from "../errors.ts";
 import { formatSimulation } from "../format/simulation.ts";
-import { type LoadedScenario, loadScenario } from "../load.ts";
+import { loadScenario } from "../load.ts";
+import { choosePlan } from "../plan-choice.ts";
 
 interface SimulateOptions {
   plan?: string;
@@ -52,29 +52,6 @@ function noiseOverrides(items: string[]): Record<string, number> | undefined {
     noise[match[1]] = sigma;
   }
   return noise;
-}
-
-/** The plan to simulate: a named plan or doctrine, or the planner's optimum. */
-async function choosePlan(loaded: LoadedScenario, name: string): Promise<Plan> {
-  if (name !== "optimal") {
-    const lookup = resolvePlan(loaded.compiled, name);
-    if (!lookup.ok) throw new CliError(`--plan: ${lookup.message}`);
-    return lookup.plan;
-  }
-  // The planner is loaded only when asked for: it brings the solver with it.
-  let planner: typeof import("../../planner/index.ts");
-  try {
-    planner = await import("../../planner/index.ts");
-  } catch (error) {
-    throw new CliError(`--plan optimal: the planner is not available (${(error as Error).message})`);
-  }
-  const result = await planner.findPlan(loaded.compiled);
-  if (!result.feasible || result.phases === 0) {
-    throw new CliError(
-      `--plan optimal: the planner found no feasible plan (status ${result.status}); simulate a named plan instead`,
-    );
-  }
-  return result.plan;
 }
 
 export function registerSimulate(program: Command): void {
