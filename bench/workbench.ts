@@ -1,7 +1,9 @@
 /**
  * The workbench in headless Chromium: (1) edit → re-analysed → exposure chart redrawn, for a
  * generated 60-move scenario, through the table view and by typing in the YAML editor; (2) first
- * load of the library and of a scenario page, cold cache; (3) the size of the shipped JavaScript.
+ * load of the library and of a scenario page, cold cache; (3) the size of the shipped JavaScript,
+ * file by file (worker chunks included, the HiGHS wasm apart); (4) the planner and a 20,000-run
+ * simulation in their browser workers on korea-2018.
  *
  *   npx tsx bench/workbench.ts [--moves 60] [--edits 30]
  */
@@ -104,11 +106,37 @@ try {
     loads.scenario.push(await firstLoad("/#/s/korea-2018", "[data-testid=exposure-chart] svg"));
   }
 
-  // (3) Shipped JavaScript.
+  // (4) The planner and a 20,000-run simulation in their browser workers, on korea-2018.
+  const workerTimes = { plan: [] as number[], simulate: [] as number[] };
+  for (let i = 0; i < 3; i++) {
+    const context = await workbench.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tab = await context.newPage();
+    await tab.goto(`${workbench.url}/#/s/korea-2018`);
+    await tab.getByRole("tab", { name: "Find the best plan" }).click();
+    let started = performance.now();
+    await tab.locator("[data-testid=find-best-plan]").click();
+    await tab.locator("[data-testid=best-plan-result]").waitFor({ timeout: 120_000 });
+    workerTimes.plan.push(performance.now() - started);
+    await tab.getByRole("tab", { name: "Simulate" }).click();
+    await tab.getByLabel("runs").fill("20000");
+    started = performance.now();
+    await tab.getByRole("button", { name: "Simulate", exact: true }).click();
+    await tab.locator("[data-testid=simulation-result]").waitFor({ timeout: 120_000 });
+    workerTimes.simulate.push(performance.now() - started);
+    await context.close();
+  }
+
+  // (3) Shipped JavaScript, file by file; the HiGHS wasm is fetched only by the planner's worker.
   const assets = join(WEB_DIST, "assets");
-  const js = readdirSync(assets).filter((f) => f.endsWith(".js"));
-  const raw = js.reduce((sum, f) => sum + readFileSync(join(assets, f)).length, 0);
-  const gzip = js.reduce((sum, f) => sum + gzipSync(readFileSync(join(assets, f))).length, 0);
+  const files = readdirSync(assets).filter((f) => f.endsWith(".js") || f.endsWith(".wasm"));
+  const sizes = files.map((f) => {
+    const bytes = readFileSync(join(assets, f));
+    return { file: f, raw: bytes.length, gzip: gzipSync(bytes).length };
+  });
+  const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+  const js = sizes.filter((f) => f.file.endsWith(".js"));
+  const raw = js.reduce((sum, f) => sum + f.raw, 0);
+  const gzip = js.reduce((sum, f) => sum + f.gzip, 0);
 
   console.log(`scenario: ${moves} moves, 4 parties, plan over 12 phases; ${edits} edits each`);
   console.log(`edit in table view -> chart redrawn: ${summary(tableTimes)}`);
@@ -116,8 +144,11 @@ try {
   console.log(`first load, library (cold cache): ${summary(loads.library)}`);
   console.log(`first load, korea-2018 page until its exposure chart is drawn: ${summary(loads.scenario)}`);
   console.log(
-    `shipped JS: ${js.length} file(s), ${(raw / 1024).toFixed(0)} KiB, ${(gzip / 1024).toFixed(0)} KiB gzip`,
+    `find the best plan, korea-2018, fresh page (worker + wasm load): ${summary(workerTimes.plan)}`,
   );
+  console.log(`simulate 20,000 runs in the browser worker, korea-2018: ${summary(workerTimes.simulate)}`);
+  for (const f of sizes) console.log(`  ${f.file}: ${kib(f.raw)}, ${kib(f.gzip)} gzip`);
+  console.log(`shipped JS: ${js.length} file(s), ${kib(raw)}, ${kib(gzip)} gzip (the wasm is separate)`);
 } finally {
   await workbench.close();
 }

@@ -7,6 +7,9 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "/",
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+  // Workers (planner with HiGHS, simulator) load the solver lazily, i.e. they split into chunks,
+  // which only the ES module format allows.
+  worker: { format: "es" },
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -11,6 +11,7 @@ import { loadCapabilities } from "./capabilities.ts";
 import { type ErrorBody, HttpError } from "./errors.ts";
 import { JobRegistry } from "./jobs.ts";
 import { openApiDocument } from "./openapi.ts";
+import { trackApiRoutes } from "./route-list.ts";
 import { analysisRoutes } from "./routes/analysis.ts";
 import { scenarioRoutes } from "./routes/scenarios.ts";
 import { simulateRoutes } from "./routes/simulate.ts";
@@ -39,6 +40,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const storage = await openScenarioRepository(options);
   const library = new ScenarioLibrary(storage.scenarios);
   const jobs = new JobRegistry();
+  const routes = trackApiRoutes(app);
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     const body = errorBody(error, app.initialConfig.bodyLimit ?? BODY_LIMIT);
@@ -66,7 +68,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     await storage.close();
   });
 
-  app.get("/api/openapi.json", async () => openApiDocument(capabilities));
+  app.get("/api/openapi.json", async () =>
+    openApiDocument(capabilities, { agreements: routes.some((r) => r.path.startsWith("/api/agreements")) }),
+  );
   app.get("/api/capabilities", async () => ({
     planner: { available: Boolean(capabilities.planner.module), reason: capabilities.planner.reason },
     simulation: {

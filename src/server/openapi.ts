@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { AnalysisReport } from "../analysis/report.ts";
 import { Plan, Scenario } from "../model/schema.ts";
+import * as agreements from "./agreement-schemas.ts";
 import type { Capabilities } from "./capabilities.ts";
 import * as api from "./schemas.ts";
 
@@ -45,7 +46,107 @@ function capabilitySchemas(capabilities: Capabilities): Record<string, JsonSchem
   return out;
 }
 
-export function openApiDocument(capabilities: Capabilities): JsonSchema {
+const agreementErrors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((code) => [String(code), { description: agreementErrorText[code], ...json("ApiError") }]),
+  );
+const agreementErrorText: Record<number, string> = {
+  400: "Malformed request, or an event that is unsigned, for another agreement or malformed",
+  403: "Not a participant, a bad signature, or a step the signer may not take",
+  404: "No such agreement (or scenario, when adopting by id)",
+  409: "The id is taken, or the event conflicts with the ledger",
+  413: "Request body too large",
+};
+
+/** The ledger's routes (plugins/agreements.ts), present when the server has a database. */
+function agreementPaths(): Record<string, unknown> {
+  const ok = (name: string) => json(name);
+  const status = {
+    description: "The live status projection (docs/ledger.md) plus `head`, the hash of the last event",
+    content: { "application/json": { schema: { type: "object" } } },
+  };
+  return {
+    "/api/agreements": {
+      get: { summary: "List adopted agreements", responses: { 200: ok("AgreementList") } },
+      post: {
+        summary: "Adopt a plan as an agreement (its charter)",
+        requestBody: { required: true, ...json("AdoptRequest") },
+        responses: { 201: ok("AdoptedAgreement"), ...agreementErrors(400, 404, 409, 413) },
+      },
+    },
+    "/api/agreements/{id}": {
+      parameters: idParam,
+      get: {
+        summary: "An agreement's charter and the head of its ledger",
+        responses: { 200: ok("AgreementDocument"), ...agreementErrors(404) },
+      },
+    },
+    "/api/agreements/{id}/events": {
+      parameters: idParam,
+      get: {
+        summary: "The ledger's events in order",
+        parameters: [
+          {
+            name: "after",
+            in: "query",
+            schema: { type: "integer", minimum: 0 },
+            description: "seq to start after",
+          },
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1 } },
+        ],
+        responses: { 200: ok("LedgerEventList"), ...agreementErrors(400, 404) },
+      },
+      post: {
+        summary: "Append a signed event",
+        requestBody: { required: true, ...json("PostedEvent") },
+        responses: {
+          200: { description: "Already in the ledger (a duplicate)", ...json("AppendedEvent") },
+          201: { description: "Appended", ...json("AppendedEvent") },
+          ...agreementErrors(400, 403, 404, 409, 413),
+        },
+      },
+    },
+    "/api/agreements/{id}/events/stream": {
+      parameters: idParam,
+      get: {
+        summary: "The ledger as server-sent events: `ledger` per event, then `status` after each",
+        parameters: [{ name: "after", in: "query", schema: { type: "integer", minimum: 0 } }],
+        responses: {
+          200: { description: "An event stream", content: { "text/event-stream": {} } },
+          ...agreementErrors(404),
+        },
+      },
+    },
+    "/api/agreements/{id}/export": {
+      parameters: idParam,
+      get: {
+        summary: "The whole ledger as one document, for offline verification",
+        responses: {
+          200: {
+            description: "The export (docs/ledger.md)",
+            content: { "application/json": { schema: { type: "object" } } },
+          },
+          ...agreementErrors(404),
+        },
+      },
+    },
+    "/api/agreements/{id}/status": {
+      parameters: idParam,
+      get: {
+        summary: "Phase, moves planned against done and verified, exposure now, alerts",
+        parameters: [{ name: "at", in: "query", schema: { type: "string", format: "date-time" } }],
+        responses: { 200: status, ...agreementErrors(400, 404) },
+      },
+    },
+  };
+}
+
+export interface DocumentOptions {
+  /** Whether the agreement routes are registered (they need a database). */
+  agreements?: boolean;
+}
+
+export function openApiDocument(capabilities: Capabilities, options: DocumentOptions = {}): JsonSchema {
   const extra = capabilitySchemas(capabilities);
   const orAny = (name: string) => (extra[name] ? ref(name) : {});
   return {
@@ -168,6 +269,7 @@ export function openApiDocument(capabilities: Capabilities): JsonSchema {
       "/api/openapi.json": {
         get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } },
       },
+      ...(options.agreements ? agreementPaths() : {}),
     },
     components: {
       schemas: {
@@ -186,6 +288,17 @@ export function openApiDocument(capabilities: Capabilities): JsonSchema {
         SimulateBody: jsonSchema(api.SimulateBody, "input"),
         JobState: jsonSchema(api.JobState, "output"),
         Capabilities: jsonSchema(api.Capabilities, "output"),
+        ...(options.agreements
+          ? {
+              AdoptRequest: jsonSchema(agreements.AdoptRequest, "input"),
+              PostedEvent: jsonSchema(agreements.PostedEvent, "input"),
+              AgreementList: jsonSchema(agreements.AgreementList, "output"),
+              AdoptedAgreement: jsonSchema(agreements.AdoptedAgreement, "output"),
+              AgreementDocument: jsonSchema(agreements.AgreementDocument, "output"),
+              LedgerEventList: jsonSchema(agreements.LedgerEventList, "output"),
+              AppendedEvent: jsonSchema(agreements.AppendedEvent, "output"),
+            }
+          : {}),
         ...extra,
       },
     },

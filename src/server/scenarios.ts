@@ -8,20 +8,12 @@ import { parseScenario } from "../model/parse.ts";
 import type { Scenario } from "../model/schema.ts";
 import { HttpError, notFound } from "./errors.ts";
 import type { ScenarioRepository } from "./scenario-repository.ts";
+import type { ScenarioDocument as ScenarioDocumentBody, ScenarioSummary } from "./schemas.ts";
 
-export interface ScenarioSummary {
-  id: string;
-  title: string;
-  description: string;
-  builtin: boolean;
-  parties: number;
-  moves: number;
-  /** False when a saved scenario no longer parses (it was saved before a schema change, say). */
-  valid: boolean;
-}
+export type { ScenarioSummary };
 
-export interface ScenarioDocument extends ScenarioSummary {
-  source: string;
+/** The API's scenario document plus the parsed scenario, which routes strip before answering. */
+export interface ScenarioDocument extends ScenarioDocumentBody {
   scenario?: Scenario;
 }
 

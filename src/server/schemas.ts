@@ -26,7 +26,7 @@ export const ScenarioSummary = z.object({
   builtin: z.boolean().describe("Built-in scenarios are read-only"),
   parties: z.int(),
   moves: z.int(),
-  valid: z.boolean(),
+  valid: z.boolean().describe("False when a saved scenario no longer parses (saved before a schema change)"),
 });
 
 export const ScenarioDocument = ScenarioSummary.extend({
@@ -96,6 +96,10 @@ export const Capabilities = z.object({
   storage: z.object({ kind: z.string() }),
 });
 
+export type ScenarioSummary = z.infer<typeof ScenarioSummary>;
+export type ScenarioDocument = z.infer<typeof ScenarioDocument>;
+export type ScenarioList = z.infer<typeof ScenarioList>;
+export type Capabilities = z.infer<typeof Capabilities>;
 export type CreateScenarioBody = z.infer<typeof CreateScenarioBody>;
 export type AnalyzeBody = z.infer<typeof AnalyzeBody>;
 export type SimulateBody = z.infer<typeof SimulateBody>;

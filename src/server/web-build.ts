@@ -9,10 +9,16 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const WEB_DIR = join(ROOT, "web");
 const BUILT_MARKER = join(WEB_DIR, "dist", "index.html");
-/** Everything the bundle is made from: the web app and the pure core it imports. */
-const SOURCES = ["web/src", "web/index.html", "web/vite.config.ts", "src/model", "src/analysis"].map((p) =>
-  join(ROOT, p),
-);
+/** Everything the bundle is made from: the web app and the pure core it imports (workers included). */
+const SOURCES = [
+  "web/src",
+  "web/index.html",
+  "web/vite.config.ts",
+  "src/model",
+  "src/analysis",
+  "src/planner",
+  "src/simulate",
+].map((p) => join(ROOT, p));
 
 function newestChange(path: string): number {
   if (!existsSync(path)) return 0;

@@ -8,6 +8,7 @@ import { parseSource, readScenarioSource } from "../../src/io/scenario-files.ts"
 import { parseScenario } from "../../src/model/parse.ts";
 import { Scenario } from "../../src/model/schema.ts";
 import { BODY_LIMIT } from "../../src/server/app.ts";
+import { apiRoutes } from "../../src/server/route-list.ts";
 import { INVALID, type Served, serve, VALID } from "./http.ts";
 
 let server: Served;
@@ -223,6 +224,30 @@ describe("openapi", () => {
     );
     expect(refs.length).toBeGreaterThan(5);
     for (const ref of refs) expect(schemas).toHaveProperty(ref);
+  });
+
+  it("documents every route the server registered, agreements included", async () => {
+    const { body } = await server.request("GET", "/api/openapi.json");
+    const paths = body.paths as Record<string, Record<string, unknown>>;
+    const registered = apiRoutes(server.app);
+    expect(registered.some((r) => r.path === "/api/agreements/{id}/events" && r.method === "post")).toBe(
+      true,
+    );
+    const missing = registered.filter((r) => !paths[r.path]?.[r.method]).map((r) => `${r.method} ${r.path}`);
+    expect(missing).toEqual([]);
+    // and nothing documented that is not there
+    const documented = Object.entries(paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((key) => key !== "parameters")
+        .map((method) => `${method} ${path}`),
+    );
+    const served = new Set(registered.map((r) => `${r.method} ${r.path}`));
+    expect(documented.filter((d) => !served.has(d))).toEqual([]);
+    // The ledger's event body is described by its own zod schema.
+    const schemas = (body.components as { schemas: Record<string, { properties?: Record<string, unknown> }> })
+      .schemas;
+    expect(schemas.PostedEvent.properties?.body).toBeDefined();
+    expect(JSON.stringify(schemas.PostedEvent)).toContain("verified");
   });
 });
 

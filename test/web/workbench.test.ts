@@ -4,8 +4,9 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SimulationReport } from "../../src/simulate/report.ts";
 import { ROOT } from "../helpers/cli.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 
@@ -25,6 +26,53 @@ beforeAll(async () => {
 afterAll(async () => {
   await workbench?.close();
 });
+
+/** Records the method of every request whose path matches, until stop(). */
+function countRequests(path: RegExp): { stop(): string[] } {
+  const seen: string[] = [];
+  const listen = (request: Request) => {
+    if (path.test(new URL(request.url()).pathname)) seen.push(request.method());
+  };
+  page.on("request", listen);
+  return {
+    stop() {
+      page.off("request", listen);
+      return seen;
+    },
+  };
+}
+
+const workers = () => page.workers().map((w) => w.url());
+
+/** Keeps every value the progress bar takes in window.progressSeen. */
+async function watchProgress(): Promise<void> {
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { progressSeen: number[] }).progressSeen = seen;
+    new MutationObserver(() => {
+      const bar = document.querySelector("progress");
+      if (bar) seen.push(Number(bar.getAttribute("value")));
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+}
+
+/** The same simulation as a server job: korea-2018's phased plan. */
+async function serverSimulation(runs: number, seed: number): Promise<SimulationReport> {
+  const started = await fetch(`${workbench.url}/api/simulate`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ scenarioId: "korea-2018", plan: "phased", runs, seed }),
+  }).then((r) => r.json() as Promise<{ id: string }>);
+  for (;;) {
+    const job = (await fetch(`${workbench.url}/api/simulate/${started.id}`).then((r) => r.json())) as {
+      status: string;
+      result?: SimulationReport;
+    };
+    if (job.status === "done") return job.result!;
+    if (job.status !== "running") throw new Error(`server job ${job.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 const exposureSvg = () => page.locator("[data-testid=exposure-chart] svg").first().innerHTML();
@@ -80,14 +128,32 @@ describe("workbench", () => {
     await shot("compare");
   });
 
-  it("finds the best plan and shows a feasible timeline", async () => {
+  it("finds the best plan in a browser worker and shows a feasible timeline", async () => {
     await page.getByRole("tab", { name: "Find the best plan" }).click();
+    const calls = countRequests(/\/api\/(plan|compare)$/);
     await page.locator("[data-testid=find-best-plan]").click();
     const result = page.locator("[data-testid=best-plan-result]");
     await result.waitFor({ timeout: 90_000 });
     expect(await result.locator("[data-testid=verdict]").textContent()).toMatch(/^Feasible/);
     expect(await result.locator("[data-testid=swimlane] .chip").count()).toBeGreaterThan(0);
+    expect(await page.locator("[data-testid=solved-in]").getAttribute("data-where")).toBe("browser");
+    expect(calls.stop()).toEqual([]);
+    expect(workers().some((url) => /planner\.worker/.test(url))).toBe(true);
     await shot("best-plan");
+  });
+
+  it("adds the optimum to the comparison, solved in the browser", async () => {
+    await page.reload();
+    await page.getByRole("tab", { name: "Compare" }).click();
+    const calls = countRequests(/\/api\/(plan|compare)$/);
+    await page.locator("[data-testid=compare-add-optimum]").click();
+    await page.locator("[data-testid=compare-table] tr[data-plan=optimal]").waitFor({ timeout: 90_000 });
+    expect(
+      await page
+        .locator("[data-testid=compare-table] tr[data-plan=optimal] [data-testid=verdict]")
+        .textContent(),
+    ).toMatch(/^Feasible/);
+    expect(calls.stop()).toEqual([]);
   });
 
   it("re-analyses an edit in the table view and redraws the exposure chart", async () => {
@@ -134,15 +200,46 @@ describe("workbench", () => {
     await page.locator("[data-testid=issues]").waitFor({ state: "detached" });
   });
 
-  it("runs a simulation with progress and shows its charts", async () => {
+  it("runs a small simulation in the browser with progress, as the server would", async () => {
     await page.getByRole("tab", { name: "Simulate" }).click();
     await page.selectOption("[data-testid=plan-select]", "phased");
+    await page.getByLabel("runs").fill("20000");
+    await page.getByLabel("seed").fill("5");
+    expect(await page.locator("[data-testid=simulate-where]").textContent()).toBe("in this browser");
+    const calls = countRequests(/\/api\/simulate/);
+    await watchProgress();
     await page.getByRole("button", { name: "Simulate", exact: true }).click();
     const result = page.locator("[data-testid=simulation-result]");
     await result.waitFor({ timeout: 90_000 });
-    expect(await result.textContent()).toMatch(/P\(complete\) = \d/);
+    expect(calls.stop()).toEqual([]);
+    expect(await page.locator("progress[data-where=browser]").getAttribute("value")).toBe("20000");
+    // The bar moved through intermediate values, not straight from 0 to done.
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
+    expect(seen.filter((v) => v > 0 && v < 20000).length).toBeGreaterThan(0);
+    // Same seed, same runs: the server's job reports the same P(complete).
+    const text = (await result.textContent()) ?? "";
+    const shown = text.match(/P\(complete\) = ([\d.]+)%/)![1];
+    const server = await serverSimulation(20000, 5);
+    expect((server.completion.p * 100).toFixed(1)).toBe(shown);
+    expect(text).toContain(`over ${server.runs} runs`);
     expect(await result.locator("svg").count()).toBeGreaterThanOrEqual(2);
     await shot("simulate");
+  });
+
+  it("sends a large simulation to the server as a job with progress", async () => {
+    await page.getByLabel("runs").fill("40000");
+    expect(await page.locator("[data-testid=simulate-where]").textContent()).toBe("on the server");
+    const calls = countRequests(/\/api\/simulate$/);
+    await page.getByRole("button", { name: "Simulate", exact: true }).click();
+    await page.locator("progress[data-where=server]").waitFor();
+    await page.waitForFunction(
+      () =>
+        document.querySelector("[data-testid=simulation-result]")?.textContent?.includes("over 40000 runs"),
+      null,
+      { timeout: 90_000 },
+    );
+    expect(calls.stop()).toEqual(["POST"]);
+    await page.getByLabel("runs").fill("2000");
   });
 
   it("can be driven from the keyboard", async () => {
@@ -219,5 +316,34 @@ describe("workbench", () => {
     const pngPath = join(ARTIFACTS, png.suggestedFilename());
     await png.saveAs(pngPath);
     expect(readFileSync(pngPath).subarray(1, 4).toString()).toBe("PNG");
+  });
+
+  it("falls back to the server, and says so, when a worker cannot start", async () => {
+    const other = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await other.route(/(planner|simulate)\.worker[^/]*\.js$/, (route) => route.abort());
+      const planCalls: string[] = [];
+      other.on("request", (r) => {
+        if (new URL(r.url()).pathname === "/api/plan") planCalls.push(r.method());
+      });
+      await other.goto(`${workbench.url}/#/s/korea-2018`);
+      await other.getByRole("tab", { name: "Find the best plan" }).click();
+      await other.locator("[data-testid=find-best-plan]").click();
+      await other.locator("[data-testid=best-plan-result]").waitFor({ timeout: 90_000 });
+      const note = other.locator("[data-testid=solved-in]");
+      expect(await note.getAttribute("data-where")).toBe("server");
+      expect(await note.textContent()).toMatch(/could not start/);
+      expect(planCalls).toEqual(["POST"]);
+
+      await other.getByRole("tab", { name: "Simulate" }).click();
+      await other.getByRole("button", { name: "Simulate", exact: true }).click();
+      await other.locator("[data-testid=simulation-result]").waitFor({ timeout: 90_000 });
+      expect(await other.locator("progress").getAttribute("data-where")).toBe("server");
+      expect(await other.getByRole("status").filter({ hasText: "simulation worker" }).textContent()).toMatch(
+        /could not start/,
+      );
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -1,6 +1,15 @@
 /** The workbench's calls to the HTTP API. Errors arrive as `{ error, message, issues? }`. */
 import type { ScenarioIssue } from "../../../src/model/errors.ts";
 import type { Plan } from "../../../src/model/schema.ts";
+import type { ComparisonReport, PlanReport } from "../../../src/planner/report.ts";
+import type {
+  Capabilities,
+  JobState,
+  ScenarioDocument,
+  ScenarioList,
+  ScenarioSummary,
+} from "../../../src/server/schemas.ts";
+import type { PlannerOptions } from "../workers/protocol.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -32,44 +41,27 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
   return data as T;
 }
 
-export interface ScenarioSummary {
-  id: string;
-  title: string;
-  description: string;
-  builtin: boolean;
-  parties: number;
-  moves: number;
-  valid: boolean;
-}
-
-export interface ScenarioDocument extends ScenarioSummary {
-  source: string;
-}
-
-export interface Capabilities {
-  planner: { available: boolean; reason?: string };
-  simulation: { available: boolean; reason?: string };
-  storage: { kind: string };
-}
-
-export interface JobState {
-  id: string;
-  status: "running" | "done" | "failed" | "cancelled";
-  progress: { done: number; total: number };
-  result?: unknown;
-  error?: string;
-}
+/** The response documents, typed once: inferred from the server's zod schemas (type-only imports). */
+export type {
+  Capabilities,
+  JobState,
+  ScenarioDocument,
+  ScenarioSummary,
+} from "../../../src/server/schemas.ts";
 
 export const api = {
   capabilities: () => call<Capabilities>("GET", "/api/capabilities"),
-  list: () => call<{ scenarios: ScenarioSummary[] }>("GET", "/api/scenarios").then((r) => r.scenarios),
+  list: (): Promise<ScenarioSummary[]> =>
+    call<ScenarioList>("GET", "/api/scenarios").then((r) => r.scenarios),
   get: (id: string) => call<ScenarioDocument>("GET", `/api/scenarios/${encodeURIComponent(id)}`),
   create: (source: string, id?: string) => call<ScenarioDocument>("POST", "/api/scenarios", { source, id }),
   update: (id: string, source: string) =>
     call<ScenarioDocument>("PUT", `/api/scenarios/${encodeURIComponent(id)}`, { source }),
   remove: (id: string) => call<void>("DELETE", `/api/scenarios/${encodeURIComponent(id)}`),
-  plan: (source: string, objective: string) =>
-    call<{ result: unknown }>("POST", "/api/plan", { source, objective }).then((r) => r.result),
+  plan: (source: string, options: PlannerOptions) =>
+    call<{ result: PlanReport }>("POST", "/api/plan", { source, ...options }).then((r) => r.result),
+  compare: (source: string, options: PlannerOptions) =>
+    call<{ result: ComparisonReport }>("POST", "/api/compare", { source, ...options }).then((r) => r.result),
   simulate: (source: string, plan: string | Plan, runs: number, seed: number) =>
     call<JobState>("POST", "/api/simulate", { source, plan, runs, seed }),
   cancelSimulation: (id: string) => call<JobState>("DELETE", `/api/simulate/${id}`),

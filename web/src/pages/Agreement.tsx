@@ -5,13 +5,15 @@
 import * as Plot from "@observablehq/plot";
 import { useEffect, useState } from "preact/hooks";
 import type { AgreementStatus } from "../../../src/ledger/status.ts";
+import type { LedgerEvent } from "../../../src/server/agreement-schemas.ts";
 import { Chart } from "../components/Chart.tsx";
 import { useWidth } from "../lib/hooks.ts";
 
-interface LedgerEvent {
-  seq: number;
-  body: { type?: string; by?: string; move?: string; text?: string };
-  receivedAt: string;
+/** One line of the ledger list: the move it names and its text, for the event types that have them. */
+function describeEvent(body: LedgerEvent["body"]): string {
+  const move = "move" in body && body.move ? ` (${body.move})` : "";
+  const text = "text" in body && body.text ? `: ${body.text}` : "";
+  return move + text;
 }
 
 export function Agreement({ id }: { id: string }) {
@@ -177,9 +179,7 @@ export function Agreement({ id }: { id: string }) {
         {events.slice(-20).map((e) => (
           <li key={e.seq} value={e.seq}>
             <code>{e.body.type}</code> by {e.body.by}
-            {e.body.move ? ` (${e.body.move})` : ""}
-            {e.body.text ? `: ${e.body.text}` : ""}{" "}
-            <span class="muted">{new Date(e.receivedAt).toLocaleString()}</span>
+            {describeEvent(e.body)} <span class="muted">{new Date(e.receivedAt).toLocaleString()}</span>
           </li>
         ))}
       </ol>

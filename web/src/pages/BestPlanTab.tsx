@@ -1,43 +1,36 @@
 /**
- * "Find the best plan": the planner on the server, for a chosen objective. When no plan works it
- * shows what it would take: the extra tolerance and inducement per party, and the plan they allow.
+ * "Find the best plan": the planner for a chosen objective, in a browser worker (the server when
+ * the worker cannot start). When no plan works it shows what it would take: the extra tolerance
+ * and inducement per party, and the plan they allow.
  */
 import { useState } from "preact/hooks";
 import type { CompiledScenario } from "../../../src/analysis/compile.ts";
 import { PlanView } from "../components/PlanView.tsx";
 import { analyse, partyName } from "../lib/analysis.ts";
-import type { Capabilities } from "../lib/api.ts";
+import { findPlanInBrowser, type Where } from "../lib/in-browser.ts";
 import { OBJECTIVES, type PlanReport } from "../lib/planner.ts";
 
 interface Props {
   compiled: CompiledScenario;
   source: string;
-  capabilities?: Capabilities;
   width: number;
   report?: PlanReport;
   onReport(report: PlanReport): void;
   onUse(): void;
 }
 
-export function BestPlanTab({ compiled, source, capabilities, width, report, onReport, onUse }: Props) {
+export function BestPlanTab({ compiled, source, width, report, onReport, onUse }: Props) {
   const [objective, setObjective] = useState("phases");
   const [robust, setRobust] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const available = capabilities?.planner.available ?? true;
+  const [where, setWhere] = useState<Where | undefined>();
   const find = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      const result = (await fetch("/api/plan", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ source, objective, robust }),
-      }).then(async (r) => {
-        const body = await r.json();
-        if (!r.ok) throw new Error(body.message ?? r.statusText);
-        return body.result;
-      })) as PlanReport;
+      const { result, where } = await findPlanInBrowser(source, { objective, robust });
+      setWhere(where);
       onReport(result);
     } catch (e) {
       setError((e as Error).message);
@@ -72,21 +65,16 @@ export function BestPlanTab({ compiled, source, capabilities, width, report, onR
           <input type="checkbox" checked={robust} onChange={(e) => setRobust(e.currentTarget.checked)} />{" "}
           robust (worst case of ranges)
         </label>
-        <button type="submit" class="primary" disabled={busy || !available} data-testid="find-best-plan">
+        <button type="submit" class="primary" disabled={busy} data-testid="find-best-plan">
           {busy ? "Searching…" : "Find the best plan"}
         </button>
       </form>
-      {!available && (
-        <p class="notice" role="status">
-          The planner is not available in this build ({capabilities?.planner.reason}). Analysis, comparison of
-          the doctrines and export still work.
-        </p>
-      )}
       {error && (
         <p class="error" role="alert">
           {error}
         </p>
       )}
+      <WhereNote where={where} />
       {report && <PlanResult compiled={compiled} report={report} width={width} onUse={onUse} />}
     </section>
   );
@@ -155,5 +143,19 @@ function PlanResult({
       )}
       {analysis && <PlanView compiled={compiled} analysis={analysis} planName="optimal" width={width} />}
     </div>
+  );
+}
+
+/** Where the planner ran: in this browser, or on the server because the worker could not start. */
+export function WhereNote({ where }: { where?: Where }) {
+  if (!where) return null;
+  return where.in === "browser" ? (
+    <p class="muted" data-testid="solved-in" data-where="browser">
+      Solved in this browser (a background worker).
+    </p>
+  ) : (
+    <p class="notice" role="status" data-testid="solved-in" data-where="server">
+      The planner's browser worker could not start ({where.reason}), so the server solved this.
+    </p>
   );
 }

@@ -12,6 +12,7 @@ import { analyse, type PlanChoice, partyName, planChoices, readSource } from "..
 import { api, type Capabilities } from "../lib/api.ts";
 import { drafts, NEW_SCENARIO } from "../lib/drafts.ts";
 import { download } from "../lib/export.ts";
+import { findPlanInBrowser } from "../lib/in-browser.ts";
 import type { PlanReport } from "../lib/planner.ts";
 
 interface Ranked {
@@ -31,7 +32,7 @@ function rank(a: Ranked, b: Ranked): number {
   );
 }
 
-export function Briefing({ id, capabilities }: { id: string; capabilities?: Capabilities }) {
+export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
   const [source, setSource] = useState<string | undefined>(
     drafts.get(id) ?? (id === "new" ? NEW_SCENARIO : undefined),
   );
@@ -47,16 +48,12 @@ export function Briefing({ id, capabilities }: { id: string; capabilities?: Capa
     }
   }, [id, source]);
   useEffect(() => {
-    if (!source || !capabilities) return;
-    if (!capabilities.planner.available) {
-      setPlannerNote(`The optimum is not included: ${capabilities.planner.reason}.`);
-      return;
-    }
-    api
-      .plan(source, "phases")
-      .then((r) => setOptimal(r as PlanReport))
+    // The planner runs in a browser worker, so the optimum does not depend on the server's build.
+    if (!source) return;
+    findPlanInBrowser(source, { objective: "phases" })
+      .then(({ result }) => setOptimal(result))
       .catch((e: Error) => setPlannerNote(`The planner failed: ${e.message}`));
-  }, [source, capabilities]);
+  }, [source]);
   const ws = useMemo(() => (source ? readSource(source, id) : undefined), [source, id]);
   if (error) return <main class="error">{error}</main>;
   if (!ws) return <main>Loading…</main>;

@@ -1,21 +1,47 @@
-/** The doctrines, the file's plans and the optimum side by side: a table and small multiples. */
+/**
+ * The doctrines, the file's plans and the optimum side by side: a table and small multiples. The
+ * optimum comes from the planner in a browser worker, on request.
+ */
 import * as Plot from "@observablehq/plot";
-import { useMemo } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import type { CompiledScenario } from "../../../src/analysis/compile.ts";
 import { Chart } from "../components/Chart.tsx";
 import { phaseTicks } from "../components/charts.ts";
 import { exposedParties, partyNames, Verdict } from "../components/PlanView.tsx";
 import { analyse, type PlanChoice } from "../lib/analysis.ts";
+import { findPlanInBrowser, type Where } from "../lib/in-browser.ts";
+import type { PlanReport } from "../lib/planner.ts";
+import { WhereNote } from "./BestPlanTab.tsx";
 
 interface Props {
   compiled: CompiledScenario;
   choices: PlanChoice[];
+  source: string;
   width: number;
   onOpen(name: string): void;
+  onOptimum(report: PlanReport): void;
 }
 
-export function CompareTab({ compiled, choices, width, onOpen }: Props) {
+export function CompareTab({ compiled, choices, source, width, onOpen, onOptimum }: Props) {
   const names = partyNames(compiled);
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<string | undefined>();
+  const [where, setWhere] = useState<Where | undefined>();
+  const hasOptimum = choices.some((c) => c.name === "optimal");
+  const addOptimum = async () => {
+    setBusy(true);
+    setNote(undefined);
+    try {
+      const { result, where } = await findPlanInBrowser(source, {});
+      setWhere(where);
+      if (result.feasible) onOptimum(result);
+      else setNote(`The planner found no feasible plan (${result.status}).`);
+    } catch (e) {
+      setNote(`The planner failed: ${(e as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
   const rows = useMemo(
     () => choices.map((choice) => ({ choice, analysis: analyse(compiled, choice.plan) })),
     [compiled, choices],
@@ -40,6 +66,15 @@ export function CompareTab({ compiled, choices, width, onOpen }: Props) {
   );
   return (
     <section aria-label="Compare plans">
+      {!hasOptimum && (
+        <p class="toolbar">
+          <button type="button" disabled={busy} onClick={addOptimum} data-testid="compare-add-optimum">
+            {busy ? "Searching…" : "Add the optimum"}
+          </button>
+          {note && <span role="status">{note}</span>}
+        </p>
+      )}
+      <WhereNote where={where} />
       <div class="table-scroll">
         <table class="compare" data-testid="compare-table">
           <thead>

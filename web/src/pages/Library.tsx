@@ -1,11 +1,12 @@
 /** The scenario library: built-in and saved scenarios, each with a short description. */
 import { useEffect, useState } from "preact/hooks";
+import type { AgreementList } from "../../../src/server/agreement-schemas.ts";
 import { api, type ScenarioSummary } from "../lib/api.ts";
 
 export function Library() {
   const [scenarios, setScenarios] = useState<ScenarioSummary[] | undefined>();
   const [error, setError] = useState<string | undefined>();
-  const [agreements, setAgreements] = useState<{ id: string; title: string; createdAt: string }[]>([]);
+  const [agreements, setAgreements] = useState<AgreementList["agreements"]>([]);
   const load = () =>
     api
       .list()
@@ -16,9 +17,7 @@ export function Library() {
     // Agreements exist only when the server has a database and the ledger's routes.
     fetch("/api/agreements")
       .then((r) => (r.ok ? r.json() : { agreements: [] }))
-      .then((body: { agreements: { id: string; title: string; createdAt: string }[] }) =>
-        setAgreements(body.agreements),
-      )
+      .then((body: AgreementList) => setAgreements(body.agreements))
       .catch(() => setAgreements([]));
   }, []);
   const remove = async (id: string) => {

@@ -259,7 +259,9 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
               <CompareTab
                 compiled={compiled}
                 choices={choices}
+                source={source}
                 width={width - 24}
+                onOptimum={setOptimal}
                 onOpen={(name) => {
                   setPlanName(name);
                   setTab("plan");
@@ -270,7 +272,6 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
               <BestPlanTab
                 compiled={compiled}
                 source={source}
-                capabilities={capabilities}
                 width={width - 24}
                 report={optimal}
                 onReport={setOptimal}

@@ -1,0 +1,53 @@
+/**
+ * The agreement routes' response documents as zod schemas, built from the ledger's own schemas
+ * (src/ledger), for the OpenAPI document. The routes themselves live in plugins/agreements.ts.
+ */
+import { z } from "zod";
+import { AdoptRequest, Charter } from "../ledger/charter.ts";
+import { EventBody, SignedEvent } from "../ledger/events.ts";
+
+const AgreementHeader = {
+  id: z.string(),
+  title: z.string(),
+  charterHash: z.string().describe("Hash of the canonical charter: the first link of the chain"),
+};
+
+export const AgreementList = z.object({
+  agreements: z.array(z.object({ id: z.string(), title: z.string(), createdAt: z.string() })),
+});
+
+export const AdoptedAgreement = z.object({ ...AgreementHeader, charter: Charter });
+
+export const AgreementDocument = AdoptedAgreement.extend({
+  events: z.int().describe("Events in the ledger"),
+  head: z.string().describe("Hash of the last event (the chain's head)"),
+});
+
+export const LedgerEvent = z.object({
+  seq: z.int(),
+  eventId: z.string(),
+  body: EventBody,
+  signature: z.string(),
+  prevHash: z.string(),
+  hash: z.string(),
+  receivedAt: z.string(),
+});
+
+export const LedgerEventList = z.object({ events: z.array(LedgerEvent) });
+
+export const AppendedEvent = z.object({
+  duplicate: z.boolean().describe("True when the same event was already in the ledger (200, not 201)"),
+  event: LedgerEvent,
+});
+
+/**
+ * A signed event as posted. The route checks the envelope with SignedEvent first (any body, so
+ * that the signature can be checked over it as sent), then the body with EventBody.
+ */
+export const PostedEvent = SignedEvent.extend({ body: EventBody });
+
+export { AdoptRequest };
+
+export type AgreementList = z.infer<typeof AgreementList>;
+export type AgreementDocument = z.infer<typeof AgreementDocument>;
+export type LedgerEvent = z.infer<typeof LedgerEvent>;

@@ -1,0 +1,65 @@
+/**
+ * The planner and small simulations, run in browser workers, with the server as the fallback
+ * when a worker cannot start. Each answer says where it was computed, so the page can say so.
+ */
+import type { Plan } from "../../../src/model/schema.ts";
+import type { ComparisonReport, PlanReport } from "../../../src/planner/report.ts";
+import type { SimulationReport } from "../../../src/simulate/report.ts";
+import type { PlannerOptions, PlannerRequest, SimulationRequest } from "../workers/protocol.ts";
+import { api } from "./api.ts";
+import { WorkerClient, WorkerUnavailable } from "./worker-client.ts";
+
+export type Where = { in: "browser" } | { in: "server"; reason: string };
+
+export interface Located<T> {
+  result: T;
+  where: Where;
+}
+
+const planner = new WorkerClient<PlannerRequest, PlanReport | ComparisonReport>(
+  () => new Worker(new URL("../workers/planner.worker.ts", import.meta.url), { type: "module" }),
+);
+
+const simulator = new WorkerClient<SimulationRequest, SimulationReport>(
+  () => new Worker(new URL("../workers/simulate.worker.ts", import.meta.url), { type: "module" }),
+);
+
+async function orServer<T>(inBrowser: () => Promise<T>, onServer: () => Promise<T>): Promise<Located<T>> {
+  try {
+    return { result: await inBrowser(), where: { in: "browser" } };
+  } catch (error) {
+    if (!(error instanceof WorkerUnavailable)) throw error;
+    return { result: await onServer(), where: { in: "server", reason: error.message } };
+  }
+}
+
+export function findPlanInBrowser(source: string, options: PlannerOptions): Promise<Located<PlanReport>> {
+  return orServer(
+    () => planner.ask({ kind: "plan", source, options }) as Promise<PlanReport>,
+    () => api.plan(source, options),
+  );
+}
+
+export function comparePlansInBrowser(
+  source: string,
+  options: PlannerOptions,
+): Promise<Located<ComparisonReport>> {
+  return orServer(
+    () => planner.ask({ kind: "compare", source, options }) as Promise<ComparisonReport>,
+    () => api.compare(source, options),
+  );
+}
+
+/** Rejects with WorkerUnavailable when the worker cannot start (the caller then starts a server job). */
+export function simulateInBrowser(
+  request: { source: string; plan: Plan; planName: string; runs: number; seed: number },
+  onProgress: (done: number, total: number) => void,
+): Promise<SimulationReport> {
+  return simulator.ask(request, onProgress);
+}
+
+export function cancelBrowserSimulation(): void {
+  simulator.restart();
+}
+
+export { WorkerUnavailable };
