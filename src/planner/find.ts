@@ -22,6 +22,19 @@ export interface PlanOptions {
   /** Every value at the worst end of its range (MODEL.md §1). */
   robust?: boolean;
   signal?: AbortSignal;
+  /** Called before each MILP solve, so long searches can show where they are. */
+  onProgress?: (step: PlanProgress) => void;
+}
+
+export interface PlanProgress {
+  /** Phases of the MILP about to be solved. */
+  phases: number;
+  /** Solving the relaxation ("what it would take") rather than the plan itself. */
+  relaxation: boolean;
+  /** MILPs solved so far. */
+  solves: number;
+  /** Seconds spent in the solver so far. */
+  seconds: number;
 }
 
 export type PlanResult = PlanReport;
@@ -65,6 +78,7 @@ interface Context {
   earliest: number[];
   deadline: number;
   signal?: AbortSignal;
+  onProgress?: (step: PlanProgress) => void;
   stats: PlanReport["stats"];
   notes: string[];
 }
@@ -95,6 +109,7 @@ async function solveAt(ctx: Context, phases: number, relax: boolean): Promise<[F
   }
   // Keep back a little of the budget for checking the plan, so the whole call meets the limit.
   const reserve = Math.min(1, 0.02 * remaining);
+  ctx.onProgress?.({ phases, relaxation: relax, solves: ctx.stats.solves - 1, seconds: ctx.stats.seconds });
   const result = await solveMilp(model, { timeLimitSeconds: remaining - reserve, signal: ctx.signal });
   ctx.stats.seconds += result.seconds;
   return [f, result];
@@ -123,6 +138,7 @@ export async function findPlan(scenario: CompiledScenario, options: PlanOptions 
     earliest,
     deadline: now() + (options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT),
     signal: options.signal,
+    onProgress: options.onProgress,
     stats: { variables: 0, constraints: 0, nonzeros: 0, solves: 0, seconds: 0 },
     notes: [],
   };

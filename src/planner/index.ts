@@ -9,6 +9,7 @@ export {
   findPlan,
   PlanOptionError,
   type PlanOptions,
+  type PlanProgress,
   type PlanResult,
 } from "./find.ts";
 export * from "./report.ts";

@@ -2,12 +2,13 @@
  * `lockstep plan` and `lockstep compare` through the real process: exit codes 0/1/2, the JSON
  * document, --write keeping the file's comments, and the planner's plan reproduced by `analyze`.
  */
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ComparisonReport, PlanReport } from "../../src/planner/report.ts";
-import { lockstep, ROOT } from "../helpers/cli.ts";
+import { BIN, lockstep, ROOT } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-plan-"));
 
@@ -211,5 +212,22 @@ describe("lockstep compare", () => {
       "upfront:us",
       "optimal",
     ]);
+  });
+});
+
+describe("progress on a terminal", () => {
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  it.skipIf(!hasScript)("shows which MILP it is solving on a TTY, and nothing in a pipe", () => {
+    // `script` gives the command a pseudo-terminal, as a user's shell would
+    const tty = spawnSync("script", ["-qec", `${process.execPath} ${BIN} plan hanoi-2019`, "/dev/null"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(tty.stdout).toMatch(/planning: looking for a plan in 2 phases \(MILP 2, [\d.]+ s\)/);
+    expect(tty.stdout).toContain("planning: looking for what it would take");
+    const piped = lockstep(["plan", "hanoi-2019"]);
+    expect(piped.stderr).not.toContain("planning:");
+    expect(piped.stdout).not.toContain("planning:");
   });
 });

@@ -7,6 +7,7 @@ import type { Plan } from "../../model/schema.ts";
 import { findPlan, type Objective, PlanOptionError, type PlanOptions } from "../../planner/index.ts";
 import { CliError, EXIT } from "../errors.ts";
 import { formatPlanReport } from "../format/plan.ts";
+import { plannerProgress } from "../format/planner-progress.ts";
 import { type LoadedScenario, loadScenario } from "../load.ts";
 
 /** 'optimal' itself is reserved for the planner's live answer (a doctrine name), so a saved one differs. */
@@ -71,7 +72,10 @@ export function registerPlan(program: Command): void {
       const loaded = loadScenario(file);
       const options = plannerOptions(flags);
       if (flags.write) checkWritable(loaded, flags.name);
-      const report = await findPlan(loaded.compiled, options).catch(plannerError);
+      const progress = plannerProgress(flags.json);
+      const report = await findPlan(loaded.compiled, { ...options, onProgress: progress.onProgress })
+        .catch(plannerError)
+        .finally(progress.done);
       if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else {
         const horizon = options.horizon ?? loaded.compiled.horizon;
