@@ -17,6 +17,9 @@ import { complianceWeights, defectionWeights, detectionLag, dot, worstDot } from
 import { buildSchedule, donePhase, type Schedule, stateAt } from "../analysis/schedule.ts";
 import type { Charter } from "./charter.ts";
 import type { EventBody } from "./events.ts";
+import type { AgreementStatus, Alert, MoveStatus, PartyStatus } from "./status-report.ts";
+
+export type { AgreementStatus, Alert, MoveStatus, PartyStatus } from "./status-report.ts";
 
 const EPS = 1e-9;
 const DAY_MS = 86_400_000;
@@ -24,62 +27,6 @@ const round = (x: number, digits = 3) => {
   const r = Math.round(x * 10 ** digits) / 10 ** digits;
   return Object.is(r, -0) ? 0 : r;
 };
-
-export interface MoveStatus {
-  id: string;
-  title: string;
-  actor: string;
-  /** Share planned done by the end of the current phase, and the phase the plan finishes it. */
-  planned: number;
-  plannedPhase: number | undefined;
-  /** Share reported done and share verified. */
-  done: number;
-  verified: number;
-  state: "not started" | "in progress" | "done" | "verified" | "verification failed" | "reversed";
-  /** Whole phases past the phase the plan wanted it (partly) done by; 0 when on time. */
-  overdueBy: number;
-  dueNow: boolean;
-  unlocked: boolean;
-  doneInPhase?: number;
-  verifiedInPhase?: number;
-  lastReport?: string;
-}
-
-export interface PartyStatus {
-  id: string;
-  name: string;
-  exposure: number;
-  worstExposure: number;
-  tolerance: number;
-  /** Incentive margin now, when the party has a move due this phase. */
-  margin?: number;
-  worstMargin?: number;
-  /** Flow utility of the actual state, u_i(x). */
-  utility: number;
-}
-
-export interface Alert {
-  level: "info" | "warning" | "critical";
-  message: string;
-}
-
-export interface AgreementStatus {
-  agreement: string;
-  title: string;
-  plan: string;
-  asOf: string;
-  /** Current phase (0 before the calendar starts); the plan has `plannedPhases`. */
-  phase: number;
-  plannedPhases: number;
-  events: number;
-  complete: boolean;
-  moves: MoveStatus[];
-  parties: PartyStatus[];
-  overdue: string[];
-  unlocked: string[];
-  openDisputes: Array<{ id: string; by: string; move?: string; text: string }>;
-  alerts: Alert[];
-}
 
 export interface StatusEvent {
   body: EventBody;

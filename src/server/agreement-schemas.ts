@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { AdoptRequest, Charter } from "../ledger/charter.ts";
 import { EventBody, SignedEvent } from "../ledger/events.ts";
+import { AgreementStatus } from "../ledger/status-report.ts";
 
 const AgreementHeader = {
   id: z.string(),
@@ -51,3 +52,7 @@ export { AdoptRequest };
 export type AgreementList = z.infer<typeof AgreementList>;
 export type AgreementDocument = z.infer<typeof AgreementDocument>;
 export type LedgerEvent = z.infer<typeof LedgerEvent>;
+
+export const AgreementStatusDocument = AgreementStatus.extend({
+  head: z.string().describe("Hash of the last event the status was computed from"),
+});

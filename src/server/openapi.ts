@@ -63,7 +63,7 @@ function agreementPaths(): Record<string, unknown> {
   const ok = (name: string) => json(name);
   const status = {
     description: "The live status projection (docs/ledger.md) plus `head`, the hash of the last event",
-    content: { "application/json": { schema: { type: "object" } } },
+    ...json("AgreementStatus"),
   };
   return {
     "/api/agreements": {
@@ -297,6 +297,7 @@ export function openApiDocument(capabilities: Capabilities, options: DocumentOpt
               AgreementDocument: jsonSchema(agreements.AgreementDocument, "output"),
               LedgerEventList: jsonSchema(agreements.LedgerEventList, "output"),
               AppendedEvent: jsonSchema(agreements.AppendedEvent, "output"),
+              AgreementStatus: jsonSchema(agreements.AgreementStatusDocument, "output"),
             }
           : {}),
         ...extra,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/ledger/canonical.ts";
 import { generateKeyPair } from "../../src/ledger/crypto.ts";
 import { verifyLedger } from "../../src/ledger/verify.ts";
+import { AgreementStatusDocument } from "../../src/server/agreement-schemas.ts";
 import { EVENT_BODY_LIMIT } from "../../src/server/plugins/agreements.ts";
 import type { Store } from "../../src/store/index.ts";
 import { openStore } from "../../src/store/index.ts";
@@ -257,14 +258,8 @@ describe("agreements API", () => {
   it("projects live status from the events", async () => {
     const status = await http(api("/freeze-deal/status"));
     expect(status.status).toBe(200);
-    const s = status.json as {
-      phase: number;
-      moves: Array<{ id: string; state: string; overdueBy: number; dueNow: boolean; unlocked: boolean }>;
-      parties: Array<{ id: string; exposure: number; tolerance: number }>;
-      overdue: string[];
-      unlocked: string[];
-      alerts: Array<{ message: string }>;
-    };
+    // the response is exactly the documented schema (the one /api/openapi.json publishes)
+    const s = AgreementStatusDocument.strict().parse(status.json);
     expect(s.phase).toBe(3);
     const move = (id: string) => s.moves.find((m) => m.id === id)!;
     expect(move("freeze").state).toBe("verified");
