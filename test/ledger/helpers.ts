@@ -1,10 +1,3 @@
-/**
- * Shared fixtures for the ledger and store tests: both storage backends (PostgreSQL only when
- * reachable, in a database of its own), a small agreement with key pairs for each participant,
- * signing, a real HTTP server on 127.0.0.1, and the CLI run asynchronously (a synchronous spawn
- * would freeze the in-process server it talks to).
- */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -15,8 +8,7 @@ import { signEvent } from "../../src/ledger/sign.ts";
 import { agreementsPlugin } from "../../src/server/plugins/agreements.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const BIN = fileURLToPath(new URL("../../bin/lockstep.js", import.meta.url));
+export { BIN, ROOT } from "../helpers/cli.ts";
 export const SCENARIO_FILE = fileURLToPath(new URL("./fixtures/arms-swap.yaml", import.meta.url));
 export const SCENARIO_TEXT = readFileSync(SCENARIO_FILE, "utf8");
 
@@ -199,28 +191,4 @@ export async function http(
 
 // ---------------------------------------------------------------- CLI
 
-export interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export function lockstepAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+export { type CliResult as CliRun, lockstepAsync } from "../helpers/cli.ts";

@@ -1,14 +1,9 @@
-/**
- * The library through the real `lockstep` process: `scenarios`, `new`, and every built-in run
- * through validate and analyze (every plan it names) without a crash.
- */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { builtinNames, parseSource, readScenarioSource } from "../../src/io/scenario-files.ts";
-import { BIN, type CliResult, lockstep, ROOT } from "../helpers/cli.ts";
+import { lockstep, lockstepAsync } from "../helpers/cli.ts";
 
 const names = builtinNames();
 const temp = mkdtempSync(join(tmpdir(), "lockstep-new-"));
@@ -87,26 +82,6 @@ describe("lockstep new", () => {
     expect(unknown.stderr).toContain("no built-in scenario of that name");
   });
 });
-
-/** The real process, asynchronously, so the per-scenario checks can run side by side. */
-function lockstepAsync(args: string[]): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, FORCE_COLOR: "0" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", fail);
-    child.on("close", (status) => done({ status, stdout, stderr }));
-  });
-}
 
 describe.each(names)("built-in %s from the command line", (name) => {
   it.concurrent("validates (exit 0)", async () => {
