@@ -62,7 +62,7 @@ try {
   const page = await context.newPage();
   await page.goto(`${workbench.url}/#/s/${id}`);
   await page.locator("[data-testid=exposure-chart] svg").waitFor();
-  await page.getByRole("button", { name: "Tables" }).click();
+  await page.getByRole("tab", { name: "Tables" }).click();
   const cell = page.locator("input[aria-label$='tolerance']").first();
   const tableTimes: number[] = [];
   for (let i = 0; i < edits; i++) {
@@ -73,7 +73,7 @@ try {
       }),
     );
   }
-  await page.getByRole("button", { name: "YAML" }).click();
+  await page.getByRole("tab", { name: "YAML" }).click();
   const line = page.locator(".cm-line", { hasText: /^ {4}tolerance: / }).first();
   await line.click();
   await page.keyboard.press("End");
@@ -118,7 +118,7 @@ try {
     await tab.locator("[data-testid=best-plan-result]").waitFor({ timeout: 120_000 });
     workerTimes.plan.push(performance.now() - started);
     await tab.getByRole("tab", { name: "Simulate" }).click();
-    await tab.getByLabel("runs").fill("20000");
+    await tab.getByLabel("runs", { exact: true }).fill("20000");
     started = performance.now();
     await tab.getByRole("button", { name: "Simulate", exact: true }).click();
     await tab.locator("[data-testid=simulation-result]").waitFor({ timeout: 120_000 });

@@ -163,7 +163,7 @@ describe("workbench", () => {
     const legendBefore = await page
       .locator("[data-testid=exposure-legend] li[data-party=dprk]")
       .textContent();
-    await page.getByRole("button", { name: "Tables" }).click();
+    await page.getByRole("tab", { name: "Tables" }).click();
     const cell = page.locator("[data-testid='value-arsenal-dismantle-dprk']");
     // Double the DPRK's cost of dismantling its arsenal (the cell may hold a number or a range).
     const old = (await cell.inputValue()).match(/-?[\d.]+/g)!.map(Number);
@@ -180,7 +180,7 @@ describe("workbench", () => {
   });
 
   it("shows a broken field as an error at its line", async () => {
-    await page.getByRole("button", { name: "YAML" }).click();
+    await page.getByRole("tab", { name: "YAML" }).click();
     const idLine = page.locator(".cm-line", { hasText: /^id: korea-2018$/ });
     await idLine.click();
     await page.keyboard.press("End");
@@ -203,8 +203,8 @@ describe("workbench", () => {
   it("runs a small simulation in the browser with progress, as the server would", async () => {
     await page.getByRole("tab", { name: "Simulate" }).click();
     await page.selectOption("[data-testid=plan-select]", "phased");
-    await page.getByLabel("runs").fill("20000");
-    await page.getByLabel("seed").fill("5");
+    await page.getByLabel("runs", { exact: true }).fill("20000");
+    await page.getByLabel("seed", { exact: true }).fill("5");
     expect(await page.locator("[data-testid=simulate-where]").textContent()).toBe("in this browser");
     const calls = countRequests(/\/api\/simulate/);
     await watchProgress();
@@ -227,7 +227,7 @@ describe("workbench", () => {
   });
 
   it("sends a large simulation to the server as a job with progress", async () => {
-    await page.getByLabel("runs").fill("40000");
+    await page.getByLabel("runs", { exact: true }).fill("40000");
     expect(await page.locator("[data-testid=simulate-where]").textContent()).toBe("on the server");
     const calls = countRequests(/\/api\/simulate$/);
     await page.getByRole("button", { name: "Simulate", exact: true }).click();
@@ -239,22 +239,16 @@ describe("workbench", () => {
       { timeout: 90_000 },
     );
     expect(calls.stop()).toEqual(["POST"]);
-    await page.getByLabel("runs").fill("2000");
+    await page.getByLabel("runs", { exact: true }).fill("2000");
   });
 
   it("can be driven from the keyboard", async () => {
+    // The views are one tab stop; arrows, Home and End move between them (test/web/keyboard.test.ts
+    // walks the whole journey).
     await page.getByRole("tab", { name: "Plan", exact: true }).focus();
-    await page.keyboard.press("Tab");
-    await page.keyboard.press("Tab");
-    await page.keyboard.press("Tab");
-    await page.keyboard.press("Tab");
-    await page.keyboard.press("Enter");
+    await page.keyboard.press("End");
     expect(await page.getByRole("tab", { name: "Export" }).getAttribute("aria-selected")).toBe("true");
-    await page.keyboard.press("Shift+Tab");
-    await page.keyboard.press("Shift+Tab");
-    await page.keyboard.press("Shift+Tab");
-    await page.keyboard.press("Shift+Tab");
-    await page.keyboard.press("Space");
+    await page.keyboard.press("Home");
     expect(await page.getByRole("tab", { name: "Plan", exact: true }).getAttribute("aria-selected")).toBe(
       "true",
     );

@@ -10,9 +10,11 @@ interface Props {
   /** Re-render when any of these change. */
   deps: unknown[];
   testId?: string;
+  /** The chart's text alternative: what it shows, in a sentence or two. */
+  summary?: string;
 }
 
-export function Chart({ title, fileName, render, deps, testId }: Props) {
+export function Chart({ title, fileName, render, deps, testId, summary }: Props) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const node = render();
@@ -30,6 +32,7 @@ export function Chart({ title, fileName, render, deps, testId }: Props) {
           <button
             type="button"
             class="small"
+            aria-label={`SVG: download "${title}"`}
             onClick={() => {
               const s = svg();
               if (s) download(`${fileName}.svg`, svgText(s), "image/svg+xml");
@@ -40,6 +43,7 @@ export function Chart({ title, fileName, render, deps, testId }: Props) {
           <button
             type="button"
             class="small"
+            aria-label={`PNG: download "${title}"`}
             onClick={async () => {
               const s = svg();
               if (s) download(`${fileName}.png`, await svgToPng(s));
@@ -49,7 +53,8 @@ export function Chart({ title, fileName, render, deps, testId }: Props) {
           </button>
         </span>
       </figcaption>
-      <div ref={host} class="chart-body" />
+      {/* The SVG is one image to assistive technology; the summary says what it shows. */}
+      <div ref={host} class="chart-body" role="img" aria-label={summary ? `${title}. ${summary}` : title} />
     </figure>
   );
 }

@@ -6,6 +6,7 @@ import { useMemo, useState } from "preact/hooks";
 import type { Analysis } from "../../../src/analysis/analyze.ts";
 import type { CompiledScenario } from "../../../src/analysis/compile.ts";
 import { Chart } from "./Chart.tsx";
+import { exposureSummary, marginSummary } from "./chart-summaries.ts";
 import { exposureChart, marginChart } from "./charts.ts";
 import { Swimlane } from "./Swimlane.tsx";
 import { highlightOf, Violations } from "./Violations.tsx";
@@ -79,6 +80,7 @@ export function PlanView({ compiled, analysis, planName, width }: Props) {
           title="Exposure per party after each phase (dashed: tolerance; grey: worst case of ranges)"
           fileName={`exposure-${planName.replace(/[^a-z0-9-]+/gi, "-")}`}
           testId="exposure-chart"
+          summary={exposureSummary(analysis, names)}
           deps={[analysis, focusParty, width]}
           render={() => exposureChart(analysis, names, { width }, focusParty)}
         />
@@ -86,12 +88,19 @@ export function PlanView({ compiled, analysis, planName, width }: Props) {
           title="Incentive margin M (gain from complying rather than walking away; red below 0)"
           fileName={`margins-${planName.replace(/[^a-z0-9-]+/gi, "-")}`}
           testId="margin-chart"
+          summary={marginSummary(analysis, names)}
           deps={[analysis, width]}
           render={() => marginChart(analysis, names, { width })}
         />
       </div>
       <h3>Violations, in the order they bite</h3>
       <Violations violations={analysis.violations} selected={selected} onSelect={setSelected} />
+      {/* Says what the highlight now covers, for those who cannot see the swimlane light up. */}
+      <p class="sr-only" role="status" data-testid="highlight-status">
+        {highlight
+          ? `Highlighted${highlight.phase !== undefined ? ` phase ${highlight.phase}` : ""}${highlight.party ? `, ${names[highlight.party] ?? highlight.party}'s lane` : ""}${highlight.moves.length > 0 ? `, moves ${highlight.moves.join(", ")}` : ""}.`
+          : ""}
+      </p>
     </section>
   );
 }

@@ -106,6 +106,12 @@ export function Agreement({ id }: { id: string }) {
       <Chart
         title="Share of each move planned by now, done and verified"
         fileName={`${id}-planned-vs-actual`}
+        summary={status.moves
+          .map(
+            (m) =>
+              `${m.title}: planned ${Math.round(100 * m.planned)}%, done ${Math.round(100 * m.done)}%, verified ${Math.round(100 * m.verified)}%`,
+          )
+          .join("; ")}
         deps={[status, width]}
         render={() =>
           Plot.plot({

@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Analysis } from "../../../src/analysis/analyze.ts";
 import { Chart } from "../components/Chart.tsx";
+import { exposureSummary } from "../components/chart-summaries.ts";
 import { exposureChart } from "../components/charts.ts";
 import { exposedParties, partyNames } from "../components/PlanView.tsx";
 import { Swimlane } from "../components/Swimlane.tsx";
@@ -132,6 +133,7 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
         <Chart
           title="Exposure per party under the recommended plan"
           fileName="briefing-exposure"
+          summary={exposureSummary(best.analysis, names)}
           deps={[best.analysis]}
           render={() => exposureChart(best.analysis, names, { width: 900, height: 180 })}
         />

@@ -142,6 +142,14 @@ export function CompareTab({ compiled, choices, source, width, onOpen, onOptimum
         title="Exposure per party (columns) under each plan (rows); dashed: tolerance"
         fileName="compare-exposure"
         testId="compare-chart"
+        summary={rows
+          .map(({ choice }) => {
+            const over = [
+              ...new Set(points.filter((p) => p.plan === choice.name && p.over).map((p) => p.party)),
+            ];
+            return `${choice.name}: ${over.length === 0 ? "every party within tolerance" : `${over.join(", ")} above tolerance`}`;
+          })
+          .join("; ")}
         deps={[rows, width]}
         render={() =>
           Plot.plot({

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { Plan } from "../../../src/model/schema.ts";
 import type { SimulationReport } from "../../../src/simulate/report.ts";
 import { Chart } from "../components/Chart.tsx";
+import { causesSummary, survivalSummary, valuesSummary } from "../components/chart-summaries.ts";
 import { causesChart, survivalChart, valuesChart } from "../components/charts.ts";
 import { api, type Capabilities, type JobState } from "../lib/api.ts";
 import { cancelBrowserSimulation, simulateInBrowser, WorkerUnavailable } from "../lib/in-browser.ts";
@@ -219,12 +220,14 @@ function SimulationResult({
         <Chart
           title="Survival: share of runs with the deal alive after each phase"
           fileName="survival"
+          summary={survivalSummary(survival)}
           deps={[report, width]}
           render={() => survivalChart(survival, { width })}
         />
         <Chart
           title="Realised value per party"
           fileName="realised-values"
+          summary={valuesSummary(values)}
           deps={[report, width]}
           render={() => valuesChart(values, { width })}
         />
@@ -232,6 +235,7 @@ function SimulationResult({
           <Chart
             title="Causes of collapse (share of the runs that did not complete)"
             fileName="collapse-causes"
+            summary={causesSummary(causes)}
             deps={[report, width]}
             render={() => causesChart(causes, { width })}
           />

@@ -2,9 +2,11 @@
  * One scenario: the editor (YAML or tables) on the left, re-analysed in the browser on every
  * edit; the plan view, comparison, planner, simulation and exports on the right.
  */
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { PlanView, partyNames } from "../components/PlanView.tsx";
+import { SAVE_COPY_FORM_ID, SaveCopyForm } from "../components/SaveCopyForm.tsx";
 import { TableEditor } from "../components/TableEditor.tsx";
+import { Tabs, tabPanelProps } from "../components/Tabs.tsx";
 import { YamlEditor } from "../components/YamlEditor.tsx";
 import {
   analyse,
@@ -50,6 +52,8 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
   const [goToLine, setGoToLine] = useState<{ line: number; at: number } | undefined>();
   const [status, setStatus] = useState<string | undefined>();
   const [saveIssues, setSaveIssues] = useState<string[]>([]);
+  const [savingCopy, setSavingCopy] = useState(false);
+  const saveButton = useRef<HTMLButtonElement>(null);
   const [rightRef, width] = useWidth<HTMLDivElement>(700);
 
   useEffect(() => {
@@ -113,21 +117,32 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
       if (doc && !doc.builtin) {
         setDoc(await api.update(doc.id, source));
         setStatus(`Saved '${doc.id}'.`);
-      } else {
-        const requested = prompt(
-          "Save as (id: lower-case letters, digits, '-' or '_')",
-          `${ws.scenario?.id ?? "scenario"}-copy`,
-        );
-        if (!requested) return;
-        const created = await api.create(source, requested);
         drafts.clear(draftKey);
-        location.hash = `#/s/${encodeURIComponent(created.id)}`;
+      } else {
+        setSavingCopy(true);
       }
-      drafts.clear(draftKey);
     } catch (e) {
       setStatus((e as Error).message);
       if (e instanceof ApiError) setSaveIssues(e.issues.map((i) => `line ${i.line ?? "?"}: ${i.message}`));
     }
+  };
+  /** Called by the save-copy form; a rejection goes back to the form, which announces it. */
+  const saveCopy = async (requested: string) => {
+    setSaveIssues([]);
+    try {
+      const created = await api.create(source, requested);
+      drafts.clear(draftKey);
+      setSavingCopy(false);
+      location.hash = `#/s/${encodeURIComponent(created.id)}`;
+    } catch (e) {
+      if (e instanceof ApiError) setSaveIssues(e.issues.map((i) => `line ${i.line ?? "?"}: ${i.message}`));
+      throw e;
+    }
+  };
+  const closeSaveCopy = () => {
+    setSavingCopy(false);
+    // Focus goes back to the button that opened the form, not to the top of the page.
+    requestAnimationFrame(() => saveButton.current?.focus());
   };
   const revert = () => {
     if (!doc) return;
@@ -146,20 +161,24 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
           </h1>
         </div>
         <div class="toolbar">
-          <fieldset aria-label="Editor view" class="segmented">
-            <button type="button" aria-pressed={editorMode === "yaml"} onClick={() => setEditorMode("yaml")}>
-              YAML
-            </button>
-            <button
-              type="button"
-              aria-pressed={editorMode === "table"}
-              onClick={() => setEditorMode("table")}
-              disabled={!ws.scenario}
-            >
-              Tables
-            </button>
-          </fieldset>
-          <button type="button" onClick={save} disabled={!ws.scenario}>
+          <Tabs
+            label="Editor view"
+            idPrefix="editor"
+            tabs={[
+              { id: "yaml", label: "YAML" },
+              { id: "table", label: "Tables", disabled: !ws.scenario },
+            ]}
+            selected={editorMode}
+            onSelect={setEditorMode}
+          />
+          <button
+            type="button"
+            ref={saveButton}
+            onClick={save}
+            disabled={!ws.scenario}
+            aria-expanded={doc && !doc.builtin ? undefined : savingCopy}
+            aria-controls={doc && !doc.builtin ? undefined : SAVE_COPY_FORM_ID}
+          >
             {doc && !doc.builtin ? "Save" : "Save a copy"}
           </button>
           {doc && source !== doc.source && (
@@ -168,6 +187,13 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
             </button>
           )}
         </div>
+        {savingCopy && (
+          <SaveCopyForm
+            suggestedId={`${ws.scenario?.id ?? "scenario"}-copy`}
+            onSave={saveCopy}
+            onClose={closeSaveCopy}
+          />
+        )}
         {status && (
           <p class="muted" role="status">
             {status}
@@ -203,152 +229,142 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
             </ul>
           </div>
         )}
-        <div class={editorMode === "yaml" ? "" : "hidden"}>
-          <YamlEditor
-            initial={source}
-            external={editorMode === "yaml" ? external : undefined}
-            issues={ws.issues}
-            onChange={edit}
-            goToLine={goToLine}
-          />
+        <div {...tabPanelProps("editor", editorMode)}>
+          <div class={editorMode === "yaml" ? "" : "hidden"}>
+            <YamlEditor
+              initial={source}
+              external={editorMode === "yaml" ? external : undefined}
+              issues={ws.issues}
+              onChange={edit}
+              goToLine={goToLine}
+            />
+          </div>
+          {editorMode === "table" && ws.scenario && (
+            <TableEditor source={source} scenario={ws.scenario} onChange={editFromOutside} />
+          )}
         </div>
-        {editorMode === "table" && ws.scenario && (
-          <TableEditor source={source} scenario={ws.scenario} onChange={editFromOutside} />
-        )}
       </section>
       <section class="pane pane-right" aria-label="Analysis" ref={rightRef}>
         <div class="toolbar">
-          <div role="tablist" aria-label="Views" class="tabs">
-            {TABS.map((t) => (
-              <button
-                type="button"
-                role="tab"
-                key={t.id}
-                id={`tab-${t.id}`}
-                aria-selected={tab === t.id}
-                aria-controls="tab-panel"
-                onClick={() => setTab(t.id)}
-              >
-                {t.label}
-              </button>
-            ))}
-          </div>
+          <Tabs label="Views" idPrefix="view" tabs={TABS} selected={tab} onSelect={setTab} />
         </div>
-        {compiled && chosen && analysis ? (
-          <div id="tab-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
-            {(tab === "plan" || tab === "simulate" || tab === "export") && (
-              <label class="plan-select">
-                Plan{" "}
-                <select
-                  data-testid="plan-select"
-                  value={chosen.name}
-                  onChange={(e) => setPlanName(e.currentTarget.value)}
-                >
-                  {choices.map((c) => (
-                    <option key={c.name} value={c.name}>
-                      {c.label}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
-            {tab === "plan" && (
-              <PlanView compiled={compiled} analysis={analysis} planName={chosen.name} width={width - 24} />
-            )}
-            {tab === "compare" && (
-              <CompareTab
-                compiled={compiled}
-                choices={choices}
-                source={source}
-                width={width - 24}
-                onOptimum={setOptimal}
-                onOpen={(name) => {
-                  setPlanName(name);
-                  setTab("plan");
-                }}
-              />
-            )}
-            {tab === "best" && (
-              <BestPlanTab
-                compiled={compiled}
-                source={source}
-                width={width - 24}
-                report={optimal}
-                onReport={setOptimal}
-                onUse={() => {
-                  setPlanName("optimal");
-                  setTab("plan");
-                }}
-              />
-            )}
-            {tab === "simulate" && (
-              <SimulateTab
-                source={source}
-                plan={chosen.plan}
-                planName={chosen.name}
-                names={names}
-                capabilities={capabilities}
-                width={width - 24}
-              />
-            )}
-            {tab === "export" && (
-              <section aria-label="Export" class="export">
-                <h2>Plan '{chosen.name}'</h2>
-                <p>
-                  <button
-                    type="button"
-                    onClick={() =>
-                      download(
-                        `${compiled.scenario.id}-${chosen.name}.md`,
-                        planMarkdown(compiled, chosen.name, analysis),
-                        "text/markdown",
-                      )
-                    }
+        <div {...tabPanelProps("view", tab)}>
+          {compiled && chosen && analysis ? (
+            <>
+              {(tab === "plan" || tab === "simulate" || tab === "export") && (
+                <label class="plan-select">
+                  Plan{" "}
+                  <select
+                    data-testid="plan-select"
+                    value={chosen.name}
+                    onChange={(e) => setPlanName(e.currentTarget.value)}
                   >
-                    Markdown
-                  </button>{" "}
-                  <button
-                    type="button"
-                    onClick={() =>
-                      download(
-                        `${compiled.scenario.id}-${chosen.name}.csv`,
-                        planCsv(compiled, analysis),
-                        "text/csv",
-                      )
-                    }
-                  >
-                    CSV
-                  </button>{" "}
-                  <button
-                    type="button"
-                    onClick={() =>
-                      download(
-                        `${compiled.scenario.id}-${chosen.name}.json`,
-                        planJson(chosen.name, chosen.plan, analysis),
-                        "application/json",
-                      )
-                    }
-                  >
-                    JSON
-                  </button>
-                </p>
-                <p class="muted">Every chart has its own SVG and PNG buttons.</p>
-                <h2>Briefing</h2>
-                <p>
-                  <a
-                    class="button primary"
-                    href={`#/s/${encodeURIComponent(id ?? "new")}/briefing`}
-                    data-testid="open-briefing"
-                  >
-                    Open the printable briefing
-                  </a>
-                </p>
-              </section>
-            )}
-          </div>
-        ) : (
-          <p class="notice">Fix the problems in the scenario to see its analysis.</p>
-        )}
+                    {choices.map((c) => (
+                      <option key={c.name} value={c.name}>
+                        {c.label}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+              {tab === "plan" && (
+                <PlanView compiled={compiled} analysis={analysis} planName={chosen.name} width={width - 24} />
+              )}
+              {tab === "compare" && (
+                <CompareTab
+                  compiled={compiled}
+                  choices={choices}
+                  source={source}
+                  width={width - 24}
+                  onOptimum={setOptimal}
+                  onOpen={(name) => {
+                    setPlanName(name);
+                    setTab("plan");
+                  }}
+                />
+              )}
+              {tab === "best" && (
+                <BestPlanTab
+                  compiled={compiled}
+                  source={source}
+                  width={width - 24}
+                  report={optimal}
+                  onReport={setOptimal}
+                  onUse={() => {
+                    setPlanName("optimal");
+                    setTab("plan");
+                  }}
+                />
+              )}
+              {tab === "simulate" && (
+                <SimulateTab
+                  source={source}
+                  plan={chosen.plan}
+                  planName={chosen.name}
+                  names={names}
+                  capabilities={capabilities}
+                  width={width - 24}
+                />
+              )}
+              {tab === "export" && (
+                <section aria-label="Export" class="export">
+                  <h2>Plan '{chosen.name}'</h2>
+                  <p>
+                    <button
+                      type="button"
+                      onClick={() =>
+                        download(
+                          `${compiled.scenario.id}-${chosen.name}.md`,
+                          planMarkdown(compiled, chosen.name, analysis),
+                          "text/markdown",
+                        )
+                      }
+                    >
+                      Markdown
+                    </button>{" "}
+                    <button
+                      type="button"
+                      onClick={() =>
+                        download(
+                          `${compiled.scenario.id}-${chosen.name}.csv`,
+                          planCsv(compiled, analysis),
+                          "text/csv",
+                        )
+                      }
+                    >
+                      CSV
+                    </button>{" "}
+                    <button
+                      type="button"
+                      onClick={() =>
+                        download(
+                          `${compiled.scenario.id}-${chosen.name}.json`,
+                          planJson(chosen.name, chosen.plan, analysis),
+                          "application/json",
+                        )
+                      }
+                    >
+                      JSON
+                    </button>
+                  </p>
+                  <p class="muted">Every chart has its own SVG and PNG buttons.</p>
+                  <h2>Briefing</h2>
+                  <p>
+                    <a
+                      class="button primary"
+                      href={`#/s/${encodeURIComponent(id ?? "new")}/briefing`}
+                      data-testid="open-briefing"
+                    >
+                      Open the printable briefing
+                    </a>
+                  </p>
+                </section>
+              )}
+            </>
+          ) : (
+            <p class="notice">Fix the problems in the scenario to see its analysis.</p>
+          )}
+        </div>
       </section>
     </main>
   );

@@ -1,0 +1,310 @@
+/**
+ * The workbench driven with the keyboard only, in headless Chromium at 1280×800: Tab to the library
+ * card, arrow keys across the view tabs, Enter to run the planner and to pick a violation, and the
+ * save-copy form. Along the way every control must have an accessible name, every tab stop a
+ * visible focus ring, and no view may stick out sideways. Screenshots go to test-artifacts/.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../helpers/cli.ts";
+import { openWorkbench, type Workbench } from "./browser.ts";
+
+const ARTIFACTS = join(ROOT, "test-artifacts");
+const VIEWPORT = { width: 1280, height: 800 };
+let workbench: Workbench;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  workbench = await openWorkbench();
+  page = await workbench.browser.newPage({ viewport: VIEWPORT });
+  page.setDefaultTimeout(20_000);
+  page.on("pageerror", (error) => {
+    throw error;
+  });
+});
+afterAll(async () => {
+  await workbench?.close();
+});
+
+const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `keyboard-${name}.png`) });
+
+/** Whether the focused element matches the selector. */
+const focusedMatches = (selector: string) =>
+  page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
+
+/** What the focused element is, for failure messages. */
+const describeFocus = () =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el
+      ? `${el.tagName.toLowerCase()} ${el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 40)}`
+      : "none";
+  });
+
+/**
+ * Whether the focused element shows a focus indicator: its own outline, or (for CodeMirror's
+ * content) the outline of the editor around it.
+ */
+const focusIsVisible = () =>
+  page.evaluate(async () => {
+    const ringed = (node: Element) => {
+      const style = getComputedStyle(node);
+      return style.outlineStyle !== "none" && Number.parseFloat(style.outlineWidth) >= 2;
+    };
+    // CodeMirror marks itself focused on a later update, not in the focus event, so give the
+    // ring up to half a second to appear.
+    for (let waited = 0; waited < 500; waited += 20) {
+      const el = document.activeElement;
+      if (!el || el === document.body) return false;
+      const editor = el.closest(".cm-editor");
+      if (ringed(el) || (editor !== null && ringed(editor))) return true;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return false;
+  });
+
+/**
+ * Presses `key` until the focused element matches the selector, checking at every stop that the
+ * focus is visible. Fails after `limit` presses.
+ */
+async function pressUntil(key: string, selector: string, limit = 60): Promise<number> {
+  for (let presses = 1; presses <= limit; presses++) {
+    await page.keyboard.press(key);
+    expect(await focusIsVisible(), `focus ring on ${await describeFocus()}`).toBe(true);
+    if (await focusedMatches(selector)) return presses;
+  }
+  throw new Error(`${key} ${limit} times never reached ${selector}; focus is on ${await describeFocus()}`);
+}
+
+/** Visible controls that have no accessible name (label, aria-label(ledby), text or title). */
+const unnamedControls = () =>
+  page.evaluate(() => {
+    const controls = document.querySelectorAll<HTMLElement>(
+      "button, a[href], input, select, textarea, [role=tab], [tabindex]:not([tabindex='-1'])",
+    );
+    const named = (el: HTMLElement) => {
+      if (el.getAttribute("aria-label")?.trim()) return true;
+      const labelledBy = el.getAttribute("aria-labelledby");
+      if (labelledBy?.split(/\s+/).some((id) => document.getElementById(id)?.textContent?.trim()))
+        return true;
+      if ((el as HTMLInputElement).labels?.length) return true;
+      if (el.title.trim()) return true;
+      const isField = el instanceof HTMLInputElement || el instanceof HTMLSelectElement;
+      return !isField && Boolean(el.textContent?.trim());
+    };
+    return [...controls]
+      .filter((el) => el.getClientRects().length > 0 && !(el as HTMLInputElement).type?.includes("hidden"))
+      .filter((el) => !named(el))
+      .map((el) => el.outerHTML.slice(0, 120));
+  });
+
+/**
+ * Elements whose right edge passes the viewport, unless an ancestor that scrolls or clips them
+ * (a wide table in its own scroll box) keeps them inside the window.
+ */
+const overflowing = () =>
+  page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const clippedByAncestor = (el: Element) => {
+      for (let node = el.parentElement; node; node = node.parentElement) {
+        const overflowX = getComputedStyle(node).overflowX;
+        if (overflowX !== "visible" && node.getBoundingClientRect().right <= width + 1) return true;
+      }
+      return false;
+    };
+    return [...document.body.querySelectorAll("*")]
+      .filter((el) => el.getBoundingClientRect().right > width + 1 && !clippedByAncestor(el))
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}.${el.getAttribute("class") ?? ""} → ${el.getBoundingClientRect().right}`,
+      )
+      .concat(
+        document.documentElement.scrollWidth > width
+          ? [`page scrollWidth ${document.documentElement.scrollWidth}`]
+          : [],
+      );
+  });
+
+const selectedView = () =>
+  page.locator("[role=tablist][aria-label=Views] [role=tab][aria-selected=true]").textContent();
+
+/** The view tabs must keep exactly one tab stop, on the selected tab, tied to the panel. */
+async function expectRovingTabs(): Promise<void> {
+  const stops = await page
+    .locator("[role=tablist][aria-label=Views] [role=tab]")
+    .evaluateAll((tabs) =>
+      tabs.filter((t) => t.getAttribute("tabindex") === "0").map((t) => t.getAttribute("aria-selected")),
+    );
+  expect(stops).toEqual(["true"]);
+  const selectedId = await page
+    .locator("[role=tablist][aria-label=Views] [role=tab][aria-selected=true]")
+    .getAttribute("id");
+  const panel = page.locator("[role=tabpanel][aria-labelledby]").filter({ has: page.locator("*") });
+  expect(await page.locator(`[role=tabpanel][aria-labelledby='${selectedId}']`).count()).toBe(1);
+  expect(await panel.count()).toBeGreaterThan(0);
+}
+
+describe("the workbench from the keyboard", () => {
+  it("opens korea-2018 from the library with Tab and Enter", async () => {
+    await page.goto(`${workbench.url}/`);
+    await page.locator("[data-scenario=korea-2018]").waitFor();
+    expect(await unnamedControls()).toEqual([]);
+    expect(await overflowing()).toEqual([]);
+    await pressUntil("Tab", "[data-scenario=korea-2018] a");
+    await shot("library");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/#\/s\/korea-2018$/);
+    await page.locator("[data-testid=plan-select]").waitFor();
+  });
+
+  it("reaches the view tabs with Tab and moves between them with the arrow keys", async () => {
+    await pressUntil("Tab", "[role=tab][aria-selected=true]#view-tab-plan");
+    await expectRovingTabs();
+    await page.keyboard.press("ArrowRight");
+    expect(await selectedView()).toBe("Compare");
+    expect(await focusedMatches("#view-tab-compare")).toBe(true);
+    await page.locator("[data-testid=compare-chart] svg").first().waitFor();
+    expect(await overflowing()).toEqual([]);
+    await page.keyboard.press("End");
+    expect(await selectedView()).toBe("Export");
+    await page.keyboard.press("ArrowRight");
+    expect(await selectedView()).toBe("Plan");
+    await page.keyboard.press("ArrowLeft");
+    expect(await selectedView()).toBe("Export");
+    await page.keyboard.press("Home");
+    expect(await selectedView()).toBe("Plan");
+    await expectRovingTabs();
+    // One Tab leaves the tab list for the panel rather than visiting the other tabs.
+    await page.keyboard.press("Tab");
+    expect(await focusedMatches("[role=tab]")).toBe(false);
+    await page.keyboard.press("Shift+Tab");
+    expect(await focusedMatches("#view-tab-plan")).toBe(true);
+  });
+
+  it("runs 'Find the best plan' with Enter", async () => {
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    expect(await selectedView()).toBe("Find the best plan");
+    await pressUntil("Tab", "[data-testid=find-best-plan]", 10);
+    await page.keyboard.press("Enter");
+    const result = page.locator("[data-testid=best-plan-result]");
+    await result.waitFor({ timeout: 90_000 });
+    expect(await result.locator("[data-testid=verdict]").textContent()).toMatch(/^Feasible/);
+    expect(await unnamedControls()).toEqual([]);
+    expect(await overflowing()).toEqual([]);
+    await shot("best-plan");
+  });
+
+  it("picks a violation with Enter and highlights its phase and moves", async () => {
+    await pressUntil("Shift+Tab", "#view-tab-best", 40);
+    await page.keyboard.press("Home");
+    expect(await selectedView()).toBe("Plan");
+    await pressUntil("Tab", "[data-testid=plan-select]", 5);
+    // A closed select changes its value with the arrow keys.
+    for (let i = 0; i < 10; i++) {
+      if ((await page.locator("[data-testid=plan-select]").inputValue()) === "upfront:dprk") break;
+      await page.keyboard.press("ArrowDown");
+    }
+    expect(await page.locator("[data-testid=plan-select]").inputValue()).toBe("upfront:dprk");
+    expect(await page.locator("[data-testid=verdict]").first().textContent()).toBe("Not feasible");
+    // The charts carry a text summary naming the exposed party.
+    const exposureLabel = await page
+      .locator("[data-testid=exposure-chart] [role=img]")
+      .getAttribute("aria-label");
+    const dprk = await page.locator("[data-testid=exposure-legend] li[data-party=dprk] strong").textContent();
+    expect(exposureLabel).toMatch(
+      new RegExp(`${dprk} peaks at [\\d.]+ after phase \\d+ .*above tolerance from phase \\d`),
+    );
+    expect(exposureLabel).toMatch(/above tolerance from phase \d/);
+    expect(await page.locator("[data-testid=margin-chart] [role=img]").getAttribute("aria-label")).toMatch(
+      /lowest -?\d/,
+    );
+    expect(await page.locator(".chip.is-highlighted").count()).toBe(0);
+    await pressUntil("Tab", "[data-testid=violations] button");
+    const violation = (await page.evaluate(() => document.activeElement?.textContent)) ?? "";
+    const phase = violation.match(/phase (\d+)/)?.[1];
+    expect(phase).toBeDefined();
+    await page.keyboard.press("Enter");
+    expect(await page.locator(":focus").getAttribute("aria-pressed")).toBe("true");
+    expect(await page.locator(".chip.is-highlighted").count()).toBeGreaterThan(0);
+    expect(await page.locator("th.lane-phase.is-highlighted").textContent()).toBe(`phase ${phase}`);
+    expect(await page.locator("[data-testid=highlight-status]").textContent()).toContain(`phase ${phase}`);
+    expect(await unnamedControls()).toEqual([]);
+    expect(await overflowing()).toEqual([]);
+    await shot("violation");
+    await page.keyboard.press("Enter");
+    expect(await page.locator(".chip.is-highlighted").count()).toBe(0);
+  });
+
+  it("keeps the other views and the tables inside 1280×800 with named controls", async () => {
+    await pressUntil("Shift+Tab", "#view-tab-plan", 80);
+    for (const view of ["Simulate", "Export"]) {
+      while ((await selectedView()) !== view) await page.keyboard.press("ArrowRight");
+      await page.locator("[role=tabpanel]#view-panel *").first().waitFor();
+      expect(await unnamedControls(), view).toEqual([]);
+      expect(await overflowing(), view).toEqual([]);
+      await shot(view.toLowerCase());
+    }
+    await page.keyboard.press("Home");
+    // The editor's YAML / Tables switch is a tab list too.
+    await pressUntil("Shift+Tab", "#editor-tab-yaml[aria-selected=true]", 80);
+    await page.keyboard.press("ArrowRight");
+    expect(await page.locator("#editor-tab-table").getAttribute("aria-selected")).toBe("true");
+    expect(await page.locator("#editor-panel").getAttribute("aria-labelledby")).toBe("editor-tab-table");
+    await page.locator("[data-testid='value-arsenal-dismantle-dprk']").waitFor();
+    expect(await unnamedControls(), "tables").toEqual([]);
+    expect(await overflowing(), "tables").toEqual([]);
+    await shot("tables");
+    await page.keyboard.press("ArrowLeft");
+    expect(await page.locator("#editor-tab-yaml").getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("saves a copy through the inline form: Escape closes, a bad id is announced, Enter saves", async () => {
+    const saveButton = "button[aria-controls=save-copy-form]";
+    await pressUntil("Tab", saveButton, 5);
+    expect(await page.locator(saveButton).textContent()).toBe("Save a copy");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.activeElement?.id === "save-copy-id");
+    expect(await page.locator(saveButton).getAttribute("aria-expanded")).toBe("true");
+    await page.keyboard.press("Escape");
+    await page.locator("#save-copy-form").waitFor({ state: "detached" });
+    await page.waitForFunction((s) => document.activeElement?.matches(s), saveButton);
+
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.activeElement?.id === "save-copy-id");
+    expect(await page.locator("#save-copy-id").inputValue()).toBe("korea-2018-copy");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("Not An Id!");
+    await page.keyboard.press("Enter");
+    const error = page.locator("[data-testid=save-copy-error]");
+    await page.waitForFunction(() => document.querySelector("[data-testid=save-copy-error]")?.textContent);
+    expect(await error.getAttribute("role")).toBe("alert");
+    expect(await error.textContent()).toMatch(/lower-case/);
+    expect(await page.locator("#save-copy-id").getAttribute("aria-invalid")).toBe("true");
+    expect(await focusedMatches("#save-copy-id")).toBe(true);
+    expect(await overflowing()).toEqual([]);
+    await shot("save-copy-error");
+
+    // An id the server refuses (a built-in's) comes back as an announced message too.
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("korea-2018");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      () => !/lower-case/.test(document.querySelector("[data-testid=save-copy-error]")?.textContent ?? "x"),
+    );
+    expect(await error.textContent()).not.toBe("");
+
+    const id = `korea-keyboard-${Date.now()}`;
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type(id);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(new RegExp(`#/s/${id}$`));
+    const saved = await fetch(`${workbench.url}/api/scenarios/${id}`);
+    expect(saved.status).toBe(200);
+    await page.locator("button", { hasText: /^Save$/ }).waitFor();
+    await shot("saved-copy");
+  });
+});
