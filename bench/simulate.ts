@@ -2,9 +2,10 @@
  * Simulator throughput: runs per second of a built-in plan with 1 and 2 workers (and whether the
  * reports are byte-identical, as they must be).
  *   npx tsx bench/simulate.ts [--runs N] [--repeat R] [--scenario NAME] [--plan NAME] [--workers 1,2]
- * Wall-clock times include starting the worker threads (each loads TypeScript through tsx). Each
- * setting runs R times, alternating settings, and the fastest time counts: on a shared machine the
- * slower repeats measure the neighbours. CPU time (this process and its threads) is printed too:
+ * Wall-clock times include starting the worker threads (each loads the bundled task, or the
+ * TypeScript sources through tsx with LOCKSTEP_SIMULATION_BUNDLE=0). Each setting runs R times,
+ * alternating settings, and the fastest time counts: on a shared machine the slower repeats
+ * measure the neighbours. CPU time (this process and its threads) is printed too:
  * it shows whether the work splits without waste whatever else runs.
  */
 import { availableParallelism, loadavg } from "node:os";

@@ -4,6 +4,7 @@
  * workers give byte-identical reports for the same seed.
  */
 import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { compileScenario } from "../analysis/compile.ts";
 import type { Plan, Scenario } from "../model/schema.ts";
@@ -20,6 +21,7 @@ import {
   summarize,
   type Tally,
 } from "../simulate/index.ts";
+import { bundledEntry } from "./simulation-bundle.ts";
 import type { ChunkTask } from "./simulation-task.ts";
 
 export { CHUNK_RUNS };
@@ -61,6 +63,16 @@ export function checkRequest(request: SimulationRequest): string[] {
 
 let jobs = 0;
 
+/**
+ * The workers' module: the bundled task (plain JavaScript, starts in milliseconds), or the
+ * TypeScript sources through tsx (about 0.2 s per worker) when there is no bundle or
+ * LOCKSTEP_SIMULATION_BUNDLE=0 asks for the sources. Both run the same code.
+ */
+export async function workerEntry(): Promise<string> {
+  const bundle = process.env.LOCKSTEP_SIMULATION_BUNDLE === "0" ? undefined : await bundledEntry();
+  return bundle ? pathToFileURL(bundle).href : new URL("./simulation-worker.cjs", import.meta.url).href;
+}
+
 export async function runSimulation(request: SimulationRequest): Promise<SimulationReport> {
   const compiled = compileScenario(request.scenario);
   const problems = [...checkRequest(request), ...checkOverrides(compiled, request.overrides)];
@@ -86,12 +98,12 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
     request.onProgress?.(done, runs);
   } else if (!signal?.aborted) {
     const pool = new Piscina<ChunkTask, Tally>({
-      filename: new URL("./simulation-worker.cjs", import.meta.url).href,
+      filename: await workerEntry(),
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 1000,
-      // Not the parent's flags: under `tsx` they would load the TypeScript loader a second time
-      // (simulation-worker.cjs registers it itself), which costs each worker a few hundred ms.
+      // Not the parent's flags: under `tsx` they would load the TypeScript loader into every
+      // worker, which the bundle does not need and simulation-worker.cjs registers itself.
       execArgv: [],
     });
     // Each lane keeps one chunk in flight; two lanes per worker keep every worker busy.
