@@ -102,6 +102,17 @@ type Outcome = { result: AppendResult } | { error: StoreError };
 /** Most events one transaction writes; the rest wait for the next. */
 const MAX_BATCH = 256;
 
+/** The newest event of an agreement's chain (its sequence number and hash), if it has any. */
+function lastEvent(db: Kysely<Database> | Transaction<Database>, id: string) {
+  return db
+    .selectFrom("ledger_events")
+    .select(["seq", "hash"])
+    .where("agreement_id", "=", id)
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
 export function agreementRepository(db: Kysely<Database>, dialect: Dialect): AgreementRepository {
   /**
    * Group commit: appends to one agreement that arrive while a transaction is being written wait
@@ -128,13 +139,7 @@ export function agreementRepository(db: Kysely<Database>, dialect: Dialect): Agr
         .execute();
       for (const row of rows) existing.set(row.event_id, row);
     }
-    const head = await trx
-      .selectFrom("ledger_events")
-      .select(["seq", "hash"])
-      .where("agreement_id", "=", id)
-      .orderBy("seq", "desc")
-      .limit(1)
-      .executeTakeFirst();
+    const head = await lastEvent(trx, id);
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? agreement.charter_hash;
     const receivedAt = new Date().toISOString();
@@ -256,14 +261,7 @@ export function agreementRepository(db: Kysely<Database>, dialect: Dialect): Agr
         .where("id", "=", id)
         .executeTakeFirst();
       if (!agreement) return undefined;
-      const last = await db
-        .selectFrom("ledger_events")
-        .select(["seq", "hash"])
-        .where("agreement_id", "=", id)
-        .orderBy("seq", "desc")
-        .limit(1)
-        .executeTakeFirst();
-      return last ?? { seq: 0, hash: agreement.charter_hash };
+      return (await lastEvent(db, id)) ?? { seq: 0, hash: agreement.charter_hash };
     },
 
     async events(id, options = {}) {
