@@ -3,45 +3,29 @@
  * sharing one database (so two writers really race for the chain's head), each also resending its
  * event: one linear chain results, with no gap, duplicate or fork. On SQLite and PostgreSQL.
  */
-import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "../../src/ledger/verify.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import {
   adoptRequest,
+  backendNames,
   type Cast,
-  createPgDatabase,
+  freshDatabase,
   http,
   makeCast,
-  pgSkipReason,
   signedEvent,
   startServer,
 } from "./helpers.ts";
 
-const backends = [
-  { name: "sqlite", skip: undefined as string | undefined },
-  { name: "postgres", skip: pgSkipReason },
-];
-
-for (const backend of backends) {
+for (const backend of backendNames) {
   describe.skipIf(backend.skip)(`50 concurrent clients on ${backend.name}`, () => {
     const cleanups: Array<() => Promise<void> | void> = [];
     const servers: string[] = [];
     let cast: Cast;
 
     beforeAll(async () => {
-      let options: { sqlitePath?: string; databaseUrl?: string };
-      if (backend.name === "sqlite") {
-        const path = `/tmp/lockstep-race-${process.pid}-${Date.now()}.db`;
-        options = { sqlitePath: path };
-        cleanups.push(() => {
-          for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
-        });
-      } else {
-        const db = await createPgDatabase();
-        options = { databaseUrl: db.url };
-        cleanups.push(() => db.drop());
-      }
+      const { options, drop } = await freshDatabase(backend.name, "race");
+      cleanups.push(drop);
       for (let i = 0; i < 2; i++) {
         const store: Store = await openStore(options);
         const { app, url } = await startServer(store);

@@ -11,11 +11,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "../../src/ledger/verify.ts";
 import {
   adoptRequest,
-  createPgDatabase,
+  backendNames,
+  freshDatabase,
   http,
   lockstepAsync,
   makeCast,
-  pgSkipReason,
   ROOT,
   signedEvent,
 } from "./helpers.ts";
@@ -50,12 +50,7 @@ function killHard(child: ChildProcess): Promise<void> {
   });
 }
 
-const backends = [
-  { name: "sqlite", skip: undefined as string | undefined },
-  { name: "postgres", skip: pgSkipReason },
-];
-
-for (const backend of backends) {
+for (const backend of backendNames) {
   describe.skipIf(backend.skip)(`crash safety on ${backend.name}`, () => {
     const cleanups: Array<() => Promise<void> | void> = [];
     afterAll(async () => {
@@ -63,18 +58,8 @@ for (const backend of backends) {
     });
 
     it("keeps every acknowledged event through kill -9 and a restart", async () => {
-      let env: NodeJS.ProcessEnv;
-      if (backend.name === "sqlite") {
-        const path = `/tmp/lockstep-crash-${process.pid}-${Date.now()}.db`;
-        env = { LOCKSTEP_DB: path };
-        cleanups.push(() => {
-          for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
-        });
-      } else {
-        const db = await createPgDatabase();
-        env = { DATABASE_URL: db.url };
-        cleanups.push(() => db.drop());
-      }
+      const { env, drop } = await freshDatabase(backend.name, "crash");
+      cleanups.push(drop);
       const cast = await makeCast();
       const first = await startChild(env);
       cleanups.push(() => void first.child.kill("SIGKILL"));

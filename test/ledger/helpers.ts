@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyInstance } from "fastify";
 import pg from "pg";
@@ -52,6 +52,41 @@ export async function createPgDatabase(): Promise<{ url: string; drop: () => Pro
       await client.end();
     },
   };
+}
+
+/** Both storage backends by name, with the reason PostgreSQL is skipped when it is unreachable. */
+export const backendNames: Array<{ name: "sqlite" | "postgres"; skip?: string }> = [
+  { name: "sqlite" },
+  { name: "postgres", skip: pgSkipReason },
+];
+
+/**
+ * A fresh database that outlives one connection (a SQLite file or a PostgreSQL database), for tests
+ * where several stores, servers or processes share it: its store options, the environment a
+ * `lockstep serve` child reads, and a function that removes it.
+ */
+export async function freshDatabase(
+  backend: "sqlite" | "postgres",
+  label: string,
+): Promise<{
+  path?: string;
+  options: { sqlitePath?: string; databaseUrl?: string };
+  env: NodeJS.ProcessEnv;
+  drop: () => Promise<void>;
+}> {
+  if (backend === "sqlite") {
+    const path = `/tmp/lockstep-${label}-${process.pid}-${Date.now()}.db`;
+    return {
+      path,
+      options: { sqlitePath: path },
+      env: { LOCKSTEP_DB: path },
+      drop: async () => {
+        for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+      },
+    };
+  }
+  const db = await createPgDatabase();
+  return { options: { databaseUrl: db.url }, env: { DATABASE_URL: db.url }, drop: db.drop };
 }
 
 export interface Backend {

@@ -3,7 +3,6 @@
  * time, or a dropped row — is caught by `verifyLedger` and the first bad event is named. The
  * rows are edited with raw SQL behind the store's back, on SQLite and on PostgreSQL.
  */
-import { rmSync } from "node:fs";
 import SqliteDatabase from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +13,7 @@ import {
   adoptRequest,
   type Cast,
   createPgDatabase,
+  freshDatabase,
   makeCast,
   pgSkipReason,
   signedEvent,
@@ -30,9 +30,9 @@ const rigs: Array<{ name: string; skip?: string; open(): Promise<Rig> }> = [
   {
     name: "sqlite",
     async open() {
-      const path = `/tmp/lockstep-tamper-${process.pid}-${Date.now()}.db`;
-      const store = await openStore({ sqlitePath: path });
-      const raw = new SqliteDatabase(path);
+      const { path, options, drop } = await freshDatabase("sqlite", "tamper");
+      const store = await openStore(options);
+      const raw = new SqliteDatabase(path!);
       return {
         store,
         async exec(sql, params = []) {
@@ -43,7 +43,7 @@ const rigs: Array<{ name: string; skip?: string; open(): Promise<Rig> }> = [
         async cleanup() {
           raw.close();
           await store.close();
-          for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+          await drop();
         },
       };
     },
