@@ -177,4 +177,13 @@ describe("lockstep analyze --plan optimal", () => {
     expect(doc.feasible).toBe(true);
     expect(doc.violations).toEqual([]);
   });
+
+  it("says so, exit 1, when the planner proves no plan exists", () => {
+    const r = lockstep(["analyze", "hanoi-2019", "--plan", "optimal"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      "--plan optimal: the planner found no feasible plan (status infeasible); run 'lockstep plan' to see what it would take\n",
+    );
+  });
 });
