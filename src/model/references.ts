@@ -20,6 +20,33 @@ export function defaultHorizon(scenario: Scenario): number {
   return scenario.horizon ?? scenario.moves.length;
 }
 
+/**
+ * What is wrong with a value's range, if anything: low above high, or (MODEL.md v2 §1) a range that
+ * crosses zero. Whether a move costs or benefits a party decides how a collapse (κ) and verification
+ * (credit) treat it, so a value that might be either has no single meaning; one end may be 0.
+ * Exported for every place a value can be written (a scenario's moves, a party's views).
+ */
+export function rangeProblem(value: unknown, party: string): { code: string; message: string } | undefined {
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [low, high] = value as [number, number];
+  if (low > high) {
+    return {
+      code: "bad-range",
+      message: `range [${low}, ${high}] has low above high; expected [low, high] with low <= high`,
+    };
+  }
+  if (low < 0 && high > 0) {
+    return {
+      code: "range-crosses-zero",
+      message:
+        `range [${low}, ${high}] crosses zero: it leaves open whether the move costs or benefits '${party}', ` +
+        "and that decides whether a collapse takes it back and whether verification delays its credit. " +
+        `Give the value a side ([${low}, 0] or [0, ${high}]), or split the move into two: one for the cost, one for the benefit`,
+    };
+  }
+  return undefined;
+}
+
 export function checkReferences(scenario: Scenario): ReferenceProblem[] {
   const problems: ReferenceProblem[] = [];
   const partyIds = new Set<string>();
@@ -63,13 +90,8 @@ export function checkReferences(scenario: Scenario): ReferenceProblem[] {
           message: unknownParty(party),
         });
       }
-      if (Array.isArray(value) && value[0] > value[1]) {
-        problems.push({
-          at: ["moves", i, "value", party],
-          code: "bad-range",
-          message: `range [${value[0]}, ${value[1]}] has low above high; expected [low, high] with low <= high`,
-        });
-      }
+      const range = rangeProblem(value, party);
+      if (range) problems.push({ at: ["moves", i, "value", party], ...range });
     }
     move.requires.forEach((req, j) => {
       if (req === move.id) {
