@@ -11,6 +11,34 @@ const objects = (x: unknown): Loose[] => (Array.isArray(x) ? x : []).map((o) => 
 const strings = (x: unknown): string[] =>
   Array.isArray(x) ? x.filter((s): s is string => typeof s === "string") : [];
 const str = (x: unknown): string => (typeof x === "string" ? x : "");
+const isValue = (v: unknown): v is number | [number, number] =>
+  typeof v === "number" || (Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === "number"));
+const values = (x: unknown) =>
+  Object.fromEntries(Object.entries(isObject(x) ? x : {}).filter(([, v]) => isValue(v))) as Record<
+    string,
+    number | [number, number]
+  >;
+
+/** Views keep their ids (what the reference checks look at); malformed figures are dropped. */
+function looseViews(x: unknown): Scenario["views"] {
+  if (!isObject(x)) return undefined;
+  return Object.fromEntries(
+    Object.entries(x).map(([viewer, view]) => {
+      const v = isObject(view) ? view : {};
+      return [
+        viewer,
+        {
+          values: Object.fromEntries(
+            Object.entries(isObject(v.values) ? v.values : {}).map(([move, cells]) => [move, values(cells)]),
+          ),
+          parties: Object.fromEntries(
+            Object.keys(isObject(v.parties) ? v.parties : {}).map((id) => [id, {}]),
+          ),
+        },
+      ];
+    }),
+  );
+}
 
 export function looseScenario(raw: unknown): Scenario {
   const doc = isObject(raw) ? raw : {};
@@ -28,13 +56,7 @@ export function looseScenario(raw: unknown): Scenario {
     moves: objects(doc.moves).map((m) => ({
       id: str(m.id),
       actor: str(m.actor),
-      value: Object.fromEntries(
-        Object.entries(isObject(m.value) ? m.value : {}).filter(
-          ([, v]) =>
-            typeof v === "number" ||
-            (Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === "number")),
-        ),
-      ) as Record<string, number | [number, number]>,
+      value: values(m.value),
       reversible: 0,
       verify: { lag: 0, detect: 1, falseAlarm: 0 },
       requires: strings(m.requires),
@@ -59,6 +81,7 @@ export function looseScenario(raw: unknown): Scenario {
       response: "grim",
       forgive: 0,
     },
+    views: looseViews(doc.views),
     expect: [],
   };
 }

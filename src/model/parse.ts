@@ -7,7 +7,18 @@ import type { z } from "zod";
 import { type ScenarioIssue, sortIssues } from "./errors.ts";
 import { looseScenario } from "./loose.ts";
 import { checkReferences } from "./references.ts";
-import { Expectation, Move, Party, Risk, Scenario, type Scenario as ScenarioType, Verify } from "./schema.ts";
+import {
+  BeliefAbout,
+  Expectation,
+  Move,
+  Party,
+  Risk,
+  RowRef,
+  Scenario,
+  type Scenario as ScenarioType,
+  Verify,
+  View,
+} from "./schema.ts";
 import { didYouMean } from "./suggest.ts";
 
 export type ParseResult =
@@ -58,6 +69,10 @@ function knownFieldsAt(path: readonly PathKey[]): string[] {
   if (head === "moves" && path.length === 3 && third === "verify") return shape(Verify);
   if (head === "risk" && path.length === 1) return shape(Risk);
   if (head === "expect" && path.length === 2) return shape(Expectation);
+  if (head === "expect" && path.length === 4 && (third === "surprises" || third === "fears"))
+    return shape(RowRef);
+  if (head === "views" && path.length === 2) return shape(View);
+  if (head === "views" && path.length === 4 && third === "parties") return shape(BeliefAbout);
   return [];
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Scenario } from "./schema.ts";
 import { didYouMean } from "./suggest.ts";
+import { checkViews } from "./view-references.ts";
 
 export interface ReferenceProblem {
   at: (string | number)[];
@@ -224,6 +225,7 @@ export function checkReferences(scenario: Scenario): ReferenceProblem[] {
     }
   });
 
+  problems.push(...checkViews(scenario));
   return problems;
 }
 

@@ -71,6 +71,42 @@ export const Source = z.union([
   z.strictObject({ title: z.string(), url: z.string().optional(), note: z.string().optional() }),
 ]);
 
+/**
+ * What one party believes about the others (MODEL.md §9): its overrides of other parties' figures.
+ * The scenario's own figures are the truth; a view is the truth with these overrides applied.
+ */
+export const BeliefAbout = z.strictObject({
+  discount: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe("The discount factor δ the viewer believes the party has"),
+  tolerance: z.number().min(0).optional().describe("The tolerance τ the viewer believes the party has"),
+  reservation: z.number().optional().describe("The reservation ρ the viewer believes the party has"),
+  note: z.string().optional().describe("Where this belief comes from"),
+});
+
+export const View = z.strictObject({
+  values: z
+    .record(z.string(), z.record(z.string(), Value))
+    .default({})
+    .describe("move id → party id → the value the viewer believes that move has for that party"),
+  parties: z
+    .record(z.string(), BeliefAbout)
+    .default({})
+    .describe("party id → the discount, tolerance or reservation the viewer believes it has"),
+  note: z.string().optional().describe("Where the viewer's beliefs come from: sources, statements, reports"),
+});
+
+/** A row of a plan's constraints (MODEL.md §5) named by its party, kind and phase. */
+export const RowRef = z.strictObject({
+  view: z.string().describe("The believing party"),
+  party: z.string().describe("The party whose row it is"),
+  kind: z.enum(["exposure", "margin", "reservation"]),
+  phase: z.int().optional(),
+});
+
 /** A conclusion the scenario file claims; the test suite checks every one. */
 export const Expectation = z.strictObject({
   plan: z.string().describe("A named plan, 'simultaneous', 'upfront:PARTY' or 'optimal'"),
@@ -83,6 +119,12 @@ export const Expectation = z.strictObject({
       phase: z.int().optional(),
     })
     .optional(),
+  credible: z
+    .record(z.string(), z.boolean())
+    .optional()
+    .describe("party id → whether the plan is credible to that party (MODEL.md §9)"),
+  surprises: z.array(RowRef).optional().describe("Surprises the analysis must find (it may find more)"),
+  fears: z.array(RowRef).optional().describe("Fears the analysis must find (it may find more)"),
   note: z.string().optional(),
 });
 
@@ -99,6 +141,10 @@ export const Scenario = z.strictObject({
   horizon: z.int().min(1).optional().describe("Most phases a plan may use; default the number of moves"),
   plans: z.record(z.string(), Plan).default({}),
   risk: Risk.default({ hazard: 0, noise: {}, response: "grim", forgive: 0 }),
+  views: z
+    .record(z.string(), View)
+    .optional()
+    .describe("party id → how that party sees the others (MODEL.md §9); the figures above are the truth"),
   expect: z.array(Expectation).default([]),
 });
 
@@ -115,6 +161,9 @@ export type PlanEntry = z.output<typeof PlanEntry>;
 export type Risk = z.output<typeof Risk>;
 export type ResponsePolicy = z.output<typeof Response>;
 export type Expectation = z.output<typeof Expectation>;
+export type View = z.output<typeof View>;
+export type BeliefAbout = z.output<typeof BeliefAbout>;
+export type RowRef = z.output<typeof RowRef>;
 
 /** The published JSON Schema, for editors to autocomplete scenario files. */
 export function scenarioJsonSchema(): Record<string, unknown> {
