@@ -5,6 +5,7 @@
 import type { CompiledScenario } from "../analysis/compile.ts";
 import { buildSchedule } from "../analysis/schedule.ts";
 import type { Plan } from "../model/schema.ts";
+import { type RestOfPlan, restOfPlan } from "./rest-of-plan.ts";
 import { type RiskSettings, riskSettings, type SimulationOverrides } from "./settings.ts";
 
 export const RESPONSE_GRIM = 0;
@@ -57,6 +58,8 @@ export interface PreparedPlan {
   /** Most calendar phases a run can take (plan phases + holds + verification tail). */
   maxCalendar: number;
   maxLag: number;
+  /** The rest-of-plan part of every margin, looked up per decision (rest-of-plan.ts). */
+  rest: RestOfPlan;
 }
 
 export function preparePlan(c: CompiledScenario, plan: Plan, overrides?: SimulationOverrides): PreparedPlan {
@@ -105,7 +108,7 @@ export function preparePlan(c: CompiledScenario, plan: Plan, overrides?: Simulat
     goalStart[g + 1] = goalStart[g] + item.length;
   });
 
-  return {
+  const prepared: Omit<PreparedPlan, "rest"> = {
     compiled: c,
     risk,
     parties: P,
@@ -149,4 +152,5 @@ export function preparePlan(c: CompiledScenario, plan: Plan, overrides?: Simulat
     maxCalendar: T + (2 * tranches.length + 1) * (maxLag + 1) + 1,
     maxLag,
   };
+  return { ...prepared, rest: restOfPlan(prepared) };
 }

@@ -6,7 +6,6 @@ import type { CompiledScenario } from "../analysis/compile.ts";
 import type { Plan } from "../model/schema.ts";
 import { createRunner } from "./engine.ts";
 import { type PreparedPlan, preparePlan } from "./prepare.ts";
-import { runStream } from "./random.ts";
 import type { SimulationOverrides } from "./settings.ts";
 import { createTally, type Tally } from "./tally.ts";
 
@@ -31,7 +30,7 @@ export function simulateRuns(compiled: CompiledScenario, plan: Plan | PreparedPl
   const tally = createTally(prepared.parties, prepared.phases);
   const runOnce = createRunner(prepared);
   const end = range.firstRun + range.runs;
-  for (let run = range.firstRun; run < end; run++) runOnce(runStream(range.seed, run), tally);
+  for (let run = range.firstRun; run < end; run++) runOnce(range.seed, run, tally);
   return tally;
 }
 

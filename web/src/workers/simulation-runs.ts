@@ -10,7 +10,6 @@ import { compileScenario } from "../../../src/analysis/compile.ts";
 import type { Plan, Scenario } from "../../../src/model/schema.ts";
 import { createRunner } from "../../../src/simulate/engine.ts";
 import { preparePlan } from "../../../src/simulate/prepare.ts";
-import { runStream } from "../../../src/simulate/random.ts";
 import type { SimulationReport } from "../../../src/simulate/report.ts";
 import { CHUNK_RUNS } from "../../../src/simulate/runs.ts";
 import { riskSettings } from "../../../src/simulate/settings.ts";
@@ -41,7 +40,7 @@ export function simulateLocally(request: LocalSimulation): SimulationReport {
     const chunk = createTally(prepared.parties, prepared.phases);
     const end = Math.min(firstRun + CHUNK_RUNS, runs);
     for (let run = firstRun; run < end; run++) {
-      runOnce(runStream(seed, run), chunk);
+      runOnce(seed, run, chunk);
       if ((run + 1) % PROGRESS_EVERY === 0 && run + 1 < runs) request.onProgress?.(run + 1, runs);
     }
     total = mergeTallies(total, chunk);
