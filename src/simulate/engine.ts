@@ -109,7 +109,10 @@ class Engine {
     for (let i = 0; i < P; i++) this.rangedStart[i + 1] += this.rangedStart[i];
     this.runState = new Float64Array(2 * M + 7 * P);
     let at = 0;
-    const view = (length: number) => this.runState.subarray(at, (at += length));
+    const view = (length: number) => {
+      at += length;
+      return this.runState.subarray(at - length, at);
+    };
     this.x = view(M);
     this.detectedOwed = view(M);
     this.u = view(P);

@@ -29,8 +29,9 @@ export class Stream {
   private s00 = 0;
   private s11 = 0;
   private s10 = 0;
-  /** Box–Muller gives normals in pairs: the second waits here (NaN when there is none). */
-  private spare = Number.NaN;
+  /** Box–Muller gives normals in pairs: the second waits here. */
+  private spare = 0;
+  private hasSpare = false;
   /** Uniforms drawn since the last reseed (a pair of normals costs two); benchmarks read it. */
   uniforms = 0;
   /** Normals drawn since the last reseed. */
@@ -47,7 +48,7 @@ export class Stream {
     this.s10 = fmix32(fmix32(base + Math.imul(4, 0x632be5ab)) ^ low);
     // xoroshiro's all-zero state is a fixed point; the hash makes it vanishingly rare, but be exact.
     if ((this.s01 | this.s00 | this.s11 | this.s10) === 0) this.s01 = 1;
-    this.spare = Number.NaN;
+    this.hasSpare = false;
     this.uniforms = 0;
     this.normals = 0;
   }
@@ -86,14 +87,14 @@ export class Stream {
    */
   gaussian(): number {
     this.normals++;
-    const spare = this.spare;
-    if (spare === spare) {
-      this.spare = Number.NaN;
-      return spare;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
     }
     const radius = Math.sqrt(-2 * Math.log(1 - this.uniform())); // 1 − u is in (0, 1]: finite log
     const angle = TWO_PI * this.uniform();
     this.spare = radius * Math.sin(angle);
+    this.hasSpare = true;
     return radius * Math.cos(angle);
   }
 }
