@@ -12,6 +12,8 @@ import { Plan } from "../model/schema.ts";
 import { normalisePublicKey } from "./crypto.ts";
 import { PARTICIPANT_ID } from "./events.ts";
 
+export const MIN_PHASE_DAYS = 1 / 24;
+
 export const AGREEMENT_ID = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/;
 
 const PublicKeyJwk = z.strictObject({ kty: z.literal("OKP"), crv: z.literal("Ed25519"), x: z.string() });
@@ -51,7 +53,12 @@ export const AdoptRequest = z.strictObject({
   scenarioName: z.string().max(200).optional(),
   plan: z.string().min(1).max(200),
   start: z.iso.datetime({ offset: true }).optional(),
-  phaseDays: z.number().gt(0).max(3650).optional(),
+  /** At least an hour: a shorter phase is a mistake, and a calendar that counts millions of phases. */
+  phaseDays: z
+    .number()
+    .min(MIN_PHASE_DAYS, "phaseDays must be at least one hour (1/24 day)")
+    .max(3650)
+    .optional(),
   participants: z
     .array(
       z.strictObject({

@@ -151,7 +151,8 @@ export function projectStatus(
     const done = actual.done[m];
     // overdue: the first phase (before the current one) whose planned share exceeds what is done
     let overdueBy = 0;
-    for (let t = 1; t < phase; t++) {
+    // past the plan's last phase the planned state no longer changes: the loop stops there
+    for (let t = 1; t < Math.min(phase, planned.phases + 1); t++) {
       if (stateAt(planned, t)[m] > done + EPS) {
         overdueBy = phase - t;
         break;
@@ -188,7 +189,12 @@ export function projectStatus(
     };
   });
 
-  const rebased = rebasedSchedule(planned, actual.done, k);
+  // Past the plan's end every remaining step is overdue and due in k, and the figures only look
+  // forward from k, so phase planned.phases + 1 gives the same margins at any later phase. Clamping
+  // keeps the cost bounded by the plan, not by how many phases the calendar has run (a charter
+  // with a tiny phaseDays reaches phase 10⁸ within days).
+  const kFigures = Math.min(k, planned.phases + 1);
+  const rebased = rebasedSchedule(planned, actual.done, kFigures);
   const parties: PartyStatus[] = c.partyIds.map((id, i) => {
     const nominal = c.values.nominal[i];
     const coef = new Float64Array(M);
@@ -204,10 +210,10 @@ export function projectStatus(
       tolerance: c.tolerance[i],
       utility: round(dot(nominal, actual.done)),
     };
-    const lag = detectionLag(c, rebased, i, k);
+    const lag = detectionLag(c, rebased, i, kFigures);
     if (lag !== undefined) {
-      const comply = complianceWeights(c, rebased, i)[k];
-      const defect = defectionWeights(c, rebased, i, k, lag);
+      const comply = complianceWeights(c, rebased, i)[kFigures];
+      const defect = defectionWeights(c, rebased, i, kFigures, lag);
       const weights = comply.map((w, m) => w - defect[m]);
       status.margin = round(dot(nominal, weights));
       status.worstMargin = round(worstDot(c.values.low[i], c.values.high[i], weights));

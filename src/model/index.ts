@@ -1,4 +1,4 @@
 export { formatIssue, type ScenarioIssue } from "./errors.ts";
 export { checkScenarioObject, type ParseResult, parseScenario } from "./parse.ts";
-export { defaultHorizon, rangeProblem } from "./references.ts";
+export { checkPlan, defaultHorizon, rangeProblem } from "./references.ts";
 export * from "./schema.ts";

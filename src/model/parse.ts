@@ -2,7 +2,7 @@
  * Scenario text (YAML or JSON — JSON is parsed by the same YAML parser) → a checked Scenario,
  * or every problem at once with its line and column.
  */
-import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from "yaml";
+import { isMap, isPair, isScalar, LineCounter, type Node, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { type ScenarioIssue, sortIssues } from "./errors.ts";
 import { looseScenario } from "./loose.ts";
@@ -19,7 +19,7 @@ import {
   Verify,
   View,
 } from "./schema.ts";
-import { didYouMean } from "./suggest.ts";
+import { suggester } from "./suggest.ts";
 
 export type ParseResult =
   | { ok: true; scenario: ScenarioType; issues: [] }
@@ -102,6 +102,7 @@ function bound(issue: { minimum?: unknown; maximum?: unknown; inclusive?: boolea
 
 /** Turns zod's issues into plain-words messages that say what was expected. */
 function schemaIssues(error: z.ZodError, locator: Locator): ScenarioIssue[] {
+  const didYouMean = suggester();
   const out: ScenarioIssue[] = [];
   for (const issue of error.issues) {
     const path = issue.path.filter((k): k is PathKey => typeof k !== "symbol");
@@ -136,7 +137,10 @@ function schemaIssues(error: z.ZodError, locator: Locator): ScenarioIssue[] {
             : `expected a number ${bound(issue, false)}, got ${String(input)}`;
         break;
       case "too_big":
-        message = `expected a number ${bound(issue, true)}, got ${String(input)}`;
+        message =
+          issue.origin === "array" || issue.origin === "string"
+            ? issue.message
+            : `expected a number ${bound(issue, true)}, got ${String(input)}`;
         break;
       case "invalid_value":
         message = `expected one of ${issue.values.map((v) => `'${String(v)}'`).join(", ")}, got ${describeReceived(input)}`;
@@ -150,6 +154,41 @@ function schemaIssues(error: z.ZodError, locator: Locator): ScenarioIssue[] {
     out.push({ path: dotted, ...locator.locate(path), code: issue.code.replace(/_/g, "-"), message });
   }
   return out;
+}
+
+/** Most aliases a document may use: more is how a "billion laughs" file blows up memory. */
+export const MAX_ALIASES = 100;
+
+class AliasError {
+  constructor(readonly issue: ScenarioIssue) {}
+}
+
+/**
+ * The document as plain data. The YAML library throws when aliases expand beyond its limit; that
+ * becomes an issue at the first alias past the limit (or the first alias when the count alone is
+ * not the cause), never an uncaught error.
+ */
+function toPlainData(doc: ReturnType<typeof parseDocument>, lines: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const aliases: Node[] = [];
+    visit(doc, {
+      Alias(_key, node) {
+        aliases.push(node);
+      },
+    });
+    const culprit = aliases[Math.min(MAX_ALIASES, aliases.length - 1)] ?? aliases[0];
+    const where = culprit?.range ? lines.linePos(culprit.range[0]) : undefined;
+    return new AliasError({
+      path: "",
+      line: where?.line,
+      column: where?.col,
+      code: "too-many-aliases",
+      message: `the document expands more than ${MAX_ALIASES} YAML aliases (*name); write the values out instead`,
+    });
+  }
 }
 
 /** Parses and checks a scenario. `name` (usually the file name) supplies the default id. */
@@ -174,7 +213,8 @@ export function parseScenario(text: string, name = "scenario"): ParseResult {
     return { ok: false, issues };
   }
   const locator = makeLocator(doc, lines);
-  const raw = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const raw = toPlainData(doc, lines);
+  if (raw instanceof AliasError) return { ok: false, issues: [raw.issue] };
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return {
       ok: false,

@@ -2,8 +2,8 @@
  * Cross-field checks the schema alone cannot express: ids that must exist, duplicates, cycles,
  * ranges, and named plans that must fit the scenario.
  */
-import type { Scenario } from "./schema.ts";
-import { didYouMean } from "./suggest.ts";
+import type { Plan, Scenario } from "./schema.ts";
+import { listNames, suggester } from "./suggest.ts";
 import { checkViews } from "./view-references.ts";
 
 export interface ReferenceProblem {
@@ -49,6 +49,8 @@ export function rangeProblem(value: unknown, party: string): { code: string; mes
 }
 
 export function checkReferences(scenario: Scenario): ReferenceProblem[] {
+  // one budget for every suggestion in the file: the check stays linear in its size
+  const didYouMean = suggester();
   const problems: ReferenceProblem[] = [];
   const partyIds = new Set<string>();
   const moveIds = new Set<string>();
@@ -75,7 +77,7 @@ export function checkReferences(scenario: Scenario): ReferenceProblem[] {
   });
 
   const unknownParty = (id: string) =>
-    `unknown party '${id}'${didYouMean(id, partyIds)} (parties: ${[...partyIds].join(", ")})`;
+    `unknown party '${id}'${didYouMean(id, partyIds)} (parties: ${listNames(partyIds)})`;
   const unknownMove = (id: string) => `unknown move '${id}'${didYouMean(id, moveIds)}`;
 
   scenario.moves.forEach((move, i) => {
@@ -144,59 +146,7 @@ export function checkReferences(scenario: Scenario): ReferenceProblem[] {
         message: `'${planName}' is a doctrine name; give the plan another name`,
       });
     }
-    for (const [moveId, entry] of Object.entries(plan)) {
-      const at = ["plans", planName, moveId];
-      const move = moveById.get(moveId);
-      if (!move) {
-        problems.push({ at, atKey: true, code: "unknown-move", message: unknownMove(moveId) });
-        continue;
-      }
-      if (typeof entry === "number") {
-        if (entry > horizon) {
-          problems.push({
-            at,
-            code: "past-horizon",
-            message: `phase ${entry} is past the horizon (${horizon})`,
-          });
-        }
-        continue;
-      }
-      if (!move.divisible) {
-        problems.push({
-          at,
-          code: "not-divisible",
-          message: `move '${moveId}' is not divisible: expected a single phase number (or set divisible: true)`,
-        });
-        continue;
-      }
-      let sum = 0;
-      for (const [phaseKey, fraction] of Object.entries(entry)) {
-        const phase = Number(phaseKey);
-        if (!Number.isInteger(phase) || phase < 1) {
-          problems.push({
-            at: [...at, phaseKey],
-            atKey: true,
-            code: "bad-phase",
-            message: `expected a phase number >= 1 as key, got '${phaseKey}'`,
-          });
-        } else if (phase > horizon) {
-          problems.push({
-            at: [...at, phaseKey],
-            atKey: true,
-            code: "past-horizon",
-            message: `phase ${phase} is past the horizon (${horizon})`,
-          });
-        }
-        sum += fraction;
-      }
-      if (Math.abs(sum - 1) > 1e-9) {
-        problems.push({
-          at,
-          code: "fractions-sum",
-          message: `fractions sum to ${round(sum)}; expected them to sum to 1`,
-        });
-      }
-    }
+    problems.push(...planProblems(plan, ["plans", planName], moveById, horizon, unknownMove));
   }
 
   scenario.expect.forEach((expectation, i) => {
@@ -226,6 +176,83 @@ export function checkReferences(scenario: Scenario): ReferenceProblem[] {
   });
 
   problems.push(...checkViews(scenario));
+  return problems;
+}
+
+/**
+ * Checks a plan against its scenario: known moves, phases from 1 to the horizon, a single phase for
+ * an indivisible move, fractions summing to 1. Plans in files and plans sent to the API (`at` is
+ * then `["plan"]`) go through this one check.
+ */
+export function checkPlan(scenario: Scenario, plan: Plan, at: (string | number)[] = ["plan"]) {
+  const didYouMean = suggester();
+  const moveIds = new Set(scenario.moves.map((m) => m.id));
+  const moveById = new Map(scenario.moves.map((m) => [m.id, m]));
+  const unknownMove = (id: string) => `unknown move '${id}'${didYouMean(id, moveIds)}`;
+  return planProblems(plan, at, moveById, defaultHorizon(scenario), unknownMove);
+}
+
+function planProblems(
+  plan: Plan,
+  prefix: (string | number)[],
+  moveById: Map<string, Scenario["moves"][number]>,
+  horizon: number,
+  unknownMove: (id: string) => string,
+): ReferenceProblem[] {
+  const problems: ReferenceProblem[] = [];
+  for (const [moveId, entry] of Object.entries(plan)) {
+    const at = [...prefix, moveId];
+    const move = moveById.get(moveId);
+    if (!move) {
+      problems.push({ at, atKey: true, code: "unknown-move", message: unknownMove(moveId) });
+      continue;
+    }
+    if (typeof entry === "number") {
+      if (entry > horizon) {
+        problems.push({
+          at,
+          code: "past-horizon",
+          message: `phase ${entry} is past the horizon (${horizon})`,
+        });
+      }
+      continue;
+    }
+    if (!move.divisible) {
+      problems.push({
+        at,
+        code: "not-divisible",
+        message: `move '${moveId}' is not divisible: expected a single phase number (or set divisible: true)`,
+      });
+      continue;
+    }
+    let sum = 0;
+    for (const [phaseKey, fraction] of Object.entries(entry)) {
+      const phase = Number(phaseKey);
+      if (!Number.isInteger(phase) || phase < 1) {
+        problems.push({
+          at: [...at, phaseKey],
+          atKey: true,
+          code: "bad-phase",
+          message: `expected a phase number >= 1 as key, got '${phaseKey}'`,
+        });
+      } else if (phase > horizon) {
+        problems.push({
+          at: [...at, phaseKey],
+          atKey: true,
+          code: "past-horizon",
+          message: `phase ${phase} is past the horizon (${horizon})`,
+        });
+      }
+      sum += fraction;
+    }
+    if (Math.abs(sum - 1) > 1e-9) {
+      problems.push({
+        at,
+        code: "fractions-sum",
+        message: `fractions sum to ${round(sum)}; expected them to sum to 1`,
+      });
+    }
+  }
   return problems;
 }
 

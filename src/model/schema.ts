@@ -4,8 +4,12 @@
  */
 import { z } from "zod";
 
+/** Hard limits: beyond these a scenario is a mistake or an attack, and would only cost time. */
+export const LIMITS = { idLength: 100, phases: 1000, moves: 1000, parties: 1000 } as const;
+
 const slug = z
   .string()
+  .max(LIMITS.idLength, `expected an id of at most ${LIMITS.idLength} characters`)
   .regex(/^[a-z0-9][a-z0-9_-]*$/, "expected a slug: lower-case letters, digits, '-' or '_'");
 
 const probability = z.number().min(0).max(1);
@@ -52,9 +56,12 @@ export const GoalItem = z.union([z.string(), z.strictObject({ anyOf: z.array(z.s
 });
 
 /** A plan: move id → phase, or for a divisible move, phase → fraction. */
-export const PlanEntry = z.union([z.int().min(1), z.record(z.string(), z.number().gt(0).max(1))], {
-  error: "expected a phase (a whole number >= 1) or, for a divisible move, phase -> fraction",
-});
+export const PlanEntry = z.union(
+  [z.int().min(1).max(LIMITS.phases), z.record(z.string(), z.number().gt(0).max(1))],
+  {
+    error: "expected a phase (a whole number >= 1) or, for a divisible move, phase -> fraction",
+  },
+);
 export const Plan = z.record(z.string(), PlanEntry);
 
 export const Response = z.enum(["grim", "tit-for-tat", "generous"]);
@@ -135,10 +142,21 @@ export const Scenario = z.strictObject({
   history: z.string().optional().describe("What actually happened, in a few sentences"),
   sources: z.array(Source).default([]),
   unit: z.string().optional().describe("What one unit of value means, in words"),
-  parties: z.array(Party).min(1, "expected at least one party"),
-  moves: z.array(Move).min(1, "expected at least one move"),
+  parties: z
+    .array(Party)
+    .min(1, "expected at least one party")
+    .max(LIMITS.parties, `expected at most ${LIMITS.parties} parties`),
+  moves: z
+    .array(Move)
+    .min(1, "expected at least one move")
+    .max(LIMITS.moves, `expected at most ${LIMITS.moves} moves`),
   goal: z.array(GoalItem).optional().describe("Items that must be fully done; default every move"),
-  horizon: z.int().min(1).optional().describe("Most phases a plan may use; default the number of moves"),
+  horizon: z
+    .int()
+    .min(1)
+    .max(LIMITS.phases)
+    .optional()
+    .describe("Most phases a plan may use; default the number of moves"),
   plans: z.record(z.string(), Plan).default({}),
   risk: Risk.default({ hazard: 0, noise: {}, response: "grim", forgive: 0 }),
   views: z

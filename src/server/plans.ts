@@ -1,6 +1,7 @@
 /** Turning a request's plan (a name or a plan object) into a plan, with clear 4xx answers. */
 import type { CompiledScenario } from "../analysis/compile.ts";
 import { defaultPlanName, resolvePlan } from "../analysis/doctrines.ts";
+import { checkPlan } from "../model/index.ts";
 import type { Plan } from "../model/schema.ts";
 import type { Capabilities } from "./capabilities.ts";
 import { HttpError } from "./errors.ts";
@@ -29,9 +30,12 @@ export async function choosePlan(
   capabilities: Capabilities,
 ): Promise<ResolvedPlan> {
   if (typeof requested === "object") {
-    const unknown = Object.keys(requested).filter((id) => !compiled.moveIndex.has(id));
-    if (unknown.length > 0) {
-      throw new HttpError(400, "bad-request", `plan names unknown move(s): ${unknown.join(", ")}`);
+    // the same checks as a plan in a file: known moves, phases 1..horizon, fractions summing to 1
+    const problems = checkPlan(compiled.scenario, requested);
+    if (problems.length > 0) {
+      const issues = problems.map((p) => ({ path: p.at.join("."), code: p.code, message: p.message }));
+      const first = issues[0];
+      throw new HttpError(400, "invalid-plan", `invalid plan: ${first.path}: ${first.message}`, issues);
     }
     return { name: "custom", assignments: requested };
   }

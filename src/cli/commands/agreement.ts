@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
+import { MIN_PHASE_DAYS } from "../../ledger/charter.ts";
 import { agreementUrl, requestJson } from "../agreement-client.ts";
 import { CliError } from "../errors.ts";
 import { loadScenario } from "../load.ts";
@@ -63,8 +64,8 @@ export function registerAgreement(program: Command): void {
     .action(async (scenario: string, options: AdoptOptions) => {
       const loaded = loadScenario(scenario);
       const phaseDays = options.phaseDays === undefined ? undefined : Number(options.phaseDays);
-      if (phaseDays !== undefined && !(phaseDays > 0))
-        throw new CliError(`--phase-days: expected a positive number`);
+      if (phaseDays !== undefined && !(phaseDays >= MIN_PHASE_DAYS && phaseDays <= 3650))
+        throw new CliError(`--phase-days: expected a number of days from 1/24 (one hour) to 3650`);
       if (options.start !== undefined && Number.isNaN(Date.parse(options.start))) {
         throw new CliError(`--start: not a date-time: '${options.start}'`);
       }
