@@ -2,5 +2,15 @@ export { type Analysis, analyzePlan, analyzeSchedule, EPSILON, toReport } from "
 export { type CompiledScenario, compileScenario } from "./compile.ts";
 export { defaultPlanName, doctrineNames, resolvePlan, simultaneousPlan, upfrontPlan } from "./doctrines.ts";
 export * from "./figures.ts";
+export {
+  analysisDocument,
+  analyzePerspectives,
+  credibility,
+  mutuallyCredible,
+  type PerspectiveAnalysis,
+  type RowComparison,
+} from "./perspectives.ts";
+export * from "./perspectives-report.ts";
 export * from "./report.ts";
 export * from "./schedule.ts";
+export { type CompiledView, compileViews, hasViews, viewScenario } from "./views.ts";

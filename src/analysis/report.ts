@@ -3,6 +3,7 @@
  * Defined as a schema so the server's response schema and the types come from one place.
  */
 import { z } from "zod";
+import { Perspectives } from "./perspectives-report.ts";
 
 export const ViolationKind = z.enum(["exposure", "margin", "reservation", "goal", "requires", "horizon"]);
 
@@ -42,6 +43,7 @@ export const AnalysisReport = z.object({
   minSlack: z.number(),
   parties: z.record(z.string(), PartyReport),
   violations: z.array(Violation),
+  perspectives: Perspectives.optional().describe("Present when the scenario has views (MODEL.md §9)"),
 });
 
 export type ViolationKind = z.infer<typeof ViolationKind>;

@@ -3,30 +3,9 @@
  * party and move named must exist, a party may not override its own figures, and a range must be
  * [low, high] with low <= high that does not cross zero (MODEL.md §1).
  */
-import type { ReferenceProblem } from "./references.ts";
-import type { Scenario, Value } from "./schema.ts";
+import { type ReferenceProblem, rangeProblem } from "./references.ts";
+import type { Scenario } from "./schema.ts";
 import { didYouMean } from "./suggest.ts";
-
-/** What is wrong with a value's range, in words, or undefined when it is a valid value. */
-export function rangeProblem(value: Value): { code: string; message: string } | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const [low, high] = value;
-  if (low > high) {
-    return {
-      code: "bad-range",
-      message: `range [${low}, ${high}] has low above high; expected [low, high] with low <= high`,
-    };
-  }
-  if (low < 0 && high > 0) {
-    return {
-      code: "range-crosses-zero",
-      message:
-        `range [${low}, ${high}] crosses zero; expected both ends on one side of zero (one end may be 0): ` +
-        "whether a move costs or benefits a party must be known",
-    };
-  }
-  return undefined;
-}
 
 export function checkViews(scenario: Scenario): ReferenceProblem[] {
   const problems: ReferenceProblem[] = [];
@@ -68,7 +47,7 @@ export function checkViews(scenario: Scenario): ReferenceProblem[] {
             message: ownFigures(viewer, `the value of '${move}' to '${viewer}'`),
           });
         }
-        const range = rangeProblem(value);
+        const range = rangeProblem(value, party);
         if (range) problems.push({ at, ...range });
       }
     }

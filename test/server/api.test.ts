@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { analyzePlan, toReport } from "../../src/analysis/analyze.ts";
+import { analyzePlan } from "../../src/analysis/analyze.ts";
 import { compileScenario } from "../../src/analysis/compile.ts";
 import { resolvePlan } from "../../src/analysis/doctrines.ts";
+import { analysisDocument } from "../../src/analysis/perspectives.ts";
 import { AnalysisReport } from "../../src/analysis/report.ts";
 import { parseSource, readScenarioSource } from "../../src/io/scenario-files.ts";
 import { parseScenario } from "../../src/model/parse.ts";
@@ -160,7 +161,8 @@ describe("analyze", () => {
     const compiled = korea();
     const lookup = resolvePlan(compiled, "upfront:dprk");
     if (!lookup.ok) throw new Error(lookup.message);
-    expect(body.analysis).toEqual(JSON.parse(JSON.stringify(toReport(analyzePlan(compiled, lookup.plan)))));
+    const expected = analysisDocument(compiled, analyzePlan(compiled, lookup.plan));
+    expect(body.analysis).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(AnalysisReport.safeParse(body.analysis).success).toBe(true);
     const analysis = body.analysis as AnalysisReport;
     expect(analysis.feasible).toBe(false);

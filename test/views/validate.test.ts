@@ -14,7 +14,7 @@ describe("lockstep validate: views", () => {
       `${file}:8:7: views.buyer.values.shipp: unknown move 'shipp'; did you mean 'ship'?`,
       `${file}:9:15: views.buyer.values.ship.buyer: 'buyer' may not override its own figures (the value of 'ship' to 'buyer'): a view holds what 'buyer' believes about the other parties`,
       `${file}:9:25: views.buyer.values.ship.seler: unknown party 'seler'; did you mean 'seller'? (parties: seller, buyer)`,
-      `${file}:9:44: views.buyer.values.ship.seller: range [-1, 2] crosses zero; expected both ends on one side of zero (one end may be 0): whether a move costs or benefits a party must be known`,
+      `${file}:9:44: views.buyer.values.ship.seller: range [-1, 2] crosses zero: it leaves open whether the move costs or benefits 'seller', and that decides whether a collapse takes it back and whether verification delays its credit. Give the value a side ([-1, 0] or [0, 2]), or split the move into two: one for the cost, one for the benefit`,
       `${file}:10:26: views.buyer.values.deposit.seller: range [3, 1] has low above high; expected [low, high] with low <= high`,
       `${file}:12:7: views.buyer.parties.buyer: 'buyer' may not override its own figures (its discount, tolerance or reservation): a view holds what 'buyer' believes about the other parties`,
       `${file}:13:3: views.sellr: unknown party 'sellr'; did you mean 'seller'? (parties: seller, buyer)`,

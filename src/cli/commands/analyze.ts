@@ -1,8 +1,10 @@
 import type { Command } from "commander";
-import { analyzePlan, toReport } from "../../analysis/analyze.ts";
+import { analyzePlan } from "../../analysis/analyze.ts";
 import { defaultPlanName } from "../../analysis/doctrines.ts";
+import { analysisDocument, analyzePerspectives } from "../../analysis/perspectives.ts";
 import { EXIT } from "../errors.ts";
 import { formatAnalysis } from "../format/analysis.ts";
+import { formatPerspectives } from "../format/perspectives.ts";
 import { loadScenario } from "../load.ts";
 import { choosePlan } from "../plan-choice.ts";
 
@@ -17,9 +19,14 @@ export function registerAnalyze(program: Command): void {
       const loaded = loadScenario(file);
       const name = options.plan ?? defaultPlanName(loaded.compiled);
       const plan = await choosePlan(loaded, name);
-      const report = toReport(analyzePlan(loaded.compiled, plan));
+      const analysis = analyzePlan(loaded.compiled, plan);
+      const views = analyzePerspectives(loaded.compiled, analysis);
+      const report = analysisDocument(loaded.compiled, analysis, views);
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else process.stdout.write(`${formatAnalysis(report, `${loaded.scenario.id} — plan '${name}'`)}\n`);
+      else {
+        const text = formatAnalysis(report, `${loaded.scenario.id} — plan '${name}'`);
+        process.stdout.write(`${text}${views ? `\n\n${formatPerspectives(views)}` : ""}\n`);
+      }
       process.exitCode = report.feasible ? EXIT.ok : EXIT.infeasible;
     });
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { analyzePlan, toReport } from "../../analysis/analyze.ts";
 import type { CompiledScenario } from "../../analysis/compile.ts";
 import { doctrineNames, resolvePlan } from "../../analysis/doctrines.ts";
+import { analysisDocument } from "../../analysis/perspectives.ts";
 import type { PlanOptions } from "../../planner/index.ts";
 import type { Capabilities } from "../capabilities.ts";
 import { HttpError } from "../errors.ts";
@@ -20,7 +21,8 @@ export function analysisRoutes(
     const body = parseBody(AnalyzeBody, request.body);
     const { scenario, compiled } = await library.resolve(body);
     const plan = await choosePlan(compiled, body.plan, capabilities);
-    return { scenarioId: scenario.id, plan, analysis: toReport(analyzePlan(compiled, plan.assignments)) };
+    const analysis = analysisDocument(compiled, analyzePlan(compiled, plan.assignments));
+    return { scenarioId: scenario.id, plan, analysis };
   });
 
   app.post("/api/plan", async (request) => {

@@ -1,0 +1,143 @@
+/**
+ * Perspectives of one plan (MODEL.md §9): whether each party with a view finds the plan credible
+ * (every row of every party holds in its view, and the plan is valid), every surprise (a row that
+ * holds in the viewer's view but fails in truth) and every fear (fails in the view, holds in truth).
+ *
+ * Only the rows of parties whose figures a view changes are recomputed: a view that overrides a few
+ * of one party's values costs one party's rows, not a whole analysis.
+ */
+import { type Analysis, EPSILON, toReport } from "./analyze.ts";
+import type { CompiledScenario } from "./compile.ts";
+import { explainGap } from "./explain-views.ts";
+import type { PerspectiveFinding, Perspectives } from "./perspectives-report.ts";
+import type { AnalysisReport } from "./report.ts";
+import { partyRows, type Row, type RowKind } from "./view-rows.ts";
+import { type CompiledView, compileViews, hasViews } from "./views.ts";
+
+/** One row on which some view and the truth disagree, with its value in the truth and in each view. */
+export interface RowComparison {
+  party: string;
+  kind: RowKind;
+  phase: number | null;
+  truth: number;
+  /** viewer → g in that view. */
+  byView: Record<string, number>;
+}
+
+export interface PerspectiveAnalysis {
+  report: Perspectives;
+  /** Rows where at least one view's verdict differs from the truth's. */
+  rows: RowComparison[];
+}
+
+const ROW_KINDS = new Set(["exposure", "margin", "reservation"]);
+const holds = (g: number) => g >= -EPSILON;
+const tidy = (x: number) => Math.round(x * 1e9) / 1e9;
+
+/** Whether every row of party i holds in truth, read off the analysis's violations. */
+function truthHolds(c: CompiledScenario, a: Analysis): boolean[] {
+  return c.partyIds.map((id) => !a.violations.some((v) => v.party === id && ROW_KINDS.has(v.kind)));
+}
+
+/** Credibility only (no words): what the planner and comparisons need. */
+export function credibility(c: CompiledScenario, a: Analysis): Record<string, boolean> {
+  const ok = truthHolds(c, a);
+  const out: Record<string, boolean> = {};
+  for (const view of compileViews(c)) out[view.viewer] = credibleIn(view, c, a, ok);
+  return out;
+}
+
+function credibleIn(view: CompiledView, c: CompiledScenario, a: Analysis, truthOk: boolean[]): boolean {
+  if (!a.valid) return false;
+  for (let i = 0; i < c.partyIds.length; i++) {
+    if (!view.differs[i]) {
+      if (!truthOk[i]) return false;
+    } else if (!partyRows(view.compiled, a.schedule, i).every((r) => holds(r.value))) return false;
+  }
+  return true;
+}
+
+export function analyzePerspectives(c: CompiledScenario, a: Analysis): PerspectiveAnalysis | undefined {
+  if (!hasViews(c)) return undefined;
+  const s = a.schedule;
+  const views = compileViews(c);
+  const truthOk = truthHolds(c, a);
+  const truthRows = new Map<number, Row[]>();
+  const truthOf = (i: number) => {
+    let rows = truthRows.get(i);
+    if (!rows) {
+      rows = partyRows(c, s, i);
+      truthRows.set(i, rows);
+    }
+    return rows;
+  };
+  const viewRows = new Map<string, Row[]>();
+  const credible: Record<string, boolean> = {};
+  const surprises: PerspectiveFinding[] = [];
+  const fears: PerspectiveFinding[] = [];
+  const disputed = new Map<string, { i: number; n: number }>();
+  for (const view of views) {
+    let ok = a.valid;
+    for (let i = 0; i < c.partyIds.length; i++) {
+      if (!view.differs[i]) {
+        ok &&= truthOk[i];
+        continue;
+      }
+      const mine = partyRows(view.compiled, s, i);
+      viewRows.set(`${view.viewer} ${i}`, mine);
+      const truth = truthOf(i);
+      mine.forEach((row, n) => {
+        const inView = holds(row.value);
+        ok &&= inView;
+        if (inView === holds(truth[n].value)) return;
+        const finding: PerspectiveFinding = {
+          view: view.viewer,
+          party: c.partyIds[i],
+          phase: row.phase,
+          kind: row.kind,
+          text: explainGap(c, view, s, i, truth[n], row, inView),
+        };
+        (inView ? surprises : fears).push(finding);
+        disputed.set(`${i} ${n}`, { i, n });
+      });
+    }
+    credible[view.viewer] = ok;
+  }
+  const rows = [...disputed.values()]
+    .sort((x, y) => x.i - y.i || x.n - y.n)
+    .map(({ i, n }) => {
+      const truth = truthOf(i)[n];
+      const byView: Record<string, number> = {};
+      for (const view of views)
+        byView[view.viewer] = tidy((viewRows.get(`${view.viewer} ${i}`) ?? truthOf(i))[n].value);
+      return { party: c.partyIds[i], kind: truth.kind, phase: truth.phase, truth: tidy(truth.value), byView };
+    });
+  const order = (f: PerspectiveFinding) => [
+    c.partyIndex.get(f.view) ?? 0,
+    f.phase ?? Number.MAX_SAFE_INTEGER,
+    ["exposure", "margin", "reservation"].indexOf(f.kind),
+    c.partyIndex.get(f.party) ?? 0,
+  ];
+  const byOrder = (x: PerspectiveFinding, y: PerspectiveFinding) => {
+    const [a1, b1] = [order(x), order(y)];
+    for (let n = 0; n < a1.length; n++) if (a1[n] !== b1[n]) return a1[n] - b1[n];
+    return 0;
+  };
+  surprises.sort(byOrder);
+  fears.sort(byOrder);
+  return { report: { credible, surprises, fears }, rows };
+}
+
+/** Whether a plan is credible to every party (MODEL.md §9 'mutually credible'), given its analysis. */
+export function mutuallyCredible(c: CompiledScenario, a: Analysis): boolean {
+  return Object.values(credibility(c, a)).every(Boolean);
+}
+
+/** The analysis document with `perspectives` added when the scenario has views (analyze --json, the API). */
+export function analysisDocument(
+  c: CompiledScenario,
+  a: Analysis,
+  views = analyzePerspectives(c, a),
+): AnalysisReport {
+  return { ...toReport(a), ...(views ? { perspectives: views.report } : {}) };
+}
