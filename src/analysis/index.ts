@@ -6,6 +6,7 @@ export {
   analysisDocument,
   analyzePerspectives,
   credibility,
+  credibleTo,
   mutuallyCredible,
   type PerspectiveAnalysis,
   type RowComparison,

@@ -141,3 +141,16 @@ export function analysisDocument(
 ): AnalysisReport {
   return { ...toReport(a), ...(views ? { perspectives: views.report } : {}) };
 }
+
+/**
+ * The parties with a view to which the plan is credible, in party order; undefined when the
+ * scenario has no views (so documents add the field only when it means something). Without an
+ * analysis (no plan at all) the list is empty.
+ */
+export function credibleTo(c: CompiledScenario, a?: Analysis): string[] | undefined {
+  if (!hasViews(c)) return undefined;
+  if (!a) return [];
+  return Object.entries(credibility(c, a))
+    .filter(([, ok]) => ok)
+    .map(([party]) => party);
+}

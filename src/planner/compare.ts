@@ -5,6 +5,7 @@
 import { type Analysis, analyzePlan } from "../analysis/analyze.ts";
 import type { CompiledScenario } from "../analysis/compile.ts";
 import { doctrineNames, resolvePlan } from "../analysis/doctrines.ts";
+import { credibleTo } from "../analysis/perspectives.ts";
 import type { AnalysisReport } from "../analysis/report.ts";
 import { findPlan, PlanOptionError, type PlanOptions } from "./find.ts";
 import type { ComparisonReport, ComparisonRow } from "./report.ts";
@@ -19,7 +20,12 @@ export interface CompareOptions extends PlanOptions {
 /** Thrown for a plan name that is neither a doctrine, a named plan nor 'optimal'. */
 export class UnknownPlanError extends PlanOptionError {}
 
-function row(name: string, kind: ComparisonRow["kind"], analysis: AnalysisReport | Analysis): ComparisonRow {
+function row(
+  name: string,
+  kind: ComparisonRow["kind"],
+  analysis: AnalysisReport | Analysis,
+  credible?: string[],
+): ComparisonRow {
   const worstExposure: Record<string, number> = {};
   const final: Record<string, number> = {};
   for (const [party, figures] of Object.entries(analysis.parties)) {
@@ -36,6 +42,7 @@ function row(name: string, kind: ComparisonRow["kind"], analysis: AnalysisReport
     worstExposure,
     final,
     ...(first ? { firstViolation: first.message } : {}),
+    ...(credible ? { credibleTo: credible } : {}),
   };
 }
 
@@ -52,7 +59,10 @@ export async function comparePlans(c: CompiledScenario, options: CompareOptions 
   for (const [n, name] of names.entries()) {
     const plan = lookups[n];
     if (plan === undefined) rows.push(await optimalRow(c, planOptions));
-    else rows.push(row(name, c.scenario.plans[name] ? "named" : "doctrine", analyzePlan(c, plan)));
+    else {
+      const analysis = analyzePlan(c, plan);
+      rows.push(row(name, c.scenario.plans[name] ? "named" : "doctrine", analysis, credibleTo(c, analysis)));
+    }
   }
   return { scenario: c.scenario.id ?? "scenario", rows };
 }
@@ -60,7 +70,7 @@ export async function comparePlans(c: CompiledScenario, options: CompareOptions 
 async function optimalRow(c: CompiledScenario, options: PlanOptions): Promise<ComparisonRow> {
   const optimal = await findPlan(c, options);
   if (optimal.feasible && optimal.analysis) {
-    return row("optimal", "optimal", optimal.analysis);
+    return row("optimal", "optimal", optimal.analysis, credibleTo(c, analyzePlan(c, optimal.plan)));
   }
   {
     const why =
@@ -76,6 +86,7 @@ async function optimalRow(c: CompiledScenario, options: PlanOptions): Promise<Co
       worstExposure: {},
       final: {},
       firstViolation: why,
+      ...(credibleTo(c) ? { credibleTo: [] } : {}),
     };
   }
 }

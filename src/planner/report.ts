@@ -57,6 +57,12 @@ export const ComparisonRow = z.object({
   worstExposure: z.record(z.string(), z.number()).describe("Largest exposure of each party over the plan"),
   final: z.record(z.string(), z.number()).describe("Each party's final flow value"),
   firstViolation: z.string().optional(),
+  credibleTo: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "Parties with a view to which the plan is credible (MODEL.md §9); only when the scenario has views",
+    ),
 });
 
 export const ComparisonReport = z.object({

@@ -54,6 +54,21 @@ describe("lockstep analyze with views", () => {
   });
 });
 
+describe("lockstep compare with views", () => {
+  it("adds a 'credible to' column (text) and credibleTo (JSON)", async () => {
+    const json = await lockstepAsync(["compare", surprise, "--only", "staged,simultaneous", "--json"]);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.rows.map((r: { name: string; credibleTo: string[] }) => [r.name, r.credibleTo])).toEqual([
+      ["staged", ["a"]],
+      ["simultaneous", []],
+    ]);
+    const text = await lockstepAsync(["compare", surprise, "--only", "staged,simultaneous"]);
+    expect(text.stdout).toMatch(/final b\s+credible to\n/);
+    expect(text.stdout).toMatch(/staged\s+NO\s+3\s.*\s+a\n/);
+    expect(text.stdout).toMatch(/simultaneous\s+NO\s+1\s.*\s+none\n/);
+  });
+});
+
 describe("/api/analyze with views", () => {
   let server: Served;
   beforeAll(async () => {

@@ -77,6 +77,8 @@ export function formatComparison(report: ComparisonReport, parties: string[]): s
     ...parties.map((p) => `max E ${p}`),
     ...parties.map((p) => `final ${p}`),
   ];
+  const views = report.rows.some((r) => r.credibleTo !== undefined);
+  if (views) header.push("credible to");
   const rows = report.rows.map((r) => [
     r.name,
     r.feasible ? "yes" : "NO",
@@ -84,6 +86,7 @@ export function formatComparison(report: ComparisonReport, parties: string[]): s
     r.minSlack === null ? "-" : num(r.minSlack),
     ...parties.map((p) => (r.worstExposure[p] === undefined ? "-" : num(r.worstExposure[p]))),
     ...parties.map((p) => (r.final[p] === undefined ? "-" : num(r.final[p]))),
+    ...(views ? [r.credibleTo?.length ? r.credibleTo.join(", ") : "none"] : []),
   ]);
   const out = [`${report.scenario} — plans side by side`, "", renderTable(header, rows, 2)];
   const why = report.rows.filter((r) => r.firstViolation);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { analyzePlan, toReport } from "../../analysis/analyze.ts";
 import type { CompiledScenario } from "../../analysis/compile.ts";
 import { doctrineNames, resolvePlan } from "../../analysis/doctrines.ts";
-import { analysisDocument } from "../../analysis/perspectives.ts";
+import { analysisDocument, credibleTo } from "../../analysis/perspectives.ts";
 import type { PlanOptions } from "../../planner/index.ts";
 import type { Capabilities } from "../capabilities.ts";
 import { HttpError } from "../errors.ts";
@@ -63,7 +63,9 @@ function compareWithoutPlanner(compiled: CompiledScenario) {
   return names.flatMap((name) => {
     const lookup = resolvePlan(compiled, name);
     if (!lookup.ok) return [];
-    const report = toReport(analyzePlan(compiled, lookup.plan));
+    const analysis = analyzePlan(compiled, lookup.plan);
+    const report = toReport(analysis);
+    const credible = credibleTo(compiled, analysis);
     const parties = Object.entries(report.parties);
     return [
       {
@@ -75,6 +77,7 @@ function compareWithoutPlanner(compiled: CompiledScenario) {
         worstExposure: Object.fromEntries(parties.map(([id, f]) => [id, Math.max(...f.exposure)])),
         final: Object.fromEntries(parties.map(([id, f]) => [id, f.final])),
         firstViolation: report.violations[0]?.message,
+        ...(credible ? { credibleTo: credible } : {}),
       },
     ];
   });
