@@ -16,6 +16,7 @@ import { registerSchema } from "./commands/schema.ts";
 import { registerServe } from "./commands/serve.ts";
 import { registerSimulate } from "./commands/simulate.ts";
 import { registerStatus } from "./commands/status.ts";
+import { registerSweep } from "./commands/sweep.ts";
 import { registerValidate } from "./commands/validate.ts";
 import { CliError, EXIT } from "./errors.ts";
 
@@ -40,6 +41,7 @@ for (const register of [
   registerEvent,
   registerLedger,
   registerStatus,
+  registerSweep,
 ])
   register(program);
 

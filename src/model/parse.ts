@@ -25,14 +25,14 @@ export type ParseResult =
   | { ok: true; scenario: ScenarioType; issues: [] }
   | { ok: false; scenario?: undefined; issues: ScenarioIssue[] };
 
-type PathKey = string | number;
+export type PathKey = string | number;
 
 /** Locates a path in the parsed document; missing fields point at their nearest parent. */
 export interface Locator {
   locate(path: readonly PathKey[], atKey?: boolean): { line?: number; column?: number };
 }
 
-function makeLocator(doc: ReturnType<typeof parseDocument>, lines: LineCounter): Locator {
+export function makeLocator(doc: ReturnType<typeof parseDocument>, lines: LineCounter): Locator {
   const position = (offset: number) => {
     const { line, col } = lines.linePos(offset);
     return { line, column: col };
@@ -100,15 +100,22 @@ function bound(issue: { minimum?: unknown; maximum?: unknown; inclusive?: boolea
   return `${op} ${String(limit)}`;
 }
 
-/** Turns zod's issues into plain-words messages that say what was expected. */
-function schemaIssues(error: z.ZodError, locator: Locator): ScenarioIssue[] {
+/**
+ * Turns zod's issues into plain-words messages that say what was expected. `knownFields` names
+ * the fields allowed at a path (for "did you mean"); other documents (sweep files) pass their own.
+ */
+export function schemaIssues(
+  error: z.ZodError,
+  locator: Locator,
+  knownFields: (path: readonly PathKey[]) => string[] = knownFieldsAt,
+): ScenarioIssue[] {
   const didYouMean = suggester();
   const out: ScenarioIssue[] = [];
   for (const issue of error.issues) {
     const path = issue.path.filter((k): k is PathKey => typeof k !== "symbol");
     const dotted = path.join(".");
     if (issue.code === "unrecognized_keys") {
-      const known = knownFieldsAt(path);
+      const known = knownFields(path);
       for (const key of issue.keys) {
         out.push({
           path: [...path, key].join("."),
@@ -192,7 +199,13 @@ function toPlainData(doc: ReturnType<typeof parseDocument>, lines: LineCounter):
 }
 
 /** Parses and checks a scenario. `name` (usually the file name) supplies the default id. */
-export function parseScenario(text: string, name = "scenario"): ParseResult {
+/**
+ * YAML text → plain data and a locator for its positions, or its syntax problems (and an alias
+ * bomb) as issues with line and column. Shared by every YAML document Lockstep reads.
+ */
+export function readYaml(
+  text: string,
+): { ok: true; raw: unknown; locator: Locator } | { ok: false; issues: ScenarioIssue[] } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -215,6 +228,13 @@ export function parseScenario(text: string, name = "scenario"): ParseResult {
   const locator = makeLocator(doc, lines);
   const raw = toPlainData(doc, lines);
   if (raw instanceof AliasError) return { ok: false, issues: [raw.issue] };
+  return { ok: true, raw, locator };
+}
+
+export function parseScenario(text: string, name = "scenario"): ParseResult {
+  const read = readYaml(text);
+  if (!read.ok) return { ok: false, issues: read.issues };
+  const { raw, locator } = read;
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return {
       ok: false,

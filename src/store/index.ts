@@ -15,6 +15,7 @@ export type { AgreementRecord, AgreementRepository, AppendResult, StoredEvent } 
 export { StoreError } from "./errors.ts";
 export { exportLedger } from "./export.ts";
 export type { ScenarioRecord, ScenarioRepository, ScenarioSummary } from "./scenarios.ts";
+export { openSweepStore, type StoredPoint, type SweepStore, type SweepSummary } from "./sweeps.ts";
 
 export interface StoreOptions {
   /** SQLite file; ":memory:" for a throw-away store. Ignored when databaseUrl is set. */
