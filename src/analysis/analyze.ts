@@ -12,19 +12,20 @@ import {
   explainRequires,
   explainReservation,
 } from "./explain.ts";
+import type { AnalysisReport, ConstraintRowReport, PartyReport, Violation, ViolationKind } from "./report.ts";
 import {
-  complianceWeights,
-  defectionWeights,
-  detectionLag,
-  dot,
-  exposureCoefficients,
-  worstDot,
-} from "./figures.ts";
-import type { AnalysisReport, PartyReport, Violation, ViolationKind } from "./report.ts";
+  type ConstraintRow,
+  EPSILON,
+  minimumSlack,
+  partyRows,
+  rowDependsOnValues,
+  rowHolds,
+  rowValue,
+  rowWorst,
+} from "./rows.ts";
 import { buildSchedule, donePhase, type Schedule, startPhase } from "./schedule.ts";
 
-/** Figures within this of a limit count as on it (floating-point noise, not a violation). */
-export const EPSILON = 1e-9;
+export { EPSILON } from "./rows.ts";
 
 const tidy = (x: number) => {
   const r = Math.round(x * 1e9) / 1e9;
@@ -34,46 +35,66 @@ const tidy = (x: number) => {
 export interface Analysis extends AnalysisReport {
   /** The trajectory analysed, for charts and the simulator. */
   schedule: Schedule;
+  /** The constraint rows with their coefficients (MODEL.md v2 §5), for robustness.ts. */
+  constraintRows: ConstraintRow[];
 }
 
-/** Everything about one party's figures under a plan: nominal, worst case and the weights behind them. */
-function partyFigures(c: CompiledScenario, s: Schedule, i: number, violations: Violation[]): PartyReport {
-  const nominal = c.values.nominal[i];
-  const { low, high } = c.values;
+/**
+ * One party's figures under a plan, nominal and worst case, read off its constraint rows: an
+ * exposure row is τ + u, so E = max(0, τ − g); a margin row is M itself; the reservation row is
+ * u(x_T) − ρ.
+ */
+function partyFigures(
+  c: CompiledScenario,
+  s: Schedule,
+  i: number,
+  rows: ConstraintRow[],
+  reports: ConstraintRowReport[],
+  violations: Violation[],
+): PartyReport {
   const tau = c.tolerance[i];
-  const exposure: number[] = [];
-  const worstExposure: number[] = [];
-  for (let k = 0; k <= s.phases; k++) {
-    const coef = exposureCoefficients(c, s, i, k);
-    const e = Math.max(0, -dot(nominal, coef));
-    exposure.push(tidy(e));
-    // Coefficients are ≥ 0, so the worst (largest) exposure takes every value at its low end.
-    worstExposure.push(tidy(Math.max(0, -worstDot(low[i], high[i], coef))));
-    if (e > tau + EPSILON) violations.push(explainExposure(c, s, i, k, e, coef));
-  }
+  const rho = c.reservation[i];
+  const exposure: number[] = [0];
+  const worstExposure: number[] = [0];
   const margin: Record<string, number> = {};
   const worstMargin: Record<string, number> = {};
-  const comply = complianceWeights(c, s, i);
-  for (let k = 1; k <= s.phases; k++) {
-    const lag = detectionLag(c, s, i, k);
-    if (lag === undefined) continue;
-    const defect = defectionWeights(c, s, i, k, lag);
-    const weights = comply[k].map((w, m) => w - defect[m]);
-    const value = dot(nominal, weights);
-    margin[k] = tidy(value);
-    worstMargin[k] = tidy(worstDot(low[i], high[i], weights));
-    if (value < -EPSILON) violations.push(explainMargin(c, s, i, k, lag, value, weights));
+  let final = 0;
+  let worstFinal = 0;
+  for (const row of rows) {
+    const g = rowValue(c, row);
+    const worst = rowWorst(c, row);
+    reports.push({
+      kind: row.kind,
+      party: c.partyIds[i],
+      phase: row.phase,
+      slack: tidy(g),
+      over: !rowHolds(g),
+      worstSlack: tidy(worst),
+      worstOver: !rowHolds(worst),
+      dependsOnValues: rowDependsOnValues(c, row),
+    });
+    if (row.kind === "exposure") {
+      const e = Math.max(0, tau - g);
+      exposure.push(tidy(e));
+      worstExposure.push(tidy(Math.max(0, tau - worst)));
+      if (!rowHolds(g)) violations.push(explainExposure(c, s, i, row.phase!, e, row.coef));
+    } else if (row.kind === "margin") {
+      margin[row.phase!] = tidy(g);
+      worstMargin[row.phase!] = tidy(worst);
+      if (!rowHolds(g)) violations.push(explainMargin(c, s, i, row.phase!, row.lag!, g, row.coef));
+    } else {
+      final = g + rho;
+      worstFinal = worst + rho;
+      if (!rowHolds(g)) violations.push(explainReservation(c, i, final));
+    }
   }
-  const xT = s.x[s.phases];
-  const final = dot(nominal, xT);
-  if (final < c.reservation[i] - EPSILON) violations.push(explainReservation(c, i, final));
   return {
     exposure,
     margin,
     final: tidy(final),
     tolerance: tau,
-    reservation: c.reservation[i],
-    worst: { exposure: worstExposure, margin: worstMargin, final: tidy(worstDot(low[i], high[i], xT)) },
+    reservation: rho,
+    worst: { exposure: worstExposure, margin: worstMargin, final: tidy(worstFinal) },
   };
 }
 
@@ -117,33 +138,26 @@ export function analyzeSchedule(c: CompiledScenario, s: Schedule): Analysis {
   const violations = validityViolations(c, s);
   const valid = violations.length === 0;
   const parties: Record<string, PartyReport> = {};
-  let minSlack = Number.POSITIVE_INFINITY;
-  let robust = valid;
+  const constraintRows: ConstraintRow[] = [];
+  const rows: ConstraintRowReport[] = [];
   c.partyIds.forEach((id, i) => {
-    const report = partyFigures(c, s, i, violations);
-    parties[id] = report;
-    for (const e of report.exposure) minSlack = Math.min(minSlack, c.tolerance[i] - e);
-    for (const m of Object.values(report.margin)) minSlack = Math.min(minSlack, m);
-    const w = report.worst;
-    if (
-      w.exposure.some((e) => e > c.tolerance[i] + EPSILON) ||
-      Object.values(w.margin).some((m) => m < -EPSILON) ||
-      w.final < c.reservation[i] - EPSILON
-    ) {
-      robust = false;
-    }
+    const own = partyRows(c, s, i);
+    parties[id] = partyFigures(c, s, i, own, rows, violations);
+    for (const row of own) constraintRows.push(row);
   });
   violations.sort(byFirstToBite(c));
   const feasible = violations.length === 0;
   return {
     feasible,
-    robustlyFeasible: feasible && robust,
+    robustlyFeasible: feasible && rows.every((row) => !row.worstOver),
     valid,
     phases: s.phases,
-    minSlack: tidy(minSlack),
+    minSlack: tidy(minimumSlack(c, constraintRows)),
     parties,
+    rows,
     violations,
     schedule: s,
+    constraintRows,
   };
 }
 
@@ -154,6 +168,6 @@ export function analyzePlan(c: CompiledScenario, plan: Plan): Analysis {
 
 /** The JSON document of an analysis (drops the trajectory). */
 export function toReport(analysis: Analysis): AnalysisReport {
-  const { schedule: _schedule, ...report } = analysis;
+  const { schedule: _schedule, constraintRows: _rows, ...report } = analysis;
   return report;
 }

@@ -1,4 +1,4 @@
-export { type Analysis, analyzePlan, analyzeSchedule, EPSILON, toReport } from "./analyze.ts";
+export { type Analysis, analyzePlan, analyzeSchedule, toReport } from "./analyze.ts";
 export { type CompiledScenario, compileScenario } from "./compile.ts";
 export { defaultPlanName, doctrineNames, resolvePlan, simultaneousPlan, upfrontPlan } from "./doctrines.ts";
 export * from "./figures.ts";
@@ -13,5 +13,6 @@ export {
 } from "./perspectives.ts";
 export * from "./perspectives-report.ts";
 export * from "./report.ts";
+export * from "./rows.ts";
 export * from "./schedule.ts";
 export { type CompiledView, compileViews, hasViews, viewScenario } from "./views.ts";

@@ -5,6 +5,7 @@
  */
 import type { Analysis } from "../analysis/analyze.ts";
 import type { CompiledScenario } from "../analysis/compile.ts";
+import type { AnalysisReport } from "../analysis/report.ts";
 import type { Plan } from "../model/schema.ts";
 import type { Formulation } from "./formulation.ts";
 
@@ -117,6 +118,20 @@ export function compressPlan(plan: Plan, analyse: (plan: Plan) => boolean): Plan
     }
   }
   return current;
+}
+
+/**
+ * The least of τ − E(k) (k = 0..T, E clamped at 0) and M(k): MODEL.md v1's minimum slack, which is
+ * what this MILP's slack column still models. The analysis reports v2's (rows that depend on a
+ * value, unclamped); until the formulation follows, the planner judges its own plans by this one.
+ */
+export function clampedSlack(analysis: Pick<AnalysisReport, "parties">): number {
+  let slack = Number.POSITIVE_INFINITY;
+  for (const party of Object.values(analysis.parties)) {
+    for (const e of party.exposure) slack = Math.min(slack, party.tolerance - e);
+    for (const m of Object.values(party.margin)) slack = Math.min(slack, m);
+  }
+  return slack;
 }
 
 /** The plan's least slack at the worst case of the value ranges (MODEL.md §1), from the analysis. */

@@ -8,7 +8,7 @@ import type { CompiledScenario } from "../analysis/compile.ts";
 import type { Plan } from "../model/schema.ts";
 import { didYouMean } from "../model/suggest.ts";
 import { earliestStarts, fewestPossiblePhases } from "./bounds.ts";
-import { compressPlan, extractPlan, worstSlack } from "./extract.ts";
+import { clampedSlack, compressPlan, extractPlan, worstSlack } from "./extract.ts";
 import { buildFormulation, type Formulation, MIN_SHARE } from "./formulation.ts";
 import { Objective, type PlanReport, type PlanStatus, type Relaxation } from "./report.ts";
 import { type SolveResult, solveMilp } from "./solver.ts";
@@ -214,7 +214,7 @@ function solverError(base: Base, message: string): PlanResult {
 }
 
 function slackOf(ctx: Context, analysis: Analysis): number {
-  return ctx.robust ? worstSlack(analysis) : analysis.minSlack;
+  return ctx.robust ? worstSlack(analysis) : clampedSlack(analysis);
 }
 
 /**

@@ -7,6 +7,7 @@ import { analyzePlan } from "../../src/analysis/analyze.ts";
 import { compileScenario } from "../../src/analysis/compile.ts";
 import type { Plan, Scenario } from "../../src/model/schema.ts";
 import { Scenario as ScenarioSchema } from "../../src/model/schema.ts";
+import { literalFigures, literalSafety } from "./literal.ts";
 
 const PARTIES = ["a", "b", "c"];
 
@@ -42,7 +43,9 @@ const arbitraryCase = (opts: { othersBenefitOnly?: boolean } = {}) =>
           const value: Record<string, [number, number]> = {};
           ids.forEach((id, i) => {
             const v = id === actor ? m.own : m.others[i];
-            value[id] = [v - m.spread, v + m.spread];
+            // A range keeps its sign (MODEL.md v2 §1): its half-width is at most |v|.
+            const w = Math.min(m.spread, Math.abs(v));
+            value[id] = [v - w, v + w];
           });
           return { id: `m${n}`, actor, value, reversible: m.reversible, verify: { lag: m.lag } };
         }),
@@ -128,72 +131,38 @@ describe("laws of exposure and margin", () => {
     fc.assert(
       fc.property(arbitraryCase(), ({ scenario, plan }) => {
         const r = analyzePlan(compileScenario(scenario), plan);
-        const ref = literalModel(scenario, plan);
+        const ref = literalFigures(scenario, plan);
         for (const [id, p] of Object.entries(r.parties)) {
-          for (const [k, e] of p.exposure.entries()) expect(close(e, ref[id].exposure[k])).toBe(true);
-          expect(Object.keys(p.margin).sort()).toEqual(Object.keys(ref[id].margin).sort());
-          for (const [k, m] of Object.entries(p.margin)) expect(close(m, ref[id].margin[k])).toBe(true);
+          for (const [k, e] of p.exposure.entries()) expect(close(e, ref.exposure[id][k])).toBe(true);
+          expect(Object.keys(p.margin).sort()).toEqual(Object.keys(ref.margin[id]).sort());
+          for (const [k, m] of Object.entries(p.margin)) expect(close(m, ref.margin[id][k])).toBe(true);
+          expect(close(p.final, ref.final[id])).toBe(true);
         }
       }),
     );
   });
 
-  it("minimum slack is the least of τ − E and M, and feasibility needs it ≥ 0", () => {
+  it("minimum slack is the least row g_c that depends on a value (v2), and feasibility needs every row ≥ 0", () => {
     fc.assert(
       fc.property(arbitraryCase(), ({ scenario, plan }) => {
         const r = analyzePlan(compileScenario(scenario), plan);
+        const ref = literalSafety(scenario, plan);
+        // A row depends on a value when some non-zero value has a non-zero coefficient in it.
         let least = Number.POSITIVE_INFINITY;
-        scenario.parties.forEach((party) => {
-          const p = r.parties[party.id];
-          for (const e of p.exposure) least = Math.min(least, party.tolerance - e);
-          for (const m of Object.values(p.margin)) least = Math.min(least, m);
+        ref.figures.rows.forEach((row, c) => {
+          if (ref.cells.some((_cell, n) => ref.v[n] !== 0 && Math.abs(ref.a[n][c]) > 1e-12))
+            least = Math.min(least, row.g);
         });
-        expect(close(r.minSlack, least)).toBe(true);
-        if (r.feasible) expect(r.minSlack).toBeGreaterThanOrEqual(-1e-9);
+        if (Number.isFinite(least)) expect(close(r.minSlack, least)).toBe(true);
+        expect(r.rows.map((row) => [row.kind, row.party, row.phase])).toEqual(
+          ref.figures.rows.map((row) => [row.kind, row.party, row.phase]),
+        );
+        r.rows.forEach((row, c) => {
+          expect(close(row.slack, ref.figures.rows[c].g)).toBe(true);
+          expect(row.over).toBe(ref.figures.rows[c].g < -1e-9);
+        });
+        expect(r.feasible).toBe(r.rows.every((row) => !row.over));
       }),
     );
   });
 });
-
-/** MODEL.md §2–4 written out literally with nominal values: slow, obvious, independent of the engine. */
-function literalModel(scenario: Scenario, plan: Plan) {
-  const mid = (v: number | [number, number] | undefined) =>
-    v === undefined ? 0 : typeof v === "number" ? v : (v[0] + v[1]) / 2;
-  const moves = scenario.moves;
-  const T = Math.max(...Object.values(plan).map((e) => (typeof e === "number" ? e : 0)));
-  const x = (k: number, j: number) => {
-    const e = plan[moves[j].id];
-    return typeof e === "number" && k >= e ? 1 : 0; // phases past T keep x_T since e ≤ T
-  };
-  const kappa = (j: number) => (mid(moves[j].value[moves[j].actor]) < 0 ? 1 - moves[j].reversible : 1);
-  const u = (party: string, state: (j: number) => number) =>
-    moves.reduce((sum, m, j) => sum + mid(m.value[party]) * state(j), 0);
-  const out: Record<string, { exposure: number[]; margin: Record<string, number> }> = {};
-  for (const party of scenario.parties) {
-    const i = party.id;
-    const d = party.discount;
-    const exposure: number[] = [];
-    for (let k = 0; k <= T; k++) {
-      const seen = (j: number) => {
-        const m = moves[j];
-        const lagged = m.actor !== i && mid(m.value[i]) > 0 ? m.verify.lag : 0;
-        return kappa(j) * x(k - lagged, j);
-      };
-      exposure.push(Math.max(0, -u(i, seen)));
-    }
-    const margin: Record<string, number> = {};
-    for (let k = 1; k <= T; k++) {
-      const mine = moves.filter((m, j) => m.actor === i && x(k, j) - x(k - 1, j) > 0);
-      if (mine.length === 0) continue;
-      const L = Math.min(...mine.map((m) => m.verify.lag));
-      let comply = d ** (T - k) * u(i, (j) => x(T, j));
-      for (let t = k; t <= T - 1; t++) comply += (1 - d) * d ** (t - k) * u(i, (j) => x(t, j));
-      const y = (t: number) => (j: number) => (moves[j].actor === i ? x(k - 1, j) : x(t, j));
-      let defect = d ** (L + 1) * u(i, (j) => kappa(j) * y(k + L)(j));
-      for (let t = k; t <= k + L; t++) defect += (1 - d) * d ** (t - k) * u(i, y(t));
-      margin[k] = comply - defect;
-    }
-    out[i] = { exposure, margin };
-  }
-  return out;
-}

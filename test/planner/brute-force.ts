@@ -5,6 +5,7 @@
 import { type Analysis, analyzePlan } from "../../src/analysis/analyze.ts";
 import type { CompiledScenario } from "../../src/analysis/compile.ts";
 import type { Plan } from "../../src/model/schema.ts";
+import { clampedSlack } from "../../src/planner/extract.ts";
 
 export interface BruteForce {
   /** Fewest phases of a feasible plan, and the largest minimum slack at that many phases. */
@@ -45,8 +46,10 @@ export function bruteForce(c: CompiledScenario, horizon: number): BruteForce {
       if (Object.keys(plan).length === 0) return;
       const a = analyzePlan(c, plan);
       if (a.feasible) {
-        if (better(out.fewest, a.phases, a.minSlack)) out.fewest = { phases: a.phases, minSlack: a.minSlack };
-        out.slack = Math.max(out.slack ?? Number.NEGATIVE_INFINITY, a.minSlack);
+        // The planner still maximises v1's clamped slack (see clampedSlack); judge it by the same figure.
+        const slack = clampedSlack(a);
+        if (better(out.fewest, a.phases, slack)) out.fewest = { phases: a.phases, minSlack: slack };
+        out.slack = Math.max(out.slack ?? Number.NEGATIVE_INFINITY, slack);
         const finals = c.partyIds.map((id) => a.parties[id].final);
         const welfare = finals.reduce((x, y) => x + y, 0);
         out.welfare = Math.max(out.welfare ?? Number.NEGATIVE_INFINITY, welfare);

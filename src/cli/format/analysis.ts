@@ -1,28 +1,36 @@
 /** The human face of an analysis: a parties × phases table with violations underneath. */
-import type { AnalysisReport } from "../../analysis/report.ts";
+import type { AnalysisReport, ConstraintRowReport, RowKind } from "../../analysis/report.ts";
 import { num, renderTable } from "./table.ts";
+
+/** The analysis's own judgement of each row, looked up by kind, party and phase (never re-derived). */
+function rowIndex(report: AnalysisReport) {
+  const rows = new Map<string, ConstraintRowReport>();
+  for (const row of report.rows) rows.set(`${row.kind}/${row.party}/${row.phase}`, row);
+  return (kind: RowKind, party: string, phase: number | null) => rows.get(`${kind}/${party}/${phase}`);
+}
 
 export function formatAnalysis(report: AnalysisReport, heading: string): string {
   const phases = Array.from({ length: report.phases + 1 }, (_, k) => k);
   const header = ["party", "figure", "limit", ...phases.map(String), "final"];
   const rows: string[][] = [];
+  const row = rowIndex(report);
   for (const [party, figures] of Object.entries(report.parties)) {
     const exposure = phases.map((k) => {
       const e = figures.exposure[k];
-      return e > figures.tolerance + 1e-9 ? `${num(e)}!` : num(e);
+      return row("exposure", party, k)?.over ? `${num(e)}!` : num(e);
     });
     rows.push([party, "exposure E", `<=${num(figures.tolerance)}`, ...exposure, num(figures.final)]);
     const margin = phases.map((k) => {
       const m = figures.margin[k];
       if (m === undefined) return "-";
-      return m < -1e-9 ? `${num(m)}!` : num(m);
+      return row("margin", party, k)?.over ? `${num(m)}!` : num(m);
     });
     rows.push([
       "",
       "margin M",
       ">=0",
       ...margin,
-      figures.final < figures.reservation - 1e-9 ? `<${num(figures.reservation)}!` : "",
+      row("reservation", party, null)?.over ? `<${num(figures.reservation)}!` : "",
     ]);
   }
   const verdict = report.feasible
@@ -52,15 +60,12 @@ export function formatAnalysis(report: AnalysisReport, heading: string): string 
 
 /** Names the worst-case breach when a plan is feasible only at the midpoints of its ranges. */
 function robustnessNote(report: AnalysisReport): string {
-  for (const [party, f] of Object.entries(report.parties)) {
-    const k = f.worst.exposure.findIndex((e) => e > f.tolerance + 1e-9);
-    if (k >= 0)
-      return `At the worst case of the value ranges, ${party}'s exposure reaches ${num(f.worst.exposure[k])} after phase ${k} (tolerance ${num(f.tolerance)}).`;
-    const bad = Object.entries(f.worst.margin).find(([, m]) => m < -1e-9);
-    if (bad)
-      return `At the worst case of the value ranges, ${party}'s margin in phase ${bad[0]} falls to ${num(bad[1])}.`;
-    if (f.worst.final < f.reservation - 1e-9)
-      return `At the worst case of the value ranges, ${party} ends below its reservation (${num(f.worst.final)}).`;
-  }
-  return "";
+  const breach = report.rows.find((r) => r.worstOver);
+  if (!breach) return "";
+  const f = report.parties[breach.party];
+  if (breach.kind === "exposure")
+    return `At the worst case of the value ranges, ${breach.party}'s exposure reaches ${num(f.worst.exposure[breach.phase!])} after phase ${breach.phase} (tolerance ${num(f.tolerance)}).`;
+  if (breach.kind === "margin")
+    return `At the worst case of the value ranges, ${breach.party}'s margin in phase ${breach.phase} falls to ${num(breach.worstSlack)}.`;
+  return `At the worst case of the value ranges, ${breach.party} ends below its reservation (${num(f.worst.final)}).`;
 }
