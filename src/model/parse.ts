@@ -207,7 +207,13 @@ export function readYaml(
   text: string,
 ): { ok: true; raw: unknown; locator: Locator } | { ok: false; issues: ScenarioIssue[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  // logLevel "error": a mapping used as a key becomes text without a warning on the terminal
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: true,
+    uniqueKeys: true,
+    logLevel: "error",
+  });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e) => {
       const first = e.linePos?.[0];

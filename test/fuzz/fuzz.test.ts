@@ -1,0 +1,125 @@
+/**
+ * The fuzz suite (issue 13): seeded mutations of every built-in scenario must be either valid or
+ * bad input — `lockstep validate` exits 0 or 2 and the server answers 2xx or 4xx — never a crash,
+ * an exit 70, a 500 or a stall. Every file goes through the parser in-process (fast); all of them
+ * also go through one `lockstep validate` process, and a sample through the HTTP API.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileScenario } from "../../src/analysis/compile.ts";
+import { parseScenario } from "../../src/model/parse.ts";
+import { lockstepAsync, ROOT } from "../helpers/cli.ts";
+import { type Served, serve } from "../server/http.ts";
+import { mutateJson, mutateText } from "./mutate.ts";
+
+const PER_SCENARIO = 45;
+const SCENARIOS = readdirSync(join(ROOT, "scenarios"))
+  .filter((f) => f.endsWith(".yaml"))
+  .map((file) => ({ file, text: readFileSync(join(ROOT, "scenarios", file), "utf8") }));
+
+/** Every mutated file: its name says which scenario and which seed made it. */
+const FILES = SCENARIOS.flatMap(({ file, text }, s) =>
+  Array.from({ length: PER_SCENARIO }, (_, k) => {
+    const seed = 1000 * (s + 1) + k;
+    return { name: `${file.replace(/\.yaml$/, "")}-seed${seed}.yaml`, text: mutateText(text, seed) };
+  }),
+);
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "lockstep-fuzz-"));
+  for (const f of FILES) writeFileSync(join(dir, f.name), f.text);
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("fuzzed scenario files", () => {
+  it("covers every built-in scenario with at least 300 files in all", () => {
+    expect(SCENARIOS.length).toBeGreaterThanOrEqual(8);
+    expect(FILES.length).toBeGreaterThanOrEqual(300);
+  });
+
+  it("parse in-process to a scenario or located problems, never an exception, each quickly", () => {
+    let valid = 0;
+    for (const f of FILES) {
+      const started = performance.now();
+      const result = parseScenario(f.text, f.name);
+      if (result.ok) {
+        valid += 1;
+        compileScenario(result.scenario);
+      } else {
+        expect(result.issues.length, f.name).toBeGreaterThan(0);
+        for (const issue of result.issues) expect(issue.message, f.name).toBeTruthy();
+      }
+      expect(performance.now() - started, f.name).toBeLessThan(3000);
+    }
+    // the mutations must leave some files valid and make most invalid, or they test too little
+    expect(valid).toBeGreaterThan(5);
+    expect(valid).toBeLessThan(FILES.length - 100);
+  });
+
+  it("`lockstep validate` on all of them in one process exits 2 with no internal error", async () => {
+    const run = await lockstepAsync(["validate", ...FILES.map((f) => join(dir, f.name))]);
+    expect(run.stderr).not.toMatch(/internal error/);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/of \d+ files have problems/);
+  }, 120_000);
+
+  it("`lockstep validate` on single files exits 0 or 2", async () => {
+    const sample = FILES.filter((_, i) => i % 120 === 0);
+    for (const f of sample) {
+      const run = await lockstepAsync(["validate", join(dir, f.name)]);
+      expect([0, 2], `${f.name}: ${run.stderr.slice(0, 300)}`).toContain(run.status);
+    }
+  }, 120_000);
+});
+
+describe("fuzzed HTTP bodies", () => {
+  let server: Served;
+  beforeAll(async () => {
+    server = await serve();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const ok = (status: number) => (status >= 200 && status < 300) || (status >= 400 && status < 500);
+
+  it("scenario text sent to /api/analyze and /api/scenarios gets 2xx or 4xx", async () => {
+    const sample = FILES.filter((_, i) => i % 3 === 0);
+    for (const f of sample) {
+      const analysed = await server.request("POST", "/api/analyze", { source: f.text });
+      expect(ok(analysed.status), `${f.name}: ${JSON.stringify(analysed.body).slice(0, 200)}`).toBe(true);
+    }
+    for (const f of FILES.filter((_, i) => i % 9 === 0)) {
+      const saved = await server.request("POST", "/api/scenarios", { source: f.text });
+      expect(ok(saved.status), `${f.name}: ${JSON.stringify(saved.body).slice(0, 200)}`).toBe(true);
+    }
+  }, 120_000);
+
+  it("mutated analysis requests with plan objects get 2xx or 4xx", async () => {
+    const base = {
+      scenarioId: "korea-2018",
+      plan: { "test-moratorium": 1, "arsenal-dismantle": { "4": 0.3, "5": 0.3, "6": 0.4 } },
+    };
+    for (let seed = 1; seed <= 150; seed++) {
+      const body = mutateJson(base, seed);
+      const { status, body: answer } = await server.request("POST", "/api/analyze", body);
+      expect(
+        ok(status),
+        `seed ${seed}: ${JSON.stringify(body).slice(0, 200)} → ${status} ${JSON.stringify(answer).slice(0, 200)}`,
+      ).toBe(true);
+    }
+  }, 120_000);
+
+  it("bodies that are not JSON objects get 4xx", async () => {
+    for (const raw of ["", "null", "[]", "1", '"x"', "{", '{"source": 1}', '{"plan": {"a": {"-1": 1}}}']) {
+      const { status } = await server.request("POST", "/api/analyze", raw);
+      expect(ok(status), raw).toBe(true);
+      expect(status).toBeGreaterThanOrEqual(400);
+    }
+  });
+});
