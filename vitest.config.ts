@@ -1,8 +1,15 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
+    env: {
+      // In-process simulations (the pool and server tests) run their workers from the build the
+      // global setup made from the same sources, as the CLI does, instead of through tsx.
+      LOCKSTEP_SIMULATION_WORKER: fileURLToPath(new URL("dist/simulation-worker.mjs", import.meta.url)),
+    },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { buildSync } from "esbuild";
+import { buildIfStale, DIST } from "../scripts/build.ts";
 import { compileScenario } from "../src/analysis/compile.ts";
 import { parseSource, readScenarioSource } from "../src/io/scenario-files.ts";
 import { runSimulation } from "../src/io/simulation-pool.ts";
@@ -36,6 +37,11 @@ const { values } = parseArgs({
     "skip-pool": { type: "boolean", default: false },
   },
 });
+// the workers the compiled CLI uses, unless LOCKSTEP_SIMULATION_WORKER says otherwise ("" = tsx)
+if (process.env.LOCKSTEP_SIMULATION_WORKER === undefined) {
+  await buildIfStale();
+  process.env.LOCKSTEP_SIMULATION_WORKER = join(DIST, "simulation-worker.mjs");
+}
 const runs = Number(values.runs);
 const engineRuns = Number(values["engine-runs"]);
 const repeat = Number(values.repeat);

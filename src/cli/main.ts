@@ -3,22 +3,43 @@
  * every failure into a message and an exit status (2 = bad input), never a stack trace.
  */
 import { Command, CommanderError } from "commander";
-import { registerAgreement } from "./commands/agreement.ts";
-import { registerAnalyze } from "./commands/analyze.ts";
-import { registerCompare } from "./commands/compare.ts";
-import { registerEvent } from "./commands/event.ts";
-import { registerKeys } from "./commands/keys.ts";
-import { registerLedger } from "./commands/ledger.ts";
-import { registerNew } from "./commands/new.ts";
-import { registerPlan } from "./commands/plan.ts";
-import { registerScenarios } from "./commands/scenarios.ts";
-import { registerSchema } from "./commands/schema.ts";
-import { registerServe } from "./commands/serve.ts";
-import { registerSimulate } from "./commands/simulate.ts";
-import { registerStatus } from "./commands/status.ts";
-import { registerSweep } from "./commands/sweep.ts";
-import { registerValidate } from "./commands/validate.ts";
 import { CliError, EXIT } from "./errors.ts";
+
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded only when it is needed: a command pays at start-up only for the
+ * code it uses (`lockstep --version` loads none of them). Listed in the order help shows them.
+ */
+const sweep = async () => (await import("./commands/sweep.ts")).registerSweep;
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  validate: async () => (await import("./commands/validate.ts")).registerValidate,
+  analyze: async () => (await import("./commands/analyze.ts")).registerAnalyze,
+  schema: async () => (await import("./commands/schema.ts")).registerSchema,
+  serve: async () => (await import("./commands/serve.ts")).registerServe,
+  simulate: async () => (await import("./commands/simulate.ts")).registerSimulate,
+  plan: async () => (await import("./commands/plan.ts")).registerPlan,
+  compare: async () => (await import("./commands/compare.ts")).registerCompare,
+  scenarios: async () => (await import("./commands/scenarios.ts")).registerScenarios,
+  new: async () => (await import("./commands/new.ts")).registerNew,
+  keys: async () => (await import("./commands/keys.ts")).registerKeys,
+  agreement: async () => (await import("./commands/agreement.ts")).registerAgreement,
+  event: async () => (await import("./commands/event.ts")).registerEvent,
+  ledger: async () => (await import("./commands/ledger.ts")).registerLedger,
+  status: async () => (await import("./commands/status.ts")).registerStatus,
+  // one module registers both
+  sweep,
+  worker: sweep,
+};
+
+/** The commands these arguments need: the one named, none for a bare --version, else all (help, typos). */
+export function commandsFor(args: readonly string[]): string[] {
+  const first = args.find((arg) => !arg.startsWith("-"));
+  if (first !== undefined && Object.hasOwn(COMMANDS, first)) return [first];
+  if (first === undefined && args.length > 0 && args.every((arg) => arg === "--version" || arg === "-V"))
+    return [];
+  return Object.keys(COMMANDS);
+}
 
 const program = new Command("lockstep")
   .description("Design, stress-test and track phased, reciprocal agreements")
@@ -26,26 +47,9 @@ const program = new Command("lockstep")
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const register of [
-  registerValidate,
-  registerAnalyze,
-  registerSchema,
-  registerServe,
-  registerSimulate,
-  registerPlan,
-  registerCompare,
-  registerScenarios,
-  registerNew,
-  registerKeys,
-  registerAgreement,
-  registerEvent,
-  registerLedger,
-  registerStatus,
-  registerSweep,
-])
-  register(program);
-
 try {
+  const loaders = new Set(commandsFor(process.argv.slice(2)).map((name) => COMMANDS[name]));
+  for (const register of await Promise.all([...loaders].map((load) => load()))) register(program);
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {

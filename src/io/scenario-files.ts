@@ -3,11 +3,11 @@
  * can point at them. The only place scenario text meets the file system.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join } from "node:path";
 import { type ParseResult, parseScenario } from "../model/parse.ts";
+import { PACKAGE_ROOT } from "./package-root.ts";
 
-export const BUILTIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../scenarios");
+export const BUILTIN_DIR = join(PACKAGE_ROOT, "scenarios");
 
 export interface ScenarioSource {
   /** What errors name: the path as the user typed it, or `scenarios/NAME.yaml` for a built-in. */

@@ -4,6 +4,7 @@
  * workers give byte-identical reports for the same seed.
  */
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { compileScenario } from "../analysis/compile.ts";
@@ -21,7 +22,7 @@ import {
   summarize,
   type Tally,
 } from "../simulate/index.ts";
-import { bundledEntry } from "./simulation-bundle.ts";
+import { PACKAGE_ROOT } from "./package-root.ts";
 import type { ChunkTask } from "./simulation-task.ts";
 
 export { CHUNK_RUNS };
@@ -64,13 +65,17 @@ export function checkRequest(request: SimulationRequest): string[] {
 let jobs = 0;
 
 /**
- * The workers' module: the bundled task (plain JavaScript, starts in milliseconds), or the
- * TypeScript sources through tsx (about 0.2 s per worker) when there is no bundle or
- * LOCKSTEP_SIMULATION_BUNDLE=0 asks for the sources. Both run the same code.
+ * The workers' module. Compiled (this code in dist/): the worker bundle `npm run build` wrote,
+ * plain JavaScript that starts in milliseconds. From the TypeScript sources (tsx, vitest): the
+ * bundle LOCKSTEP_SIMULATION_WORKER names (the test setup builds one from the same sources), else
+ * simulation-worker.cjs, which loads the sources through tsx (about 0.2 s more per worker).
  */
-export async function workerEntry(): Promise<string> {
-  const bundle = process.env.LOCKSTEP_SIMULATION_BUNDLE === "0" ? undefined : await bundledEntry();
-  return bundle ? pathToFileURL(bundle).href : new URL("./simulation-worker.cjs", import.meta.url).href;
+export function workerEntry(): string {
+  if (!import.meta.url.endsWith(".ts"))
+    return pathToFileURL(join(PACKAGE_ROOT, "dist", "simulation-worker.mjs")).href;
+  const bundle = process.env.LOCKSTEP_SIMULATION_WORKER;
+  if (bundle) return pathToFileURL(bundle).href;
+  return new URL("./simulation-worker.cjs", import.meta.url).href;
 }
 
 export async function runSimulation(request: SimulationRequest): Promise<SimulationReport> {
@@ -98,7 +103,7 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
     request.onProgress?.(done, runs);
   } else if (!signal?.aborted) {
     const pool = new Piscina<ChunkTask, Tally>({
-      filename: await workerEntry(),
+      filename: workerEntry(),
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 1000,

@@ -3,10 +3,10 @@
  * Routes are thin: each checks its body, calls the core, and returns data.
  */
 import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import { PACKAGE_ROOT } from "../io/package-root.ts";
 import { loadCapabilities } from "./capabilities.ts";
 import { type ErrorBody, HttpError } from "./errors.ts";
 import { JobRegistry } from "./jobs.ts";
@@ -18,7 +18,7 @@ import { simulateRoutes } from "./routes/simulate.ts";
 import { ScenarioLibrary } from "./scenarios.ts";
 import { openScenarioRepository } from "./storage.ts";
 
-export const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), "../../web/dist");
+export const WEB_DIST = join(PACKAGE_ROOT, "web", "dist");
 
 /** Scenario files are small; a megabyte leaves room for generated ones and stops accidents. */
 export const BODY_LIMIT = 1024 * 1024;

@@ -3,11 +3,10 @@
  * named, memory otherwise (tests, or when the store cannot be loaded — said in /api/capabilities).
  * Also registers the ledger's agreement routes when the store and that plugin are both present.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { FastifyInstance, FastifyPluginAsync } from "fastify";
-import type { Store, StoreOptions } from "../store/index.ts";
+import type { FastifyInstance } from "fastify";
+import { openStore, type Store } from "../store/index.ts";
 import { HttpError } from "./errors.ts";
+import { agreementsPlugin } from "./plugins/agreements.ts";
 import { memoryScenarioRepository, type ScenarioRepository } from "./scenario-repository.ts";
 
 export interface Storage {
@@ -16,10 +15,6 @@ export interface Storage {
   scenarios: ScenarioRepository;
   close(): Promise<void>;
   registerExtras(app: FastifyInstance): Promise<void>;
-}
-
-interface StoreModule {
-  openStore(options: StoreOptions): Promise<Store>;
 }
 
 /** Adapts the shared store's scenario repository to the routes' interface. */
@@ -54,16 +49,6 @@ function storeScenarios(store: Store): ScenarioRepository {
   };
 }
 
-async function importIfPresent<T>(relative: string): Promise<{ module?: T; reason?: string }> {
-  const url = new URL(relative, import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return { reason: `${relative} is not there yet` };
-  try {
-    return { module: (await import(url.href)) as T };
-  } catch (error) {
-    return { reason: `${relative} failed to load: ${(error as Error).message.split("\n")[0]}` };
-  }
-}
-
 export async function openScenarioRepository(options: {
   dbPath?: string;
   databaseUrl?: string;
@@ -75,9 +60,7 @@ export async function openScenarioRepository(options: {
     registerExtras: async () => {},
   });
   if (!options.dbPath && !options.databaseUrl) return memory("memory");
-  const storeModule = await importIfPresent<StoreModule>("../store/index.ts");
-  if (!storeModule.module) return memory(`memory (the database store is unavailable: ${storeModule.reason})`);
-  const store = await storeModule.module.openStore({
+  const store = await openStore({
     sqlitePath: options.dbPath,
     databaseUrl: options.databaseUrl,
   });
@@ -86,14 +69,7 @@ export async function openScenarioRepository(options: {
     scenarios: storeScenarios(store),
     close: () => store.close(),
     async registerExtras(app) {
-      const plugin = await importIfPresent<{ agreementsPlugin?: FastifyPluginAsync<{ store: Store }> }>(
-        "./plugins/agreements.ts",
-      );
-      if (!plugin.module?.agreementsPlugin) {
-        app.log.info(`agreement routes not registered: ${plugin.reason ?? "no agreementsPlugin export"}`);
-        return;
-      }
-      await app.register(plugin.module.agreementsPlugin, { store });
+      await app.register(agreementsPlugin, { store });
     },
   };
 }

@@ -3,10 +3,9 @@
  * end-to-end tests never serve a stale page. Vite is loaded only when a build is needed.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PACKAGE_ROOT as ROOT } from "../io/package-root.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const WEB_DIR = join(ROOT, "web");
 const BUILT_MARKER = join(WEB_DIR, "dist", "index.html");
 /** Everything the bundle is made from: the web app and the pure core it imports (workers included). */
