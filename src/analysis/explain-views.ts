@@ -19,6 +19,12 @@ function name(c: CompiledScenario, i: number): string {
   return c.scenario.parties[i].name ?? c.partyIds[i];
 }
 
+/** "DPR Korea's", "United States'". */
+function whose(c: CompiledScenario, i: number): string {
+  const n = name(c, i);
+  return n.endsWith("s") ? `${n}'` : `${n}'s`;
+}
+
 /** A written value as a cost (its magnitude), a gain, or plain, e.g. "2 to 3.5". */
 function written(value: Value, sign: -1 | 1): string {
   if (typeof value === "number") return fmt(sign * value);
@@ -41,7 +47,7 @@ function valueBelief(c: CompiledScenario, view: CompiledView, m: number, q: numb
       : t > 0 && b >= 0
         ? (["gain from", 1] as const)
         : (["value of", 1] as const);
-  return `${name(c, viewer)} believes ${name(c, q)}'s ${what} '${moveId}' is ${written(believed, sign)}; it is ${written(truth, sign)}`;
+  return `${name(c, viewer)} believes ${whose(c, q)} ${what} '${moveId}' is ${written(believed, sign)}; it is ${written(truth, sign)}`;
 }
 
 function figureBelief(
@@ -58,7 +64,7 @@ function figureBelief(
   }[figure];
   const truth = c[figure][q];
   const believed = view.compiled[figure][q];
-  return `${name(c, viewer)} believes ${name(c, q)}'s ${words} is ${fmt(believed)}; it is ${fmt(truth)}`;
+  return `${name(c, viewer)} believes ${whose(c, q)} ${words} is ${fmt(believed)}; it is ${fmt(truth)}`;
 }
 
 /** The viewer's beliefs that move this row, largest effect first. */

@@ -1,6 +1,7 @@
 /** The expectation checker itself: it must catch wrong claims, or the library tests prove nothing. */
 import { describe, expect, it } from "vitest";
 import { compileYaml } from "../helpers/scenario.ts";
+import { SURPRISE } from "../views/examples.ts";
 import { checkExpectation } from "./expectations.ts";
 
 // A gives up 2 (irreversible) for B's 3; B's step costs it 1 and is worth [1, 5] to A.
@@ -60,5 +61,22 @@ describe("checkExpectation", () => {
 
   it("an unknown plan is reported, not thrown", () => {
     expect(checkExpectation(c, { plan: "nope", feasible: true })[0]).toMatch(/unknown plan/);
+  });
+
+  it("perspective claims: credibility, surprises and fears must match the analysis", () => {
+    const views = compileYaml(SURPRISE);
+    const claim = { plan: "staged", feasible: false };
+    const surprise = { view: "a", party: "b", kind: "margin" as const, phase: 2 };
+    expect(checkExpectation(views, { ...claim, credible: { a: true }, surprises: [surprise] })).toEqual([]);
+    expect(checkExpectation(views, { ...claim, credible: { a: false } })[0]).toMatch(
+      /not to be credible to a/,
+    );
+    expect(checkExpectation(views, { ...claim, surprises: [{ ...surprise, phase: 1 }] })[0]).toMatch(
+      /expected among the surprises/,
+    );
+    expect(checkExpectation(views, { ...claim, fears: [surprise] })[0]).toMatch(/expected among the fears/);
+    expect(checkExpectation(c, { plan: "upfront:a", feasible: false, credible: { a: true } })[0]).toMatch(
+      /no views/,
+    );
   });
 });

@@ -19,6 +19,7 @@ import {
   detectionLag,
   exposureCoefficients,
 } from "../../src/analysis/figures.ts";
+import { analyzePerspectives } from "../../src/analysis/perspectives.ts";
 import type { Violation } from "../../src/analysis/report.ts";
 import type { Expectation } from "../../src/model/schema.ts";
 
@@ -90,6 +91,37 @@ export function checkExpectation(c: CompiledScenario, e: Expectation): string[] 
         problems.push(`first violation: expected party ${fv.party}, got ${describe(first)}`);
       if (fv.phase !== undefined && first.phase !== fv.phase)
         problems.push(`first violation: expected phase ${fv.phase}, got ${describe(first)}`);
+    }
+  }
+  problems.push(...checkPerspectives(c, a, e));
+  return problems;
+}
+
+/** The perspective claims (MODEL.md §9): credibility per party, and surprises and fears that must be found. */
+function checkPerspectives(c: CompiledScenario, a: Analysis, e: Expectation): string[] {
+  if (!e.credible && !e.surprises && !e.fears) return [];
+  const p = analyzePerspectives(c, a);
+  if (!p) return ["the expectation claims perspectives, but the scenario has no views"];
+  const problems: string[] = [];
+  for (const [party, credible] of Object.entries(e.credible ?? {})) {
+    if (p.report.credible[party] !== credible)
+      problems.push(`expected the plan ${credible ? "" : "not "}to be credible to ${party}`);
+  }
+  for (const list of ["surprises", "fears"] as const) {
+    for (const want of e[list] ?? []) {
+      const found = p.report[list].some(
+        (f) =>
+          f.view === want.view &&
+          f.party === want.party &&
+          f.kind === want.kind &&
+          (want.phase === undefined || f.phase === want.phase),
+      );
+      if (!found) {
+        const got = p.report[list].map((f) => `${f.view}: ${f.kind} ${f.party} ${f.phase ?? ""}`).join("; ");
+        problems.push(
+          `expected among the ${list}: ${want.view}'s view of ${want.kind} ${want.party}${want.phase === undefined ? "" : ` phase ${want.phase}`}; got ${got || "none"}`,
+        );
+      }
     }
   }
   return problems;
