@@ -4,8 +4,7 @@
  */
 import type { Value } from "../model/schema.ts";
 import type { CompiledScenario } from "./compile.ts";
-import type { Schedule } from "./schedule.ts";
-import { type Row, rowWeights } from "./view-rows.ts";
+import type { Row } from "./perspectives.ts";
 import type { CompiledView } from "./views.ts";
 
 const MOST_BELIEFS = 3;
@@ -71,12 +70,13 @@ function figureBelief(
 export function beliefsBehind(
   c: CompiledScenario,
   view: CompiledView,
-  s: Schedule,
   q: number,
-  row: Pick<Row, "kind" | "phase">,
+  truth: Row,
+  believed: Row,
 ): string[] {
   const cv = view.compiled;
   const items: Array<{ impact: number; text: string }> = [];
+  const row = truth;
   if (row.kind === "margin" && cv.discount[q] !== c.discount[q])
     items.push({ impact: Number.POSITIVE_INFINITY, text: figureBelief(c, view, q, "discount") });
   if (row.kind === "exposure" && cv.tolerance[q] !== c.tolerance[q])
@@ -89,8 +89,8 @@ export function beliefsBehind(
       impact: Math.abs(cv.reservation[q] - c.reservation[q]),
       text: figureBelief(c, view, q, "reservation"),
     });
-  const wT = rowWeights(c, s, q, row.kind, row.phase);
-  const wV = rowWeights(cv, s, q, row.kind, row.phase);
+  const wT = truth.coef;
+  const wV = believed.coef;
   for (let m = 0; m < wT.length; m++) {
     const t = c.values.nominal[q][m];
     const b = cv.values.nominal[q][m];
@@ -113,7 +113,6 @@ export function beliefsBehind(
 export function explainGap(
   c: CompiledScenario,
   view: CompiledView,
-  s: Schedule,
   q: number,
   truth: Row,
   believed: Row,
@@ -142,6 +141,6 @@ export function explainGap(
       ? `${P} expects ${Q} to accept the outcome of the plan, but it would not: in truth ${Q} ends with ${fT} per phase, below its reservation ${fmt(c.reservation[q])}; ${P} thinks ${fV} against ${fmt(cv.reservation[q])}.`
       : `${P} fears ${Q} would reject the outcome of the plan (ending with ${fV} per phase against a reservation of ${fmt(cv.reservation[q])}, as ${P} sees it), but in truth ${Q} ends with ${fT}, at least its reservation ${fmt(c.reservation[q])}.`;
   }
-  const beliefs = beliefsBehind(c, view, s, q, truth);
+  const beliefs = beliefsBehind(c, view, q, truth, believed);
   return beliefs.length ? `${head} Behind the gap: ${beliefs.join("; ")}.` : head;
 }

@@ -6,12 +6,12 @@
  * Only the rows of parties whose figures a view changes are recomputed: a view that overrides a few
  * of one party's values costs one party's rows, not a whole analysis.
  */
-import { type Analysis, EPSILON, toReport } from "./analyze.ts";
+import { type Analysis, toReport } from "./analyze.ts";
 import type { CompiledScenario } from "./compile.ts";
 import { explainGap } from "./explain-views.ts";
 import type { PerspectiveFinding, Perspectives } from "./perspectives-report.ts";
-import type { AnalysisReport } from "./report.ts";
-import { partyRows, type Row, type RowKind } from "./view-rows.ts";
+import type { AnalysisReport, RowKind } from "./report.ts";
+import { type ConstraintRow, partyRows, rowHolds, rowValue } from "./rows.ts";
 import { type CompiledView, compileViews, hasViews } from "./views.ts";
 
 /** One row on which some view and the truth disagree, with its value in the truth and in each view. */
@@ -31,7 +31,14 @@ export interface PerspectiveAnalysis {
 }
 
 const ROW_KINDS = new Set(["exposure", "margin", "reservation"]);
-const holds = (g: number) => g >= -EPSILON;
+/** A row with its value g under the figures it was built from (the truth's or a view's). */
+export interface Row extends ConstraintRow {
+  value: number;
+}
+
+function rowsOf(c: CompiledScenario, s: Analysis["schedule"], i: number): Row[] {
+  return partyRows(c, s, i).map((row) => ({ ...row, value: rowValue(c, row) }));
+}
 const tidy = (x: number) => Math.round(x * 1e9) / 1e9;
 
 /** Whether every row of party i holds in truth, read off the analysis's violations. */
@@ -52,7 +59,7 @@ function credibleIn(view: CompiledView, c: CompiledScenario, a: Analysis, truthO
   for (let i = 0; i < c.partyIds.length; i++) {
     if (!view.differs[i]) {
       if (!truthOk[i]) return false;
-    } else if (!partyRows(view.compiled, a.schedule, i).every((r) => holds(r.value))) return false;
+    } else if (!rowsOf(view.compiled, a.schedule, i).every((r) => rowHolds(r.value))) return false;
   }
   return true;
 }
@@ -66,7 +73,7 @@ export function analyzePerspectives(c: CompiledScenario, a: Analysis): Perspecti
   const truthOf = (i: number) => {
     let rows = truthRows.get(i);
     if (!rows) {
-      rows = partyRows(c, s, i);
+      rows = rowsOf(c, s, i);
       truthRows.set(i, rows);
     }
     return rows;
@@ -83,19 +90,19 @@ export function analyzePerspectives(c: CompiledScenario, a: Analysis): Perspecti
         ok &&= truthOk[i];
         continue;
       }
-      const mine = partyRows(view.compiled, s, i);
+      const mine = rowsOf(view.compiled, s, i);
       viewRows.set(`${view.viewer} ${i}`, mine);
       const truth = truthOf(i);
       mine.forEach((row, n) => {
-        const inView = holds(row.value);
+        const inView = rowHolds(row.value);
         ok &&= inView;
-        if (inView === holds(truth[n].value)) return;
+        if (inView === rowHolds(truth[n].value)) return;
         const finding: PerspectiveFinding = {
           view: view.viewer,
           party: c.partyIds[i],
           phase: row.phase,
           kind: row.kind,
-          text: explainGap(c, view, s, i, truth[n], row, inView),
+          text: explainGap(c, view, i, truth[n], row, inView),
         };
         (inView ? surprises : fears).push(finding);
         disputed.set(`${i} ${n}`, { i, n });
