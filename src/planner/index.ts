@@ -3,6 +3,7 @@
  * touches Node: the solver (HiGHS, WebAssembly) is imported lazily on the first solve.
  */
 export { type CompareOptions, type Comparison, comparePlans, UnknownPlanError } from "./compare.ts";
+export { type ExportFormat, exportNames, phasesOf, writeModel } from "./export.ts";
 export {
   checkPlanOptions,
   DEFAULT_TIME_LIMIT,
@@ -12,5 +13,14 @@ export {
   type PlanProgress,
   type PlanResult,
 } from "./find.ts";
+export { type Milp, MilpBuilder } from "./milp.ts";
 export * from "./report.ts";
-export { configureSolver, type SolverConfig } from "./solver.ts";
+export {
+  configureSolver,
+  type MilpSolver,
+  type SolveOptions,
+  type SolveResult,
+  type SolverConfig,
+  solveWithHighs,
+  warmSolver,
+} from "./solver.ts";

@@ -18,6 +18,8 @@ export interface Milp {
   colNames: string[];
   rowLower: number[];
   rowUpper: number[];
+  /** Row names for exported models ("" or missing: unnamed, exported as r<index>). */
+  rowNames?: string[];
   /** CSR layout: row r holds entries starts[r] .. starts[r+1]. */
   starts: number[];
   indices: number[];
@@ -34,6 +36,7 @@ export class MilpBuilder {
     colNames: [],
     rowLower: [],
     rowUpper: [],
+    rowNames: [],
     starts: [0],
     indices: [],
     values: [],
@@ -57,8 +60,11 @@ export class MilpBuilder {
     return m.colLower.length - 1;
   }
 
-  /** Adds lower ≤ Σ coef·col ≤ upper, merging repeated columns and dropping zero coefficients. */
-  addRow(terms: Term[], lower: number, upper: number): number {
+  /**
+   * Adds lower ≤ Σ coef·col ≤ upper, merging repeated columns and dropping zero coefficients.
+   * `name` is only for exported models (export.ts), e.g. `exposure_us_3`.
+   */
+  addRow(terms: Term[], lower: number, upper: number, name = ""): number {
     const merged = new Map<number, number>();
     for (const { col, coef } of terms) merged.set(col, (merged.get(col) ?? 0) + coef);
     const m = this.model;
@@ -70,18 +76,19 @@ export class MilpBuilder {
     m.starts.push(m.indices.length);
     m.rowLower.push(lower);
     m.rowUpper.push(upper);
+    m.rowNames?.push(name);
     return m.rowLower.length - 1;
   }
 
-  atLeast(terms: Term[], lower: number): number {
-    return this.addRow(terms, lower, Number.POSITIVE_INFINITY);
+  atLeast(terms: Term[], lower: number, name?: string): number {
+    return this.addRow(terms, lower, Number.POSITIVE_INFINITY, name);
   }
 
-  atMost(terms: Term[], upper: number): number {
-    return this.addRow(terms, Number.NEGATIVE_INFINITY, upper);
+  atMost(terms: Term[], upper: number, name?: string): number {
+    return this.addRow(terms, Number.NEGATIVE_INFINITY, upper, name);
   }
 
-  equal(terms: Term[], value: number): number {
-    return this.addRow(terms, value, value);
+  equal(terms: Term[], value: number, name?: string): number {
+    return this.addRow(terms, value, value, name);
   }
 }

@@ -1,7 +1,11 @@
 /**
- * The one door to HiGHS. The solver is WebAssembly and is loaded lazily, on the first solve, so
- * importing the planner costs nothing; a browser worker can say where the wasm lives with
- * `configureSolver({ locateFile })` (e.g. `locateFile: () => wasmUrl` from `highs/runtime?url`).
+ * The one door to the MILP solver. The default is HiGHS compiled to WebAssembly (here and in the
+ * browser), loaded lazily on the first solve, so importing the planner costs nothing; a browser
+ * worker can say where the wasm lives with `configureSolver({ locateFile })` (e.g.
+ * `locateFile: () => wasmUrl` from `highs/runtime?url`). Once loaded, the runtime stays loaded
+ * for the life of the process (`warmSolver` loads it ahead of the first solve, as the server does).
+ * Another backend, e.g. a native solver from src/io/native-solvers.ts, can be plugged in with
+ * `configureSolver({ backend })`: the planner does not know which one it talks to.
  */
 import type { Highs } from "highs";
 import type { Milp } from "./milp.ts";
@@ -9,7 +13,12 @@ import type { Milp } from "./milp.ts";
 export interface SolverConfig {
   /** Maps the runtime's file name (`highs.wasm`) to a URL or path the host can load. */
   locateFile?: (file: string) => string;
+  /** Solves every MILP instead of HiGHS-wasm (e.g. GLPK or CBC through their binaries). */
+  backend?: MilpSolver;
 }
+
+/** A MILP solver the planner can use. */
+export type MilpSolver = (milp: Milp, options: SolveOptions) => Promise<SolveResult>;
 
 let config: SolverConfig = {};
 let loading: Promise<Highs> | undefined;
@@ -18,6 +27,11 @@ let loading: Promise<Highs> | undefined;
 export function configureSolver(next: SolverConfig): void {
   config = next;
   loading = undefined;
+}
+
+/** Loads the HiGHS runtime now, so the first solve does not pay for compiling the wasm. */
+export async function warmSolver(): Promise<void> {
+  await loadSolver();
 }
 
 async function loadSolver(): Promise<Highs> {
@@ -62,7 +76,12 @@ const TOLERANCES = {
   mip_abs_gap: 1e-10,
 };
 
-export async function solveMilp(milp: Milp, options: SolveOptions): Promise<SolveResult> {
+export function solveMilp(milp: Milp, options: SolveOptions): Promise<SolveResult> {
+  return (config.backend ?? solveWithHighs)(milp, options);
+}
+
+/** The default backend: HiGHS-wasm. */
+export async function solveWithHighs(milp: Milp, options: SolveOptions): Promise<SolveResult> {
   const highs = await loadSolver();
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;

@@ -9,11 +9,12 @@ import { CliError, EXIT } from "../errors.ts";
 import { formatPlanReport } from "../format/plan.ts";
 import { plannerProgress } from "../format/planner-progress.ts";
 import { type LoadedScenario, loadScenario } from "../load.ts";
+import { EXPORT_HELP, SOLVER_HELP, type SolverFlags, useSolverFlags } from "../solver-flags.ts";
 
 /** 'optimal' itself is reserved for the planner's live answer (a doctrine name), so a saved one differs. */
 export const DEFAULT_PLAN_NAME = "optimised";
 
-interface PlanFlags {
+interface PlanFlags extends SolverFlags {
   objective?: string;
   horizon?: string;
   timeLimit?: string;
@@ -68,14 +69,18 @@ export function registerPlan(program: Command): void {
     .option("--json", "print one JSON document")
     .option("--write", "add the plan to the scenario file as a named plan (comments and order kept)")
     .option("--name <name>", "name of the plan --write adds", DEFAULT_PLAN_NAME)
+    .option("--solver <name>", SOLVER_HELP)
+    .option("--export <file>", EXPORT_HELP)
     .action(async (file: string, flags: PlanFlags) => {
       const loaded = loadScenario(file);
       const options = plannerOptions(flags);
       if (flags.write) checkWritable(loaded, flags.name);
+      const solver = await useSolverFlags(flags);
       const progress = plannerProgress(flags.json);
       const report = await findPlan(loaded.compiled, { ...options, onProgress: progress.onProgress })
         .catch(plannerError)
         .finally(progress.done);
+      solver.finish(loaded.compiled, report, loaded.scenario.id ?? file);
       if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else {
         const horizon = options.horizon ?? loaded.compiled.horizon;
