@@ -106,7 +106,7 @@ describe("workbench", () => {
     ).not.toContain("is-exposed");
     // A violation, when chosen, lights up the phase and the moves it names.
     const first = page.locator("[data-testid=violations] button").first();
-    expect(await first.textContent()).toMatch(/exposure · dprk · phase 1/);
+    expect(await first.textContent()).toMatch(/exposure · DPR Korea · phase 1/);
     await first.click();
     expect(await page.locator(".chip.is-highlighted").count()).toBeGreaterThan(0);
     expect(await page.locator("th.lane-phase.is-highlighted").textContent()).toBe("phase 1");
@@ -142,9 +142,15 @@ describe("workbench", () => {
     await shot("best-plan");
   });
 
-  it("adds the optimum to the comparison, solved in the browser", async () => {
+  it("keeps the optimum in the address, and adds it to the comparison, solved in the browser", async () => {
+    // The optimum found above is in the address: a reload still offers it.
     await page.reload();
     await page.getByRole("tab", { name: "Compare" }).click();
+    await page.locator("[data-testid=compare-table] tr[data-plan=optimal]").waitFor();
+    expect(await page.locator("[data-testid=compare-add-optimum]").count()).toBe(0);
+    // Without it in the address, Compare offers to find it.
+    await page.goto(`${workbench.url}/#/s/korea-2018?tab=compare`);
+    await page.reload();
     const calls = countRequests(/\/api\/(plan|compare)$/);
     await page.locator("[data-testid=compare-add-optimum]").click();
     await page.locator("[data-testid=compare-table] tr[data-plan=optimal]").waitFor({ timeout: 90_000 });
@@ -302,7 +308,12 @@ describe("workbench", () => {
     ]);
     const svgPath = join(ARTIFACTS, svg.suggestedFilename());
     await svg.saveAs(svgPath);
-    expect(readFileSync(svgPath, "utf8")).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const svgFile = readFileSync(svgPath, "utf8");
+    expect(svgFile).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // The file stands on its own: the chart's title, its legend and its summary come with it.
+    expect(svgFile).toContain("Exposure E per party after each phase");
+    expect(svgFile).toContain("worst case of the value ranges");
+    expect(svgFile).toMatch(/against a tolerance of/);
     const [png] = await Promise.all([
       page.waitForEvent("download"),
       chart.getByRole("button", { name: "PNG" }).click(),

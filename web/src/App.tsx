@@ -4,6 +4,7 @@
  */
 import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { GlossaryPage } from "./components/Glossary.tsx";
 import { api, type Capabilities } from "./lib/api.ts";
 import { useRoute } from "./lib/hooks.ts";
 import { Library } from "./pages/Library.tsx";
@@ -22,7 +23,13 @@ function Lazy<P extends object>({ pick, props }: { pick: (m: ScenarioPages) => C
   useEffect(() => {
     void loadPages().then((m) => setPage(() => pick(m)));
   }, [pick]);
-  return Page ? <Page {...props} /> : <main class="loading">Loading…</main>;
+  return Page ? (
+    <Page {...props} />
+  ) : (
+    <main class="loading" id="main" tabIndex={-1}>
+      Loading…
+    </main>
+  );
 }
 
 const pickWorkspace = (m: ScenarioPages) => m.Workspace;
@@ -39,7 +46,9 @@ export function App() {
       .catch(() => setCapabilities(undefined));
   }, []);
   let page = <Library />;
-  if (route[0] === "new") {
+  if (route[0] === "glossary") {
+    page = <GlossaryPage />;
+  } else if (route[0] === "new") {
     page = <Lazy key="new" pick={pickWorkspace} props={{ capabilities }} />;
   } else if (route[0] === "s" && route[1] && route[2] === "briefing") {
     page = <Lazy key={`briefing-${route[1]}`} pick={pickBriefing} props={{ id: route[1], capabilities }} />;
@@ -51,11 +60,26 @@ export function App() {
   }
   return (
     <>
+      {/* The skip link moves focus without touching the address, which the router owns. */}
+      <button
+        type="button"
+        class="skip-link no-print"
+        onClick={() => {
+          const main = document.getElementById("main");
+          main?.focus();
+          main?.scrollIntoView();
+        }}
+      >
+        Skip to the content
+      </button>
       <header class="app-header no-print">
         <a href="#/" class="brand">
           Lockstep
         </a>
-        <span class="muted">design, stress-test and track phased agreements</span>
+        <span class="muted tagline">design, stress-test and track phased agreements</span>
+        <a href="#/glossary" class="glossary-link">
+          Glossary
+        </a>
       </header>
       {page}
     </>

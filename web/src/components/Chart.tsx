@@ -1,40 +1,87 @@
-/** Mounts an Observable Plot chart and offers it as SVG and PNG. */
-import { useEffect, useRef } from "preact/hooks";
-import { download, svgText, svgToPng } from "../lib/export.ts";
+/**
+ * Mounts an Observable Plot chart at the width of its own box (a ResizeObserver redraws it when the
+ * box changes), with a legend and a help link, and offers it as SVG and PNG that carry the title,
+ * the legend and the summary with them.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { download, framedSvg, svgText, svgToPng } from "../lib/export.ts";
+import { HelpLink } from "./Glossary.tsx";
+
+export interface LegendItem {
+  label: string;
+  /** A CSS colour. */
+  color: string;
+  /** How the item is drawn: a line, a dashed line, a dot or a filled band. */
+  shape: "line" | "dashed" | "dot" | "band";
+}
 
 interface Props {
   title: string;
   /** File name without extension for exports. */
   fileName: string;
-  render: () => SVGSVGElement | HTMLElement;
+  /** Draws the chart at the given width (the box's width, in CSS pixels). */
+  render: (width: number) => SVGSVGElement | HTMLElement;
   /** Re-render when any of these change. */
   deps: unknown[];
   testId?: string;
   /** The chart's text alternative: what it shows, in a sentence or two. */
   summary?: string;
+  legend?: readonly LegendItem[];
+  /** Glossary entries the chart uses (linked from its label). */
+  terms?: string[];
 }
 
-export function Chart({ title, fileName, render, deps, testId, summary }: Props) {
+/** The width of an element's content box, kept up to date by a ResizeObserver. */
+function useBoxWidth(fallback = 600) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const node = ref.current;
+    if (!node) return;
+    const measure = () => {
+      const w = Math.floor(node.clientWidth);
+      if (w > 0) setWidth(w);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width] as const;
+}
+
+export function Chart({ title, fileName, render, deps, testId, summary, legend, terms }: Props) {
+  const [box, width] = useBoxWidth();
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const node = render();
+    const node = render(width);
+    // The box is one image with the summary as its text; the SVG's own labels are hidden from
+    // assistive technology (Plot labels its mark groups, which an image may not contain).
+    const svg = node instanceof SVGSVGElement ? node : node.querySelector("svg");
+    svg?.setAttribute("aria-hidden", "true");
     host.current?.replaceChildren(node);
     // The benchmark reads when the chart last changed, to time edit → updated chart.
     (window as unknown as { __lockstepChartDrawn?: number }).__lockstepChartDrawn = performance.now();
     return () => node.remove();
-  }, deps);
-  const svg = () => host.current?.querySelector("svg") ?? undefined;
+  }, [...deps, width]);
+  const framed = () => {
+    const svg = host.current?.querySelector("svg");
+    return svg ? framedSvg(svg, { title, legend, summary }) : undefined;
+  };
   return (
-    <figure class="chart" data-testid={testId}>
+    <figure class="chart" data-testid={testId} ref={box}>
       <figcaption>
-        <span>{title}</span>
+        <span class="chart-title">
+          {title}
+          {terms && terms.length > 0 && <HelpLink terms={terms} />}
+        </span>
         <span class="chart-actions">
           <button
             type="button"
             class="small"
             aria-label={`SVG: download "${title}"`}
             onClick={() => {
-              const s = svg();
+              const s = framed();
               if (s) download(`${fileName}.svg`, svgText(s), "image/svg+xml");
             }}
           >
@@ -45,7 +92,7 @@ export function Chart({ title, fileName, render, deps, testId, summary }: Props)
             class="small"
             aria-label={`PNG: download "${title}"`}
             onClick={async () => {
-              const s = svg();
+              const s = framed();
               if (s) download(`${fileName}.png`, await svgToPng(s));
             }}
           >
@@ -53,8 +100,35 @@ export function Chart({ title, fileName, render, deps, testId, summary }: Props)
           </button>
         </span>
       </figcaption>
+      {legend && legend.length > 0 && (
+        <ul class="chart-legend" data-testid="chart-legend">
+          {legend.map((item) => (
+            <li key={item.label}>
+              <LegendSwatch item={item} />
+              {item.label}
+            </li>
+          ))}
+        </ul>
+      )}
       {/* The SVG is one image to assistive technology; the summary says what it shows. */}
-      <div ref={host} class="chart-body" role="img" aria-label={summary ? `${title}. ${summary}` : title} />
+      <div
+        ref={host}
+        class="chart-body"
+        role="img"
+        data-width={width}
+        aria-label={summary ? `${title}. ${summary}` : title}
+      />
     </figure>
   );
+}
+
+/** A legend key drawn with CSS (not SVG), so the chart's own SVG stays the only one in the figure. */
+function LegendSwatch({ item }: { item: LegendItem }) {
+  const style =
+    item.shape === "band"
+      ? { background: item.color, height: "10px" }
+      : item.shape === "dot"
+        ? { background: item.color, width: "9px", height: "9px", borderRadius: "50%" }
+        : { borderTop: `3px ${item.shape === "dashed" ? "dashed" : "solid"} ${item.color}`, height: "0" };
+  return <span class={`swatch swatch-${item.shape}`} aria-hidden="true" style={style} />;
 }

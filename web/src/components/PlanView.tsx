@@ -2,12 +2,13 @@
  * One plan analysed: the verdict, the swimlane, exposure against tolerance, incentive margins, and
  * the violations, each linked to the phase and moves it names.
  */
-import { useMemo, useState } from "preact/hooks";
+import type { ComponentChildren } from "preact";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Analysis } from "../../../src/analysis/analyze.ts";
 import type { CompiledScenario } from "../../../src/analysis/compile.ts";
 import { Chart } from "./Chart.tsx";
 import { exposureSummary, marginSummary } from "./chart-summaries.ts";
-import { exposureChart, marginChart } from "./charts.ts";
+import { EXPOSURE_LEGEND, exposureChart, MARGIN_LEGEND, marginChart } from "./charts.ts";
 import { Swimlane } from "./Swimlane.tsx";
 import { highlightOf, Violations } from "./Violations.tsx";
 
@@ -15,7 +16,8 @@ interface Props {
   compiled: CompiledScenario;
   analysis: Analysis;
   planName: string;
-  width: number;
+  /** Extra lines under the verdict (the safety factor, when the analysis has it). */
+  children?: ComponentChildren;
 }
 
 export function partyNames(compiled: CompiledScenario): Record<string, string> {
@@ -44,13 +46,29 @@ export function Verdict({ analysis }: { analysis: Analysis }) {
   );
 }
 
-export function PlanView({ compiled, analysis, planName, width }: Props) {
+/** Move id → title, for reading violations in the swimlane's words. */
+export function moveTitles(compiled: CompiledScenario): Record<string, string> {
+  return Object.fromEntries(compiled.scenario.moves.map((m) => [m.id, m.title ?? m.id]));
+}
+
+export function PlanView({ compiled, analysis, planName, children }: Props) {
   const [selected, setSelected] = useState<number | undefined>(undefined);
   const names = useMemo(() => partyNames(compiled), [compiled]);
+  const titles = useMemo(() => moveTitles(compiled), [compiled]);
+  const lane = useRef<HTMLDivElement>(null);
+  const unit = compiled.scenario.unit;
   const exposed = useMemo(() => exposedParties(analysis), [analysis]);
   const violation = selected === undefined ? undefined : analysis.violations[selected];
   const highlight = violation ? highlightOf(violation) : undefined;
   const focusParty = highlight?.party ?? [...exposed][0];
+  // The lit lane may be far above the violation picked: bring it into view (then the list
+  // item keeps the focus, so a keyboard user carries on where they were).
+  useEffect(() => {
+    if (!highlight) return;
+    const target =
+      lane.current?.querySelector(".chip.is-highlighted") ?? lane.current?.querySelector(".is-highlighted");
+    target?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [selected, analysis]);
   return (
     <section class="plan-view" aria-label={`Plan ${planName}`}>
       <header class="plan-summary">
@@ -60,8 +78,11 @@ export function PlanView({ compiled, analysis, planName, width }: Props) {
           {analysis.minSlack.toFixed(2)} · {analysis.violations.length} violation
           {analysis.violations.length === 1 ? "" : "s"}
         </span>
+        {children}
       </header>
-      <Swimlane compiled={compiled} analysis={analysis} highlight={highlight} exposed={exposed} />
+      <div ref={lane}>
+        <Swimlane compiled={compiled} analysis={analysis} highlight={highlight} exposed={exposed} />
+      </div>
       <ul class="exposure-legend" data-testid="exposure-legend" aria-label="Largest exposure per party">
         {Object.entries(analysis.parties).map(([party, f]) => {
           const peak = Math.max(...f.exposure);
@@ -77,28 +98,38 @@ export function PlanView({ compiled, analysis, planName, width }: Props) {
       </ul>
       <div class="chart-row">
         <Chart
-          title="Exposure per party after each phase (dashed: tolerance; grey: worst case of ranges)"
+          title={`Exposure E per party after each phase, against tolerance τ — plan '${planName}'`}
           fileName={`exposure-${planName.replace(/[^a-z0-9-]+/gi, "-")}`}
           testId="exposure-chart"
           summary={exposureSummary(analysis, names)}
-          deps={[analysis, focusParty, width]}
-          render={() => exposureChart(analysis, names, { width }, focusParty)}
+          legend={EXPOSURE_LEGEND}
+          terms={["E", "tau", "worst", "lag"]}
+          deps={[analysis, focusParty, unit]}
+          render={(width) => exposureChart(analysis, names, { width }, focusParty, unit)}
         />
         <Chart
-          title="Incentive margin M (gain from complying rather than walking away; red below 0)"
+          title={`Incentive margin M per party and phase — plan '${planName}'`}
           fileName={`margins-${planName.replace(/[^a-z0-9-]+/gi, "-")}`}
           testId="margin-chart"
           summary={marginSummary(analysis, names)}
-          deps={[analysis, width]}
-          render={() => marginChart(analysis, names, { width })}
+          legend={MARGIN_LEGEND}
+          terms={["M", "delta", "slack"]}
+          deps={[analysis, unit]}
+          render={(width) => marginChart(analysis, names, { width }, unit)}
         />
       </div>
       <h3>Violations, in the order they bite</h3>
-      <Violations violations={analysis.violations} selected={selected} onSelect={setSelected} />
+      <Violations
+        violations={analysis.violations}
+        selected={selected}
+        onSelect={setSelected}
+        names={names}
+        titles={titles}
+      />
       {/* Says what the highlight now covers, for those who cannot see the swimlane light up. */}
       <p class="sr-only" role="status" data-testid="highlight-status">
         {highlight
-          ? `Highlighted${highlight.phase !== undefined ? ` phase ${highlight.phase}` : ""}${highlight.party ? `, ${names[highlight.party] ?? highlight.party}'s lane` : ""}${highlight.moves.length > 0 ? `, moves ${highlight.moves.join(", ")}` : ""}.`
+          ? `Highlighted${highlight.phase !== undefined ? ` phase ${highlight.phase}` : ""}${highlight.party ? `, ${names[highlight.party] ?? highlight.party}'s lane` : ""}${highlight.moves.length > 0 ? `, moves ${highlight.moves.map((m) => titles[m] ?? m).join(", ")}` : ""}.`
           : ""}
       </p>
     </section>

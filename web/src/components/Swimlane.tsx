@@ -30,7 +30,9 @@ export function Swimlane({ compiled, analysis, highlight, exposed }: Props) {
   const phases = Array.from({ length: analysis.phases }, (_, k) => k + 1);
   const scenario = compiled.scenario;
   return (
-    <div class="swimlane" data-testid="swimlane">
+    // The lane scrolls sideways on its own when the phases do not fit, so it is a tab stop.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
+    <section class="swimlane" data-testid="swimlane" tabIndex={0} aria-label="Plan timeline">
       <table>
         <caption class="sr-only">Plan timeline: phases across, parties down</caption>
         <thead>
@@ -70,12 +72,20 @@ export function Swimlane({ compiled, analysis, highlight, exposed }: Props) {
                     const share = delta[k]?.[m] ?? 0;
                     if (share <= 0 || compiled.actor[m] !== i) return null;
                     const lit = highlight?.moves.includes(move.id);
+                    const full = `${move.title ?? move.id}: ${party.name ?? party.id}, phase ${k}${move.divisible && share < 1 ? `, ${Math.round(share * 100)}% of it` : ""}; ${reversibility(move.reversible)}; verified after ${move.verify.lag} phase(s)${move.verify.by ? ` by ${move.verify.by}` : ""}`;
+                    // Focusable, so the full description is reachable without a mouse; the title
+                    // wraps rather than being cut, so no move's name is hidden.
                     return (
+                      // biome-ignore lint/a11y/useSemanticElements: a chip is a labelled group of words, not a form
                       <div
                         key={move.id}
                         class={lit ? "chip is-highlighted" : "chip"}
                         data-move={move.id}
-                        title={`${move.title ?? move.id}: ${reversibility(move.reversible)}, verified after ${move.verify.lag} phase(s)${move.verify.by ? ` by ${move.verify.by}` : ""}`}
+                        // biome-ignore lint/a11y/noNoninteractiveTabindex: the full description must be reachable without a mouse
+                        tabIndex={0}
+                        role="group"
+                        aria-label={full}
+                        title={full}
                       >
                         <span class="chip-title">{move.title ?? move.id}</span>
                         <span class="chip-meta">
@@ -99,6 +109,6 @@ export function Swimlane({ compiled, analysis, highlight, exposed }: Props) {
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }

@@ -53,7 +53,8 @@ export function YamlEditor({ initial, external: outside, issues, onChange, goToL
         yaml(),
         lintGutter(),
         EditorView.lineWrapping,
-        EditorView.contentAttributes.of({ "aria-label": "Scenario YAML" }),
+        // An explicit tab stop: the scrolling editor region is reachable by keyboard.
+        EditorView.contentAttributes.of({ "aria-label": "Scenario YAML", tabindex: "0" }),
         EditorView.updateListener.of((update) => {
           if (!update.docChanged || update.transactions.some((t) => t.annotation(external))) return;
           latestChange.current(update.state.doc.toString());

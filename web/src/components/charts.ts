@@ -17,12 +17,44 @@ export interface ChartSize {
   height?: number;
 }
 
+/** Colours shared by the charts and their legends. */
+export const COLORS = {
+  within: "#1d4ed8",
+  over: "#b91c1c",
+  tolerance: "#b45309",
+  worst: "#94a3b8",
+  alive: "#1d4ed8",
+  cause: "#b45309",
+} as const;
+
+/** The party names in the scenario's order (the swimlane's, top to bottom). */
+const order = (names: Record<string, string>, ids: string[]) => ids.map((id) => names[id] ?? id);
+
+/** The legend of the exposure charts. */
+export const EXPOSURE_LEGEND = [
+  { label: "exposure within tolerance", color: COLORS.within, shape: "line" },
+  { label: "above tolerance", color: COLORS.over, shape: "dot" },
+  { label: "tolerance τ", color: COLORS.tolerance, shape: "dashed" },
+  { label: "worst case of the value ranges", color: "#cbd5e1", shape: "band" },
+] as const satisfies readonly { label: string; color: string; shape: "line" | "dashed" | "dot" | "band" }[];
+
+/** The legend of the margin heat map (a diverging scale around 0). */
+export const MARGIN_LEGEND = [
+  { label: "M < 0: walking away pays (red, darker = worse)", color: "#d6604d", shape: "band" },
+  { label: "M ≈ 0", color: "#f7f7f7", shape: "band" },
+  { label: "M > 0: complying pays (blue)", color: "#4393c3", shape: "band" },
+] as const satisfies readonly { label: string; color: string; shape: "line" | "dashed" | "dot" | "band" }[];
+
+/** A unit suffix for axis labels: " (USD bn per phase)" or "". */
+export const unitSuffix = (unit?: string) => (unit ? ` (${unit} per phase)` : " (value per phase)");
+
 /** Exposure per party over phases (one panel each) with its tolerance as a dashed line. */
 export function exposureChart(
   report: AnalysisReport,
   names: Record<string, string>,
   size: ChartSize,
   highlight?: string,
+  unit?: string,
 ) {
   const rows = Object.entries(report.parties).flatMap(([party, f]) =>
     f.exposure.map((e, phase) => ({
@@ -38,49 +70,83 @@ export function exposureChart(
     party: names[party] ?? party,
     tolerance: f.tolerance,
   }));
+  const top = Math.max(
+    ...rows.map((r) => Math.max(r.exposure, r.worst)),
+    ...limits.map((l) => l.tolerance),
+    1,
+  );
+  const parties = order(names, Object.keys(report.parties));
+  // On a narrow screen the panels stack (one per row) so their text stays legible.
+  const stacked = size.width < 560;
+  const facet = stacked ? "fy" : "fx";
   return Plot.plot({
     width: size.width,
-    height: size.height ?? 200,
-    marginLeft: 40,
-    marginBottom: 32,
-    style: { fontSize: "11px", background: "white" },
-    fx: { label: null },
-    x: { label: "phase", ticks: phaseTicks(report.phases), tickFormat: "d" },
-    y: { label: "exposure", grid: true, zero: true },
+    height: size.height ?? (stacked ? 150 * parties.length : 220),
+    marginLeft: 48,
+    marginBottom: 36,
+    marginRight: stacked ? 20 : 10,
+    style: { fontSize: size.width < 560 ? "12px" : "11px", background: "white" },
+    [facet]: { label: null, domain: parties },
+    x: { label: "after phase →", ticks: phaseTicks(report.phases), tickFormat: "d" },
+    // A little room below 0, so a tolerance of 0 shows as a line of its own.
+    y: { label: `↑ exposure E${unitSuffix(unit)}`, grid: true, domain: [-0.04 * top, 1.08 * top] },
     marks: [
-      Plot.ruleY(limits, { fx: "party", y: "tolerance", stroke: "#b45309", strokeDasharray: "4,3" }),
       Plot.areaY(rows, {
-        fx: "party",
+        [facet]: "party",
         x: "phase",
         y: "worst",
-        fill: "#94a3b8",
-        fillOpacity: 0.25,
+        fill: COLORS.worst,
+        fillOpacity: 0.35,
         curve: "step-after",
       }),
       Plot.line(rows, {
-        fx: "party",
+        [facet]: "party",
         x: "phase",
         y: "exposure",
-        stroke: (d: { over: boolean }) => (d.over ? "#b91c1c" : "#1d4ed8"),
+        stroke: (d: { over: boolean }) => (d.over ? COLORS.over : COLORS.within),
         strokeWidth: (d: { focus: boolean }) => (d.focus ? 3 : 2),
         z: "party",
         curve: "step-after",
       }),
       Plot.dot(rows, {
-        fx: "party",
+        [facet]: "party",
         x: "phase",
         y: "exposure",
         r: (d: { over: boolean }) => (d.over ? 5 : 2.5),
-        fill: (d: { over: boolean }) => (d.over ? "#b91c1c" : "#1d4ed8"),
+        fill: (d: { over: boolean }) => (d.over ? COLORS.over : COLORS.within),
         title: (d: { party: string; phase: number; exposure: number }) =>
           `${d.party}, after phase ${d.phase}: exposure ${d.exposure.toFixed(2)}`,
+      }),
+      // The tolerance goes on top of the data, so a tolerance of 0 is never hidden under it.
+      Plot.ruleY(limits, {
+        [facet]: "party",
+        y: "tolerance",
+        stroke: COLORS.tolerance,
+        strokeWidth: 2,
+        strokeDasharray: "5,3",
+      }),
+      Plot.text(limits, {
+        [facet]: "party",
+        y: "tolerance",
+        frameAnchor: "right",
+        dy: -7,
+        text: (d: { tolerance: number }) => `τ ${d.tolerance.toFixed(2)}`,
+        fill: COLORS.tolerance,
+        stroke: "white",
+        strokeWidth: 3,
+        paintOrder: "stroke",
       }),
     ],
   });
 }
 
 /** Incentive margins: one cell per party and phase where it can defect; red when negative. */
-export function marginChart(report: AnalysisReport, names: Record<string, string>, size: ChartSize) {
+export function marginChart(
+  report: AnalysisReport,
+  names: Record<string, string>,
+  size: ChartSize,
+  unit?: string,
+) {
   const rows = Object.entries(report.parties).flatMap(([party, f]) =>
     Object.entries(f.margin).map(([phase, margin]) => ({
       party: names[party] ?? party,
@@ -91,10 +157,15 @@ export function marginChart(report: AnalysisReport, names: Record<string, string
   return Plot.plot({
     width: size.width,
     height: size.height ?? 40 + 34 * Object.keys(report.parties).length,
-    marginLeft: 110,
+    marginLeft: Math.min(130, Math.max(60, size.width / 5)),
+    marginBottom: 36,
     style: { fontSize: "11px", background: "white" },
-    x: { label: "phase", type: "band", domain: Array.from({ length: report.phases }, (_, k) => k + 1) },
-    y: { label: null },
+    x: {
+      label: `in phase → (M${unitSuffix(unit)})`,
+      type: "band",
+      domain: Array.from({ length: report.phases }, (_, k) => k + 1),
+    },
+    y: { label: null, domain: order(names, Object.keys(report.parties)) },
     color: { type: "diverging", scheme: "RdBu", pivot: 0 },
     marks: [
       Plot.cell(rows, { x: "phase", y: "party", fill: "margin", inset: 1 }),
@@ -116,11 +187,18 @@ export function survivalChart(points: { phase: number; survival: number }[], siz
     width: size.width,
     height: size.height ?? 200,
     style: { fontSize: "11px", background: "white" },
-    x: { label: "phase", ticks: phaseTicks(points.length - 1), tickFormat: "d" },
-    y: { label: "P(deal alive)", domain: [0, 1], grid: true, percent: false },
+    marginBottom: 36,
+    x: { label: "after phase →", ticks: phaseTicks(points.length - 1), tickFormat: "d" },
+    y: { label: "↑ runs with the deal alive (%)", domain: [0, 1], grid: true, percent: true },
     marks: [
-      Plot.line(points, { x: "phase", y: "survival", curve: "step-after", strokeWidth: 2 }),
-      Plot.dot(points, { x: "phase", y: "survival" }),
+      Plot.line(points, {
+        x: "phase",
+        y: "survival",
+        curve: "step-after",
+        strokeWidth: 2,
+        stroke: COLORS.alive,
+      }),
+      Plot.dot(points, { x: "phase", y: "survival", fill: COLORS.alive }),
     ],
   });
 }
@@ -133,9 +211,10 @@ export function valuesChart(
   return Plot.plot({
     width: size.width,
     height: size.height ?? 40 + 36 * rows.length,
-    marginLeft: 130,
+    marginLeft: Math.min(130, Math.max(70, size.width / 5)),
+    marginBottom: 36,
     style: { fontSize: "11px", background: "white" },
-    x: { label: "realised value per phase (5–95% of runs; tick: median; dot: mean)", grid: true },
+    x: { label: "realised value per phase →", grid: true },
     y: { label: null },
     marks: [
       Plot.ruleY(rows, { y: "party", x1: "p5", x2: "p95", strokeWidth: 6, stroke: "#93c5fd" }),
@@ -151,10 +230,14 @@ export function causesChart(rows: { cause: string; count: number }[], size: Char
   return Plot.plot({
     width: size.width,
     height: size.height ?? 30 + 26 * rows.length,
-    marginLeft: 180,
+    marginLeft: Math.min(220, Math.max(110, size.width / 3)),
+    marginBottom: 36,
     style: { fontSize: "11px", background: "white" },
-    x: { label: "share of the runs that failed (%)", grid: true, percent: true },
+    x: { label: "share of the runs that failed (%) →", grid: true, percent: true },
     y: { label: null },
-    marks: [Plot.barX(rows, { x: "count", y: "cause", fill: "#b45309", sort: { y: "-x" } }), Plot.ruleX([0])],
+    marks: [
+      Plot.barX(rows, { x: "count", y: "cause", fill: COLORS.cause, sort: { y: "-x" } }),
+      Plot.ruleX([0]),
+    ],
   });
 }

@@ -57,3 +57,50 @@ export function defaultPlan(compiled: CompiledScenario): string {
 export function analyse(compiled: CompiledScenario, plan: Plan): Analysis {
   return analyzePlan(compiled, plan);
 }
+
+export type Relaxation = Record<string, { tolerance: number; inducement: number }>;
+
+/**
+ * The plan analysed as if the relaxation were granted: each party's tolerance raised by σ and an
+ * inducement μ added to each of its margins. This is what "with these, the plan works" means, so
+ * the relaxed plan is shown with the verdict it earns under the relaxation.
+ */
+export function analyseRelaxed(compiled: CompiledScenario, plan: Plan, relaxation: Relaxation): Analysis {
+  const sigma = (id: string) => relaxation[id]?.tolerance ?? 0;
+  const mu = (id: string) => relaxation[id]?.inducement ?? 0;
+  const raised: CompiledScenario = {
+    ...compiled,
+    tolerance: Float64Array.from(compiled.tolerance, (t, i) => t + sigma(compiled.partyIds[i] ?? "")),
+  };
+  const base = analyzePlan(raised, plan);
+  const parties = Object.fromEntries(
+    Object.entries(base.parties).map(([id, f]) => [
+      id,
+      {
+        ...f,
+        margin: Object.fromEntries(Object.entries(f.margin).map(([k, m]) => [k, m + mu(id)])),
+        worst: {
+          ...f.worst,
+          margin: Object.fromEntries(Object.entries(f.worst.margin).map(([k, m]) => [k, m + mu(id)])),
+        },
+      },
+    ]),
+  );
+  const EPS = 1e-6;
+  const violations = base.violations.filter(
+    (v) => !(v.kind === "margin" && v.party && (v.value ?? -Infinity) + mu(v.party) >= -EPS),
+  );
+  const feasible = base.valid && violations.length === 0;
+  let minSlack = Number.POSITIVE_INFINITY;
+  for (const f of Object.values(parties)) {
+    for (const e of f.exposure) minSlack = Math.min(minSlack, f.tolerance - e);
+    for (const m of Object.values(f.margin)) minSlack = Math.min(minSlack, m);
+  }
+  const robust = Object.values(parties).every(
+    (f) =>
+      f.worst.exposure.every((e) => e <= f.tolerance + EPS) &&
+      Object.values(f.worst.margin).every((m) => m >= -EPS) &&
+      f.worst.final >= f.reservation - EPS,
+  );
+  return { ...base, parties, violations, feasible, robustlyFeasible: feasible && robust, minSlack };
+}

@@ -25,6 +25,101 @@ export function svgText(svg: SVGSVGElement): string {
   return new XMLSerializer().serializeToString(copy);
 }
 
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** Splits text into lines of at most `chars` characters, at spaces. */
+function wrap(text: string, chars: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > chars) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+export interface Frame {
+  title: string;
+  legend?: readonly { label: string; color: string; shape: "line" | "dashed" | "dot" | "band" }[];
+  summary?: string;
+}
+
+/**
+ * The chart as a file should show it: its title above, the legend under the title and the summary
+ * as a caption below, so an exported SVG or PNG stands on its own.
+ */
+export function framedSvg(chart: SVGSVGElement, frame: Frame): SVGSVGElement {
+  const width = chart.width.baseVal.value || chart.getBoundingClientRect().width || 600;
+  const height = chart.height.baseVal.value || chart.getBoundingClientRect().height || 300;
+  const make = <K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>) => {
+    const el = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+    return el;
+  };
+  const out = make("svg", { xmlns: SVG_NS, "font-family": "system-ui, sans-serif" });
+  const chars = Math.max(30, Math.floor(width / 7));
+  let y = 0;
+  const text = (content: string, size: number, weight = "normal") => {
+    y += size + 6;
+    const t = make("text", { x: 8, y, "font-size": size, "font-weight": weight, fill: "#1f2937" });
+    t.textContent = content;
+    out.append(t);
+  };
+  for (const line of wrap(frame.title, Math.floor(chars * 0.85))) text(line, 14, "bold");
+  if (frame.legend?.length) {
+    y += 8;
+    let x = 8;
+    for (const item of frame.legend) {
+      const w = 30 + item.label.length * 6.5;
+      if (x + w > width && x > 8) {
+        x = 8;
+        y += 18;
+      }
+      const g = make("g", { transform: `translate(${x},${y})` });
+      if (item.shape === "band")
+        g.append(make("rect", { x: 0, y: -9, width: 22, height: 10, fill: item.color }));
+      else if (item.shape === "dot") g.append(make("circle", { cx: 11, cy: -4, r: 4, fill: item.color }));
+      else
+        g.append(
+          make("line", {
+            x1: 0,
+            x2: 22,
+            y1: -4,
+            y2: -4,
+            stroke: item.color,
+            "stroke-width": 2.5,
+            ...(item.shape === "dashed" ? { "stroke-dasharray": "4,3" } : {}),
+          }),
+        );
+      const t = make("text", { x: 27, y: 0, "font-size": 11, fill: "#1f2937" });
+      t.textContent = item.label;
+      g.append(t);
+      out.append(g);
+      x += w;
+    }
+    y += 6;
+  }
+  y += 6;
+  const body = chart.cloneNode(true) as SVGSVGElement;
+  body.removeAttribute("aria-hidden");
+  body.setAttribute("x", "0");
+  body.setAttribute("y", String(y));
+  body.setAttribute("width", String(width));
+  body.setAttribute("height", String(height));
+  out.append(body);
+  y += height + 4;
+  if (frame.summary) for (const line of wrap(frame.summary, chars)) text(line, 11);
+  y += 8;
+  out.setAttribute("width", String(width));
+  out.setAttribute("height", String(Math.ceil(y)));
+  out.setAttribute("viewBox", `0 0 ${width} ${Math.ceil(y)}`);
+  out.setAttribute("style", "background:white");
+  return out;
+}
+
 /** Draws the SVG on a canvas at twice its size, for a crisp PNG. */
 export async function svgToPng(svg: SVGSVGElement): Promise<Blob> {
   const width = svg.width.baseVal.value || svg.getBoundingClientRect().width;

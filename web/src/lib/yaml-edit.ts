@@ -28,7 +28,11 @@ export function formatCell(value: unknown): string {
 }
 
 /** Sets (or, with undefined, removes) the field at `path` and returns the new text. */
-export function setField(source: string, path: (string | number)[], value: CellValue): string {
+export function setField(
+  source: string,
+  path: (string | number)[],
+  value: CellValue | Record<string, unknown>,
+): string {
   const doc = parseDocument(source);
   if (doc.errors.length > 0) return source;
   if (value === undefined) {

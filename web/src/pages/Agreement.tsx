@@ -7,7 +7,6 @@ import { useEffect, useState } from "preact/hooks";
 import type { AgreementStatus } from "../../../src/ledger/status.ts";
 import type { LedgerEvent } from "../../../src/server/agreement-schemas.ts";
 import { Chart } from "../components/Chart.tsx";
-import { useWidth } from "../lib/hooks.ts";
 
 /** One line of the ledger list: the move it names and its text, for the event types that have them. */
 function describeEvent(body: LedgerEvent["body"]): string {
@@ -21,7 +20,6 @@ export function Agreement({ id }: { id: string }) {
   const [events, setEvents] = useState<LedgerEvent[]>([]);
   const [live, setLive] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const [ref, width] = useWidth<HTMLElement>(900);
 
   useEffect(() => {
     // The stream replays the ledger from the start, then sends each new event and a fresh status.
@@ -45,11 +43,25 @@ export function Agreement({ id }: { id: string }) {
     });
     return () => stream.close();
   }, [id]);
+  useEffect(() => {
+    document.title = `${status?.title ?? id}: agreement — Lockstep workbench`;
+  }, [status?.title, id]);
 
-  if (error) return <main class="error">{error}</main>;
-  if (!status) return <main class="loading">Connecting to the ledger…</main>;
+  if (error)
+    return (
+      <main class="error" id="main" tabIndex={-1}>
+        {error}
+      </main>
+    );
+  if (!status)
+    return (
+      <main class="loading" id="main" tabIndex={-1}>
+        Connecting to the ledger…
+      </main>
+    );
+  const partyName = (pid: string) => status.parties.find((p) => p.id === pid)?.name ?? pid;
   return (
-    <main class="agreement" data-testid="agreement" ref={ref}>
+    <main class="agreement" data-testid="agreement" id="main" tabIndex={-1}>
       <h1>{status.title}</h1>
       <p>
         Plan <strong>{status.plan}</strong> · phase {status.phase} of {status.plannedPhases} · {status.events}{" "}
@@ -69,40 +81,43 @@ export function Agreement({ id }: { id: string }) {
         </ul>
       )}
       <h2>Planned and actual</h2>
-      <table class="compare" data-testid="agreement-moves">
-        <thead>
-          <tr>
-            <th scope="col">move</th>
-            <th scope="col">actor</th>
-            <th scope="col">planned by now</th>
-            <th scope="col">done</th>
-            <th scope="col">verified</th>
-            <th scope="col">state</th>
-            <th scope="col">timing</th>
-          </tr>
-        </thead>
-        <tbody>
-          {status.moves.map((m) => (
-            <tr key={m.id} data-move={m.id}>
-              <th scope="row">{m.title}</th>
-              <td>{m.actor}</td>
-              <td>{Math.round(m.planned * 100)}%</td>
-              <td>{Math.round(m.done * 100)}%</td>
-              <td>{Math.round(m.verified * 100)}%</td>
-              <td data-testid="move-state">{m.state}</td>
-              <td class={m.overdueBy > 0 ? "over" : ""}>
-                {m.overdueBy > 0
-                  ? `${m.overdueBy} phase(s) overdue`
-                  : m.dueNow
-                    ? "due now"
-                    : m.unlocked
-                      ? "unlocked"
-                      : ""}
-              </td>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard */}
+      <section class="table-scroll" tabIndex={0} aria-label="Planned and actual, per move">
+        <table class="compare" data-testid="agreement-moves">
+          <thead>
+            <tr>
+              <th scope="col">move</th>
+              <th scope="col">actor</th>
+              <th scope="col">planned by now</th>
+              <th scope="col">done</th>
+              <th scope="col">verified</th>
+              <th scope="col">state</th>
+              <th scope="col">timing</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {status.moves.map((m) => (
+              <tr key={m.id} data-move={m.id}>
+                <th scope="row">{m.title}</th>
+                <td>{partyName(m.actor)}</td>
+                <td>{Math.round(m.planned * 100)}%</td>
+                <td>{Math.round(m.done * 100)}%</td>
+                <td>{Math.round(m.verified * 100)}%</td>
+                <td data-testid="move-state">{m.state}</td>
+                <td class={m.overdueBy > 0 ? "over" : ""}>
+                  {m.overdueBy > 0
+                    ? `${m.overdueBy} phase(s) overdue`
+                    : m.dueNow
+                      ? "due now"
+                      : m.unlocked
+                        ? "unlocked"
+                        : ""}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
       <Chart
         title="Share of each move planned by now, done and verified"
         fileName={`${id}-planned-vs-actual`}
@@ -112,17 +127,22 @@ export function Agreement({ id }: { id: string }) {
               `${m.title}: planned ${Math.round(100 * m.planned)}%, done ${Math.round(100 * m.done)}%, verified ${Math.round(100 * m.verified)}%`,
           )
           .join("; ")}
-        deps={[status, width]}
-        render={() =>
+        legend={[
+          { label: "planned by now", color: "#cbd5e1", shape: "band" },
+          { label: "done", color: "#60a5fa", shape: "band" },
+          { label: "verified", color: "#15803d", shape: "band" },
+        ]}
+        deps={[status]}
+        render={(width) =>
           Plot.plot({
-            width: width - 20,
+            width,
             height: 50 + 30 * status.moves.length,
-            marginLeft: 200,
+            marginLeft: Math.min(200, width / 3),
             style: { fontSize: "11px", background: "white" },
             x: {
               domain: [0, 100],
               percent: true,
-              label: "share of the move (%): planned by now (grey), done (blue), verified (green)",
+              label: "share of the move (%) →",
               grid: true,
             },
             y: { label: null, domain: status.moves.map((m) => m.title) },
@@ -154,32 +174,35 @@ export function Agreement({ id }: { id: string }) {
         }
       />
       <h2>Exposure now</h2>
-      <table class="compare" data-testid="agreement-parties">
-        <thead>
-          <tr>
-            <th scope="col">party</th>
-            <th scope="col">exposure (worst case)</th>
-            <th scope="col">tolerance</th>
-            <th scope="col">margin now</th>
-            <th scope="col">value now</th>
-          </tr>
-        </thead>
-        <tbody>
-          {status.parties.map((p) => (
-            <tr key={p.id}>
-              <th scope="row">{p.name}</th>
-              <td class={p.exposure > p.tolerance + 1e-9 ? "over" : ""}>
-                {p.exposure.toFixed(2)} ({p.worstExposure.toFixed(2)})
-              </td>
-              <td>{p.tolerance.toFixed(2)}</td>
-              <td class={p.margin !== undefined && p.margin < -1e-9 ? "over" : ""}>
-                {p.margin?.toFixed(2) ?? "—"}
-              </td>
-              <td>{p.utility.toFixed(2)}</td>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard */}
+      <section class="table-scroll" tabIndex={0} aria-label="Exposure now, per party">
+        <table class="compare" data-testid="agreement-parties">
+          <thead>
+            <tr>
+              <th scope="col">party</th>
+              <th scope="col">exposure (worst case)</th>
+              <th scope="col">tolerance</th>
+              <th scope="col">margin now</th>
+              <th scope="col">value now</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {status.parties.map((p) => (
+              <tr key={p.id}>
+                <th scope="row">{p.name}</th>
+                <td class={p.exposure > p.tolerance + 1e-9 ? "over" : ""}>
+                  {p.exposure.toFixed(2)} ({p.worstExposure.toFixed(2)})
+                </td>
+                <td>{p.tolerance.toFixed(2)}</td>
+                <td class={p.margin !== undefined && p.margin < -1e-9 ? "over" : ""}>
+                  {p.margin?.toFixed(2) ?? "—"}
+                </td>
+                <td>{p.utility.toFixed(2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
       <h2>Ledger</h2>
       <ol class="ledger" data-testid="ledger-events">
         {events.slice(-20).map((e) => (

@@ -1,30 +1,46 @@
 /**
  * "Find the best plan": the planner for a chosen objective, in a browser worker (the server when
  * the worker cannot start). When no plan works it shows what it would take: the extra tolerance
- * and inducement per party, and the plan they allow.
+ * and inducement per party, the relaxed plan (feasible once they are granted) and, apart from it,
+ * why that plan fails without them.
  */
-import { useState } from "preact/hooks";
+import type { RefObject } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { CompiledScenario } from "../../../src/analysis/compile.ts";
-import { PlanView } from "../components/PlanView.tsx";
-import { analyse, partyName } from "../lib/analysis.ts";
+import type { Plan } from "../../../src/model/schema.ts";
+import { HelpLink } from "../components/Glossary.tsx";
+import { moveTitles, PlanView, partyNames } from "../components/PlanView.tsx";
+import { inTitles } from "../components/Violations.tsx";
+import { analyse, analyseRelaxed, partyName } from "../lib/analysis.ts";
 import { findPlanInBrowser, type Where } from "../lib/in-browser.ts";
-import { OBJECTIVES, type PlanReport } from "../lib/planner.ts";
+import { objectiveLabel, objectives, type PlanReport } from "../lib/planner.ts";
 
 interface Props {
   compiled: CompiledScenario;
   source: string;
-  width: number;
   report?: PlanReport;
+  /** A plan found earlier (restored from the link) when there is no report in this session. */
+  restored?: Plan;
+  objective: string;
+  onObjective(objective: string): void;
   onReport(report: PlanReport): void;
   onUse(): void;
+  /** Writes the plan into the scenario's `plans:` under the given name. */
+  onSave(name: string, plan: Plan): void;
 }
 
-export function BestPlanTab({ compiled, source, width, report, onReport, onUse }: Props) {
-  const [objective, setObjective] = useState("phases");
+export function BestPlanTab(props: Props) {
+  const { compiled, source, report, restored, objective, onObjective, onReport } = props;
   const [robust, setRobust] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [where, setWhere] = useState<Where | undefined>();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [solved, setSolved] = useState(0);
+  // After a search, focus moves to its result so a keyboard or screen-reader user lands on it.
+  useEffect(() => {
+    if (solved > 0) heading.current?.focus();
+  }, [solved]);
   const find = async () => {
     setBusy(true);
     setError(undefined);
@@ -32,6 +48,7 @@ export function BestPlanTab({ compiled, source, width, report, onReport, onUse }
       const { result, where } = await findPlanInBrowser(source, { objective, robust });
       setWhere(where);
       onReport(result);
+      setSolved((n) => n + 1);
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -51,12 +68,12 @@ export function BestPlanTab({ compiled, source, width, report, onReport, onUse }
           Objective{" "}
           <select
             value={objective}
-            onChange={(e) => setObjective(e.currentTarget.value)}
+            onChange={(e) => onObjective(e.currentTarget.value)}
             data-testid="objective"
           >
-            {OBJECTIVES.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.label}
+            {objectives().map((o) => (
+              <option key={o} value={o}>
+                {objectiveLabel(o)}
               </option>
             ))}
           </select>
@@ -75,42 +92,98 @@ export function BestPlanTab({ compiled, source, width, report, onReport, onUse }
         </p>
       )}
       <WhereNote where={where} />
-      {report && <PlanResult compiled={compiled} report={report} width={width} onUse={onUse} />}
+      {report ? (
+        <PlanResult {...props} report={report} heading={heading} />
+      ) : restored ? (
+        <div data-testid="best-plan-result">
+          <h3 ref={heading} tabIndex={-1}>
+            The plan from the link
+          </h3>
+          <p class="muted">
+            Found earlier by the planner and kept in the page's address; run the search again for its report.
+          </p>
+          <SaveIntoScenario plan={restored} onSave={props.onSave} />
+          <PlanView compiled={compiled} analysis={analyse(compiled, restored)} planName="optimal" />
+        </div>
+      ) : null}
     </section>
+  );
+}
+
+function SaveIntoScenario({ plan, onSave }: { plan: Plan; onSave(name: string, plan: Plan): void }) {
+  const [saved, setSaved] = useState<string | undefined>();
+  return (
+    <p class="toolbar">
+      <button
+        type="button"
+        data-testid="save-optimum"
+        onClick={() => {
+          onSave("optimised", plan);
+          setSaved("optimised");
+        }}
+      >
+        Save this plan into the scenario
+      </button>
+      <span role="status" class="muted">
+        {saved
+          ? `Written into the scenario's plans as '${saved}' (unsaved until you save the scenario).`
+          : "as plans.optimised, like `lockstep plan --write`"}
+      </span>
+    </p>
   );
 }
 
 function PlanResult({
   compiled,
   report,
-  width,
   onUse,
-}: {
-  compiled: CompiledScenario;
-  report: PlanReport;
-  width: number;
-  onUse(): void;
-}) {
-  const analysis = report.phases > 0 ? analyse(compiled, report.plan) : undefined;
-  return (
-    <div data-testid="best-plan-result">
-      {report.feasible ? (
-        <p class="ok">
+  onSave,
+  heading,
+}: Props & { report: PlanReport; heading: RefObject<HTMLHeadingElement | null> }) {
+  const names = partyNames(compiled);
+  const titles = moveTitles(compiled);
+  const hasPlan = report.phases > 0;
+  if (report.feasible) {
+    const analysis = analyse(compiled, report.plan);
+    return (
+      <div data-testid="best-plan-result">
+        <h3 ref={heading} tabIndex={-1}>
           {report.status === "optimal" ? "Optimal plan" : "A feasible plan (not proven optimal)"}:{" "}
-          {report.phases} phases, minimum slack {report.minSlack?.toFixed(2)}.{" "}
+          {report.phases} phases, minimum slack {report.minSlack?.toFixed(2)}
+        </h3>
+        <p class="toolbar">
           <button type="button" onClick={onUse}>
             Open it in the plan view
           </button>
         </p>
-      ) : (
-        <div class="what-it-takes" data-testid="what-it-would-take">
-          <p class="error">
-            No feasible plan ({report.status}).
-            {report.binding && report.binding.length > 0 && ` ${report.binding.join(" ")}`}
-          </p>
-          {report.relaxation && (
-            <>
-              <h3>What it would take</h3>
+        <SaveIntoScenario plan={report.plan} onSave={onSave} />
+        <Notes notes={report.notes} />
+        <PlanView compiled={compiled} analysis={analysis} planName="optimal" />
+      </div>
+    );
+  }
+  const relaxation = report.relaxation ?? {};
+  const needed = Object.entries(relaxation).filter(([, r]) => r.tolerance > 1e-9 || r.inducement > 1e-9);
+  const relaxed = hasPlan ? analyseRelaxed(compiled, report.plan, relaxation) : undefined;
+  const without = hasPlan ? analyse(compiled, report.plan) : undefined;
+  return (
+    <div data-testid="best-plan-result">
+      <h3 ref={heading} tabIndex={-1}>
+        No plan works as the scenario stands
+      </h3>
+      <p data-testid="no-plan">
+        The planner proved that no plan within the horizon meets every party's tolerance and keeps every step
+        self-enforcing ({report.status}).
+      </p>
+      <div class="what-it-takes" data-testid="what-it-would-take">
+        {report.relaxation ? (
+          <>
+            <h3>
+              What it would take
+              <HelpLink terms={["sigma", "mu", "tau", "M"]} />
+            </h3>
+            <p>The least extra tolerance σ and inducement μ that would make a plan work:</p>
+            <div class="table-scroll">
               <table>
                 <thead>
                   <tr>
@@ -120,7 +193,7 @@ function PlanResult({
                   </tr>
                 </thead>
                 <tbody>
-                  {Object.entries(report.relaxation).map(([party, r]) => (
+                  {needed.map(([party, r]) => (
                     <tr key={party}>
                       <th scope="row">{partyName(compiled.scenario, party)}</th>
                       <td>{r.tolerance.toFixed(2)}</td>
@@ -129,20 +202,61 @@ function PlanResult({
                   ))}
                 </tbody>
               </table>
-              <p class="muted">With these, the plan below would work:</p>
+            </div>
+            {needed.length === 0 && (
+              <p>Nothing measurable: the plan below fails on order or goal, not on values.</p>
+            )}
+          </>
+        ) : (
+          report.binding &&
+          report.binding.length > 0 && (
+            <>
+              <h3>Why</h3>
+              <ul class="reasons">
+                {report.binding.map((b) => (
+                  <li key={b}>{inTitles(b, titles)}</li>
+                ))}
+              </ul>
             </>
-          )}
-        </div>
+          )
+        )}
+      </div>
+      <Notes notes={report.notes} />
+      {relaxed && without && (
+        <>
+          <section aria-labelledby="relaxed-heading" data-testid="relaxed-plan">
+            <h3 id="relaxed-heading">The plan that works once σ and μ are granted</h3>
+            <PlanView compiled={compiled} analysis={relaxed} planName="relaxed" />
+          </section>
+          <section aria-labelledby="without-heading" data-testid="fails-without">
+            <h3 id="without-heading">Without them, the same plan fails because:</h3>
+            <ul class="reasons">
+              {without.violations.map((v, i) => (
+                <li key={`${v.kind}-${v.party}-${v.phase}-${i}`}>
+                  <strong>
+                    {v.kind}
+                    {v.party ? ` · ${names[v.party] ?? v.party}` : ""}
+                    {v.phase !== undefined ? ` · phase ${v.phase}` : ""}
+                  </strong>
+                  : {inTitles(v.message, titles)}
+                </li>
+              ))}
+            </ul>
+          </section>
+        </>
       )}
-      {report.notes.length > 0 && (
-        <ul class="notes">
-          {report.notes.map((n) => (
-            <li key={n}>{n}</li>
-          ))}
-        </ul>
-      )}
-      {analysis && <PlanView compiled={compiled} analysis={analysis} planName="optimal" width={width} />}
     </div>
+  );
+}
+
+function Notes({ notes }: { notes: string[] }) {
+  if (notes.length === 0) return null;
+  return (
+    <ul class="notes muted">
+      {notes.map((n) => (
+        <li key={n}>{n}</li>
+      ))}
+    </ul>
   );
 }
 

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Analysis } from "../../../src/analysis/analyze.ts";
 import { Chart } from "../components/Chart.tsx";
 import { exposureSummary } from "../components/chart-summaries.ts";
-import { exposureChart } from "../components/charts.ts";
+import { EXPOSURE_LEGEND, exposureChart } from "../components/charts.ts";
 import { exposedParties, partyNames } from "../components/PlanView.tsx";
 import { Swimlane } from "../components/Swimlane.tsx";
 import { analyse, type PlanChoice, partyName, planChoices, readSource } from "../lib/analysis.ts";
@@ -15,6 +15,8 @@ import { drafts, NEW_SCENARIO } from "../lib/drafts.ts";
 import { download } from "../lib/export.ts";
 import { findPlanInBrowser } from "../lib/in-browser.ts";
 import type { PlanReport } from "../lib/planner.ts";
+import { describeSimulation, readSimulations } from "../lib/sim-results.ts";
+import { readHash, writeParams } from "../lib/url-state.ts";
 
 interface Ranked {
   choice: PlanChoice;
@@ -40,6 +42,12 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
   const [optimal, setOptimal] = useState<PlanReport | undefined>();
   const [plannerNote, setPlannerNote] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
+  // The plan the briefing covers: chosen here (kept in the address) or the recommended one.
+  const [chosenName, setChosenName] = useState<string | undefined>(
+    () => readHash().params.get("plan") ?? undefined,
+  );
+  useEffect(() => writeParams({ plan: chosenName }), [chosenName]);
+  const simulations = useMemo(() => readSimulations(id), [id]);
   useEffect(() => {
     if (source === undefined) {
       api
@@ -56,8 +64,22 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
       .catch((e: Error) => setPlannerNote(`The planner failed: ${e.message}`));
   }, [source]);
   const ws = useMemo(() => (source ? readSource(source, id) : undefined), [source, id]);
-  if (error) return <main class="error">{error}</main>;
-  if (!ws) return <main>Loading…</main>;
+  useEffect(() => {
+    const title = ws?.scenario?.title ?? id;
+    document.title = `${title}: briefing — Lockstep workbench`;
+  }, [ws, id]);
+  if (error)
+    return (
+      <main class="error" id="main" tabIndex={-1}>
+        {error}
+      </main>
+    );
+  if (!ws)
+    return (
+      <main id="main" tabIndex={-1}>
+        Loading…
+      </main>
+    );
   if (!ws.compiled || !ws.scenario) {
     return (
       <main class="error">The scenario has {ws.issues.length} problem(s); fix them in the editor first.</main>
@@ -72,14 +94,34 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
   const ranked = planChoices(compiled, found)
     .map((choice) => ({ choice, analysis: analyse(compiled, choice.plan) }))
     .sort(rank);
-  const best = ranked[0];
-  const others = ranked.slice(1);
+  const recommended = ranked[0];
+  const best = ranked.find((r) => r.choice.name === chosenName) ?? recommended;
+  const others = ranked.filter((r) => r !== best);
+  const simulated = simulations[best.choice.name];
   const exposed = exposedParties(best.analysis);
 
   return (
-    <main class="briefing" data-testid="briefing">
+    <main class="briefing" data-testid="briefing" id="main" tabIndex={-1}>
       <nav class="no-print toolbar">
         <a href={`#/s/${encodeURIComponent(id)}`}>← Back to the workbench</a>
+        <label>
+          Plan covered{" "}
+          <select
+            data-testid="briefing-plan"
+            value={best.choice.name}
+            onChange={(e) => {
+              const name = e.currentTarget.value;
+              setChosenName(name === recommended.choice.name ? undefined : name);
+            }}
+          >
+            {ranked.map((r) => (
+              <option key={r.choice.name} value={r.choice.name}>
+                {r.choice.name}
+                {r === recommended ? " (recommended)" : ""}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" onClick={() => window.print()}>
           Print
         </button>
@@ -109,13 +151,22 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
         </p>
       </section>
       <section>
-        <h2>Recommended plan: {best.choice.name}</h2>
+        <h2>
+          {best === recommended ? "Recommended plan" : "Plan chosen"}: {best.choice.name}
+        </h2>
+        {best !== recommended && (
+          <p data-testid="recommended-instead">
+            The analysis recommends <strong>{recommended.choice.name}</strong>; this briefing covers the plan
+            chosen instead.
+          </p>
+        )}
         <p data-testid="recommendation">
           {best.analysis.feasible
             ? `${best.choice.label}: feasible in ${best.analysis.phases} phases with minimum slack ${best.analysis.minSlack.toFixed(2)}${best.analysis.robustlyFeasible ? ", and it holds across the value ranges" : ", though not at the worst case of the value ranges"}.`
             : `No plan considered is feasible. The least bad is ${best.choice.label}, with ${best.analysis.violations.length} violation(s).`}
         </p>
         {plannerNote && <p class="muted">{plannerNote}</p>}
+        {simulated && <p data-testid="briefing-simulation">Simulated: {describeSimulation(simulated)}.</p>}
         {optimal && !optimal.feasible && optimal.relaxation && (
           <p>
             What it would take:{" "}
@@ -131,15 +182,16 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
         )}
         <Swimlane compiled={compiled} analysis={best.analysis} exposed={exposed} />
         <Chart
-          title="Exposure per party under the recommended plan"
+          title={`Exposure E per party under plan '${best.choice.name}', against tolerance τ`}
           fileName="briefing-exposure"
           summary={exposureSummary(best.analysis, names)}
+          legend={EXPOSURE_LEGEND}
           deps={[best.analysis]}
-          render={() => exposureChart(best.analysis, names, { width: 900, height: 180 })}
+          render={(width) => exposureChart(best.analysis, names, { width }, undefined, scenario.unit)}
         />
       </section>
       <section>
-        <h2>Why the alternatives fail</h2>
+        <h2>{best === recommended ? "Why the alternatives fail" : "The other plans"}</h2>
         <ul data-testid="alternatives">
           {others.map(({ choice, analysis }) => (
             <li key={choice.name}>

@@ -6,23 +6,25 @@ import * as Plot from "@observablehq/plot";
 import { useMemo, useState } from "preact/hooks";
 import type { CompiledScenario } from "../../../src/analysis/compile.ts";
 import { Chart } from "../components/Chart.tsx";
-import { phaseTicks } from "../components/charts.ts";
+import { COLORS, phaseTicks } from "../components/charts.ts";
 import { exposedParties, partyNames, Verdict } from "../components/PlanView.tsx";
 import { analyse, type PlanChoice } from "../lib/analysis.ts";
 import { findPlanInBrowser, type Where } from "../lib/in-browser.ts";
 import type { PlanReport } from "../lib/planner.ts";
+import { pct, type SimulationSummary } from "../lib/sim-results.ts";
 import { WhereNote } from "./BestPlanTab.tsx";
 
 interface Props {
   compiled: CompiledScenario;
   choices: PlanChoice[];
   source: string;
-  width: number;
+  /** The latest simulation of each plan, from the Simulate tab. */
+  simulations: Record<string, SimulationSummary>;
   onOpen(name: string): void;
   onOptimum(report: PlanReport): void;
 }
 
-export function CompareTab({ compiled, choices, source, width, onOpen, onOptimum }: Props) {
+export function CompareTab({ compiled, choices, source, simulations, onOpen, onOptimum }: Props) {
   const names = partyNames(compiled);
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | undefined>();
@@ -85,9 +87,10 @@ export function CompareTab({ compiled, choices, source, width, onOpen, onOptimum
               <th scope="col">min slack</th>
               {compiled.partyIds.map((p) => (
                 <th scope="col" key={p}>
-                  peak exposure {p}
+                  peak exposure {names[p]}
                 </th>
               ))}
+              <th scope="col">simulated P(complete)</th>
               <th scope="col">first problem</th>
             </tr>
           </thead>
@@ -106,22 +109,39 @@ export function CompareTab({ compiled, choices, source, width, onOpen, onOptimum
                       {choice.name}
                     </button>
                   </th>
-                  <td>
+                  <td data-label="verdict">
                     <Verdict analysis={analysis} />
                   </td>
-                  <td>{analysis.phases}</td>
-                  <td>{analysis.minSlack.toFixed(2)}</td>
+                  <td data-label="phases">{analysis.phases}</td>
+                  <td data-label="min slack">{analysis.minSlack.toFixed(2)}</td>
                   {compiled.partyIds.map((p) => (
-                    <td key={p} class={exposed.has(p) ? "over" : ""}>
+                    <td key={p} class={exposed.has(p) ? "over" : ""} data-label={`peak exposure ${names[p]}`}>
                       {Math.max(...analysis.parties[p].exposure).toFixed(2)}
                     </td>
                   ))}
-                  <td class="first-problem" title={analysis.violations[0]?.message}>
+                  <td data-label="simulated P(complete)" data-testid="simulated">
+                    {simulations[choice.name] ? (
+                      <span
+                        title={`${simulations[choice.name]?.runs} runs, seed ${simulations[choice.name]?.seed}, hazard ${simulations[choice.name]?.risk.hazard}, ${simulations[choice.name]?.risk.response}`}
+                      >
+                        {pct(simulations[choice.name]?.p ?? 0)}
+                      </span>
+                    ) : (
+                      <span class="muted">not run</span>
+                    )}
+                  </td>
+                  <td
+                    class="first-problem"
+                    data-label="first problem"
+                    title={analysis.violations[0]?.message}
+                  >
                     {analysis.violations[0] ? (
                       <>
                         <strong>
                           {analysis.violations[0].kind}
-                          {analysis.violations[0].party ? ` · ${analysis.violations[0].party}` : ""}
+                          {analysis.violations[0].party
+                            ? ` · ${names[analysis.violations[0].party] ?? analysis.violations[0].party}`
+                            : ""}
                           {analysis.violations[0].phase !== undefined
                             ? ` · phase ${analysis.violations[0].phase}`
                             : ""}
@@ -139,7 +159,13 @@ export function CompareTab({ compiled, choices, source, width, onOpen, onOptimum
         </table>
       </div>
       <Chart
-        title="Exposure per party (columns) under each plan (rows); dashed: tolerance"
+        title="Exposure E per party (columns) under each plan (rows), against tolerance τ"
+        legend={[
+          { label: "exposure E", color: COLORS.within, shape: "line" },
+          { label: "above tolerance", color: COLORS.over, shape: "dot" },
+          { label: "tolerance τ", color: COLORS.tolerance, shape: "dashed" },
+        ]}
+        terms={["E", "tau"]}
         fileName="compare-exposure"
         testId="compare-chart"
         summary={rows
@@ -150,42 +176,48 @@ export function CompareTab({ compiled, choices, source, width, onOpen, onOptimum
             return `${choice.name}: ${over.length === 0 ? "every party within tolerance" : `${over.join(", ")} above tolerance`}`;
           })
           .join("; ")}
-        deps={[rows, width]}
-        render={() =>
+        deps={[rows]}
+        render={(width) =>
           Plot.plot({
             width,
-            height: 40 + 90 * rows.length,
+            height: 50 + (width < 560 ? 110 : 90) * rows.length,
             marginLeft: 40,
-            marginRight: 110,
+            marginRight: Math.min(110, width / 4),
             style: { fontSize: "10px", background: "white" },
-            fx: { label: null },
+            fx: { label: null, domain: compiled.partyIds.map((p) => names[p]) },
             fy: { label: null },
             x: {
               label: "phase",
               ticks: phaseTicks(Math.max(...rows.map((r) => r.analysis.phases))),
               tickFormat: "d",
             },
-            y: { label: "exposure", grid: true, ticks: 3 },
+            y: {
+              label: `↑ E${compiled.scenario.unit ? ` (${compiled.scenario.unit})` : ""}`,
+              grid: true,
+              ticks: 3,
+            },
             marks: [
-              Plot.ruleY(limits, {
-                fx: "party",
-                fy: "plan",
-                y: "tolerance",
-                stroke: "#b45309",
-                strokeDasharray: "4,3",
-              }),
               Plot.line(points, {
                 fx: "party",
                 fy: "plan",
                 x: "phase",
                 y: "exposure",
                 curve: "step-after",
-                stroke: "#1d4ed8",
+                stroke: COLORS.within,
               }),
               Plot.dot(
                 points.filter((p) => p.over),
-                { fx: "party", fy: "plan", x: "phase", y: "exposure", fill: "#b91c1c", r: 3 },
+                { fx: "party", fy: "plan", x: "phase", y: "exposure", fill: COLORS.over, r: 3 },
               ),
+              // Drawn last, so a tolerance of 0 shows above the data.
+              Plot.ruleY(limits, {
+                fx: "party",
+                fy: "plan",
+                y: "tolerance",
+                stroke: COLORS.tolerance,
+                strokeWidth: 1.5,
+                strokeDasharray: "4,3",
+              }),
             ],
           })
         }

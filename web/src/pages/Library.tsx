@@ -13,6 +13,7 @@ export function Library() {
       .then(setScenarios)
       .catch((e: Error) => setError(e.message));
   useEffect(() => {
+    document.title = "Scenarios — Lockstep workbench";
     void load();
     // Agreements exist only when the server has a database and the ledger's routes.
     fetch("/api/agreements")
@@ -26,7 +27,7 @@ export function Library() {
     void load();
   };
   return (
-    <main class="library" data-testid="library">
+    <main class="library" data-testid="library" id="main" tabIndex={-1}>
       <div class="library-head">
         <h1>Scenarios</h1>
         <a class="button" href="#/new">

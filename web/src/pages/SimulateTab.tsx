@@ -3,23 +3,75 @@
  * more as a server job (progress by server-sent events); then the survival curve, each party's
  * realised value and the causes of collapse. The same seed gives the same report either way.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { CompiledScenario } from "../../../src/analysis/compile.ts";
 import type { Plan } from "../../../src/model/schema.ts";
 import type { SimulationReport } from "../../../src/simulate/report.ts";
 import { Chart } from "../components/Chart.tsx";
 import { causesSummary, survivalSummary, valuesSummary } from "../components/chart-summaries.ts";
-import { causesChart, survivalChart, valuesChart } from "../components/charts.ts";
+import { COLORS, causesChart, survivalChart, valuesChart } from "../components/charts.ts";
+import { HelpLink } from "../components/Glossary.tsx";
 import { api, type Capabilities, type JobState } from "../lib/api.ts";
 import { cancelBrowserSimulation, simulateInBrowser, WorkerUnavailable } from "../lib/in-browser.ts";
+import type { RiskSetup } from "../lib/sim-results.ts";
+import { setField } from "../lib/yaml-edit.ts";
 import { BROWSER_MAX_RUNS } from "../workers/simulation-runs.ts";
 
+export interface SimulationDone {
+  report: SimulationReport;
+  planName: string;
+  risk: RiskSetup;
+}
+
 interface Props {
+  compiled: CompiledScenario;
   source: string;
   plan: Plan;
   planName: string;
   names: Record<string, string>;
   capabilities?: Capabilities;
-  width: number;
+  onDone(done: SimulationDone): void;
+}
+
+const RESPONSES = ["grim", "tit-for-tat", "generous"] as const;
+
+/** The scenario's own risk settings, as the form starts. */
+function scenarioRisk(compiled: CompiledScenario): RiskSetup {
+  const risk = compiled.scenario.risk;
+  return {
+    hazard: risk.hazard,
+    response: risk.response,
+    forgive: risk.forgive,
+    noise: Object.fromEntries(compiled.partyIds.map((id) => [id, risk.noise[id] ?? 0])),
+  };
+}
+
+/** Problems with the settings, in the words the CLI uses; empty when they are fine. */
+function checkRisk(risk: RiskSetup): string[] {
+  const problems: string[] = [];
+  const probability = (x: number) => Number.isFinite(x) && x >= 0 && x <= 1;
+  if (!probability(risk.hazard))
+    problems.push(`hazard: expected a probability in [0, 1], got ${risk.hazard}`);
+  if (!probability(risk.forgive))
+    problems.push(`forgive: expected a probability in [0, 1], got ${risk.forgive}`);
+  for (const [party, sigma] of Object.entries(risk.noise)) {
+    if (!Number.isFinite(sigma) || sigma < 0)
+      problems.push(`noise: expected σ ≥ 0 for '${party}', got ${sigma}`);
+  }
+  return problems;
+}
+
+/**
+ * The scenario text with the risk settings written in: both the browser worker and a server job
+ * simulate the scenario they are given, so this is how the settings reach either.
+ */
+export function withRisk(source: string, risk: RiskSetup): string {
+  let text = setField(source, ["risk", "hazard"], risk.hazard);
+  text = setField(text, ["risk", "response"], risk.response);
+  text = setField(text, ["risk", "forgive"], risk.forgive);
+  for (const [party, sigma] of Object.entries(risk.noise))
+    text = setField(text, ["risk", "noise", party], sigma);
+  return text;
 }
 
 /** A simulation as the tab shows it, wherever it runs. */
@@ -28,7 +80,17 @@ interface Run extends Omit<JobState, "id"> {
   id?: string;
 }
 
-export function SimulateTab({ source, plan, planName, names, capabilities, width }: Props) {
+export function SimulateTab({
+  compiled,
+  source: scenarioSource,
+  plan,
+  planName,
+  names,
+  capabilities,
+  onDone,
+}: Props) {
+  const [risk, setRisk] = useState<RiskSetup>(() => scenarioRisk(compiled));
+  const source = useMemo(() => withRisk(scenarioSource, risk), [scenarioSource, risk]);
   const [runs, setRuns] = useState(2000);
   const [seed, setSeed] = useState(1);
   const [job, setJob] = useState<Run | undefined>();
@@ -57,7 +119,10 @@ export function SimulateTab({ source, plan, planName, names, capabilities, width
     });
     for (const end of ["done", "failed", "cancelled"]) {
       events.addEventListener(end, (e) => {
-        setJob({ ...(JSON.parse((e as MessageEvent).data) as JobState), where: "server" });
+        const state = JSON.parse((e as MessageEvent).data) as JobState;
+        setJob({ ...state, where: "server" });
+        if (state.status === "done" && state.result)
+          onDone({ report: state.result as SimulationReport, planName, risk });
         events.close();
       });
     }
@@ -71,6 +136,7 @@ export function SimulateTab({ source, plan, planName, names, capabilities, width
         setJob((j) => (j?.status === "running" ? { ...j, progress: { done, total } } : j)),
       );
       setJob({ status: "done", progress: { done: total, total }, result, where: "browser" });
+      onDone({ report: result, planName, risk });
     } catch (e) {
       if (e instanceof WorkerUnavailable) throw e;
       setJob((j) =>
@@ -89,6 +155,8 @@ export function SimulateTab({ source, plan, planName, names, capabilities, width
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) {
       return setError(`seed: expected a whole number from 0 to ${0xffff_ffff}, got ${seed}`);
     }
+    const problems = checkRisk(risk);
+    if (problems.length > 0) return setError(problems.join("; "));
     stream.current?.close();
     try {
       if (!inBrowser) return await startOnServer();
@@ -129,6 +197,62 @@ export function SimulateTab({ source, plan, planName, names, capabilities, width
         <span>
           plan <strong>{planName}</strong>
         </span>
+        <fieldset class="risk-setup" data-testid="risk-setup">
+          <legend>
+            Risks of the run
+            <HelpLink terms={["hazard", "response", "forgive", "sigma"]} />
+          </legend>
+          <label>
+            hazard per phase{" "}
+            <input
+              type="number"
+              min={0}
+              max={1}
+              step={0.01}
+              value={risk.hazard}
+              onInput={(e) => setRisk({ ...risk, hazard: Number(e.currentTarget.value) })}
+            />
+          </label>
+          <label>
+            response{" "}
+            <select
+              value={risk.response}
+              onChange={(e) => setRisk({ ...risk, response: e.currentTarget.value })}
+            >
+              {RESPONSES.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            forgiveness{" "}
+            <input
+              type="number"
+              min={0}
+              max={1}
+              step={0.05}
+              value={risk.forgive}
+              disabled={risk.response !== "generous"}
+              onInput={(e) => setRisk({ ...risk, forgive: Number(e.currentTarget.value) })}
+            />
+          </label>
+          {compiled.partyIds.map((id) => (
+            <label key={id}>
+              noise σ {names[id] ?? id}{" "}
+              <input
+                type="number"
+                min={0}
+                step={0.1}
+                value={risk.noise[id] ?? 0}
+                onInput={(e) =>
+                  setRisk({ ...risk, noise: { ...risk.noise, [id]: Number(e.currentTarget.value) } })
+                }
+              />
+            </label>
+          ))}
+        </fieldset>
         <label>
           runs{" "}
           <input
@@ -182,20 +306,23 @@ export function SimulateTab({ source, plan, planName, names, capabilities, width
           {job.error ? `: ${job.error}` : ""}
         </p>
       )}
-      {report && <SimulationResult report={report} names={names} width={width} />}
+      {report && <SimulationResult report={report} names={names} />}
     </section>
   );
 }
 
-function SimulationResult({
-  report,
-  names,
-  width,
-}: {
-  report: SimulationReport;
-  names: Record<string, string>;
-  width: number;
-}) {
+/** What each cause of collapse means, in a sentence. */
+const CAUSE_TEXT: Record<string, string> = {
+  hazard: "an outside shock ended the deal (the hazard per phase), whatever the parties did",
+  defection:
+    "a party's margin, with its noise, fell below 0 and it stopped doing its moves; the others detected it",
+  "failed delivery":
+    "a party tried a move but could not deliver it (the move's feasibility below 1), which counts as a deviation",
+  "false alarm": "verification wrongly reported a deviation, and the response ended the deal",
+  incomplete: "the plan ended without every goal item done and verified",
+};
+
+function SimulationResult({ report, names }: { report: SimulationReport; names: Record<string, string> }) {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const survival = report.survival.map((s, phase) => ({ phase, survival: s }));
   const values = Object.entries(report.parties).map(([party, p]) => ({
@@ -203,7 +330,7 @@ function SimulationResult({
     ...p.value,
   }));
   const causes = report.causes.map((c) => ({
-    cause: `${c.cause}${c.party ? ` (${c.party})` : ""}, phase ${c.phase}`,
+    cause: `${c.cause}${c.party ? ` (${names[c.party] ?? c.party})` : ""}, phase ${c.phase}`,
     count: c.share,
   }));
   return (
@@ -211,36 +338,62 @@ function SimulationResult({
       <p>
         <strong>P(complete) = {pct(report.completion.p)}</strong> (95% interval {pct(report.completion.low)}–
         {pct(report.completion.high)}) over {report.runs} runs{report.partial ? " (stopped early)" : ""}.{" "}
+      </p>
+      <p data-testid="over-tolerance">
         {Object.entries(report.parties)
           .map(([party, p]) => `${names[party] ?? party} over tolerance in ${pct(p.overTolerance)} of runs`)
           .join("; ")}
-        .
+        .{" "}
+        <span class="muted">
+          This counts runs in which the party's exposure ever went above its tolerance, with values drawn from
+          their ranges and parties deviating; the plan view's exposure uses the midpoint values with every
+          party keeping to the plan, so a plan can show no exposure above tolerance there and still some here.
+        </span>
       </p>
       <div class="chart-row">
         <Chart
           title="Survival: share of runs with the deal alive after each phase"
           fileName="survival"
           summary={survivalSummary(survival)}
-          deps={[report, width]}
-          render={() => survivalChart(survival, { width })}
+          legend={[{ label: "share of runs with the deal alive", color: COLORS.alive, shape: "line" }]}
+          terms={["hazard", "response"]}
+          deps={[report]}
+          render={(width) => survivalChart(survival, { width })}
         />
         <Chart
           title="Realised value per party"
           fileName="realised-values"
           summary={valuesSummary(values)}
-          deps={[report, width]}
-          render={() => valuesChart(values, { width })}
+          legend={[
+            { label: "5–95% of runs", color: "#93c5fd", shape: "band" },
+            { label: "median (tick)", color: "#1f2937", shape: "line" },
+            { label: "mean", color: "#1d4ed8", shape: "dot" },
+          ]}
+          deps={[report]}
+          render={(width) => valuesChart(values, { width })}
         />
         {causes.length > 0 && (
           <Chart
             title="Causes of collapse (share of the runs that did not complete)"
             fileName="collapse-causes"
             summary={causesSummary(causes)}
-            deps={[report, width]}
-            render={() => causesChart(causes, { width })}
+            legend={[{ label: "share of the failed runs", color: COLORS.cause, shape: "band" }]}
+            terms={["hazard", "sigma", "response"]}
+            deps={[report]}
+            render={(width) => causesChart(causes, { width })}
           />
         )}
       </div>
+      {report.causes.length > 0 && (
+        <dl class="causes" data-testid="causes-explained">
+          {[...new Set(report.causes.map((c) => c.cause))].map((cause) => (
+            <div key={cause}>
+              <dt>{cause}</dt>
+              <dd>{CAUSE_TEXT[cause] ?? ""}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
     </div>
   );
 }

@@ -1,0 +1,67 @@
+/** The Export tab: the chosen plan as Markdown, CSV or JSON, and the way to the briefing. */
+import type { Analysis } from "../../../../src/analysis/analyze.ts";
+import type { CompiledScenario } from "../../../../src/analysis/compile.ts";
+import type { PlanChoice } from "../../lib/analysis.ts";
+import { download, planCsv, planJson, planMarkdown } from "../../lib/export.ts";
+
+interface Props {
+  compiled: CompiledScenario;
+  chosen: PlanChoice;
+  analysis: Analysis;
+  /** The page's scenario id ("new" for an unsaved one), for the briefing's address. */
+  pageId: string;
+}
+
+export function ExportTab({ compiled, chosen, analysis, pageId }: Props) {
+  const base = `${compiled.scenario.id}-${chosen.name}`;
+  return (
+    <section aria-labelledby="export-heading" class="export">
+      <h2 id="export-heading">Plan '{chosen.name}'</h2>
+      <p class="toolbar">
+        <button
+          type="button"
+          onClick={() =>
+            download(`${base}.md`, planMarkdown(compiled, chosen.name, analysis), "text/markdown")
+          }
+        >
+          Markdown
+        </button>
+        <button
+          type="button"
+          onClick={() => download(`${base}.csv`, planCsv(compiled, analysis), "text/csv")}
+        >
+          CSV
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            download(`${base}.json`, planJson(chosen.name, chosen.plan, analysis), "application/json")
+          }
+        >
+          JSON
+        </button>
+      </p>
+      <p class="muted">
+        Every chart has its own SVG and PNG buttons; the files carry the chart's title, legend and summary.
+      </p>
+      <h2>Briefing</h2>
+      <p class="toolbar">
+        <a
+          class="button primary"
+          href={`#/s/${encodeURIComponent(pageId)}/briefing`}
+          data-testid="open-briefing"
+        >
+          Open the printable briefing
+        </a>
+        <a
+          class="button"
+          href={`#/s/${encodeURIComponent(pageId)}/briefing?plan=${encodeURIComponent(chosen.name)}`}
+          data-testid="open-briefing-chosen"
+        >
+          Briefing on plan '{chosen.name}'
+        </a>
+      </p>
+      <p class="muted">The briefing recommends the best plan it finds; you can choose another there.</p>
+    </section>
+  );
+}
