@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import { PACKAGE_ROOT } from "../io/package-root.ts";
+import { warmSolver } from "../planner/index.ts";
 import { loadCapabilities } from "./capabilities.ts";
 import { type ErrorBody, HttpError } from "./errors.ts";
 import { JobRegistry } from "./jobs.ts";
@@ -37,6 +38,9 @@ export interface ServerOptions {
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? BODY_LIMIT });
   const capabilities = await loadCapabilities();
+  // One warm solver for the life of the server: load and compile HiGHS-wasm now, in the
+  // background, rather than in the first request that plans. A failure shows in that request.
+  warmSolver().catch(() => {});
   const storage = await openScenarioRepository(options);
   const library = new ScenarioLibrary(storage.scenarios);
   const jobs = new JobRegistry();

@@ -7,6 +7,7 @@ import { builtinNames, readScenarioSource } from "../io/scenario-files.ts";
 import { parseScenario } from "../model/parse.ts";
 import type { Scenario } from "../model/schema.ts";
 import { HttpError, notFound } from "./errors.ts";
+import { ScenarioCache } from "./scenario-cache.ts";
 import type { ScenarioRepository } from "./scenario-repository.ts";
 import type { ScenarioDocument as ScenarioDocumentBody, ScenarioSummary } from "./schemas.ts";
 
@@ -44,10 +45,14 @@ function describe(id: string, source: string, builtin: boolean): ScenarioDocumen
 const summary = ({ source: _s, scenario: _c, ...rest }: ScenarioDocument): ScenarioSummary => rest;
 
 export class ScenarioLibrary {
+  private readonly cache = new ScenarioCache<LoadedScenario>();
+  /** The built-in names, listed once: the folder ships with the program and does not change. */
+  private readonly builtins = new Set(builtinNames());
+
   constructor(private readonly saved: ScenarioRepository) {}
 
   isBuiltin(id: string): boolean {
-    return builtinNames().includes(id);
+    return this.builtins.has(id);
   }
 
   async list(): Promise<ScenarioSummary[]> {
@@ -87,24 +92,37 @@ export class ScenarioLibrary {
   async delete(id: string): Promise<void> {
     if (this.isBuiltin(id)) throw readOnly(id);
     if (!(await this.saved.delete(id))) throw notFound(`scenario '${id}'`);
+    this.cache.forget(id);
   }
 
-  /** The scenario a request names, by id or by inline source. */
+  /**
+   * The scenario a request names, by id or by inline source. Parsing and compiling cost far more
+   * than the analysis a request usually asks for (korea-2018: about 10 ms against 0.2 ms), so
+   * compiled scenarios are cached (scenario-cache.ts): built-ins for the life of the process,
+   * saved ones until their update time changes, inline sources by their text. A source with
+   * problems is never cached: it answers 422 each time.
+   */
   async resolve(ref: { scenarioId?: string; source?: string }): Promise<LoadedScenario> {
-    let source: string;
-    let name: string;
     if (ref.source !== undefined) {
-      source = ref.source;
-      name = "scenario";
-    } else if (ref.scenarioId !== undefined) {
-      source = (await this.get(ref.scenarioId)).source;
-      name = ref.scenarioId;
-    } else {
-      throw new HttpError(400, "bad-request", "give either scenarioId or source");
+      const source = ref.source;
+      return this.cache.inline(source, () => loaded(source, "scenario"));
     }
-    const scenario = checked(source, name);
-    return { scenario, compiled: compileScenario(scenario) };
+    if (ref.scenarioId !== undefined) {
+      const id = ref.scenarioId;
+      if (this.isBuiltin(id)) {
+        return this.cache.builtin(id, () => loaded(readScenarioSource(id).text, id));
+      }
+      const row = await this.saved.get(id);
+      if (!row) throw notFound(`scenario '${id}'`);
+      return this.cache.saved(row, () => loaded(row.source, id));
+    }
+    throw new HttpError(400, "bad-request", "give either scenarioId or source");
   }
+}
+
+function loaded(source: string, name: string): LoadedScenario {
+  const scenario = checked(source, name);
+  return { scenario, compiled: compileScenario(scenario) };
 }
 
 export interface LoadedScenario {
