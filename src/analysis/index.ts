@@ -13,6 +13,15 @@ export {
 } from "./perspectives.ts";
 export * from "./perspectives-report.ts";
 export * from "./report.ts";
+export {
+  breakingPoints,
+  breaksInsideRange,
+  breakText,
+  type RowsOfPlan,
+  robustnessReport,
+  safety,
+  tornadoOrder,
+} from "./robustness.ts";
 export * from "./rows.ts";
 export * from "./schedule.ts";
 export { type CompiledView, compileViews, hasViews, viewScenario } from "./views.ts";

@@ -11,6 +11,7 @@ import type { CompiledScenario } from "./compile.ts";
 import { explainGap } from "./explain-views.ts";
 import type { PerspectiveFinding, Perspectives } from "./perspectives-report.ts";
 import type { AnalysisReport, RowKind } from "./report.ts";
+import { robustnessReport } from "./robustness.ts";
 import { type ConstraintRow, partyRows, rowHolds, rowValue } from "./rows.ts";
 import { type CompiledView, compileViews, hasViews } from "./views.ts";
 
@@ -146,7 +147,7 @@ export function analysisDocument(
   a: Analysis,
   views = analyzePerspectives(c, a),
 ): AnalysisReport {
-  return { ...toReport(a), ...(views ? { perspectives: views.report } : {}) };
+  return { ...toReport(a), ...robustnessReport(c, a), ...(views ? { perspectives: views.report } : {}) };
 }
 
 /**

@@ -59,6 +59,45 @@ export const ConstraintRowReport = RowRef.extend({
     .describe("The row moves with some value; only such rows enter the minimum slack"),
 });
 
+/** MODEL.md v2 §7: the safety factor θ* of a plan feasible at nominal values. */
+export const Safety = z.object({
+  theta: z
+    .number()
+    .nullable()
+    .describe(
+      "θ*: the plan survives estimation errors up to θ* times each range's half-width; null when unbounded",
+    ),
+  unbounded: z.boolean().describe("No row of the plan moves with an uncertain value"),
+  capped: z.boolean().describe("θ* is θ_sign, where a value would change sign; read it as 'at least θ*'"),
+  thetaSign: z.number().nullable().describe("θ_sign = min |v̂|/w over the uncertain values that enter a row"),
+  breaksFirst: RowRef.extend({ text: z.string().describe("What breaks first, in words") })
+    .nullable()
+    .describe("The row attaining θ*"),
+});
+
+const BreakingPointFigures = z.object({
+  nominal: z.number().describe("The nominal figure (a value's midpoint, the tolerance or the reservation)"),
+  width: z
+    .number()
+    .describe("Half-width w of the value's range (0 for a point value, tolerance, reservation)"),
+  down: z
+    .number()
+    .nullable()
+    .describe("How far it may fall alone before the plan breaks; null = no finite break"),
+  downRow: RowRef.nullable().describe("The row that breaks when it falls that far"),
+  up: z
+    .number()
+    .nullable()
+    .describe("How far it may rise alone before the plan breaks; null = no finite break"),
+  upRow: RowRef.nullable(),
+});
+
+/** MODEL.md v2 §7: one value cell's (or a party's tolerance or reservation's) breaking points. */
+export const BreakingPoint = z.discriminatedUnion("field", [
+  BreakingPointFigures.extend({ field: z.literal("value"), move: z.string(), party: z.string() }),
+  BreakingPointFigures.extend({ field: z.enum(["tolerance", "reservation"]), party: z.string() }),
+]);
+
 export const AnalysisReport = z.object({
   feasible: z.boolean(),
   robustlyFeasible: z.boolean(),
@@ -68,6 +107,13 @@ export const AnalysisReport = z.object({
   parties: z.record(z.string(), PartyReport),
   rows: z.array(ConstraintRowReport).describe("Every constraint row, party by party, in phase order"),
   violations: z.array(Violation),
+  safety: Safety.nullable()
+    .optional()
+    .describe("MODEL.md §7 safety factor (analyze's document); null for a plan infeasible at nominal values"),
+  breakingPoints: z
+    .array(BreakingPoint)
+    .optional()
+    .describe("MODEL.md §7 breaking points (analyze's document): values, then tolerances, then reservations"),
   perspectives: Perspectives.optional().describe("Present when the scenario has views (MODEL.md §9)"),
 });
 
@@ -79,3 +125,5 @@ export type AnalysisReport = z.infer<typeof AnalysisReport>;
 export type RowKind = z.infer<typeof RowKind>;
 export type RowRef = z.infer<typeof RowRef>;
 export type ConstraintRowReport = z.infer<typeof ConstraintRowReport>;
+export type Safety = z.infer<typeof Safety>;
+export type BreakingPoint = z.infer<typeof BreakingPoint>;

@@ -5,6 +5,7 @@ import { compileScenario } from "../../src/analysis/compile.ts";
 import { resolvePlan } from "../../src/analysis/doctrines.ts";
 import { analysisDocument } from "../../src/analysis/perspectives.ts";
 import { AnalysisReport } from "../../src/analysis/report.ts";
+import { robustnessReport } from "../../src/analysis/robustness.ts";
 import { parseSource, readScenarioSource } from "../../src/io/scenario-files.ts";
 import { parseScenario } from "../../src/model/parse.ts";
 import { Scenario } from "../../src/model/schema.ts";
@@ -177,6 +178,23 @@ describe("analyze", () => {
     expect(status).toBe(200);
     expect((body.plan as { name: string }).name).toBe("custom");
     expect((body.analysis as AnalysisReport).phases).toBe(2);
+  });
+
+  it("carries the safety factor and breaking points of a feasible plan (MODEL.md §7)", async () => {
+    const { status, body } = await server.request("POST", "/api/analyze", {
+      scenarioId: "korea-2018",
+      plan: "phased",
+    });
+    expect(status).toBe(200);
+    const analysis = AnalysisReport.parse(body.analysis);
+    const compiled = korea();
+    const lookup = resolvePlan(compiled, "phased");
+    if (!lookup.ok) throw new Error(lookup.message);
+    const expected = robustnessReport(compiled, analyzePlan(compiled, lookup.plan));
+    expect(analysis.safety).toEqual(expected.safety);
+    expect(analysis.safety?.theta).toBeGreaterThan(0);
+    expect(analysis.breakingPoints).toEqual(expected.breakingPoints);
+    expect(analysis.rows.length).toBeGreaterThan(0);
   });
 
   it("answers bad input with clear 4xx errors", async () => {

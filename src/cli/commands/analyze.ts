@@ -24,7 +24,7 @@ export function registerAnalyze(program: Command): void {
       const report = analysisDocument(loaded.compiled, analysis, views);
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else {
-        const text = formatAnalysis(report, `${loaded.scenario.id} — plan '${name}'`);
+        const text = formatAnalysis(report, `${loaded.scenario.id} — plan '${name}'`, loaded.scenario.unit);
         process.stdout.write(`${text}${views ? `\n\n${formatPerspectives(views)}` : ""}\n`);
       }
       process.exitCode = report.feasible ? EXIT.ok : EXIT.infeasible;

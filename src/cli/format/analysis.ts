@@ -1,5 +1,6 @@
 /** The human face of an analysis: a parties × phases table with violations underneath. */
 import type { AnalysisReport, ConstraintRowReport, RowKind } from "../../analysis/report.ts";
+import { formatRobustness } from "./robustness.ts";
 import { num, renderTable } from "./table.ts";
 
 /** The analysis's own judgement of each row, looked up by kind, party and phase (never re-derived). */
@@ -9,7 +10,7 @@ function rowIndex(report: AnalysisReport) {
   return (kind: RowKind, party: string, phase: number | null) => rows.get(`${kind}/${party}/${phase}`);
 }
 
-export function formatAnalysis(report: AnalysisReport, heading: string): string {
+export function formatAnalysis(report: AnalysisReport, heading: string, unit?: string): string {
   const phases = Array.from({ length: report.phases + 1 }, (_, k) => k);
   const header = ["party", "figure", "limit", ...phases.map(String), "final"];
   const rows: string[][] = [];
@@ -51,6 +52,7 @@ export function formatAnalysis(report: AnalysisReport, heading: string): string 
     });
   }
   if (report.feasible && !report.robustlyFeasible) out.push("", robustnessNote(report));
+  out.push(...formatRobustness(report, unit));
   out.push(
     "",
     "Legend: E = exposure if the deal collapsed after the phase; M = gain from complying rather than walking away; ! = violated.",
