@@ -100,7 +100,8 @@ export function safety(c: CompiledScenario, analysis: RowsOfPlan): Safety | null
   if (first === undefined) {
     return { theta: null, unbounded: true, capped: false, thetaSign: null, breaksFirst: null };
   }
-  const capped = theta > thetaSign;
+  // Within rounding of θ_sign the row breaks exactly where a value reaches zero: not capped.
+  const capped = theta > thetaSign * (1 + 1e-12);
   return {
     theta: capped ? thetaSign : theta,
     unbounded: false,
@@ -153,12 +154,15 @@ export function breakingPoints(c: CompiledScenario, analysis: RowsOfPlan): Break
       let down = leastRatio(c, byParty[i], slacks[i], m, 1);
       let up = leastRatio(c, byParty[i], slacks[i], m, -1);
       // A value keeps its sign: a break that needs it to reach or cross zero is none.
+      // (Within rounding of zero counts as reaching it.)
       const none = { amount: null, row: null };
+      const reachesZero = (amount: number | null) =>
+        amount !== null && amount >= Math.abs(nominal) * (1 - 1e-12);
       if (nominal === 0) {
         down = none;
         up = none;
-      } else if (nominal > 0 && down.amount !== null && down.amount >= nominal) down = none;
-      else if (nominal < 0 && up.amount !== null && up.amount >= -nominal) up = none;
+      } else if (nominal > 0 && reachesZero(down.amount)) down = none;
+      else if (nominal < 0 && reachesZero(up.amount)) up = none;
       out.push({
         field: "value",
         move: move.id,

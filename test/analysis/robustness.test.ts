@@ -83,7 +83,7 @@ function withValues(scenario: Scenario, value: (party: string, j: number) => num
 
 const feasibleAt = (scenario: Scenario, plan: Plan) => analyzePlan(compileScenario(scenario), plan).feasible;
 
-const RUNS = { numRuns: 400 };
+const RUNS = { numRuns: Number(process.env.RUNS ?? 400) };
 
 describe("safety factor θ* (MODEL.md §7)", () => {
   it("equals the literal formula, with the same cap and what breaks first", () => {
@@ -107,7 +107,7 @@ describe("safety factor θ* (MODEL.md §7)", () => {
           return;
         }
         expect(close(s!.theta!, ref.theta)).toBe(true);
-        expect(s!.capped).toBe(ref.rawTheta > ref.sign);
+        if (!close(ref.rawTheta, ref.sign, 1e-9)) expect(s!.capped).toBe(ref.rawTheta > ref.sign);
         expect(close(s!.thetaSign!, ref.sign)).toBe(true);
         // θ* ≥ 1 exactly when the plan is robustly feasible (up to rounding at 1 itself)
         if (Math.abs(s!.theta! - 1) > 1e-6) expect(s!.theta! >= 1).toBe(a.robustlyFeasible);
@@ -207,7 +207,9 @@ describe("breaking points (MODEL.md §7)", () => {
             [1, p.up, lit.up],
           ] as const) {
             // A break exactly at zero is none; floating-point may put either side on the boundary.
-            const atZero = Number.isFinite(theirs) && close(theirs, Math.abs(p.nominal), 1e-9);
+            const atZero =
+              (Number.isFinite(theirs) && close(theirs, Math.abs(p.nominal), 1e-9)) ||
+              (mine !== null && close(mine, Math.abs(p.nominal), 1e-9));
             if (!atZero) expect(mine === null).toBe(!Number.isFinite(theirs));
             if (mine === null) continue;
             expect(close(mine, theirs)).toBe(true);
