@@ -129,6 +129,8 @@ export interface WorkerOptions {
   exitWhenDone?: boolean;
   signal?: AbortSignal;
   onPoint?: (sweep: string, point: number) => void;
+  /** Called once the worker is connected and waiting for jobs. */
+  onReady?: () => void;
 }
 
 /** Works chunks off the queue until stopped (or, with exitWhenDone, until the queue is empty). */
@@ -153,7 +155,7 @@ export async function runQueueWorker(options: WorkerOptions): Promise<{ points: 
 
   const processChunk = async (job: Job<ChunkJob>): Promise<void> => {
     const doc = await documentOf(job.data.sweep);
-    const stored = await store.donePoints(job.data.sweep);
+    const stored = await store.storedAmong(job.data.sweep, job.data.points);
     const results: StoredPoint[] = [];
     for (const index of job.data.points) {
       if (stored.has(index)) continue; // done by a worker that died before finishing the chunk
@@ -184,6 +186,7 @@ export async function runQueueWorker(options: WorkerOptions): Promise<{ points: 
   const queue = openQueue(url);
   try {
     await worker.waitUntilReady();
+    options.onReady?.();
     await new Promise<void>((resolve) => {
       options.signal?.addEventListener("abort", () => resolve(), { once: true });
       if (options.signal?.aborted) resolve();

@@ -73,7 +73,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   });
 
   app.get("/api/openapi.json", async () =>
-    openApiDocument(capabilities, { agreements: routes.some((r) => r.path.startsWith("/api/agreements")) }),
+    openApiDocument(capabilities, {
+      agreements: routes.some((r) => r.path.startsWith("/api/agreements")),
+      sweeps: routes.some((r) => r.path.startsWith("/api/sweeps")),
+    }),
   );
   app.get("/api/capabilities", async () => ({
     planner: { available: Boolean(capabilities.planner.module), reason: capabilities.planner.reason },

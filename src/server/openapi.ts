@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { AnalysisReport } from "../analysis/report.ts";
 import { Plan, Scenario } from "../model/schema.ts";
+import { SweepList, SweepStatus } from "../sweep/report-schema.ts";
 import * as agreements from "./agreement-schemas.ts";
 import type { Capabilities } from "./capabilities.ts";
 import * as api from "./schemas.ts";
@@ -144,6 +145,26 @@ function agreementPaths(): Record<string, unknown> {
 export interface DocumentOptions {
   /** Whether the agreement routes are registered (they need a database). */
   agreements?: boolean;
+  /** Whether the sweep routes are registered (plugins/sweeps.ts; they need a database). */
+  sweeps?: boolean;
+}
+
+function sweepPaths(): JsonSchema {
+  return {
+    "/api/sweeps": {
+      get: {
+        summary: "Sweeps stored in this server's database, newest first",
+        responses: { 200: json("SweepList") },
+      },
+    },
+    "/api/sweeps/{id}": {
+      parameters: idParam,
+      get: {
+        summary: "A sweep's progress and its report so far (poll while it runs)",
+        responses: { 200: json("SweepStatus"), ...errors(404) },
+      },
+    },
+  };
 }
 
 export function openApiDocument(capabilities: Capabilities, options: DocumentOptions = {}): JsonSchema {
@@ -270,6 +291,7 @@ export function openApiDocument(capabilities: Capabilities, options: DocumentOpt
         get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } },
       },
       ...(options.agreements ? agreementPaths() : {}),
+      ...(options.sweeps ? sweepPaths() : {}),
     },
     components: {
       schemas: {
@@ -299,6 +321,9 @@ export function openApiDocument(capabilities: Capabilities, options: DocumentOpt
               AppendedEvent: jsonSchema(agreements.AppendedEvent, "output"),
               AgreementStatus: jsonSchema(agreements.AgreementStatusDocument, "output"),
             }
+          : {}),
+        ...(options.sweeps
+          ? { SweepList: jsonSchema(SweepList, "output"), SweepStatus: jsonSchema(SweepStatus, "output") }
           : {}),
         ...extra,
       },

@@ -1,12 +1,13 @@
 /**
  * Opens where saved scenarios live: the shared store (SQLite file or PostgreSQL) when a database is
  * named, memory otherwise (tests, or when the store cannot be loaded — said in /api/capabilities).
- * Also registers the ledger's agreement routes when the store and that plugin are both present.
+ * Also registers the ledger's agreement routes and the sweep routes when there is a database.
  */
 import type { FastifyInstance } from "fastify";
-import { openStore, type Store } from "../store/index.ts";
+import { openStore, openSweepStore, type Store } from "../store/index.ts";
 import { HttpError } from "./errors.ts";
 import { agreementsPlugin } from "./plugins/agreements.ts";
+import { sweepsPlugin } from "./plugins/sweeps.ts";
 import { memoryScenarioRepository, type ScenarioRepository } from "./scenario-repository.ts";
 
 export interface Storage {
@@ -60,16 +61,19 @@ export async function openScenarioRepository(options: {
     registerExtras: async () => {},
   });
   if (!options.dbPath && !options.databaseUrl) return memory("memory");
-  const store = await openStore({
-    sqlitePath: options.dbPath,
-    databaseUrl: options.databaseUrl,
-  });
+  const storeOptions = { sqlitePath: options.dbPath, databaseUrl: options.databaseUrl };
+  const store = await openStore(storeOptions);
+  const sweeps = await openSweepStore(storeOptions);
   return {
     kind: store.dialect,
     scenarios: storeScenarios(store),
-    close: () => store.close(),
+    close: async () => {
+      await sweeps.close();
+      await store.close();
+    },
     async registerExtras(app) {
       await app.register(agreementsPlugin, { store });
+      await app.register(sweepsPlugin, { store: sweeps });
     },
   };
 }

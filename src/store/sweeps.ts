@@ -89,6 +89,8 @@ export interface SweepStore {
   list(): Promise<SweepSummary[]>;
   /** Indices of the points already stored. */
   donePoints(id: string): Promise<Set<number>>;
+  /** Which of these points are already stored (one indexed query; for a retried chunk). */
+  storedAmong(id: string, points: readonly number[]): Promise<Set<number>>;
   countDone(id: string): Promise<number>;
   /** Stores points in one transaction; a point already stored is left as it is. Returns how many were new. */
   storePoints(id: string, points: readonly StoredPoint[]): Promise<number>;
@@ -143,6 +145,16 @@ export async function openSweepStore(options: StoreOptions): Promise<SweepStore>
     },
     async donePoints(id) {
       const rows = await db.selectFrom("sweep_points").select("point").where("sweep_id", "=", id).execute();
+      return new Set(rows.map((r) => Number(r.point)));
+    },
+    async storedAmong(id, points) {
+      if (points.length === 0) return new Set();
+      const rows = await db
+        .selectFrom("sweep_points")
+        .select("point")
+        .where("sweep_id", "=", id)
+        .where("point", "in", [...points])
+        .execute();
       return new Set(rows.map((r) => Number(r.point)));
     },
     async countDone(id) {

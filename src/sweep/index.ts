@@ -10,4 +10,5 @@ export { MEASURE_NAMES, type Metrics, type SafetyFactor, useSafetyFactor } from 
 export { parseSweep, type SweepParseResult } from "./parse.ts";
 export { levels, pointCount, pointSeed, pointValues } from "./points.ts";
 export * from "./report.ts";
+export * from "./report-schema.ts";
 export * from "./schema.ts";

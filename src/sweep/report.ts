@@ -7,73 +7,11 @@
 import { readTarget } from "./apply.ts";
 import type { PointResult, SweepDocument } from "./evaluate.ts";
 import { levels } from "./points.ts";
+import type { Flip, Heatmap, SweepReport, TornadoBar, VariableFlips } from "./report-schema.ts";
 import { targetOf, variableName } from "./schema.ts";
 
 /** Figures a tornado is drawn for, when measured (interval ends and words are left out). */
 const TORNADO_FIGURES = ["safety.theta", "simulation.completion", "analysis.minSlack", "optimum.phases"];
-
-/** A feasibility flip along one variable with every other variable held fixed. */
-export interface Flip {
-  /** Midway between the last feasible and the first infeasible level. */
-  threshold: number;
-  /** The two levels the flip lies between. */
-  between: [number, number];
-  /** Where the plan is feasible: at values below the threshold, or above it. */
-  feasible: "below" | "above";
-  /** The other variables' values on this line. */
-  others: Record<string, number>;
-}
-
-export interface VariableFlips {
-  variable: string;
-  /** Lines (settings of the other variables) along which feasibility flips, of all lines seen. */
-  lines: number;
-  flipped: number;
-  /** Least and greatest threshold over the lines that flip; null when none does. */
-  low: number | null;
-  high: number | null;
-  /**
-   * The flip on the line nearest the scenario as written (the other variables closest to the
-   * scenario's own values); null when that line does not flip.
-   */
-  asWritten: Flip | null;
-  flips: Flip[];
-}
-
-export interface TornadoBar {
-  variable: string;
-  /** Mean of the figure over points at the variable's lowest (highest) levels. */
-  atLow: number;
-  atHigh: number;
-  /** |atHigh − atLow|: bars are sorted by this, largest first. */
-  swing: number;
-}
-
-export interface Heatmap {
-  x: string;
-  y: string;
-  metric: string;
-  xs: number[];
-  ys: number[];
-  /** cells[row y][column x]: the mean of the figure there, null where no point is done. */
-  cells: (number | null)[][];
-}
-
-export interface SweepReport {
-  title?: string;
-  scenario: string;
-  points: number;
-  done: number;
-  errors: number;
-  sampling: "grid" | "latin";
-  variables: { name: string; low: number; high: number }[];
-  /** The yes/no figure flips are read from (analysis.feasible, else optimum.feasible). */
-  feasibility: string | null;
-  feasibleShare: number | null;
-  flips: VariableFlips[];
-  /** figure → bars, for every numeric figure measured. */
-  tornado: Record<string, TornadoBar[]>;
-}
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
 const tidy = (x: number) => Math.round(x * 1e9) / 1e9;

@@ -8,6 +8,7 @@ import { GlossaryPage } from "./components/Glossary.tsx";
 import { api, type Capabilities } from "./lib/api.ts";
 import { useRoute } from "./lib/hooks.ts";
 import { Library } from "./pages/Library.tsx";
+import { SweepsPage } from "./pages/Sweeps.tsx";
 
 type ScenarioPages = typeof import("./pages/scenario-pages.ts");
 
@@ -52,6 +53,8 @@ export function App() {
     page = <Lazy key="new" pick={pickWorkspace} props={{ capabilities }} />;
   } else if (route[0] === "s" && route[1] && route[2] === "briefing") {
     page = <Lazy key={`briefing-${route[1]}`} pick={pickBriefing} props={{ id: route[1], capabilities }} />;
+  } else if (route[0] === "sweeps") {
+    page = <SweepsPage key={`sweeps-${route[1] ?? ""}`} id={route[1]} />;
   } else if (route[0] === "a" && route[1]) {
     page = <Lazy key={`agreement-${route[1]}`} pick={pickAgreement} props={{ id: route[1] }} />;
   } else if (route[0] === "s" && route[1]) {
@@ -77,6 +80,9 @@ export function App() {
           Lockstep
         </a>
         <span class="muted tagline">design, stress-test and track phased agreements</span>
+        <a href="#/sweeps" class="sweeps-link">
+          Sweeps
+        </a>
         <a href="#/glossary" class="glossary-link">
           Glossary
         </a>
