@@ -80,11 +80,11 @@ export function App() {
           Lockstep
         </a>
         <span class="muted tagline">design, stress-test and track phased agreements</span>
-        <a href="#/sweeps" class="sweeps-link">
-          Sweeps
-        </a>
         <a href="#/glossary" class="glossary-link">
           Glossary
+        </a>
+        <a href="#/sweeps" class="sweeps-link" style="color:white;margin-left:1rem">
+          Sweeps
         </a>
       </header>
       {page}
