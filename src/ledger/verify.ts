@@ -11,19 +11,25 @@ import { charterHash, eventHash, type Link } from "./chain.ts";
 import { Charter, compileCharter } from "./charter.ts";
 import { importPublicKey, verifyText } from "./crypto.ts";
 import { describeIssues, EventBody } from "./events.ts";
+import { CheckpointBody, verifyStatement } from "./statements.ts";
 
 export const EXPORT_FORMAT = "lockstep-ledger";
 
 /** The export document (`lockstep ledger export`, `GET /api/agreements/:id/export`). */
 export interface LedgerExport {
   format: typeof EXPORT_FORMAT;
-  version: 1;
+  /** 2: with charter signatures and checkpoints (version 1 had neither). */
+  version: 2;
   agreement: string;
   charter: Charter;
   charterHash: string;
   /** Hash of the last event (the charter hash when there is none): keep it to detect truncation. */
   head: string;
   exportedAt: string;
+  /** Each participant's signature of the charter hash (every party's is required). */
+  charterSignatures: Array<{ by: string; signature: string; signedAt: string }>;
+  /** Participants' signed checkpoints of the head, as the server holds them. */
+  checkpoints: Array<{ body: unknown; signature: string }>;
   events: Array<{
     seq: number;
     eventId: string;
@@ -36,7 +42,7 @@ export interface LedgerExport {
 }
 
 export type VerifyResult =
-  | { ok: true; events: number; head: string }
+  | { ok: true; events: number; head: string; checkpoints: number; signedBy: string[] }
   | { ok: false; checked: number; seq?: number; eventId?: string; message: string };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -79,10 +85,94 @@ function structuralFault(
   return { body: body.data, signature: raw.signature, receivedAt: raw.receivedAt, hash: raw.hash };
 }
 
-/** Verifies a parsed export. `expectedHead`, if given, must equal the last hash (detects a cut tail). */
-export async function verifyLedger(doc: unknown, expectedHead?: string): Promise<VerifyResult> {
-  if (!isRecord(doc) || doc.format !== EXPORT_FORMAT || doc.version !== 1) {
-    return { ok: false, checked: 0, message: `not a ${EXPORT_FORMAT} export (version 1)` };
+/**
+ * Checks the charter signatures: every one present must be a participant's valid signature of this
+ * charter hash, and every party's participant must have signed. A charter changed after signing
+ * (a key swapped, say) has another hash, so the other parties' signatures no longer match it.
+ */
+async function charterSignatureFault(
+  doc: Record<string, unknown>,
+  charter: Charter,
+  rootHash: string,
+  keys: Map<string, CryptoKey>,
+): Promise<string | undefined> {
+  if (!Array.isArray(doc.charterSignatures)) return "charterSignatures is not a list";
+  const signed = new Set<string>();
+  for (const raw of doc.charterSignatures) {
+    if (!isRecord(raw) || typeof raw.by !== "string" || typeof raw.signature !== "string") {
+      return "a charter signature is not { by, signature }";
+    }
+    const key = keys.get(raw.by);
+    if (!key) return `the charter is signed by ${raw.by}, who is not a participant`;
+    const statement = {
+      v: 1,
+      type: "charter.signed",
+      agreement: charter.id,
+      charterHash: rootHash,
+      by: raw.by,
+    };
+    if (!(await verifyStatement(key, statement, raw.signature))) {
+      return `${raw.by}'s charter signature does not match this charter: the charter (its keys, plan or participants) was changed after it was signed`;
+    }
+    signed.add(raw.by);
+  }
+  const unsigned = charter.participants.filter((p) => p.role === "party" && !signed.has(p.id));
+  if (unsigned.length > 0) {
+    return `the charter is not signed by ${unsigned.map((p) => `${p.id} (party ${p.party})`).join(", ")}: the agreement never became active`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks checkpoints against the verified chain: each must be a participant's valid signature of
+ * a head (seq, hash) that this chain has. One naming a head the chain lacks proves the export was
+ * cut short or forked after the participant saw that head.
+ */
+async function checkpointFault(
+  raw: unknown,
+  charter: Charter,
+  keys: Map<string, CryptoKey>,
+  hashes: string[],
+): Promise<string | undefined> {
+  if (!isRecord(raw)) return "a checkpoint is not { body, signature }";
+  const body = CheckpointBody.safeParse(raw.body);
+  if (!body.success) return `a checkpoint is malformed: ${describeIssues(body.error)}`;
+  const { by, seq, hash, at, agreement } = body.data;
+  if (agreement !== charter.id) return `a checkpoint by ${by} is for agreement ${agreement}`;
+  const key = keys.get(by);
+  if (!key) return `a checkpoint is signed by ${by}, who is not a participant`;
+  if (typeof raw.signature !== "string" || !(await verifyStatement(key, raw.body, raw.signature))) {
+    return `the checkpoint by ${by} at seq ${seq} has a signature that does not match ${by}'s key`;
+  }
+  if (hashes[seq] !== hash) {
+    const what =
+      seq >= hashes.length
+        ? `the export ends at event ${hashes.length - 1}`
+        : `event ${seq} has another hash`;
+    return `${by} countersigned event ${seq} with head ${hash} at ${at}, but ${what}: events were cut off or the chain was forked`;
+  }
+  return undefined;
+}
+
+/**
+ * Verifies a parsed export. `expectedHead`, if given, must equal the last hash (detects a cut tail);
+ * `localCheckpoints` are checkpoints a participant kept, checked like the export's own.
+ */
+export async function verifyLedger(
+  doc: unknown,
+  expectedHead?: string,
+  localCheckpoints: unknown[] = [],
+): Promise<VerifyResult> {
+  if (isRecord(doc) && doc.format === EXPORT_FORMAT && doc.version === 1) {
+    return {
+      ok: false,
+      checked: 0,
+      message:
+        "a version 1 export has no charter signatures or checkpoints: export it again from a current server",
+    };
+  }
+  if (!isRecord(doc) || doc.format !== EXPORT_FORMAT || doc.version !== 2) {
+    return { ok: false, checked: 0, message: `not a ${EXPORT_FORMAT} export (version 2)` };
   }
   const charter = Charter.safeParse(doc.charter);
   if (!charter.success) {
@@ -111,6 +201,8 @@ export async function verifyLedger(doc: unknown, expectedHead?: string): Promise
     if (!key) return { ok: false, checked: 0, message: `participant ${p.id} has an invalid public key` };
     keys.set(p.id, key);
   }
+  const unsigned = await charterSignatureFault(doc, charter.data, rootHash, keys);
+  if (unsigned) return { ok: false, checked: 0, message: unsigned };
   if (!Array.isArray(doc.events)) return { ok: false, checked: 0, message: "events is not a list" };
 
   // First pass, in order and cheap: shape, numbering, links, body, role. It stops at the first
@@ -184,6 +276,16 @@ export async function verifyLedger(doc: unknown, expectedHead?: string): Promise
     }
   }
   const prev = prevClaimed;
+  // every hash of the chain by seq (0: the charter), now that all of them check
+  const hashes = [rootHash, ...pending.map((item) => item.claimedHash!)];
+  const checkpoints = [...(Array.isArray(doc.checkpoints) ? doc.checkpoints : []), ...localCheckpoints];
+  if (doc.checkpoints !== undefined && !Array.isArray(doc.checkpoints)) {
+    return { ok: false, checked: doc.events.length, message: "checkpoints is not a list" };
+  }
+  for (const checkpoint of checkpoints) {
+    const fault = await checkpointFault(checkpoint, charter.data, keys, hashes);
+    if (fault) return { ok: false, checked: doc.events.length, message: fault };
+  }
   if (doc.head !== prev) {
     return { ok: false, checked: doc.events.length, message: "head hash does not match the last event" };
   }
@@ -194,5 +296,11 @@ export async function verifyLedger(doc: unknown, expectedHead?: string): Promise
       message: `head is ${prev}, expected ${expectedHead}: events were cut or added`,
     };
   }
-  return { ok: true, events: doc.events.length, head: prev };
+  return {
+    ok: true,
+    events: doc.events.length,
+    head: prev,
+    checkpoints: checkpoints.length,
+    signedBy: (doc.charterSignatures as Array<{ by: string }>).map((s) => s.by),
+  };
 }

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { AdoptRequest, Charter } from "../ledger/charter.ts";
 import { EventBody, SignedEvent } from "../ledger/events.ts";
+import { CharterSignatureBody, CheckpointBody } from "../ledger/statements.ts";
 import { AgreementStatus } from "../ledger/status-report.ts";
 
 const AgreementHeader = {
@@ -17,9 +18,18 @@ export const AgreementList = z.object({
   agreements: z.array(z.object({ id: z.string(), title: z.string(), createdAt: z.string() })),
 });
 
-export const AdoptedAgreement = z.object({ ...AgreementHeader, charter: Charter });
+const Awaiting = z.array(z.string()).describe("Party participants who have not signed the charter yet");
+const State = z.enum(["proposed", "active"]).describe("Active once every party has signed the charter");
+
+export const AdoptedAgreement = z.object({
+  ...AgreementHeader,
+  charter: Charter,
+  state: State,
+  awaiting: Awaiting,
+});
 
 export const AgreementDocument = AdoptedAgreement.extend({
+  signedBy: z.array(z.string()).describe("Participants whose charter signature is stored"),
   events: z.int().describe("Events in the ledger"),
   head: z.string().describe("Hash of the last event (the chain's head)"),
 });
@@ -48,6 +58,12 @@ export const AppendedEvent = z.object({
 export const PostedEvent = SignedEvent.extend({ body: EventBody });
 
 export { AdoptRequest };
+
+/** A signed statement as posted to …/signatures or …/checkpoints (src/ledger/statements.ts). */
+export const PostedCharterSignature = z.object({ body: CharterSignatureBody, signature: z.string() });
+export const PostedCheckpoint = z.object({ body: CheckpointBody, signature: z.string() });
+export const SignatureState = z.object({ state: State, signedBy: z.array(z.string()), awaiting: Awaiting });
+export const StoredCheckpointReply = z.object({ stored: z.literal(true), seq: z.int(), hash: z.string() });
 
 export type AgreementList = z.infer<typeof AgreementList>;
 export type AgreementDocument = z.infer<typeof AgreementDocument>;

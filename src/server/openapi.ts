@@ -107,6 +107,22 @@ function agreementPaths(): Record<string, unknown> {
         },
       },
     },
+    "/api/agreements/{id}/signatures": {
+      parameters: idParam,
+      post: {
+        summary: "Sign the charter hash as a participant; active once every party has",
+        requestBody: { required: true, ...json("PostedCharterSignature") },
+        responses: { 200: ok("SignatureState"), ...agreementErrors(400, 403, 404, 409, 413) },
+      },
+    },
+    "/api/agreements/{id}/checkpoints": {
+      parameters: idParam,
+      post: {
+        summary: "Countersign a head of the chain (seq, hash, time) as a participant",
+        requestBody: { required: true, ...json("PostedCheckpoint") },
+        responses: { 201: ok("StoredCheckpoint"), ...agreementErrors(400, 403, 404, 409, 413) },
+      },
+    },
     "/api/agreements/{id}/events/stream": {
       parameters: idParam,
       get: {
@@ -320,6 +336,10 @@ export function openApiDocument(capabilities: Capabilities, options: DocumentOpt
               LedgerEventList: jsonSchema(agreements.LedgerEventList, "output"),
               AppendedEvent: jsonSchema(agreements.AppendedEvent, "output"),
               AgreementStatus: jsonSchema(agreements.AgreementStatusDocument, "output"),
+              PostedCharterSignature: jsonSchema(agreements.PostedCharterSignature, "input"),
+              PostedCheckpoint: jsonSchema(agreements.PostedCheckpoint, "input"),
+              SignatureState: jsonSchema(agreements.SignatureState, "output"),
+              StoredCheckpoint: jsonSchema(agreements.StoredCheckpointReply, "output"),
             }
           : {}),
         ...(options.sweeps

@@ -11,6 +11,7 @@ import { canonicalJson } from "../ledger/canonical.ts";
 import { charterHash, eventHash } from "../ledger/chain.ts";
 import type { Charter } from "../ledger/charter.ts";
 import type { ChainedEvent, EventBody } from "../ledger/events.ts";
+import type { CheckpointBody } from "../ledger/statements.ts";
 import type { Dialect } from "./connect.ts";
 import { isUniqueViolation, StoreError } from "./errors.ts";
 import type { Database, EventTable } from "./schema.ts";
@@ -47,6 +48,23 @@ export interface AgreementRepository {
    * canonical JSON that was signed.
    */
   append(id: string, body: EventBody, signature: string): Promise<AppendResult>;
+  /** Records a participant's (already checked) charter signature; a second one is ignored. */
+  addCharterSignature(id: string, signature: StoredCharterSignature): Promise<void>;
+  charterSignatures(id: string): Promise<StoredCharterSignature[]>;
+  /** Records a participant's (already checked) checkpoint; the same one twice is ignored. */
+  addCheckpoint(id: string, checkpoint: StoredCheckpoint): Promise<void>;
+  checkpoints(id: string): Promise<StoredCheckpoint[]>;
+}
+
+export interface StoredCharterSignature {
+  by: string;
+  signature: string;
+  signedAt: string;
+}
+
+export interface StoredCheckpoint {
+  body: CheckpointBody;
+  signature: string;
 }
 
 const MAX_ATTEMPTS = 200;
@@ -273,6 +291,53 @@ export function agreementRepository(db: Kysely<Database>, dialect: Dialect): Agr
         .orderBy("seq", "asc");
       if (options.limit !== undefined) query = query.limit(options.limit);
       return (await query.execute()).map(toEvent);
+    },
+
+    async addCharterSignature(id, { by, signature, signedAt }) {
+      await db
+        .insertInto("charter_signatures")
+        .values({ agreement_id: id, participant_id: by, signature, signed_at: signedAt })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+
+    async charterSignatures(id) {
+      const rows = await db
+        .selectFrom("charter_signatures")
+        .selectAll()
+        .where("agreement_id", "=", id)
+        .orderBy("signed_at")
+        .orderBy("participant_id")
+        .execute();
+      return rows.map((r) => ({ by: r.participant_id, signature: r.signature, signedAt: r.signed_at }));
+    },
+
+    async addCheckpoint(id, { body, signature }) {
+      await db
+        .insertInto("checkpoints")
+        .values({
+          agreement_id: id,
+          participant_id: body.by,
+          seq: body.seq,
+          body: canonicalJson(body),
+          signature,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+
+    async checkpoints(id) {
+      const rows = await db
+        .selectFrom("checkpoints")
+        .selectAll()
+        .where("agreement_id", "=", id)
+        .orderBy("seq")
+        .orderBy("participant_id")
+        .execute();
+      return rows.map((r) => ({
+        body: storedBody(r.body) as unknown as CheckpointBody,
+        signature: r.signature,
+      }));
     },
 
     append(id, body, signature) {

@@ -10,14 +10,18 @@ export async function exportLedger(
   const record = await agreements.get(id);
   if (!record) return undefined;
   const events = await agreements.events(id);
+  const charterSignatures = await agreements.charterSignatures(id);
+  const checkpoints = await agreements.checkpoints(id);
   return {
     format: EXPORT_FORMAT,
-    version: 1,
+    version: 2,
     agreement: record.id,
     charter: record.charter,
     charterHash: record.charterHash,
     head: events.at(-1)?.hash ?? record.charterHash,
     exportedAt,
+    charterSignatures,
+    checkpoints,
     events: events.map((e) => ({
       seq: e.seq,
       eventId: e.eventId,

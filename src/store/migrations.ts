@@ -49,4 +49,30 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable("agreements").execute();
     },
   },
+  /** Co-signed charters and signed checkpoints (issue 13). */
+  "0003_agreement_statements": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("charter_signatures")
+        .addColumn("agreement_id", "varchar(100)", (c) => c.notNull().references("agreements.id"))
+        .addColumn("participant_id", "varchar(100)", (c) => c.notNull())
+        .addColumn("signature", "text", (c) => c.notNull())
+        .addColumn("signed_at", "varchar(40)", (c) => c.notNull())
+        .addPrimaryKeyConstraint("charter_signatures_pk", ["agreement_id", "participant_id"])
+        .execute();
+      await db.schema
+        .createTable("checkpoints")
+        .addColumn("agreement_id", "varchar(100)", (c) => c.notNull().references("agreements.id"))
+        .addColumn("participant_id", "varchar(100)", (c) => c.notNull())
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("signature", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("checkpoints_pk", ["agreement_id", "participant_id", "seq"])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("checkpoints").execute();
+      await db.schema.dropTable("charter_signatures").execute();
+    },
+  },
 };

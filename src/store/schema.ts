@@ -35,8 +35,27 @@ export interface EventTable {
   received_at: string;
 }
 
+/** A participant's signature of an agreement's charter hash (src/ledger/statements.ts). */
+export interface CharterSignatureTable {
+  agreement_id: string;
+  participant_id: string;
+  signature: string;
+  signed_at: string;
+}
+
+/** A participant's signed checkpoint of the chain's head; the body is canonical JSON as signed. */
+export interface CheckpointTable {
+  agreement_id: string;
+  participant_id: string;
+  seq: number;
+  body: string;
+  signature: string;
+}
+
 export interface Database {
   scenarios: ScenarioTable;
   agreements: AgreementTable;
   ledger_events: EventTable;
+  charter_signatures: CharterSignatureTable;
+  checkpoints: CheckpointTable;
 }

@@ -15,6 +15,7 @@ import { openStore } from "../../src/store/index.ts";
 import {
   adoptRequest,
   type Cast,
+  charterSignature,
   http,
   makeCast,
   SCENARIO_TEXT,
@@ -56,6 +57,35 @@ describe("agreements API", () => {
     const listed = await http(api());
     expect((listed.json.agreements as Array<{ id: string }>).map((a) => a.id)).toContain("freeze-deal");
     expect(await head()).toMatchObject({ events: 0, head: created.json.charterHash });
+  });
+
+  it("is proposed until every party signs the charter hash; events before that are refused", async () => {
+    const hash = String((await head()).charterHash);
+    expect(await head()).toMatchObject({ state: "proposed", awaiting: ["north-gov", "south-gov"] });
+    const early = await submit(await signedEvent(cast, "north-gov", { type: "note", text: "too soon" }));
+    expect(early.status).toBe(409);
+    expect(early.json.error).toBe("not-active");
+    const sign = (who: "north-gov" | "south-gov" | "press", charter = hash) =>
+      charterSignature(cast, who, "freeze-deal", charter);
+    // a signature of another charter hash, or by the wrong key, is refused
+    const otherHash = "0".repeat(64);
+    expect(
+      (await http(api("/freeze-deal/signatures"), "POST", await sign("north-gov", otherHash))).status,
+    ).toBe(409);
+    const forged = {
+      ...(await sign("south-gov")),
+      body: { ...(await sign("south-gov")).body, by: "north-gov" },
+    };
+    expect((await http(api("/freeze-deal/signatures"), "POST", forged)).status).toBe(403);
+    // an observer may sign too, but only the parties' signatures make the agreement active
+    expect((await http(api("/freeze-deal/signatures"), "POST", await sign("press"))).json).toMatchObject({
+      state: "proposed",
+    });
+    const north = await http(api("/freeze-deal/signatures"), "POST", await sign("north-gov"));
+    expect(north.json).toMatchObject({ state: "proposed", awaiting: ["south-gov"] });
+    const south = await http(api("/freeze-deal/signatures"), "POST", await sign("south-gov"));
+    expect(south.json).toMatchObject({ state: "active", awaiting: [] });
+    expect(await head()).toMatchObject({ state: "active" });
   });
 
   it("refuses an adoption that does not fit its scenario", async () => {

@@ -74,15 +74,62 @@ describe("lockstep keys / agreement / event / status / ledger", () => {
       start,
     );
     expect(adopted.stderr).toBe("");
-    expect(adopted.stdout).toMatch(/adopted agreement cli-deal; charter hash [0-9a-f]{64}/);
+    expect(adopted.stdout).toMatch(/proposed agreement cli-deal; charter hash [0-9a-f]{64}/);
+    expect(adopted.stdout).toMatch(/active when each party has signed the charter: north-gov, south-gov/);
     const listed = await run("agreement", "list", "--server", server);
     expect(listed.stdout).toMatch(/cli-deal {2}Freeze for relief/);
   });
 
+  it("refuses events until every party has signed the charter; each signs after checking its key", async () => {
+    const early = await run(
+      "event",
+      "done",
+      "--move",
+      "freeze",
+      "--key",
+      key("north-gov"),
+      "--server",
+      server,
+      "--agreement",
+      "cli-deal",
+    );
+    expect(early.status).toBe(2);
+    expect(early.stderr).toMatch(/409 not-active.*north-gov, south-gov/);
+    const sign = (who: string, ...extra: string[]) =>
+      run("agreement", "sign", "--server", server, "--agreement", "cli-deal", "--key", key(who), ...extra);
+    const impostor = await sign("south-gov", "--as", "north-gov");
+    expect(impostor.status).toBe(2);
+    expect(impostor.stderr).toMatch(/another public key for north-gov/);
+    const north = await sign("north-gov");
+    expect(north.stderr).toBe("");
+    expect(north.stdout).toMatch(/north-gov signed charter [0-9a-f]{64} .*waiting for: south-gov/);
+    const south = await sign("south-gov");
+    expect(south.stdout).toMatch(/the agreement is active/);
+  });
+
   it("signs and submits events; a resend with the same id is recorded once", async () => {
     const ev = (...args: string[]) => run("event", ...args, "--server", server, "--agreement", "cli-deal");
-    const done = await ev("done", "--move", "freeze", "--key", key("north-gov"), "--id", "north-1");
+    const done = await ev(
+      "done",
+      "--move",
+      "freeze",
+      "--key",
+      key("north-gov"),
+      "--id",
+      "north-1",
+      "--checkpoints",
+      join(dir, "north-checkpoints.json"),
+    );
     expect(done.stdout).toMatch(/done recorded as event 1 \(id north-1\)/);
+    // the CLI countersigned the head it was given, on the server and in the local file
+    const kept = JSON.parse(readFileSync(join(dir, "north-checkpoints.json"), "utf8"));
+    expect(kept).toHaveLength(1);
+    expect(kept[0].body).toMatchObject({
+      type: "checkpoint",
+      agreement: "cli-deal",
+      seq: 1,
+      by: "north-gov",
+    });
     const resent = await ev("done", "--move", "freeze", "--key", key("north-gov"), "--id", "north-1");
     // a resend signs again with a new timestamp: same id, different content is refused
     expect(resent.status).toBe(2);
@@ -152,7 +199,9 @@ describe("lockstep keys / agreement / event / status / ledger", () => {
     expect(exported.status).toBe(0);
     const ok = await run("ledger", "verify", file);
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/ok — 2 events/);
+    expect(ok.stdout).toMatch(
+      /ok — charter signed by north-gov, south-gov; 2 events, .* 1 checkpoints found/,
+    );
     const doc = JSON.parse(readFileSync(file, "utf8"));
     const head = doc.head as string;
     expect(await run("ledger", "verify", file, "--head", head)).toMatchObject({ status: 0 });
@@ -171,6 +220,21 @@ describe("lockstep keys / agreement / event / status / ledger", () => {
     const caught = await run("ledger", "verify", file, "--head", head);
     expect(caught.status).toBe(1);
     expect(caught.stdout).toMatch(/events were cut or added/);
+
+    // cut below north's checkpoint: the export's own checkpoint catches it
+    const deeper = { ...cut, events: [], head: cut.charterHash };
+    writeFileSync(file, JSON.stringify(deeper));
+    const truncated = await run("ledger", "verify", file);
+    expect(truncated.status).toBe(1);
+    expect(truncated.stdout).toMatch(
+      /north-gov countersigned event 1 .* events were cut off or the chain was forked/,
+    );
+    // the operator also drops the checkpoints: north's own copy still catches it
+    writeFileSync(file, JSON.stringify({ ...deeper, checkpoints: [] }));
+    expect(await run("ledger", "verify", file)).toMatchObject({ status: 0 });
+    const local = await run("ledger", "verify", file, "--checkpoints", join(dir, "north-checkpoints.json"));
+    expect(local.status).toBe(1);
+    expect(local.stdout).toMatch(/north-gov countersigned event 1/);
 
     writeFileSync(file, "{}");
     expect(await run("ledger", "verify", file)).toMatchObject({ status: 2 });

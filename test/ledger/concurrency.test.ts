@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "../../src/ledger/verify.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 import {
-  adoptRequest,
+  adoptAndSign,
   backendNames,
   type Cast,
   freshDatabase,
@@ -42,7 +42,7 @@ for (const backend of backendNames) {
     });
 
     it("leaves one linear chain, and resent events count once", async () => {
-      expect((await http(`${servers[0]}/api/agreements`, "POST", adoptRequest(cast))).status).toBe(201);
+      expect((await adoptAndSign(servers[0], cast)).status).toBe(201);
       const events = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
           signedEvent(cast, i % 3 === 0 ? "inspector" : i % 2 ? "north-gov" : "south-gov", {

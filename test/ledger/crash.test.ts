@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "../../src/ledger/verify.ts";
 import {
-  adoptRequest,
+  adoptAndSign,
   backendNames,
   freshDatabase,
   http,
@@ -63,7 +63,7 @@ for (const backend of backendNames) {
       const cast = await makeCast();
       const first = await startChild(env);
       cleanups.push(() => void first.child.kill("SIGKILL"));
-      expect((await http(`${first.url}/api/agreements`, "POST", adoptRequest(cast))).status).toBe(201);
+      expect((await adoptAndSign(first.url, cast)).status).toBe(201);
 
       // 8 clients, each sending its events one after another as fast as the server answers
       const CLIENTS = 8;

@@ -2,9 +2,11 @@ import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyInstance } from "fastify";
 import pg from "pg";
+import type { Charter } from "../../src/ledger/charter.ts";
 import { generateKeyPair, type KeyPairJwk } from "../../src/ledger/crypto.ts";
 import type { EventBody } from "../../src/ledger/events.ts";
 import { signEvent } from "../../src/ledger/sign.ts";
+import { signCharter } from "../../src/ledger/statements.ts";
 import { agreementsPlugin } from "../../src/server/plugins/agreements.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 
@@ -168,6 +170,44 @@ export function adoptRequest(cast: Cast, extra: Record<string, unknown> = {}) {
     participants: cast.participants,
     ...extra,
   };
+}
+
+/** `who`'s signature of an agreement's charter hash, as `POST …/signatures` takes it. */
+export function charterSignature(cast: Cast, who: Who, agreement: string, hash: string) {
+  return signCharter(agreement, hash, who, cast.keys[who].privateKey);
+}
+
+/**
+ * Adopts over HTTP and has both parties sign the charter, so the agreement is active. Returns the
+ * adoption's answer (201 expected).
+ */
+export async function adoptAndSign(
+  base: string,
+  cast: Cast,
+  extra: Record<string, unknown> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const created = await http(`${base}/api/agreements`, "POST", adoptRequest(cast, extra));
+  if (created.status !== 201) return created;
+  const id = String(created.json.id);
+  for (const who of ["north-gov", "south-gov"] as const) {
+    const signed = await charterSignature(cast, who, id, String(created.json.charterHash));
+    const answer = await http(`${base}/api/agreements/${id}/signatures`, "POST", signed);
+    if (answer.status !== 200) throw new Error(`signing as ${who}: ${JSON.stringify(answer.json)}`);
+  }
+  return created;
+}
+
+/** Stores a charter straight in the store, signed by both parties (an active agreement). */
+export async function createSigned(store: Store, cast: Cast, charter: Charter): Promise<void> {
+  const record = await store.agreements.create(charter);
+  for (const who of ["north-gov", "south-gov"] as const) {
+    const { signature } = await charterSignature(cast, who, record.id, record.charterHash);
+    await store.agreements.addCharterSignature(record.id, {
+      by: who,
+      signature,
+      signedAt: new Date().toISOString(),
+    });
+  }
 }
 
 let counter = 0;

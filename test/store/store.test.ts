@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCharter } from "../../src/ledger/charter.ts";
 import { verifyLedger } from "../../src/ledger/verify.ts";
 import { exportLedger, openStore, type Store, StoreError } from "../../src/store/index.ts";
-import { adoptRequest, backends, type Cast, makeCast, signedEvent } from "../ledger/helpers.ts";
+import { adoptRequest, backends, type Cast, createSigned, makeCast, signedEvent } from "../ledger/helpers.ts";
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`store on ${backend.name}`, () => {
@@ -24,7 +24,8 @@ for (const backend of backends) {
     async function adopt(id: string) {
       const built = buildCharter({ ...adoptRequest(cast, { id }), id } as never, new Date().toISOString());
       if (!built.ok) throw new Error(built.message);
-      return store.agreements.create(built.charter);
+      await createSigned(store, cast, built.charter);
+      return (await store.agreements.get(id))!;
     }
 
     const exported = (id: string) => exportLedger(store.agreements, id, new Date().toISOString());

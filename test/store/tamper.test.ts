@@ -13,6 +13,7 @@ import {
   adoptRequest,
   type Cast,
   createPgDatabase,
+  createSigned,
   freshDatabase,
   makeCast,
   pgSkipReason,
@@ -89,7 +90,7 @@ for (const rigSpec of rigs) {
       const id = `tamper-${n}`;
       const built = buildCharter({ ...adoptRequest(cast, { id }), id } as never, new Date().toISOString());
       if (!built.ok) throw new Error(built.message);
-      await rig.store.agreements.create(built.charter);
+      await createSigned(rig.store, cast, built.charter);
       const events = [
         await signedEvent(cast, "north-gov", { type: "move.done", move: "freeze" }, id),
         await signedEvent(cast, "inspector", { type: "move.verified", move: "freeze", report: "seen" }, id),

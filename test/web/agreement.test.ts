@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/cli.ts";
-import { adoptRequest, type Cast, makeCast, signedEvent } from "../ledger/helpers.ts";
+import { adoptAndSign, type Cast, makeCast, signedEvent } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
@@ -25,7 +25,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   workbench = await openWorkbench({ dbPath: join(dir, "agreements.db") });
   cast = await makeCast();
-  const adopted = await post("/api/agreements", adoptRequest(cast));
+  const adopted = await adoptAndSign(workbench.url, cast);
   expect(adopted.status).toBe(201);
   page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(20_000);

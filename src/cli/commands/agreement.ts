@@ -2,8 +2,12 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
+import { charterHash } from "../../ledger/chain.ts";
+import type { Charter } from "../../ledger/charter.ts";
 import { MIN_PHASE_DAYS } from "../../ledger/charter.ts";
-import { agreementUrl, requestJson } from "../agreement-client.ts";
+import { normalisePublicKey } from "../../ledger/crypto.ts";
+import { signCharter } from "../../ledger/statements.ts";
+import { agreementUrl, readKeyFile, requestJson } from "../agreement-client.ts";
 import { CliError } from "../errors.ts";
 import { loadScenario } from "../load.ts";
 
@@ -79,14 +83,61 @@ export function registerAgreement(program: Command): void {
         phaseDays,
         participants: readParticipants(options.participants),
       };
-      const { body } = await requestJson<{ id: string; charterHash: string }>(
+      const { body } = await requestJson<{ id: string; charterHash: string; awaiting: string[] }>(
         agreementUrl(options.server, ""),
         {
           method: "POST",
           body: request,
         },
       );
-      process.stdout.write(`adopted agreement ${body.id}; charter hash ${body.charterHash}\n`);
+      process.stdout.write(
+        `proposed agreement ${body.id}; charter hash ${body.charterHash}\n` +
+          `it becomes active when each party has signed the charter: ${body.awaiting.join(", ")}\n` +
+          `  lockstep agreement sign --server ${options.server} --agreement ${body.id} --key KEYFILE\n`,
+      );
+    });
+
+  agreement
+    .command("sign")
+    .description(
+      "check an agreement's charter and sign its hash with your key (the agreement is active once every party has)",
+    )
+    .requiredOption("--server <url>", "the Lockstep server")
+    .requiredOption("--agreement <id>", "agreement id")
+    .requiredOption("--key <file>", "your key file from 'lockstep keys new'")
+    .option("--as <participant>", "your participant id (default: the one in the key file)")
+    .action(async (options: { server: string; agreement: string; key: string; as?: string }) => {
+      const key = readKeyFile(options.key);
+      const by = options.as ?? key.participant;
+      if (!by) throw new CliError("--as: say which participant you are (the key file does not name one)");
+      const { body: doc } = await requestJson<{ charter: Charter; charterHash: string }>(
+        agreementUrl(options.server, options.agreement),
+      );
+      // Sign only what was checked here: the hash of the charter as received, with our own key in it.
+      const hash = await charterHash(doc.charter);
+      if (hash !== doc.charterHash) {
+        throw new CliError(
+          `the server's charter hash ${doc.charterHash} is not the hash of its charter (${hash})`,
+        );
+      }
+      const me = doc.charter.participants.find((p) => p.id === by);
+      if (!me) throw new CliError(`${by} is not a participant of ${options.agreement}`);
+      if (normalisePublicKey(me.publicKey)?.x !== normalisePublicKey(key.publicKey)?.x) {
+        throw new CliError(
+          `the charter lists another public key for ${by} than the one in ${options.key}: not signing`,
+        );
+      }
+      const signed = await signCharter(options.agreement, hash, by, key.privateKey);
+      const { body } = await requestJson<{ state: string; awaiting: string[] }>(
+        agreementUrl(options.server, options.agreement, "/signatures"),
+        { method: "POST", body: signed },
+      );
+      process.stdout.write(
+        `${by} signed charter ${hash} (plan ${doc.charter.plan.name}, ${doc.charter.participants.length} participants); ` +
+          (body.state === "active"
+            ? "the agreement is active\n"
+            : `waiting for: ${body.awaiting.join(", ")}\n`),
+      );
     });
 
   agreement

@@ -5,7 +5,9 @@
 import type { Command } from "commander";
 import { describeIssues, EventBody } from "../../ledger/events.ts";
 import { signEvent } from "../../ledger/sign.ts";
+import { signCheckpoint } from "../../ledger/statements.ts";
 import { agreementUrl, readKeyFile, requestJson } from "../agreement-client.ts";
+import { keepCheckpoint } from "../checkpoint-file.ts";
 import { CliError } from "../errors.ts";
 
 const KINDS = {
@@ -30,6 +32,7 @@ interface EventOptions {
   dispute?: string;
   id?: string;
   print?: boolean;
+  checkpoints?: string;
 }
 
 const RETRIES = 3;
@@ -50,6 +53,7 @@ export function registerEvent(program: Command): void {
     .option("--dispute <id>", "dispute id (dispute, resolve)")
     .option("--id <event-id>", "event id (default: a new UUID); resubmitting the same id is safe")
     .option("--print", "print the signed event instead of submitting it")
+    .option("--checkpoints <file>", "also keep the signed checkpoint of the new head in FILE (a JSON list)")
     .action(async (kind: string, options: EventOptions) => {
       const type = KINDS[kind as keyof typeof KINDS];
       if (!type) throw new CliError(`unknown event kind '${kind}' (kinds: ${Object.keys(KINDS).join(", ")})`);
@@ -99,6 +103,22 @@ export function registerEvent(program: Command): void {
           process.stdout.write(
             `${kind} ${verb} as event ${answer.event.seq} (id ${signed.body.id}); hash ${answer.event.hash}\n`,
           );
+          // countersign the head the server answered with: a later export that lacks it fails to verify
+          const checkpoint = await signCheckpoint(
+            {
+              agreement: options.agreement,
+              seq: answer.event.seq,
+              hash: answer.event.hash,
+              at: new Date().toISOString(),
+              by,
+            },
+            key.privateKey,
+          );
+          await requestJson(agreementUrl(options.server, options.agreement, "/checkpoints"), {
+            method: "POST",
+            body: checkpoint,
+          });
+          if (options.checkpoints) keepCheckpoint(options.checkpoints, checkpoint);
           return;
         } catch (error) {
           // only an unreachable server is worth retrying; a refusal will not change

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { EXPORT_FORMAT, type LedgerExport, verifyLedger } from "../../ledger/verify.ts";
 import { agreementUrl, requestJson } from "../agreement-client.ts";
+import { readCheckpoints } from "../checkpoint-file.ts";
 import { CliError } from "../errors.ts";
 
 export function registerLedger(program: Command): void {
@@ -32,7 +33,11 @@ export function registerLedger(program: Command): void {
     .description("check every hash and signature of an exported ledger; exit 1 and name the first bad event")
     .argument("<file>", "a file from 'lockstep ledger export'")
     .option("--head <hash>", "the head hash you recorded earlier: also detects events cut from the end")
-    .action(async (file: string, options: { head?: string }) => {
+    .option(
+      "--checkpoints <file>",
+      "checkpoints you kept (from 'event --checkpoints'): each must be in the ledger",
+    )
+    .action(async (file: string, options: { head?: string; checkpoints?: string }) => {
       let doc: unknown;
       try {
         doc = JSON.parse(readFileSync(file, "utf8"));
@@ -42,10 +47,12 @@ export function registerLedger(program: Command): void {
       if ((doc as { format?: unknown } | null)?.format !== EXPORT_FORMAT) {
         throw new CliError(`${file}: not a ledger export (expected "format": "${EXPORT_FORMAT}")`);
       }
-      const result = await verifyLedger(doc, options.head);
+      const kept = options.checkpoints ? readCheckpoints(options.checkpoints) : [];
+      const result = await verifyLedger(doc, options.head, kept);
       if (result.ok) {
         process.stdout.write(
-          `${file}: ok — ${result.events} events, every hash and signature checks; head ${result.head}\n`,
+          `${file}: ok — charter signed by ${result.signedBy.join(", ")}; ${result.events} events, ` +
+            `every hash and signature checks; ${result.checkpoints} checkpoints found in the chain; head ${result.head}\n`,
         );
         return;
       }

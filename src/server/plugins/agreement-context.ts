@@ -6,6 +6,7 @@ import type { CompiledScenario } from "../../analysis/compile.ts";
 import type { Charter } from "../../ledger/charter.ts";
 import { compileCharter } from "../../ledger/charter.ts";
 import { importPublicKey } from "../../ledger/crypto.ts";
+import type { VerifyResult } from "../../ledger/verify.ts";
 import type { AgreementRecord, Store } from "../../store/index.ts";
 
 export interface AgreementContext {
@@ -13,6 +14,18 @@ export interface AgreementContext {
   charter: Charter;
   compiled: CompiledScenario;
   keys: Map<string, CryptoKey>;
+  /** Participants whose charter signature is stored. */
+  signed: Set<string>;
+  /**
+   * The stored chain's verification, run once per process (at start, or before the first append):
+   * after a restart the server does not append on top of a chain it has not checked.
+   */
+  chainCheck?: Promise<VerifyResult>;
+}
+
+/** Party participants who have not signed the charter yet: the agreement is active when none are left. */
+export function awaitingSignatures(ctx: AgreementContext): string[] {
+  return ctx.charter.participants.filter((p) => p.role === "party" && !ctx.signed.has(p.id)).map((p) => p.id);
 }
 
 export class AgreementContexts {
@@ -39,6 +52,7 @@ export class AgreementContexts {
       const key = await importPublicKey(p.publicKey);
       if (key) keys.set(p.id, key);
     }
-    return { record, charter: record.charter, compiled: compileCharter(record.charter), keys };
+    const signed = new Set((await this.store.agreements.charterSignatures(id)).map((s) => s.by));
+    return { record, charter: record.charter, compiled: compileCharter(record.charter), keys, signed };
   }
 }

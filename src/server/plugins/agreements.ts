@@ -15,9 +15,16 @@ import { canonicalJson } from "../../ledger/canonical.ts";
 import { AdoptRequest, buildCharter } from "../../ledger/charter.ts";
 import { verifyText } from "../../ledger/crypto.ts";
 import { describeIssues, EventBody, SignedEvent } from "../../ledger/events.ts";
+import {
+  CharterSignatureBody,
+  CheckpointBody,
+  SignedStatement,
+  verifyStatement,
+} from "../../ledger/statements.ts";
 import { projectStatus } from "../../ledger/status.ts";
+import { type VerifyResult, verifyLedger } from "../../ledger/verify.ts";
 import { exportLedger, type Store, type StoredEvent, StoreError } from "../../store/index.ts";
-import { AgreementContexts } from "./agreement-context.ts";
+import { type AgreementContext, AgreementContexts, awaitingSignatures } from "./agreement-context.ts";
 import { AgreementFeed } from "./agreement-feed.ts";
 import { streamAgreement } from "./agreement-stream.ts";
 
@@ -139,17 +146,127 @@ export const agreementsPlugin: FastifyPluginAsync<AgreementsPluginOptions> = asy
     return reply
       .code(201)
       .header("location", `/api/agreements/${record.id}`)
-      .send({ id: record.id, title: record.title, charterHash: record.charterHash, charter: record.charter });
+      .send({
+        id: record.id,
+        title: record.title,
+        charterHash: record.charterHash,
+        charter: record.charter,
+        state: "proposed",
+        awaiting: record.charter.participants.filter((p) => p.role === "party").map((p) => p.id),
+      });
   });
 
+  /** Active once every party has signed; signatures gathered by another process are re-read. */
+  async function isActive(ctx: AgreementContext): Promise<boolean> {
+    if (awaitingSignatures(ctx).length === 0) return true;
+    for (const s of await store.agreements.charterSignatures(ctx.record.id)) ctx.signed.add(s.by);
+    return awaitingSignatures(ctx).length === 0;
+  }
+
+  /** The stored chain checked once per process, with every hash, signature and checkpoint. */
+  function checkChain(ctx: AgreementContext): Promise<VerifyResult> {
+    ctx.chainCheck ??= (async () => {
+      const doc = await exportLedger(store.agreements, ctx.record.id, now().toISOString());
+      const result = await verifyLedger(doc);
+      if (!result.ok) {
+        app.log.error(
+          { agreement: ctx.record.id, problem: result.message },
+          `ALERT: the stored ledger of agreement ${ctx.record.id} is damaged; appends are refused`,
+        );
+      }
+      return result;
+    })();
+    return ctx.chainCheck;
+  }
+
+  /** A statement's envelope and signature, checked against the agreement's participants. */
+  async function checkStatement<T extends { agreement: string; by: string }>(
+    ctx: AgreementContext,
+    raw: unknown,
+    schema: {
+      safeParse(x: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError };
+    },
+  ): Promise<{ body: T; signature: string }> {
+    const envelope = SignedStatement.safeParse(raw);
+    if (!envelope.success) {
+      throw new ApiError(
+        400,
+        "bad-request",
+        `expected { body, signature }: ${describeIssues(envelope.error)}`,
+      );
+    }
+    const body = schema.safeParse(envelope.data.body);
+    if (!body.success) throw new ApiError(400, "malformed-statement", describeIssues(body.error));
+    if (body.data.agreement !== ctx.record.id) {
+      throw new ApiError(400, "wrong-agreement", `signed for agreement '${body.data.agreement}'`);
+    }
+    const key = ctx.keys.get(body.data.by);
+    if (!key) throw new ApiError(403, "unknown-participant", `'${body.data.by}' is not a participant`);
+    if (!(await verifyStatement(key, envelope.data.body, envelope.data.signature))) {
+      throw new ApiError(403, "bad-signature", `the signature does not match ${body.data.by}'s key`);
+    }
+    return { body: body.data, signature: envelope.data.signature };
+  }
+
+  app.post<{ Params: { id: string } }>(
+    "/api/agreements/:id/signatures",
+    { bodyLimit: EVENT_BODY_LIMIT },
+    async (request) => {
+      const ctx = await context(request.params.id);
+      const { body, signature } = await checkStatement(ctx, request.body, CharterSignatureBody);
+      if (body.charterHash !== ctx.record.charterHash) {
+        throw new ApiError(
+          409,
+          "wrong-charter",
+          `the signature is for charter ${body.charterHash}; this agreement's charter is ${ctx.record.charterHash}`,
+        );
+      }
+      await store.agreements.addCharterSignature(ctx.record.id, {
+        by: body.by,
+        signature,
+        signedAt: now().toISOString(),
+      });
+      ctx.signed.add(body.by);
+      const awaiting = awaitingSignatures(ctx);
+      return { state: awaiting.length === 0 ? "active" : "proposed", signedBy: [...ctx.signed], awaiting };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    "/api/agreements/:id/checkpoints",
+    { bodyLimit: EVENT_BODY_LIMIT },
+    async (request, reply) => {
+      const ctx = await context(request.params.id);
+      const { body, signature } = await checkStatement(ctx, request.body, CheckpointBody);
+      const at =
+        body.seq === 0
+          ? ctx.record.charterHash
+          : (await store.agreements.events(ctx.record.id, { afterSeq: body.seq - 1, limit: 1 }))[0]?.hash;
+      if (at !== body.hash) {
+        throw new ApiError(
+          409,
+          "unknown-head",
+          `this ledger has no event ${body.seq} with hash ${body.hash}: countersign a head the server has`,
+        );
+      }
+      await store.agreements.addCheckpoint(ctx.record.id, { body, signature });
+      return reply.code(201).send({ stored: true, seq: body.seq, hash: body.hash });
+    },
+  );
+
   app.get<{ Params: { id: string } }>("/api/agreements/:id", async (request) => {
-    const { record } = await context(request.params.id);
+    const ctx = await context(request.params.id);
+    const { record } = ctx;
     const head = (await store.agreements.head(record.id))!;
+    const active = await isActive(ctx);
     return {
       id: record.id,
       title: record.title,
       charterHash: record.charterHash,
       charter: record.charter,
+      state: active ? "active" : "proposed",
+      signedBy: [...ctx.signed],
+      awaiting: awaitingSignatures(ctx),
       events: head.seq,
       head: head.hash,
     };
@@ -216,6 +333,21 @@ export const agreementsPlugin: FastifyPluginAsync<AgreementsPluginOptions> = asy
       }
       const refusal = authorize(ctx.charter, ctx.compiled, body.data);
       if (refusal) throw new ApiError(refusal.status, refusal.error.replace(/_/g, "-"), refusal.message);
+      if (!(await isActive(ctx))) {
+        throw new ApiError(
+          409,
+          "not-active",
+          `the agreement is proposed, not active: waiting for the charter signatures of ${awaitingSignatures(ctx).join(", ")}`,
+        );
+      }
+      const chain = await checkChain(ctx);
+      if (!chain.ok) {
+        throw new ApiError(
+          503,
+          "ledger-damaged",
+          `the stored ledger fails verification (${chain.message}); the server appends nothing until an operator restores it`,
+        );
+      }
       const result = await store.agreements
         .append(ctx.record.id, body.data, signed.data.signature)
         .catch(storeErrorToApi);
@@ -235,6 +367,17 @@ export const agreementsPlugin: FastifyPluginAsync<AgreementsPluginOptions> = asy
     const ctx = await context(id);
     const events = await store.agreements.events(ctx.record.id);
     const status = projectStatus(ctx.charter, ctx.compiled, events, at ?? now().toISOString());
+    const awaiting = awaitingSignatures(ctx);
+    if (awaiting.length > 0 && !(await isActive(ctx))) {
+      status.alerts.unshift({
+        level: "warning",
+        message: `proposed, not yet active: waiting for the charter signatures of ${awaitingSignatures(ctx).join(", ")}`,
+      });
+    }
+    const chain = ctx.chainCheck && (await ctx.chainCheck);
+    if (chain && !chain.ok) {
+      status.alerts.unshift({ level: "critical", message: `the stored ledger is damaged: ${chain.message}` });
+    }
     return { ...status, head: events.at(-1)?.hash ?? ctx.record.charterHash };
   }
 
@@ -266,6 +409,17 @@ export const agreementsPlugin: FastifyPluginAsync<AgreementsPluginOptions> = asy
       });
     },
   );
+
+  // At start, check every stored chain (in the background): damage is reported as an alert at
+  // once, and appends to a damaged chain are refused.
+  app.addHook("onReady", async () => {
+    void (async () => {
+      for (const { id } of await store.agreements.list()) {
+        const ctx = await contexts.get(id).catch(() => undefined);
+        if (ctx && (await isActive(ctx))) await checkChain(ctx);
+      }
+    })().catch((error) => app.log.error(error));
+  });
 
   // Open streams would keep the server from closing: end them when it does.
   app.addHook("onClose", async () => {
