@@ -123,7 +123,9 @@ for (const backend of backendNames) {
       const verified = await lockstepAsync(["ledger", "verify", file]);
       expect(verified.stderr).toBe("");
       expect(verified.status).toBe(0);
-      expect(verified.stdout).toMatch(new RegExp(`ok — ${events.length} events`));
+      expect(verified.stdout).toMatch(
+        new RegExp(`ok — charter signed by north-gov, south-gov; ${events.length} events`),
+      );
 
       // clients resend what got no answer, with the same ids: each lands exactly once
       const resent = await Promise.all(
