@@ -10,7 +10,8 @@ import { didYouMean } from "../model/suggest.ts";
 import { earliestStarts, fewestPossiblePhases } from "./bounds.ts";
 import { clampedSlack, compressPlan, extractPlan, worstSlack } from "./extract.ts";
 import { buildFormulation, type Formulation, MIN_SHARE } from "./formulation.ts";
-import { Objective, type PlanReport, type PlanStatus, type Relaxation } from "./report.ts";
+import { applyRelaxation, relaxationOf } from "./relax.ts";
+import { Objective, type PlanReport, type PlanStatus } from "./report.ts";
 import { type SolveResult, solveMilp } from "./solver.ts";
 
 export interface PlanOptions {
@@ -342,25 +343,25 @@ async function relaxation(ctx: Context, base: Base): Promise<PlanResult> {
     return a.valid && !a.violations.some((v) => v.kind === "reservation");
   };
   const earliest = result.status === "optimal" ? await earliestAmongEqual(ctx, f, result, valid) : undefined;
-  const values = earliest?.values ?? result.values;
   const plan = earliest?.plan ?? extractPlan(c, f, result.values);
   const analysis = analyzePlan(c, plan);
-  const relax: Relaxation = {};
+  // σ and μ from the plan's own figures, not the solver's columns (which drift by its tolerance).
+  const relax = relaxationOf(analysis, ctx.robust);
   const binding: string[] = [];
-  c.partyIds.forEach((id, i) => {
-    const sigma = cleanup(values[f.sigma[i]]);
-    const mu = cleanup(values[f.mu[i]]);
-    if (sigma === 0 && mu === 0) return;
-    relax[id] = { tolerance: sigma, inducement: mu };
+  for (const [id, r] of Object.entries(relax)) {
+    const i = c.partyIndex.get(id)!;
     const name = c.scenario.parties[i].name ?? id;
-    if (sigma > 0) {
+    if (r.tolerance > 0) {
       binding.push(
-        `${name} would need ${fmt(sigma)} more tolerance (${fmt(c.tolerance[i])} → ${fmt(c.tolerance[i] + sigma)}).`,
+        `${name} would need ${fmt(r.tolerance)} more tolerance (${fmt(c.tolerance[i])} → ${fmt(c.tolerance[i] + r.tolerance)}).`,
       );
     }
-    if (mu > 0)
-      binding.push(`${name} would need an inducement worth ${fmt(mu)} per phase to keep to the plan.`);
-  });
+    if (r.inducement > 0) {
+      binding.push(
+        `${name} would need an inducement of ${fmt(r.inducement)} per phase, paid while it keeps to the plan and stopped when it defects.`,
+      );
+    }
+  }
   if (ctx.robust) binding.push(...worstCaseBreaches(c, analysis));
   for (const violation of analysis.violations) binding.push(violation.message);
   const notes = [...base.notes];
@@ -373,6 +374,7 @@ async function relaxation(ctx: Context, base: Base): Promise<PlanResult> {
     ...(result.status !== "optimal" && result.gap !== undefined ? { gap: result.gap } : {}),
     analysis: toReport(analysis),
     relaxation: relax,
+    relaxed: applyRelaxation(toReport(analysis), relax),
     binding,
     notes,
   };
@@ -402,12 +404,13 @@ function worstCaseBreaches(c: CompiledScenario, analysis: Analysis): string[] {
   return lines;
 }
 
-function cleanup(x: number): number {
-  return x < EPSILON ? 0 : Math.round(x * 1e9) / 1e9;
-}
-
+/** Two decimals, or two significant digits for small figures (so a positive one never reads 0.00). */
 function fmt(x: number): string {
-  return Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(Math.abs(x) >= 10 ? 1 : 2);
+  const a = Math.abs(x);
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a === 0 || a >= 0.01) return x.toFixed(2);
+  return x.toPrecision(2);
 }
 
 function unreachableGoal(c: CompiledScenario, earliest: number[], horizon: number): string {

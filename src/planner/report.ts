@@ -15,13 +15,22 @@ export const PlanStatus = z
       "that no plan exists; time-limit: stopped with neither a plan nor a proof; solver-error: the solver failed",
   );
 
-export const Relaxation = z.record(
-  z.string(),
-  z.object({
-    tolerance: z.number().describe("Extra tolerance σ the party would need"),
-    inducement: z.number().describe("Inducement μ added to each of its incentive margins"),
-  }),
-);
+export const Relaxation = z
+  .record(
+    z.string(),
+    z.object({
+      tolerance: z
+        .number()
+        .describe("Extra tolerance σ_i = max(0, max_k E_i(k) − τ_i), in the party's per-phase value unit"),
+      inducement: z
+        .number()
+        .describe(
+          "Inducement μ_i = max(0, −min_k M_i(k)), per phase in the party's value unit: paid every phase " +
+            "while the party keeps to the deal, stopped the moment it defects, so it adds μ_i to every margin",
+        ),
+    }),
+  )
+  .describe("Only parties with a positive σ or μ, computed from the plan's own analysis");
 
 export const PlanStats = z.object({
   variables: z.int(),
@@ -41,9 +50,19 @@ export const PlanReport = z.object({
   minSlack: z.number().nullable().describe("Least slack of the plan (worst case in robust mode)"),
   objectiveValue: z.number().optional(),
   gap: z.number().optional().describe("Relative gap between the plan and the proven bound"),
-  analysis: AnalysisReport.optional().describe("The analyze document of the plan returned"),
+  analysis: AnalysisReport.optional().describe(
+    "The analyze document of the plan returned (when infeasible: what fails without the relaxation)",
+  ),
   relaxation: Relaxation.optional(),
-  binding: z.array(z.string()).optional().describe("Why no plan works, in words"),
+  relaxed: AnalysisReport.optional().describe(
+    "The same plan's analysis with the relaxation applied (tolerance + σ, margins + μ): it reads feasible",
+  ),
+  binding: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "Why no plan works, in words: one sentence per positive σ or μ, then what fails without the relaxation",
+    ),
   notes: z.array(z.string()),
   stats: PlanStats,
 });

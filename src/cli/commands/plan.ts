@@ -84,7 +84,9 @@ export function registerPlan(program: Command): void {
       if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else {
         const horizon = options.horizon ?? loaded.compiled.horizon;
-        process.stdout.write(`${formatPlanReport(report, loaded.scenario.id ?? file, horizon)}\n`);
+        process.stdout.write(
+          `${formatPlanReport(report, loaded.scenario.id ?? file, horizon, loaded.scenario.unit)}\n`,
+        );
       }
       if (flags.write) {
         if (report.feasible) {

@@ -29,7 +29,12 @@ const STATUS_WORDS: Record<PlanReport["status"], string> = {
   "solver-error": "the solver failed",
 };
 
-export function formatPlanReport(report: PlanReport, scenario: string, horizon: number): string {
+export function formatPlanReport(
+  report: PlanReport,
+  scenario: string,
+  horizon: number,
+  unit?: string,
+): string {
   const out: string[] = [];
   const mode = `objective ${report.objective}${report.robust ? ", robust" : ""}`;
   if (report.feasible) {
@@ -45,27 +50,59 @@ export function formatPlanReport(report: PlanReport, scenario: string, horizon: 
         ? `no feasible plan within ${horizon} phases`
         : "no plan found, and no proof that none exists";
     out.push(`${scenario} — ${headline} (${mode}) [${STATUS_WORDS[report.status]}]`);
-    if (report.relaxation) {
-      const rows = Object.entries(report.relaxation).map(([party, r]) => [
-        party,
-        num(r.tolerance),
-        num(r.inducement),
-      ]);
-      out.push("", "What it would take (least total extra tolerance and inducement):");
-      out.push(renderTable(["party", "extra tolerance", "inducement"], rows));
+    if (report.relaxation && report.analysis && report.relaxed) {
+      out.push("", ...formatWhatItWouldTake(report, scenario, unit));
+    } else {
+      if (report.binding?.length) out.push("", "Why:", ...report.binding.map((line) => `  - ${line}`));
+      if (report.analysis) out.push("", formatAnalysis(report.analysis, `${scenario} — the plan above`));
     }
-    if (report.binding?.length) {
-      out.push("", "Why:", ...report.binding.map((line) => `  - ${line}`));
-    }
-    if (report.relaxation) out.push("", "The plan that would then work:", ...formatPhases(report.plan));
   }
-  if (report.analysis) out.push("", formatAnalysis(report.analysis, `${scenario} — the plan above`));
+  if (report.feasible && report.analysis)
+    out.push("", formatAnalysis(report.analysis, `${scenario} — the plan above`));
   for (const note of report.notes) out.push(`Note: ${note}`);
   const s = report.stats;
   out.push(
     `Solver: HiGHS, ${s.solves} MILP${s.solves === 1 ? "" : "s"}, last ${s.variables} variables × ${s.constraints} constraints, ${num(s.seconds, 2)} s`,
   );
   return out.join("\n");
+}
+
+/**
+ * The infeasible case: the least relaxation (only parties that need one), the plan that would then
+ * work with its figures as relaxed (it reads feasible), then what fails without the relaxation.
+ */
+function formatWhatItWouldTake(report: PlanReport, scenario: string, unit: string | undefined): string[] {
+  const relaxation = report.relaxation ?? {};
+  const cell = (x: number) => (x > 0 ? small(x) : "-");
+  const rows = Object.entries(relaxation).map(([party, r]) => [party, cell(r.tolerance), cell(r.inducement)]);
+  const inUnit = unit ? `per-phase value, in ${unit}` : "per-phase value, in each party's own unit";
+  const out = [`What it would take (the least total extra tolerance σ and inducement μ; ${inUnit}):`];
+  if (rows.length === 0) out.push("  nothing: the plan below needs no extra tolerance or inducement");
+  else out.push(renderTable(["party", "extra tolerance σ", "inducement μ per phase"], rows));
+  out.push(
+    "  σ raises the party's tolerance; μ is paid every phase while the party keeps to the plan and stops",
+    "  the moment it defects, so it adds μ to each of its incentive margins in full.",
+    "",
+    "The plan that would then work:",
+    ...formatPhases(report.plan),
+    "",
+    formatAnalysis(report.relaxed!, `${scenario} — that plan with the relaxation applied`),
+  );
+  // binding: one sentence per positive σ or μ first, then what fails without the relaxation
+  const needs = Object.values(relaxation).reduce(
+    (n, r) => n + (r.tolerance > 0 ? 1 : 0) + (r.inducement > 0 ? 1 : 0),
+    0,
+  );
+  const failures = (report.binding ?? []).slice(needs);
+  if (failures.length > 0) {
+    out.push("", "Without the relaxation, that plan fails:", ...failures.map((line) => `  - ${line}`));
+  }
+  return out;
+}
+
+/** Two decimals, or two significant digits for a small positive figure (never a bare 0.00). */
+function small(x: number): string {
+  return Math.abs(x) >= 0.01 ? num(x) : x.toPrecision(2);
 }
 
 export function formatComparison(report: ComparisonReport, parties: string[]): string {

@@ -1,0 +1,82 @@
+/**
+ * "What it would take" (MODEL.md §5), read off the chosen plan's own analysis.
+ *
+ * The relaxation MILP picks the plan; the figures it reports are recomputed from that plan's
+ * analysis: σ_i = max(0, max_k E_i(k) − τ_i) and μ_i = max(0, −min_k M_i(k)). The solver's own
+ * σ and μ columns can drift by its feasibility tolerance (a "0.00 inducement" for a party whose
+ * margins are all positive, a tolerance of 0.2500001), so they are never shown.
+ *
+ * An inducement μ is a payment of μ per phase to the party, made every phase while it keeps to
+ * the deal (after the last phase too) and stopped the moment it defects. It raises the comply
+ * value by μ and leaves the defect value as it was, so it adds μ to every margin of the party in
+ * full. (A payment that stopped only when the defection is detected would add just δ^(L+1)·μ.)
+ */
+import { EPSILON } from "../analysis/analyze.ts";
+import type { AnalysisReport, PartyReport } from "../analysis/report.ts";
+import type { Relaxation } from "./report.ts";
+
+/** Figures of the plan that the relaxation is about: the worst case in robust mode. */
+function figures(party: PartyReport, robust: boolean): { exposure: number[]; margin: number[] } {
+  const source = robust ? party.worst : party;
+  return { exposure: source.exposure, margin: Object.values(source.margin) };
+}
+
+const tidy = (x: number) => Math.round(x * 1e9) / 1e9;
+
+/** σ and μ per party from the plan's analysis; only parties with a positive σ or μ appear. */
+export function relaxationOf(analysis: AnalysisReport, robust: boolean): Relaxation {
+  const out: Relaxation = {};
+  for (const [id, party] of Object.entries(analysis.parties)) {
+    const { exposure, margin } = figures(party, robust);
+    const sigma = Math.max(0, Math.max(0, ...exposure) - party.tolerance);
+    const mu = Math.max(0, -Math.min(0, ...margin));
+    const tolerance = sigma > EPSILON ? tidy(sigma) : 0;
+    const inducement = mu > EPSILON ? tidy(mu) : 0;
+    if (tolerance > 0 || inducement > 0) out[id] = { tolerance, inducement };
+  }
+  return out;
+}
+
+/**
+ * The same plan's analysis with the relaxation applied: each party's tolerance raised by σ_i and
+ * μ_i added to each of its margins (nominal and worst case). The violations it removes are the
+ * exposure and margin violations of parties it covers; the others stay (there are none for a
+ * plan the relaxation MILP chose: it is valid and individually rational).
+ */
+export function applyRelaxation(analysis: AnalysisReport, relaxation: Relaxation): AnalysisReport {
+  const parties: Record<string, PartyReport> = {};
+  let minSlack = analysis.minSlack;
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const [id, party] of Object.entries(analysis.parties)) {
+    const r = relaxation[id] ?? { tolerance: 0, inducement: 0 };
+    const shift = (margin: Record<string, number>) =>
+      Object.fromEntries(Object.entries(margin).map(([k, m]) => [k, tidy(m + r.inducement)]));
+    const tolerance = tidy(party.tolerance + r.tolerance);
+    parties[id] = {
+      ...party,
+      tolerance,
+      margin: shift(party.margin),
+      worst: { ...party.worst, margin: shift(party.worst.margin) },
+    };
+    for (const e of party.exposure) lowest = Math.min(lowest, tolerance - e);
+    for (const m of Object.values(parties[id].margin)) lowest = Math.min(lowest, m);
+  }
+  const violations = analysis.violations.filter((v) => {
+    if (v.kind !== "exposure" && v.kind !== "margin") return true;
+    const r = v.party === undefined ? undefined : relaxation[v.party];
+    if (!r) return true;
+    // the relaxation was read off these very figures, so it covers every one of them
+    return v.kind === "exposure" ? !(r.tolerance > 0) : !(r.inducement > 0);
+  });
+  if (Number.isFinite(lowest)) minSlack = tidy(lowest);
+  const feasible = violations.length === 0;
+  const robustlyFeasible =
+    feasible &&
+    Object.values(parties).every(
+      (p) =>
+        p.worst.exposure.every((e) => e <= p.tolerance + EPSILON) &&
+        Object.values(p.worst.margin).every((m) => m >= -EPSILON) &&
+        p.worst.final >= p.reservation - EPSILON,
+    );
+  return { ...analysis, parties, violations, feasible, robustlyFeasible, minSlack };
+}
