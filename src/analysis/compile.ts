@@ -3,7 +3,7 @@
  * Parsing keeps names; the engines want numbers.
  */
 import { defaultHorizon } from "../model/references.ts";
-import type { Scenario, Value } from "../model/schema.ts";
+import { goalItemMoves, goalItemWeight, type Scenario, type Value } from "../model/schema.ts";
 
 export interface ValueTable {
   /** [party][move]: the midpoint of each value (MODEL.md §1 'nominal'). */
@@ -36,6 +36,8 @@ export interface CompiledScenario {
   reservation: Float64Array;
   /** Each goal item as the move indices any one of which completes it. */
   goal: number[][];
+  /** Each goal item's weight towards progress (MODEL.md §8; 1 for a bare id). */
+  goalWeight: number[];
   /** [move]: indices of the moves it requires. */
   requires: number[][];
   divisible: boolean[];
@@ -81,9 +83,8 @@ export function compileScenario(scenario: Scenario): CompiledScenario {
     for (let m = 0; m < M; m++) lags[m] = actor[m] !== i && values.nominal[i][m] > 0 ? lag[m] : 0;
     return lags;
   });
-  const goal = (scenario.goal ?? moveIds).map((item) =>
-    (typeof item === "string" ? [item] : item.anyOf).map((id) => moveIndex.get(id)!),
-  );
+  const goalItems = scenario.goal ?? moveIds;
+  const goal = goalItems.map((item) => goalItemMoves(item).map((id) => moveIndex.get(id)!));
   return {
     scenario,
     partyIds,
@@ -100,6 +101,7 @@ export function compileScenario(scenario: Scenario): CompiledScenario {
     tolerance: Float64Array.from(scenario.parties, (p) => p.tolerance),
     reservation: Float64Array.from(scenario.parties, (p) => p.reservation),
     goal,
+    goalWeight: goalItems.map(goalItemWeight),
     requires: scenario.moves.map((m) => m.requires.map((id) => moveIndex.get(id)!)),
     divisible: scenario.moves.map((m) => m.divisible),
     horizon: defaultHorizon(scenario),

@@ -43,7 +43,13 @@ function looseViews(x: unknown): Scenario["views"] {
 export function looseScenario(raw: unknown): Scenario {
   const doc = isObject(raw) ? raw : {};
   const goal = Array.isArray(doc.goal)
-    ? doc.goal.map((item) => (isObject(item) ? { anyOf: strings(item.anyOf) } : str(item)))
+    ? doc.goal.map((item) =>
+        !isObject(item)
+          ? str(item)
+          : typeof item.move === "string"
+            ? { move: item.move, weight: 1 }
+            : { anyOf: strings(item.anyOf), weight: 1 },
+      )
     : undefined;
   return {
     sources: [],

@@ -2,7 +2,7 @@
  * Cross-field checks the schema alone cannot express: ids that must exist, duplicates, cycles,
  * ranges, and named plans that must fit the scenario.
  */
-import type { Plan, Scenario } from "./schema.ts";
+import { goalItemMoves, type Plan, type Scenario } from "./schema.ts";
 import { listNames, suggester } from "./suggest.ts";
 import { checkViews } from "./view-references.ts";
 
@@ -112,10 +112,15 @@ export function checkReferences(scenario: Scenario): ReferenceProblem[] {
   problems.push(...findCycles(scenario, moveIds));
 
   scenario.goal?.forEach((item, i) => {
-    const ids = typeof item === "string" ? [item] : item.anyOf;
+    const ids = goalItemMoves(item);
     ids.forEach((id, j) => {
       if (!moveIds.has(id)) {
-        const at = typeof item === "string" ? ["goal", i] : ["goal", i, "anyOf", j];
+        const at =
+          typeof item === "string"
+            ? ["goal", i]
+            : "move" in item
+              ? ["goal", i, "move"]
+              : ["goal", i, "anyOf", j];
         problems.push({ at, code: "unknown-move", message: unknownMove(id) });
       }
     });

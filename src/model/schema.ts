@@ -51,9 +51,32 @@ export const Move = z.strictObject({
   note: z.string().optional().describe("Why these values: the analyst's rationale"),
 });
 
-export const GoalItem = z.union([z.string(), z.strictObject({ anyOf: z.array(z.string()).min(1) })], {
-  error: "expected a move id or { anyOf: [move ids] }",
-});
+/** How much a goal item counts towards progress (MODEL.md §8); a bare id weighs 1. */
+const GoalWeight = z
+  .number({ error: "expected a weight: a number greater than 0" })
+  .gt(0, "expected a weight greater than 0 (an item that should not count can be left out of the goal)")
+  .default(1)
+  .describe("How much the item counts towards progress (MODEL.md §8)");
+
+export const GoalItem = z.union(
+  [
+    z.string(),
+    z.strictObject({ move: z.string(), weight: GoalWeight }),
+    z.strictObject({ anyOf: z.array(z.string()).min(1), weight: GoalWeight }),
+  ],
+  { error: "expected a move id, { move: ID, weight: W } or { anyOf: [move ids], weight: W }" },
+);
+
+/** The move ids a goal item names (any one of which completes it). */
+export function goalItemMoves(item: GoalItem): string[] {
+  if (typeof item === "string") return [item];
+  return "move" in item ? [item.move] : item.anyOf;
+}
+
+/** The weight of a goal item towards progress (MODEL.md §8). */
+export function goalItemWeight(item: GoalItem): number {
+  return typeof item === "string" ? 1 : item.weight;
+}
 
 /** A plan: move id → phase, or for a divisible move, phase → fraction. */
 export const PlanEntry = z.union(

@@ -14,9 +14,9 @@ export function extractPlan(c: CompiledScenario, f: Formulation, values: Float64
   const T = f.x[0].length - 1;
   c.moveIds.forEach((id, m) => {
     const at = (k: number) => (k <= 0 ? 0 : values[f.x[m][k]]);
-    if (at(T) < 0.5) return; // not scheduled
     const act = f.active[m];
     if (!act) {
+      if (at(T) < 0.5) return; // not scheduled
       for (let k = 1; k <= T; k++) {
         if (at(k) > 0.5) {
           plan[id] = k;
@@ -29,7 +29,10 @@ export function extractPlan(c: CompiledScenario, f: Formulation, values: Float64
     for (let k = 1; k <= T; k++) {
       if (values[act[k]] > 0.5) shares.push([k, Math.max(0, at(k) - at(k - 1))]);
     }
-    if (shares.length === 1) {
+    if (shares.length === 0) return; // not scheduled
+    // A complete move's fractions must sum to exactly 1; an interim plan may stop part-way (§8).
+    const complete = at(T) > 1 - 1e-6;
+    if (shares.length === 1 && complete) {
       plan[id] = shares[0][0];
       return;
     }
@@ -37,7 +40,11 @@ export function extractPlan(c: CompiledScenario, f: Formulation, values: Float64
     const entry: Record<string, number> = {};
     let assigned = 0;
     shares.forEach(([k, share], n) => {
-      const fraction = n === shares.length - 1 ? 1 - assigned : share / total;
+      const fraction = !complete
+        ? Math.round(share * 1e9) / 1e9
+        : n === shares.length - 1
+          ? 1 - assigned
+          : share / total;
       entry[String(k)] = fraction;
       assigned += fraction;
     });

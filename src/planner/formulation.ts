@@ -5,7 +5,9 @@
  * state columns x_k(m) (binary for indivisible moves; continuous with a binary "active in k" for
  * divisible ones), per-party aggregate columns that keep the margin rows short, indicator columns
  * for "party i acts in phase k with a move of lag ≤ ℓ" that pick the detection lag L, and one
- * slack column s that every exposure and margin row must clear.
+ * slack column s that every row of the figures must clear.
+ *
+ * `buildFormulation` runs the steps below in order; each adds one family of columns or rows.
  */
 import type { CompiledScenario } from "../analysis/compile.ts";
 import { MilpBuilder, type Term } from "./milp.ts";
@@ -25,6 +27,17 @@ export interface FormulationOptions {
   /** Elastic mode: extra tolerance σ_i and inducement μ_i, minimise their total; s is fixed at 0. */
   relax: boolean;
   earliest: number[];
+  /**
+   * Further value tables whose figures must also be feasible (rows ≥ 0, no slack): the values
+   * moved by θ·w toward their worst ends for the safety objective (MODEL.md §7).
+   */
+  alsoFeasibleAt?: Float64Array[][];
+  /** Interim plan (MODEL.md §8): the goal is not required and a divisible move may stop short of 1. */
+  interim?: boolean;
+  /** Moves the plan must leave out (x = 0 throughout). */
+  excluded?: boolean[];
+  /** Least progress (MODEL.md §8) the plan must make, as a share of the goal's total weight. */
+  minProgress?: number;
 }
 
 export interface Formulation {
@@ -36,243 +49,399 @@ export interface Formulation {
   slack: number;
   sigma: number[];
   mu: number[];
+  /** Per goal item, the column d_g of how much of it is done (interim plans only). */
+  done: number[];
 }
 
 const INF = Number.POSITIVE_INFINITY;
 
-export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Formulation {
-  const T = o.phases;
-  const P = c.partyIds.length;
-  const M = c.moveIds.length;
-  const v = o.values;
-  const b = new MilpBuilder();
+/** What every step reads and writes: the scenario, the options and the columns made so far. */
+interface Build {
+  c: CompiledScenario;
+  o: FormulationOptions;
+  T: number;
+  b: MilpBuilder;
+  x: number[][];
+  active: Array<number[] | undefined>;
+  slack: number;
+  slackUpper: number;
+  sigma: number[];
+  mu: number[];
+  done: number[];
+}
 
-  // --- state ------------------------------------------------------------------------------------
-  const x: number[][] = [];
-  const active: Array<number[] | undefined> = [];
-  for (let m = 0; m < M; m++) {
+export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Formulation {
+  const build: Build = {
+    c,
+    o,
+    T: o.phases,
+    b: new MilpBuilder(),
+    x: [],
+    active: [],
+    slack: -1,
+    slackUpper: 0,
+    sigma: [],
+    mu: [],
+    done: [],
+  };
+  addStateColumns(build);
+  addStateRows(build);
+  addGoal(build);
+  addPrerequisites(build);
+  addSlackColumns(build);
+  const indicators = addLagIndicators(build);
+  addFigureRows(build, o.values, true, indicators);
+  for (const values of o.alsoFeasibleAt ?? []) addFigureRows(build, values, false, indicators);
+  setObjective(build);
+  const { b, x, active, slack, sigma, mu, done } = build;
+  return { builder: b, x, active, slack, sigma, mu, done };
+}
+
+// --- terms -------------------------------------------------------------------------------------------
+
+/** x_t(m) as terms: nothing for t ≤ 0, x_T for t > T. */
+function state(f: Build, m: number, t: number, coef: number): Term[] {
+  return t <= 0 || coef === 0 ? [] : [{ col: f.x[m][Math.min(t, f.T)], coef }];
+}
+
+/** "m happens in phase k": Δ_k(m) for an indivisible move (0 or 1), the activity binary otherwise. */
+function happens(f: Build, m: number, k: number, coef: number): Term[] {
+  const act = f.active[m];
+  if (act) return [{ col: act[k], coef }];
+  return [...state(f, m, k, coef), ...state(f, m, k - 1, -coef)];
+}
+
+function elastic(f: Build, cols: number[], i: number, coef: number): Term[] {
+  return f.o.relax ? [{ col: cols[i], coef }] : [];
+}
+
+/** u_i(x_T) as terms, for the given values. */
+function finalTerms(f: Build, values: Float64Array[], i: number): Term[] {
+  return f.c.moveIds.flatMap((_, m) => state(f, m, f.T, values[i][m]));
+}
+
+// --- state -------------------------------------------------------------------------------------------
+
+function addStateColumns(f: Build): void {
+  const { c, o, b, T } = f;
+  for (let m = 0; m < c.moveIds.length; m++) {
     const row = [-1];
     const divisible = c.divisible[m];
+    const out = o.excluded?.[m] ?? false;
     for (let k = 1; k <= T; k++) {
-      const upper = k < o.earliest[m] ? 0 : 1;
-      // A divisible move is done completely or not at all, so its final state is binary too.
-      row.push(b.addColumn(`x_${m}_${k}`, 0, upper, !divisible || k === T));
+      const upper = k < o.earliest[m] || out ? 0 : 1;
+      // A complete plan does a divisible move completely or not at all, so its final state is
+      // binary too; an interim plan may stop part-way (MODEL.md §8).
+      row.push(b.addColumn(`x_${m}_${k}`, 0, upper, !divisible || (k === T && !o.interim)));
     }
-    x.push(row);
+    f.x.push(row);
     if (divisible) {
       const act = [-1];
-      for (let k = 1; k <= T; k++) act.push(b.addColumn(`a_${m}_${k}`, 0, k < o.earliest[m] ? 0 : 1, true));
-      active.push(act);
-    } else {
-      active.push(undefined);
-    }
-  }
-  /** x_t(m) as terms: nothing for t ≤ 0, x_T for t > T. */
-  const state = (m: number, t: number, coef: number): Term[] =>
-    t <= 0 || coef === 0 ? [] : [{ col: x[m][Math.min(t, T)], coef }];
-  /** "m happens in phase k": Δ_k(m) for an indivisible move (0 or 1), the activity binary otherwise. */
-  const happens = (m: number, k: number, coef: number): Term[] => {
-    const act = active[m];
-    if (act) return [{ col: act[k], coef }];
-    return [...state(m, k, coef), ...state(m, k - 1, -coef)];
-  };
-
-  for (let m = 0; m < M; m++) {
-    for (let k = 2; k <= T; k++) b.atLeast([...state(m, k, 1), ...state(m, k - 1, -1)], 0);
-    const act = active[m];
-    if (act) {
       for (let k = 1; k <= T; k++) {
-        const delta = [...state(m, k, 1), ...state(m, k - 1, -1)];
-        b.atMost([...delta, { col: act[k], coef: -1 }], 0);
-        b.atLeast([...delta, { col: act[k], coef: -MIN_SHARE }], 0);
+        act.push(b.addColumn(`a_${m}_${k}`, 0, k < o.earliest[m] || out ? 0 : 1, true));
       }
+      f.active.push(act);
+    } else {
+      f.active.push(undefined);
     }
   }
+}
 
-  // --- validity: goal and prerequisites ------------------------------------------------------------
-  for (const item of c.goal) {
-    if (item.length === 1) b.model.colLower[x[item[0]][T]] = 1;
-    else
-      b.atLeast(
-        item.flatMap((m) => state(m, T, 1)),
-        1,
-      );
+/** x never falls; a divisible move's share in a phase is 0 or in [MIN_SHARE, 1], as its binary says. */
+function addStateRows(f: Build): void {
+  const { c, b, T } = f;
+  for (let m = 0; m < c.moveIds.length; m++) {
+    for (let k = 2; k <= T; k++) b.atLeast([...state(f, m, k, 1), ...state(f, m, k - 1, -1)], 0);
+    const act = f.active[m];
+    if (!act) continue;
+    for (let k = 1; k <= T; k++) {
+      const delta = [...state(f, m, k, 1), ...state(f, m, k - 1, -1)];
+      b.atMost([...delta, { col: act[k], coef: -1 }], 0);
+      b.atLeast([...delta, { col: act[k], coef: -MIN_SHARE }], 0);
+    }
   }
-  for (let m = 0; m < M; m++) {
+}
+
+// --- validity: goal and prerequisites ----------------------------------------------------------------
+
+/**
+ * A complete plan does every goal item. An interim plan need not; instead d_g measures how much of
+ * item g is done (x_T of its move, or the largest x_T among its alternatives), for progress.
+ */
+function addGoal(f: Build): void {
+  const { c, b, T, o } = f;
+  if (!o.interim) {
+    for (const item of c.goal) {
+      if (item.length === 1) b.model.colLower[f.x[item[0]][T]] = 1;
+      else
+        b.atLeast(
+          item.flatMap((m) => state(f, m, T, 1)),
+          1,
+        );
+    }
+    return;
+  }
+  c.goal.forEach((item, g) => {
+    const d = b.addColumn(`d_${g}`, 0, 1);
+    f.done.push(d);
+    if (item.length === 1 || item.every((m) => !c.divisible[m])) {
+      // x_T is binary for indivisible moves, so the largest of them is min(1, their sum).
+      b.atMost([{ col: d, coef: 1 }, ...item.flatMap((m) => state(f, m, T, -1))], 0);
+      return;
+    }
+    // Shares can be fractional: d_g ≤ x_T(m) for the one alternative the binaries pick.
+    const picks = item.map((m) => b.addColumn(`pick_${g}_${m}`, 0, 1, true));
+    b.equal(
+      picks.map((col) => ({ col, coef: 1 })),
+      1,
+    );
+    item.forEach((m, n) => {
+      b.atMost([{ col: d, coef: 1 }, ...state(f, m, T, -1), { col: picks[n], coef: 1 }], 1);
+    });
+  });
+  if (o.minProgress !== undefined) b.atLeast(progressTerms(f), o.minProgress);
+}
+
+/** Σ_g W_g d_g / Σ_g W_g: the progress of MODEL.md §8, as terms over the d_g columns. */
+function progressTerms(f: Build): Term[] {
+  const weights = f.c.goalWeight;
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  return f.done.map((col, g) => ({ col, coef: weights[g] / total }));
+}
+
+/** start(m) ≥ done(p) + lag_p + 1: started by k ⇒ p done by k − lag_p − 1. */
+function addPrerequisites(f: Build): void {
+  const { c, o, b, T } = f;
+  for (let m = 0; m < c.moveIds.length; m++) {
     for (const p of c.requires[m]) {
       for (let k = o.earliest[m]; k <= T; k++) {
-        // started by k (indivisible: x_k; divisible: active in k) ⇒ p done by k − lag_p − 1
-        const started = active[m] ? [{ col: active[m]![k], coef: 1 }] : state(m, k, 1);
-        b.atMost([...started, ...state(p, k - c.lag[p] - 1, -1)], 0);
+        const act = f.active[m];
+        const started = act ? [{ col: act[k], coef: 1 }] : state(f, m, k, 1);
+        b.atMost([...started, ...state(f, p, k - c.lag[p] - 1, -1)], 0);
       }
     }
   }
+}
 
-  // --- slack and elastic columns -------------------------------------------------------------------
+// --- slack and elastic columns -----------------------------------------------------------------------
+
+function addSlackColumns(f: Build): void {
+  const { c, o, b } = f;
   const slackObjective = o.objective === "phases" || o.objective === "slack";
-  const minTolerance = Math.min(...c.tolerance);
-  const slackUpper = o.relax ? 0 : minTolerance;
-  const slack = b.addColumn("s", 0, slackUpper, false, slackObjective && !o.relax ? 1 : 0);
-  const sigma: number[] = [];
-  const mu: number[] = [];
-  for (let i = 0; i < P; i++) {
-    sigma.push(o.relax ? b.addColumn(`sigma_${i}`, 0, INF, false, 1) : -1);
-    mu.push(o.relax ? b.addColumn(`mu_${i}`, 0, INF, false, 1) : -1);
+  f.slackUpper = o.relax ? 0 : Math.min(...c.tolerance);
+  f.slack = b.addColumn("s", 0, f.slackUpper, false, slackObjective && !o.relax ? 1 : 0);
+  for (let i = 0; i < c.partyIds.length; i++) {
+    f.sigma.push(o.relax ? b.addColumn(`sigma_${i}`, 0, INF, false, 1) : -1);
+    f.mu.push(o.relax ? b.addColumn(`mu_${i}`, 0, INF, false, 1) : -1);
   }
-  const elastic = (cols: number[], i: number, coef: number): Term[] =>
-    o.relax ? [{ col: cols[i], coef }] : [];
+}
 
-  // --- exposure: τ_i + σ_i − E_i(k) ≥ s, i.e. u_i(κ ⊙ x̂ⁱ_k) + σ_i − s ≥ −τ_i ------------------------
-  for (let i = 0; i < P; i++) {
-    for (let k = 1; k <= T; k++) {
-      const terms: Term[] = [];
-      for (let m = 0; m < M; m++) terms.push(...state(m, k - c.creditLag[i][m], v[i][m] * c.kappa[m]));
-      if (terms.length === 0) continue;
-      b.atLeast([...terms, ...elastic(sigma, i, 1), { col: slack, coef: -1 }], -c.tolerance[i]);
-    }
-  }
+// --- which detection lag applies ---------------------------------------------------------------------
 
-  // --- individual rationality: u_i(x_T) ≥ ρ_i ------------------------------------------------------------
-  const finalTerms = (i: number): Term[] => c.moveIds.flatMap((_, m) => state(m, T, v[i][m]));
-  for (let i = 0; i < P; i++) b.atLeast(finalTerms(i), c.reservation[i]);
+/** One indicator g_{i,k,ℓ}: i does, in phase k, some move whose lag is ≤ ℓ. */
+interface LagIndicator {
+  party: number;
+  phase: number;
+  lag: number;
+  col: number;
+  /** The indicator of the next smaller lag; L = ℓ exactly when g − gPrevious = 1. */
+  previous?: number;
+}
 
-  // --- incentive margins --------------------------------------------------------------------------------
-  for (let i = 0; i < P; i++) addMargins(i);
-
-  function addMargins(i: number): void {
-    const own = c.moveIds.map((_, m) => m).filter((m) => c.actor[m] === i);
-    if (own.length === 0) return;
-    const delta = c.discount[i];
-    // Aggregates per phase: own and others' utility, each plain and after collapse (κ-weighted).
-    const aggregate = (name: string, moves: number[], weight: (m: number) => number): number[] => {
-      const cols = [-1];
-      for (let k = 1; k <= T; k++) {
-        const col = b.addColumn(`${name}_${i}_${k}`, -INF, INF);
-        b.equal([{ col, coef: -1 }, ...moves.flatMap((m) => state(m, k, weight(m)))], 0);
-        cols.push(col);
-      }
-      return cols;
-    };
-    const others = c.moveIds.map((_, m) => m).filter((m) => c.actor[m] !== i);
-    const ownU = aggregate("own", own, (m) => v[i][m]);
-    const ownK = aggregate("ownk", own, (m) => v[i][m] * c.kappa[m]);
-    const othU = aggregate("oth", others, (m) => v[i][m]);
-    const othK = aggregate("othk", others, (m) => v[i][m] * c.kappa[m]);
-    const at = (cols: number[], t: number, coef: number): Term[] =>
-      t <= 0 || coef === 0 ? [] : [{ col: cols[Math.min(t, T)], coef }];
-    // Comply value C_k = (1−δ) u(x_k) + δ C_{k+1}, C_T = u(x_T): Wᶜ_i(k) of MODEL.md §4.
-    const comply = [-1];
-    for (let k = 1; k <= T; k++) comply.push(b.addColumn(`comply_${i}_${k}`, -INF, INF));
-    b.equal([{ col: comply[T], coef: -1 }, ...at(ownU, T, 1), ...at(othU, T, 1)], 0);
-    for (let k = T - 1; k >= 1; k--) {
-      b.equal(
-        [
-          { col: comply[k], coef: -1 },
-          ...at(ownU, k, 1 - delta),
-          ...at(othU, k, 1 - delta),
-          { col: comply[k + 1], coef: delta },
-        ],
-        0,
-      );
-    }
-    // Indicator g_{k,ℓ}: i does, in phase k, some move whose lag is ≤ ℓ. L = ℓ exactly when
-    // g_{k,ℓ} − g_{k,ℓ⁻} = 1 (ℓ⁻ the next smaller lag among i's moves).
+function addLagIndicators(f: Build): LagIndicator[] {
+  const { c, o, b, T } = f;
+  const out: LagIndicator[] = [];
+  for (let i = 0; i < c.partyIds.length; i++) {
+    const own = ownMoves(c, i);
     const lags = [...new Set(own.map((m) => c.lag[m]))].sort((a, z) => a - z);
     for (let k = 1; k <= T; k++) {
       let previous: number | undefined;
       for (const lag of lags) {
         const movers = own.filter((m) => c.lag[m] <= lag && o.earliest[m] <= k);
         if (movers.length === 0) continue;
-        const g = b.addColumn(`g_${i}_${k}_${lag}`, 0, 1);
-        for (const m of movers) b.atLeast([{ col: g, coef: 1 }, ...happens(m, k, -1)], 0);
-        b.atMost([{ col: g, coef: 1 }, ...movers.flatMap((m) => happens(m, k, -1))], 0);
-        addMarginRow(i, k, lag, g, previous, { own, others, delta, ownU, ownK, othU, othK, comply, at });
-        previous = g;
+        const col = b.addColumn(`g_${i}_${k}_${lag}`, 0, 1);
+        for (const m of movers) b.atLeast([{ col, coef: 1 }, ...happens(f, m, k, -1)], 0);
+        b.atMost([{ col, coef: 1 }, ...movers.flatMap((m) => happens(f, m, k, -1))], 0);
+        out.push({ party: i, phase: k, lag, col, previous });
+        previous = col;
       }
     }
   }
+  return out;
+}
 
-  interface MarginParts {
-    own: number[];
-    others: number[];
-    delta: number;
-    ownU: number[];
-    ownK: number[];
-    othU: number[];
-    othK: number[];
-    comply: number[];
-    at: (cols: number[], t: number, coef: number) => Term[];
+function ownMoves(c: CompiledScenario, i: number): number[] {
+  return c.moveIds.map((_, m) => m).filter((m) => c.actor[m] === i);
+}
+
+// --- the figures: exposure, individual rationality, incentive margins -----------------------------------
+
+/**
+ * Every row of MODEL.md §5 for one table of values. With `withSlack` the rows must clear the
+ * slack column s (and take the elastic columns in the relaxation); otherwise they must be ≥ 0.
+ */
+function addFigureRows(
+  f: Build,
+  values: Float64Array[],
+  withSlack: boolean,
+  indicators: LagIndicator[],
+): void {
+  for (let i = 0; i < f.c.partyIds.length; i++) {
+    addExposureRows(f, values, i, withSlack);
+    f.b.atLeast(finalTerms(f, values, i), f.c.reservation[i]);
   }
+  const parts = f.c.partyIds.map((_, i) => marginParts(f, values, i));
+  for (const g of indicators) addMarginRow(f, values, parts[g.party], g, withSlack);
+}
 
-  /** M_i(k) with L = lag, required (≥ s − μ_i) only when the indicator says L = lag. */
-  function addMarginRow(
-    i: number,
-    k: number,
-    lag: number,
-    g: number,
-    gPrev: number | undefined,
-    p: MarginParts,
-  ) {
-    const { delta, at } = p;
-    const decay = delta ** (lag + 1);
-    // Wᵈ: own moves frozen at x_{k−1}; others go on until k+L; then the collapse state.
-    const defect: Term[] = [...at(p.ownU, k - 1, -(1 - decay)), ...at(p.ownK, k - 1, -decay)];
-    let factor = 1;
-    for (let t = k; t <= k + lag; t++) {
-      defect.push(...at(p.othU, t, -(1 - delta) * factor));
-      factor *= delta;
+/** τ_i + σ_i − E_i(k) ≥ s, i.e. u_i(κ ⊙ x̂ⁱ_k) + σ_i − s ≥ −τ_i (s ≤ τ_i covers E = 0 and phase 0). */
+function addExposureRows(f: Build, values: Float64Array[], i: number, withSlack: boolean): void {
+  const { c, T } = f;
+  for (let k = 1; k <= T; k++) {
+    const terms: Term[] = [];
+    for (let m = 0; m < c.moveIds.length; m++) {
+      terms.push(...state(f, m, k - c.creditLag[i][m], values[i][m] * c.kappa[m]));
     }
-    defect.push(...at(p.othK, k + lag, -decay));
-    // Big-M from the value magnitudes: every margin weight lies in [0, 1] for own moves and in
-    // [0, δ^{L+1}] for others' moves (docs/planner.md), so M ≥ Σ min(0, v)·(largest weight).
-    let lowest = 0;
-    for (const m of p.own) lowest += Math.min(0, v[i][m]);
-    for (const m of p.others) lowest += Math.min(0, v[i][m]) * decay;
-    const bigM = slackUpper - lowest;
-    if (bigM <= 0) return; // the row can never bind
-    const indicator: Term[] = [{ col: g, coef: -bigM }];
-    if (gPrev !== undefined) indicator.push({ col: gPrev, coef: bigM });
-    b.atLeast(
+    if (terms.length === 0) continue;
+    const slack: Term[] = withSlack ? [...elastic(f, f.sigma, i, 1), { col: f.slack, coef: -1 }] : [];
+    f.b.atLeast([...terms, ...slack], -c.tolerance[i]);
+  }
+}
+
+/** Columns a party's margin rows share: utility aggregates and the comply value per phase. */
+interface MarginParts {
+  party: number;
+  own: number[];
+  others: number[];
+  ownU: number[];
+  ownK: number[];
+  othU: number[];
+  othK: number[];
+  comply: number[];
+}
+
+/**
+ * Aggregates per phase (own and others' utility, each plain and after collapse, κ-weighted), which
+ * keep margin rows short, and the comply value C_k = (1−δ) u(x_k) + δ C_{k+1}, C_T = u(x_T).
+ */
+function marginParts(f: Build, values: Float64Array[], i: number): MarginParts {
+  const { c, b, T } = f;
+  const own = ownMoves(c, i);
+  const others = c.moveIds.map((_, m) => m).filter((m) => c.actor[m] !== i);
+  const aggregate = (name: string, moves: number[], weight: (m: number) => number): number[] => {
+    const cols = [-1];
+    for (let k = 1; k <= T; k++) {
+      const col = b.addColumn(`${name}_${i}_${k}`, -INF, INF);
+      b.equal([{ col, coef: -1 }, ...moves.flatMap((m) => state(f, m, k, weight(m)))], 0);
+      cols.push(col);
+    }
+    return cols;
+  };
+  const parts: MarginParts = { party: i, own, others, ownU: [], ownK: [], othU: [], othK: [], comply: [] };
+  if (own.length === 0) return parts; // a party with no moves never defects
+  parts.ownU = aggregate("own", own, (m) => values[i][m]);
+  parts.ownK = aggregate("ownk", own, (m) => values[i][m] * c.kappa[m]);
+  parts.othU = aggregate("oth", others, (m) => values[i][m]);
+  parts.othK = aggregate("othk", others, (m) => values[i][m] * c.kappa[m]);
+  const delta = c.discount[i];
+  const comply = [-1];
+  for (let k = 1; k <= T; k++) comply.push(b.addColumn(`comply_${i}_${k}`, -INF, INF));
+  const at = (cols: number[], t: number, coef: number) => aggregateAt(f, cols, t, coef);
+  b.equal([{ col: comply[T], coef: -1 }, ...at(parts.ownU, T, 1), ...at(parts.othU, T, 1)], 0);
+  for (let k = T - 1; k >= 1; k--) {
+    b.equal(
       [
-        { col: p.comply[k], coef: 1 },
-        ...defect,
-        ...elastic(mu, i, 1),
-        { col: slack, coef: -1 },
-        ...indicator,
+        { col: comply[k], coef: -1 },
+        ...at(parts.ownU, k, 1 - delta),
+        ...at(parts.othU, k, 1 - delta),
+        { col: comply[k + 1], coef: delta },
       ],
-      -bigM,
+      0,
     );
   }
+  parts.comply = comply;
+  return parts;
+}
 
-  // --- objective ---------------------------------------------------------------------------------------
-  if (o.relax) {
-    b.model.maximize = false;
-  } else if (o.objective === "phases" || o.objective === "slack") {
-    b.model.maximize = true;
+function aggregateAt(f: Build, cols: number[], t: number, coef: number): Term[] {
+  return t <= 0 || coef === 0 ? [] : [{ col: cols[Math.min(t, f.T)], coef }];
+}
+
+/** M_i(k) with L = lag, required (≥ s − μ_i, or ≥ 0) only when the indicator says L = lag. */
+function addMarginRow(
+  f: Build,
+  values: Float64Array[],
+  p: MarginParts,
+  g: LagIndicator,
+  withSlack: boolean,
+): void {
+  const i = p.party;
+  const { phase: k, lag } = g;
+  const delta = f.c.discount[i];
+  const at = (cols: number[], t: number, coef: number) => aggregateAt(f, cols, t, coef);
+  const decay = delta ** (lag + 1);
+  // Wᵈ: own moves frozen at x_{k−1}; others go on until k+L; then the collapse state.
+  const defect: Term[] = [...at(p.ownU, k - 1, -(1 - decay)), ...at(p.ownK, k - 1, -decay)];
+  let factor = 1;
+  for (let t = k; t <= k + lag; t++) {
+    defect.push(...at(p.othU, t, -(1 - delta) * factor));
+    factor *= delta;
+  }
+  defect.push(...at(p.othK, k + lag, -decay));
+  // Big-M from the value magnitudes: every margin weight lies in [0, 1] for own moves and in
+  // [0, δ^{L+1}] for others' moves (docs/planner.md), so M ≥ Σ min(0, v)·(largest weight).
+  let lowest = 0;
+  for (const m of p.own) lowest += Math.min(0, values[i][m]);
+  for (const m of p.others) lowest += Math.min(0, values[i][m]) * decay;
+  const bigM = (withSlack ? f.slackUpper : 0) - lowest;
+  if (bigM <= 0) return; // the row can never bind
+  const indicator: Term[] = [{ col: g.col, coef: -bigM }];
+  if (g.previous !== undefined) indicator.push({ col: g.previous, coef: bigM });
+  const slack: Term[] = withSlack ? [...elastic(f, f.mu, i, 1), { col: f.slack, coef: -1 }] : [];
+  f.b.atLeast([{ col: p.comply[k], coef: 1 }, ...defect, ...slack, ...indicator], -bigM);
+}
+
+// --- objective ---------------------------------------------------------------------------------------
+
+function setObjective(f: Build): void {
+  const { c, o, b } = f;
+  const values = o.values;
+  const P = c.partyIds.length;
+  b.model.maximize = !o.relax;
+  if (o.relax || o.objective === "phases" || o.objective === "slack") return;
+  if (o.objective === "progress") {
+    for (const { col, coef } of progressTerms(f)) b.model.colCost[col] += coef;
   } else if (o.objective === "welfare") {
-    b.model.maximize = true;
-    for (let i = 0; i < P; i++) for (const { col, coef } of finalTerms(i)) b.model.colCost[col] += coef;
+    for (let i = 0; i < P; i++)
+      for (const { col, coef } of finalTerms(f, values, i)) b.model.colCost[col] += coef;
   } else if (o.objective === "maxmin") {
-    b.model.maximize = true;
     const z = b.addColumn("z", -INF, INF, false, 1);
-    for (let i = 0; i < P; i++) b.atLeast([...finalTerms(i), { col: z, coef: -1 }], c.reservation[i]);
-  } else {
-    b.model.maximize = true;
     for (let i = 0; i < P; i++) {
-      // Largest possible gain over the reservation: every move that helps i done.
-      const most = v[i].reduce((sum, value) => sum + Math.max(0, value), 0) - c.reservation[i];
-      if (most <= 1e-9) continue; // a party that cannot gain adds nothing to the product
-      const smallest = most * Math.SQRT1_2 ** (NASH_TANGENTS - 1);
-      const log = b.addColumn(`log_${i}`, Math.log(smallest) - 1, INF, false, 1);
-      for (let j = 0; j < NASH_TANGENTS; j++) {
-        // log(g) ≤ log(a) + (g − a)/a at every breakpoint a, with g = u_i(x_T) − ρ_i.
-        const a = most * Math.SQRT1_2 ** j;
-        b.atMost(
-          [{ col: log, coef: 1 }, ...finalTerms(i).map((t) => ({ col: t.col, coef: -t.coef / a }))],
-          Math.log(a) - 1 - c.reservation[i] / a,
-        );
-      }
+      b.atLeast([...finalTerms(f, values, i), { col: z, coef: -1 }], c.reservation[i]);
+    }
+  } else if (o.objective === "nash") {
+    addNashObjective(f);
+  }
+}
+
+/** Σ_i log(u_i(x_T) − ρ_i), log replaced by the least of its tangents at geometric breakpoints. */
+function addNashObjective(f: Build): void {
+  const { c, b } = f;
+  const v = f.o.values;
+  for (let i = 0; i < c.partyIds.length; i++) {
+    // Largest possible gain over the reservation: every move that helps i done.
+    const most = v[i].reduce((sum, value) => sum + Math.max(0, value), 0) - c.reservation[i];
+    if (most <= 1e-9) continue; // a party that cannot gain adds nothing to the product
+    const smallest = most * Math.SQRT1_2 ** (NASH_TANGENTS - 1);
+    const log = b.addColumn(`log_${i}`, Math.log(smallest) - 1, INF, false, 1);
+    const final = finalTerms(f, v, i);
+    for (let j = 0; j < NASH_TANGENTS; j++) {
+      // log(g) ≤ log(a) + (g − a)/a at every breakpoint a, with g = u_i(x_T) − ρ_i.
+      const a = most * Math.SQRT1_2 ** j;
+      b.atMost(
+        [{ col: log, coef: 1 }, ...final.map((t) => ({ col: t.col, coef: -t.coef / a }))],
+        Math.log(a) - 1 - c.reservation[i] / a,
+      );
     }
   }
-  return { builder: b, x, active, slack, sigma, mu };
 }

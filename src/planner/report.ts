@@ -4,9 +4,9 @@
  */
 import { z } from "zod";
 import { AnalysisReport } from "../analysis/report.ts";
-import { Plan } from "../model/schema.ts";
+import { GoalItem, Plan } from "../model/schema.ts";
 
-export const Objective = z.enum(["phases", "slack", "welfare", "maxmin", "nash"]);
+export const Objective = z.enum(["phases", "slack", "welfare", "maxmin", "nash", "progress"]);
 
 export const PlanStatus = z
   .enum(["optimal", "feasible", "infeasible", "time-limit", "solver-error"])
@@ -31,6 +31,16 @@ export const Relaxation = z
     }),
   )
   .describe("Only parties with a positive σ or μ, computed from the plan's own analysis");
+
+export const Deferred = z.object({
+  item: GoalItem.describe("The goal item as the scenario writes it"),
+  reason: z
+    .string()
+    .describe(
+      "Why it is left out: the first violation of the best plan (default objective) forced to complete it " +
+        "together with the items the plan completes, or 'no valid plan within the horizon'",
+    ),
+});
 
 export const PlanStats = z.object({
   variables: z.int(),
@@ -57,6 +67,16 @@ export const PlanReport = z.object({
   relaxed: AnalysisReport.optional().describe(
     "The same plan's analysis with the relaxation applied (tolerance + σ, margins + μ): it reads feasible",
   ),
+  progress: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("Share of the goal's weight the plan does (MODEL.md §8); 1 for a complete plan"),
+  deferred: z
+    .array(Deferred)
+    .optional()
+    .describe("Goal items the plan does not fully do, each with why (objective progress)"),
   binding: z
     .array(z.string())
     .optional()
@@ -92,6 +112,7 @@ export const ComparisonReport = z.object({
 export type Objective = z.infer<typeof Objective>;
 export type PlanStatus = z.infer<typeof PlanStatus>;
 export type Relaxation = z.infer<typeof Relaxation>;
+export type Deferred = z.infer<typeof Deferred>;
 export type PlanReport = z.infer<typeof PlanReport>;
 export type ComparisonRow = z.infer<typeof ComparisonRow>;
 export type ComparisonReport = z.infer<typeof ComparisonReport>;

@@ -1,5 +1,7 @@
 /** The human face of the planner: the plan phase by phase, its figures, or what it would take. */
-import type { Plan } from "../../model/schema.ts";
+
+import type { AnalysisReport } from "../../analysis/report.ts";
+import { type GoalItem, goalItemMoves, type Plan } from "../../model/schema.ts";
 import type { ComparisonReport, PlanReport } from "../../planner/report.ts";
 import { formatAnalysis } from "./analysis.ts";
 import { num, renderTable } from "./table.ts";
@@ -57,8 +59,19 @@ export function formatPlanReport(
       if (report.analysis) out.push("", formatAnalysis(report.analysis, `${scenario} — the plan above`));
     }
   }
-  if (report.feasible && report.analysis)
-    out.push("", formatAnalysis(report.analysis, `${scenario} — the plan above`));
+  if (report.objective === "progress") out.push(...formatProgress(report));
+  if (report.feasible && report.analysis) {
+    const interim = report.objective === "progress" && (report.deferred?.length ?? 0) > 0;
+    out.push(
+      "",
+      interim
+        ? formatAnalysis(
+            asInterim(report.analysis),
+            `${scenario} — the plan above, as an interim plan (goal items deferred)`,
+          )
+        : formatAnalysis(report.analysis, `${scenario} — the plan above`),
+    );
+  }
   for (const note of report.notes) out.push(`Note: ${note}`);
   const s = report.stats;
   out.push(
@@ -98,6 +111,36 @@ function formatWhatItWouldTake(report: PlanReport, scenario: string, unit: strin
     out.push("", "Without the relaxation, that plan fails:", ...failures.map((line) => `  - ${line}`));
   }
   return out;
+}
+
+/** An interim plan is judged without the goal (MODEL.md §8): its deferred items are listed apart. */
+function asInterim(analysis: AnalysisReport): AnalysisReport {
+  const violations = analysis.violations.filter((v) => v.kind !== "goal");
+  const feasible = violations.length === 0;
+  const worstHolds = Object.values(analysis.parties).every(
+    (p) =>
+      p.worst.exposure.every((e) => e <= p.tolerance + 1e-9) &&
+      Object.values(p.worst.margin).every((m) => m >= -1e-9) &&
+      p.worst.final >= p.reservation - 1e-9,
+  );
+  return { ...analysis, violations, feasible, valid: true, robustlyFeasible: feasible && worstHolds };
+}
+
+/** Progress of an interim plan and the goal items it leaves for later, each with why (MODEL.md §8). */
+function formatProgress(report: PlanReport): string[] {
+  if (report.progress === undefined) return [];
+  const out = ["", `Progress: ${num(report.progress * 100, 1)}% of the goal's weight.`];
+  const deferred = report.deferred ?? [];
+  if (deferred.length === 0) return [...out, "Nothing deferred: the whole goal is done."];
+  out.push("Deferred goal items, and why:");
+  for (const { item, reason } of deferred) out.push(`  - ${goalItemLabel(item)}: ${reason}`);
+  return out;
+}
+
+function goalItemLabel(item: GoalItem): string {
+  const weight = typeof item === "string" || item.weight === 1 ? "" : ` (weight ${item.weight})`;
+  const moves = goalItemMoves(item);
+  return (moves.length === 1 ? moves[0] : `any of ${moves.join(", ")}`) + weight;
 }
 
 /** Two decimals, or two significant digits for a small positive figure (never a bare 0.00). */

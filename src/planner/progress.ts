@@ -1,0 +1,156 @@
+/**
+ * Interim agreements (MODEL.md §8): the feasible interim plan with the most progress, then the
+ * fewest phases, then the largest minimum slack; and for every goal item it leaves undone, why.
+ *
+ * Three steps, each a MILP family the other objectives already use:
+ * 1. the most progress P* any interim plan makes within the horizon (one solve at T = horizon);
+ * 2. for T = 1, 2, …: the largest minimum slack of an interim plan with progress ≥ P*; the first T
+ *    that has one is the answer (a shorter plan embeds in a longer one, so P* is reached by then);
+ * 3. for each item not fully done, the default objective's best plan forced to complete it,
+ *    together with every item the interim plan completes: its first violation is the reason.
+ */
+import { type Analysis, analyzePlan, EPSILON } from "../analysis/analyze.ts";
+import type { CompiledScenario } from "../analysis/compile.ts";
+import type { Schedule } from "../analysis/schedule.ts";
+import type { GoalItem, Plan } from "../model/schema.ts";
+import { extractPlan, worstSlack } from "./extract.ts";
+import type { Deferred, PlanStatus } from "./report.ts";
+import {
+  type Base,
+  type Context,
+  judge,
+  now,
+  type PlanResult,
+  range,
+  solveAt,
+  solverError,
+} from "./session.ts";
+
+/** Progress = Σ_g W_g d_g / Σ_g W_g, d_g the largest x_T among the item's moves (MODEL.md §8). */
+export function progressOf(c: CompiledScenario, schedule: Schedule): number {
+  const xT = schedule.x[schedule.phases] ?? new Float64Array(c.moveIds.length);
+  let done = 0;
+  let total = 0;
+  c.goal.forEach((item, g) => {
+    const w = c.goalWeight[g];
+    total += w;
+    done += w * Math.max(0, ...item.map((m) => Math.min(1, xT[m] ?? 0)));
+  });
+  return total > 0 ? Math.round((done / total) * 1e9) / 1e9 : 1;
+}
+
+/** Feasible as an interim plan: every row holds and the plan is valid, the goal aside. */
+export function interimFeasible(analysis: Analysis, robust: boolean): boolean {
+  if (analysis.violations.some((v) => v.kind !== "goal")) return false;
+  if (!robust) return true;
+  return (
+    worstSlack(analysis) >= -EPSILON &&
+    Object.values(analysis.parties).every((p) => p.worst.final >= p.reservation - EPSILON)
+  );
+}
+
+/** How much a progress figure may fall short of P* and still count as reaching it. */
+const PROGRESS_TOLERANCE = 1e-7;
+
+export async function mostProgress(ctx: Context, base: Base): Promise<PlanResult> {
+  const { c, horizon } = ctx;
+  const interim = { interim: true } as const;
+  ctx.fits = (a) => interimFeasible(a, ctx.robust);
+  const infeasible = { ...base, feasible: false, phases: 0, plan: {}, minSlack: null };
+
+  const [, best] = await solveAt(ctx, horizon, false, { ...interim, objective: "progress" });
+  if (best.status === "error") return solverError(base, best.message ?? "solver failed");
+  if (best.status === "infeasible") {
+    return {
+      ...infeasible,
+      status: "infeasible",
+      binding: ["Not even an empty plan is feasible: some party's reservation is above the status quo."],
+    };
+  }
+  if (!best.values || best.objective === undefined)
+    return timeLimit(infeasible, "looking for the most progress");
+  const target = Math.max(0, best.objective - PROGRESS_TOLERANCE);
+  if (best.objective <= PROGRESS_TOLERANCE) {
+    // Nothing can be done now: only the empty plan is feasible, and every item is deferred.
+    const nothing = { ...infeasible, status: "infeasible" as const, progress: 0 };
+    return withDeferred(ctx, nothing, {});
+  }
+
+  for (const phases of range(1, horizon)) {
+    const [f, result] = await solveAt(ctx, phases, false, {
+      ...interim,
+      objective: "slack",
+      minProgress: target,
+    });
+    if (result.status === "infeasible") continue;
+    if (result.status === "error") return solverError(base, result.message ?? "solver failed");
+    if (!result.values) return timeLimit(infeasible, `at ${phases} phases`);
+    const plan = extractPlan(c, f, result.values);
+    const judged = await judge(ctx, base, plan, statusOf(result.status), f, result);
+    if (!judged.feasible) return judged;
+    const progress = progressOf(c, analyzePlan(c, judged.plan).schedule);
+    return withDeferred(ctx, { ...judged, progress }, judged.plan);
+  }
+  // P* was reached at the horizon, so some T ≤ horizon has it; getting here means the solver erred.
+  return solverError(base, "the most progress found at the horizon was not reached again");
+}
+
+function statusOf(status: string): PlanStatus {
+  return status === "optimal" ? "optimal" : "feasible";
+}
+
+function timeLimit(report: Omit<PlanResult, "status">, where: string): PlanResult {
+  return {
+    ...report,
+    status: "time-limit",
+    notes: [...report.notes, `stopped (time limit reached) ${where}, with no plan yet`],
+  };
+}
+
+/** Adds `deferred`: every goal item the plan does not fully do, each with why (MODEL.md §8). */
+async function withDeferred(ctx: Context, report: PlanResult, plan: Plan): Promise<PlanResult> {
+  const { c } = ctx;
+  const xT = finalState(c, plan);
+  const complete = c.goal.map((item) => item.some((m) => xT[m] >= 1 - EPSILON));
+  const items: GoalItem[] = c.scenario.goal ?? c.moveIds;
+  const deferred: Deferred[] = [];
+  for (const [g, item] of c.goal.entries()) {
+    if (complete[g]) continue;
+    const forced = c.goal.filter((_, h) => h === g || complete[h]);
+    deferred.push({ item: items[g], reason: await whyDeferred(ctx, forced, item) });
+  }
+  return { ...report, deferred };
+}
+
+function finalState(c: CompiledScenario, plan: Plan): Float64Array {
+  const s = analyzePlan(c, plan).schedule;
+  return s.x[s.phases] ?? new Float64Array(c.moveIds.length);
+}
+
+/**
+ * The default objective's best plan when the item must be done along with what the interim plan
+ * completes: its first violation, or why there is no such plan. Uses `findPlan` itself (imported
+ * lazily: find.ts imports this module).
+ */
+async function whyDeferred(ctx: Context, forced: number[][], item: number[]): Promise<string> {
+  const remaining = ctx.deadline - now();
+  if (remaining <= 0.05) return "not determined within the time limit";
+  const { findPlan } = await import("./find.ts");
+  const c: CompiledScenario = { ...ctx.c, goal: forced, goalWeight: forced.map(() => 1) };
+  const names = item.map((m) => `'${c.moveIds[m]}'`).join(" or ");
+  const best = await findPlan(c, {
+    horizon: ctx.horizon,
+    robust: ctx.robust,
+    timeLimitSeconds: remaining,
+    signal: ctx.signal,
+  });
+  ctx.stats.solves += best.stats.solves;
+  ctx.stats.seconds += best.stats.seconds;
+  if (best.feasible) {
+    return `${names} can be done with the items this plan completes, but only by giving up more progress elsewhere`;
+  }
+  const first = best.analysis?.violations.find((v) => v.kind !== "goal");
+  if (first) return first.message;
+  if (best.status === "infeasible") return "no valid plan within the horizon";
+  return "not determined within the time limit";
+}
