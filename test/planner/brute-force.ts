@@ -86,3 +86,67 @@ export function bruteForce(c: CompiledScenario, horizon: number): BruteForce {
   visit(0);
   return out;
 }
+
+/** The best interim plan by exhaustive search (MODEL.md §8): most progress, fewest phases, most slack. */
+export interface ProgressTruth {
+  progress: number;
+  phases: number;
+  minSlack: number;
+}
+
+/**
+ * Every interim plan: each move left out or done whole in one phase; a divisible move also half in
+ * one phase (left part-way) or in halves in two phases. Only grid shares, so for divisible moves
+ * the planner (continuous shares) can only do as well or better.
+ */
+export function bruteForceProgress(c: CompiledScenario, horizon: number): ProgressTruth | undefined {
+  const M = c.moveIds.length;
+  const options: Plan[string][][] = c.moveIds.map((_, m) => {
+    const out: Plan[string][] = [];
+    for (let k = 1; k <= horizon; k++) out.push(k);
+    if (c.divisible[m]) {
+      for (let k = 1; k <= horizon; k++) {
+        out.push({ [k]: 0.5 });
+        for (let j = k + 1; j <= horizon; j++) out.push({ [k]: 0.5, [j]: 0.5 });
+      }
+    }
+    return out;
+  });
+  const choice: Array<Plan[string] | undefined> = new Array(M).fill(undefined);
+  let best: ProgressTruth | undefined;
+  const visit = (m: number) => {
+    if (m === M) {
+      const plan: Plan = {};
+      choice.forEach((entry, n) => {
+        if (entry !== undefined) plan[c.moveIds[n]] = entry;
+      });
+      const a = analyzePlan(c, plan);
+      if (a.violations.some((v) => v.kind !== "goal")) return;
+      const xT = a.schedule.x[a.schedule.phases];
+      let done = 0;
+      let total = 0;
+      c.goal.forEach((item, g) => {
+        total += c.goalWeight[g];
+        done += c.goalWeight[g] * Math.max(...item.map((n) => xT[n]));
+      });
+      const progress = done / total;
+      const slack = a.phases === 0 ? Number.POSITIVE_INFINITY : a.minSlack;
+      const better =
+        !best ||
+        progress > best.progress + 1e-9 ||
+        (progress > best.progress - 1e-9 &&
+          (a.phases < best.phases || (a.phases === best.phases && slack > best.minSlack)));
+      if (better) best = { progress, phases: a.phases, minSlack: slack };
+      return;
+    }
+    choice[m] = undefined;
+    visit(m + 1);
+    for (const entry of options[m]) {
+      choice[m] = entry;
+      visit(m + 1);
+    }
+    choice[m] = undefined;
+  };
+  visit(0);
+  return best;
+}
