@@ -2,12 +2,13 @@
  * comparePlans: the doctrines, the scenario's own plans and the optimum side by side
  * (MODEL.md §5), each judged by the same analysis.
  */
-import { type Analysis, analyzePlan } from "../analysis/analyze.ts";
+import { analyzePlan } from "../analysis/analyze.ts";
 import type { CompiledScenario } from "../analysis/compile.ts";
 import { doctrineNames, resolvePlan } from "../analysis/doctrines.ts";
 import { credibleTo } from "../analysis/perspectives.ts";
-import type { AnalysisReport } from "../analysis/report.ts";
+import type { Plan } from "../model/schema.ts";
 import { findPlan, PlanOptionError, type PlanOptions } from "./find.ts";
+import { progressOf } from "./progress.ts";
 import type { ComparisonReport, ComparisonRow } from "./report.ts";
 
 export type Comparison = ComparisonReport;
@@ -20,12 +21,9 @@ export interface CompareOptions extends PlanOptions {
 /** Thrown for a plan name that is neither a doctrine, a named plan nor 'optimal'. */
 export class UnknownPlanError extends PlanOptionError {}
 
-function row(
-  name: string,
-  kind: ComparisonRow["kind"],
-  analysis: AnalysisReport | Analysis,
-  credible?: string[],
-): ComparisonRow {
+/** One row of the comparison: the plan judged by the analysis, with its progress and schedule. */
+function row(c: CompiledScenario, name: string, kind: ComparisonRow["kind"], plan: Plan): ComparisonRow {
+  const analysis = analyzePlan(c, plan);
   const worstExposure: Record<string, number> = {};
   const final: Record<string, number> = {};
   for (const [party, figures] of Object.entries(analysis.parties)) {
@@ -33,6 +31,7 @@ function row(
     final[party] = figures.final;
   }
   const first = analysis.violations[0];
+  const credible = credibleTo(c, analysis);
   return {
     name,
     kind,
@@ -41,6 +40,8 @@ function row(
     minSlack: analysis.minSlack,
     worstExposure,
     final,
+    progress: progressOf(c, analysis.schedule),
+    plan,
     ...(first ? { firstViolation: first.message } : {}),
     ...(credible ? { credibleTo: credible } : {}),
   };
@@ -59,19 +60,14 @@ export async function comparePlans(c: CompiledScenario, options: CompareOptions 
   for (const [n, name] of names.entries()) {
     const plan = lookups[n];
     if (plan === undefined) rows.push(await optimalRow(c, planOptions));
-    else {
-      const analysis = analyzePlan(c, plan);
-      rows.push(row(name, c.scenario.plans[name] ? "named" : "doctrine", analysis, credibleTo(c, analysis)));
-    }
+    else rows.push(row(c, name, c.scenario.plans[name] ? "named" : "doctrine", plan));
   }
   return { scenario: c.scenario.id ?? "scenario", rows };
 }
 
 async function optimalRow(c: CompiledScenario, options: PlanOptions): Promise<ComparisonRow> {
   const optimal = await findPlan(c, options);
-  if (optimal.feasible && optimal.analysis) {
-    return row("optimal", "optimal", optimal.analysis, credibleTo(c, analyzePlan(c, optimal.plan)));
-  }
+  if (optimal.feasible) return row(c, "optimal", "optimal", optimal.plan);
   {
     const why =
       optimal.status === "infeasible"
@@ -85,6 +81,8 @@ async function optimalRow(c: CompiledScenario, options: PlanOptions): Promise<Co
       minSlack: null,
       worstExposure: {},
       final: {},
+      progress: null,
+      plan: null,
       firstViolation: why,
       ...(credibleTo(c) ? { credibleTo: [] } : {}),
     };

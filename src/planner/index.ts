@@ -14,6 +14,7 @@ export {
   type PlanResult,
 } from "./find.ts";
 export { type Milp, MilpBuilder } from "./milp.ts";
+export { interimFeasible, progressOf } from "./progress.ts";
 export * from "./report.ts";
 export {
   configureSolver,

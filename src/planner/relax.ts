@@ -39,28 +39,32 @@ export function relaxationOf(analysis: AnalysisReport, robust: boolean): Relaxat
 
 /**
  * The same plan's analysis with the relaxation applied: each party's tolerance raised by σ_i and
- * μ_i added to each of its margins (nominal and worst case). The violations it removes are the
- * exposure and margin violations of parties it covers; the others stay (there are none for a
- * plan the relaxation MILP chose: it is valid and individually rational).
+ * μ_i added to each of its margins (nominal and worst case), in the figures and in the constraint
+ * rows alike; the minimum slack is re-read from the shifted rows (MODEL.md v2 §5). The violations
+ * it removes are the exposure and margin violations of parties it covers; any other stays (a plan
+ * the relaxation MILP chose has none: it is valid and individually rational).
  */
 export function applyRelaxation(analysis: AnalysisReport, relaxation: Relaxation): AnalysisReport {
+  const none = { tolerance: 0, inducement: 0 };
   const parties: Record<string, PartyReport> = {};
-  let minSlack = analysis.minSlack;
-  let lowest = Number.POSITIVE_INFINITY;
   for (const [id, party] of Object.entries(analysis.parties)) {
-    const r = relaxation[id] ?? { tolerance: 0, inducement: 0 };
+    const r = relaxation[id] ?? none;
     const shift = (margin: Record<string, number>) =>
       Object.fromEntries(Object.entries(margin).map(([k, m]) => [k, tidy(m + r.inducement)]));
-    const tolerance = tidy(party.tolerance + r.tolerance);
     parties[id] = {
       ...party,
-      tolerance,
+      tolerance: tidy(party.tolerance + r.tolerance),
       margin: shift(party.margin),
       worst: { ...party.worst, margin: shift(party.worst.margin) },
     };
-    for (const e of party.exposure) lowest = Math.min(lowest, tolerance - e);
-    for (const m of Object.values(parties[id].margin)) lowest = Math.min(lowest, m);
   }
+  const rows = analysis.rows.map((row) => {
+    const r = relaxation[row.party] ?? none;
+    const by = row.kind === "exposure" ? r.tolerance : row.kind === "margin" ? r.inducement : 0;
+    const slack = tidy(row.slack + by);
+    const worstSlack = tidy(row.worstSlack + by);
+    return { ...row, slack, worstSlack, over: slack < -EPSILON, worstOver: worstSlack < -EPSILON };
+  });
   const violations = analysis.violations.filter((v) => {
     if (v.kind !== "exposure" && v.kind !== "margin") return true;
     const r = v.party === undefined ? undefined : relaxation[v.party];
@@ -68,15 +72,22 @@ export function applyRelaxation(analysis: AnalysisReport, relaxation: Relaxation
     // the relaxation was read off these very figures, so it covers every one of them
     return v.kind === "exposure" ? !(r.tolerance > 0) : !(r.inducement > 0);
   });
-  if (Number.isFinite(lowest)) minSlack = tidy(lowest);
   const feasible = violations.length === 0;
-  const robustlyFeasible =
-    feasible &&
-    Object.values(parties).every(
-      (p) =>
-        p.worst.exposure.every((e) => e <= p.tolerance + EPSILON) &&
-        Object.values(p.worst.margin).every((m) => m >= -EPSILON) &&
-        p.worst.final >= p.reservation - EPSILON,
-    );
-  return { ...analysis, parties, violations, feasible, robustlyFeasible, minSlack };
+  return {
+    ...analysis,
+    parties,
+    rows,
+    violations,
+    feasible,
+    robustlyFeasible: feasible && rows.every((row) => !row.worstOver),
+    minSlack: leastSlack(rows),
+  };
+}
+
+/** The least slack over the rows that depend on a value, as the analysis reads it (v2 §5). */
+function leastSlack(rows: AnalysisReport["rows"]): number {
+  const dependent = rows.filter((row) => row.dependsOnValues).map((row) => row.slack);
+  const any = rows.map((row) => row.slack);
+  const pick = dependent.length > 0 ? dependent : any;
+  return pick.length > 0 ? Math.min(...pick) : 0;
 }

@@ -95,6 +95,13 @@ export const ComparisonRow = z.object({
   minSlack: z.number().nullable(),
   worstExposure: z.record(z.string(), z.number()).describe("Largest exposure of each party over the plan"),
   final: z.record(z.string(), z.number()).describe("Each party's final flow value"),
+  progress: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .describe("Share of the goal's weight the plan does (MODEL.md §8); null when there is no plan"),
+  plan: Plan.nullable().describe("The schedule: move → phase, or phase → fraction for a divisible move"),
   firstViolation: z.string().optional(),
   credibleTo: z
     .array(z.string())

@@ -4,7 +4,7 @@ import { analyzePlan, toReport } from "../../analysis/analyze.ts";
 import type { CompiledScenario } from "../../analysis/compile.ts";
 import { doctrineNames, resolvePlan } from "../../analysis/doctrines.ts";
 import { analysisDocument, credibleTo } from "../../analysis/perspectives.ts";
-import type { PlanOptions } from "../../planner/index.ts";
+import { type PlanOptions, progressOf } from "../../planner/index.ts";
 import type { Capabilities } from "../capabilities.ts";
 import { HttpError } from "../errors.ts";
 import { choosePlan, unavailable } from "../plans.ts";
@@ -76,6 +76,8 @@ function compareWithoutPlanner(compiled: CompiledScenario) {
         minSlack: report.minSlack,
         worstExposure: Object.fromEntries(parties.map(([id, f]) => [id, Math.max(...f.exposure)])),
         final: Object.fromEntries(parties.map(([id, f]) => [id, f.final])),
+        progress: progressOf(compiled, analysis.schedule),
+        plan: lookup.plan,
         firstViolation: report.violations[0]?.message,
         ...(credible ? { credibleTo: credible } : {}),
       },
