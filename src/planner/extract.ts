@@ -3,7 +3,6 @@
  * and the figures a plan is judged by. Binaries are rounded; a divisible move's fractions are made
  * to sum to exactly 1, as the parser demands.
  */
-import type { Analysis } from "../analysis/analyze.ts";
 import type { CompiledScenario } from "../analysis/compile.ts";
 import type { AnalysisReport } from "../analysis/report.ts";
 import type { Plan } from "../model/schema.ts";
@@ -128,25 +127,13 @@ export function compressPlan(plan: Plan, analyse: (plan: Plan) => boolean): Plan
 }
 
 /**
- * The least of τ − E(k) (k = 0..T, E clamped at 0) and M(k): MODEL.md v1's minimum slack, which is
- * what this MILP's slack column still models. The analysis reports v2's (rows that depend on a
- * value, unclamped); until the formulation follows, the planner judges its own plans by this one.
+ * The plan's minimum slack at the worst case of the value ranges (MODEL.md §1, v2 §5): the least
+ * worst-case g_c over the rows that depend on a value, read off the analysis's own rows (with the
+ * analysis's fallbacks: every row when none depends, 0 when there is no row).
  */
-export function clampedSlack(analysis: Pick<AnalysisReport, "parties">): number {
-  let slack = Number.POSITIVE_INFINITY;
-  for (const party of Object.values(analysis.parties)) {
-    for (const e of party.exposure) slack = Math.min(slack, party.tolerance - e);
-    for (const m of Object.values(party.margin)) slack = Math.min(slack, m);
-  }
-  return slack;
-}
-
-/** The plan's least slack at the worst case of the value ranges (MODEL.md §1), from the analysis. */
-export function worstSlack(analysis: Analysis): number {
-  let slack = Number.POSITIVE_INFINITY;
-  for (const party of Object.values(analysis.parties)) {
-    for (const e of party.worst.exposure) slack = Math.min(slack, party.tolerance - e);
-    for (const m of Object.values(party.worst.margin)) slack = Math.min(slack, m);
-  }
-  return slack;
+export function worstSlack(analysis: Pick<AnalysisReport, "rows">): number {
+  const dependent = analysis.rows.filter((row) => row.dependsOnValues).map((row) => row.worstSlack);
+  const any = analysis.rows.map((row) => row.worstSlack);
+  const pick = dependent.length > 0 ? dependent : any;
+  return pick.length > 0 ? Math.min(...pick) : 0;
 }

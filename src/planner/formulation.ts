@@ -228,12 +228,53 @@ function addPrerequisites(f: Build): void {
 function addSlackColumns(f: Build): void {
   const { c, o, b } = f;
   const slackObjective = o.objective === "phases" || o.objective === "slack";
-  f.slackUpper = o.relax ? 0 : Math.min(...c.tolerance);
+  f.slackUpper = o.relax ? 0 : slackBound(c, o.values);
   f.slack = b.addColumn("s", 0, f.slackUpper, false, slackObjective && !o.relax ? 1 : 0);
   for (let i = 0; i < c.partyIds.length; i++) {
     f.sigma.push(o.relax ? b.addColumn(`sigma_${i}`, 0, INF, false, 1) : -1);
     f.mu.push(o.relax ? b.addColumn(`mu_${i}`, 0, INF, false, 1) : -1);
   }
+}
+
+/**
+ * No row can exceed this, so neither can the minimum slack (v2 §5: rows are not clamped, so the
+ * slack is no longer capped by the least tolerance): an exposure row is at most τ_i + Σ max(0, v),
+ * a margin at most Σ max(0, v) (every weight is in [0, 1]), a reservation row Σ max(0, v) − ρ_i.
+ */
+function slackBound(c: CompiledScenario, values: Float64Array[]): number {
+  let bound = 0;
+  c.partyIds.forEach((_, i) => {
+    const gains = values[i].reduce((sum, v) => sum + Math.max(0, v), 0);
+    bound = Math.max(bound, gains + Math.max(c.tolerance[i], -c.reservation[i]));
+  });
+  return bound;
+}
+
+/**
+ * A cell value_i(m) that is not identically 0. A row depends on the values (and enters the
+ * minimum slack, v2 §5) exactly when one of these has a non-zero coefficient in it, as the
+ * analysis's `rowDependsOnValues` reads it; the ends of the range decide, not the table in use.
+ */
+function valued(c: CompiledScenario, i: number, m: number): boolean {
+  return c.values.low[i][m] !== 0 || c.values.high[i][m] !== 0;
+}
+
+/**
+ * A binary that must be 1 when any of the given states is above 0, and may be 0 otherwise: "the
+ * row has been touched". Undefined when no state can ever be above 0 (the row never is).
+ */
+function touched(f: Build, name: string, states: Term[]): number | undefined {
+  if (states.length === 0) return undefined;
+  const t = f.b.addColumn(name, 0, 1, true);
+  for (const { col } of states)
+    f.b.atLeast(
+      [
+        { col: t, coef: 1 },
+        { col, coef: -1 },
+      ],
+      0,
+    );
+  return t;
 }
 
 // --- which detection lag applies ---------------------------------------------------------------------
@@ -286,26 +327,57 @@ function addFigureRows(
   withSlack: boolean,
   indicators: LagIndicator[],
 ): void {
+  const slack = withSlack && !f.o.relax;
   for (let i = 0; i < f.c.partyIds.length; i++) {
     addExposureRows(f, values, i, withSlack);
-    f.b.atLeast(finalTerms(f, values, i), f.c.reservation[i]);
+    addReservationRow(f, values, i, slack);
   }
   const parts = f.c.partyIds.map((_, i) => marginParts(f, values, i));
   for (const g of indicators) addMarginRow(f, values, parts[g.party], g, withSlack);
 }
 
-/** τ_i + σ_i − E_i(k) ≥ s, i.e. u_i(κ ⊙ x̂ⁱ_k) + σ_i − s ≥ −τ_i (s ≤ τ_i covers E = 0 and phase 0). */
+/**
+ * τ_i + σ_i + u_i(κ ⊙ x̂ⁱ_k) ≥ 0 (E_i(k) ≤ τ_i + σ_i), and for the slack, not clamped (v2 §5):
+ * τ_i + u_i(κ ⊙ x̂ⁱ_k) ≥ s once some valued move with κ > 0 is credited; before that the row is
+ * the constant τ_i and is left out, which a "touched" binary t relaxes by B(1 − t).
+ */
 function addExposureRows(f: Build, values: Float64Array[], i: number, withSlack: boolean): void {
   const { c, T } = f;
+  const tau = c.tolerance[i];
   for (let k = 1; k <= T; k++) {
     const terms: Term[] = [];
+    const credited: Term[] = [];
     for (let m = 0; m < c.moveIds.length; m++) {
       terms.push(...state(f, m, k - c.creditLag[i][m], values[i][m] * c.kappa[m]));
+      if (c.kappa[m] !== 0 && valued(c, i, m)) credited.push(...state(f, m, k - c.creditLag[i][m], 1));
     }
-    if (terms.length === 0) continue;
-    const slack: Term[] = withSlack ? [...elastic(f, f.sigma, i, 1), { col: f.slack, coef: -1 }] : [];
-    f.b.atLeast([...terms, ...slack], -c.tolerance[i]);
+    const elasticTerms = withSlack ? elastic(f, f.sigma, i, 1) : [];
+    if (terms.length > 0) f.b.atLeast([...terms, ...elasticTerms], -tau);
+    if (!withSlack || f.o.relax) continue;
+    const t = touched(f, `touch_${i}_${k}`, credited);
+    if (t === undefined) continue; // the row never depends on a value
+    const bigM = f.slackUpper - tau; // untouched: u = 0, so τ − s ≥ −B
+    const relax: Term[] = bigM > 0 ? [{ col: t, coef: -bigM }] : [];
+    f.b.atLeast([...terms, { col: f.slack, coef: -1 }, ...relax], -tau - Math.max(0, bigM));
   }
+}
+
+/**
+ * u_i(x_T) ≥ ρ_i; for the slack, u_i(x_T) − ρ_i ≥ s once the plan does a move valued by i (before
+ * that the row is the constant −ρ_i and is left out).
+ */
+function addReservationRow(f: Build, values: Float64Array[], i: number, slack: boolean): void {
+  const { c, T } = f;
+  const final = finalTerms(f, values, i);
+  const rho = c.reservation[i];
+  f.b.atLeast(final, rho);
+  if (!slack) return;
+  const done = c.moveIds.flatMap((_, m) => (valued(c, i, m) ? state(f, m, T, 1) : []));
+  const r = touched(f, `done_${i}`, done);
+  if (r === undefined) return;
+  const bigM = f.slackUpper + rho; // untouched: u = 0, so −ρ − s ≥ −B
+  const relax: Term[] = bigM > 0 ? [{ col: r, coef: -bigM }] : [];
+  f.b.atLeast([...final, { col: f.slack, coef: -1 }, ...relax], rho - Math.max(0, bigM));
 }
 
 /** Columns a party's margin rows share: utility aggregates and the comply value per phase. */
@@ -393,12 +465,60 @@ function addMarginRow(
   let lowest = 0;
   for (const m of p.own) lowest += Math.min(0, values[i][m]);
   for (const m of p.others) lowest += Math.min(0, values[i][m]) * decay;
-  const bigM = (withSlack ? f.slackUpper : 0) - lowest;
-  if (bigM <= 0) return; // the row can never bind
-  const indicator: Term[] = [{ col: g.col, coef: -bigM }];
-  if (g.previous !== undefined) indicator.push({ col: g.previous, coef: bigM });
-  const slack: Term[] = withSlack ? [...elastic(f, f.mu, i, 1), { col: f.slack, coef: -1 }] : [];
-  f.b.atLeast([{ col: p.comply[k], coef: 1 }, ...defect, ...slack, ...indicator], -bigM);
+  const margin: Term[] = [{ col: p.comply[k], coef: 1 }, ...defect];
+  const when = (bigM: number): Term[] => [
+    { col: g.col, coef: -bigM },
+    ...(g.previous !== undefined ? [{ col: g.previous, coef: bigM }] : []),
+  ];
+  if (!withSlack || f.o.relax) {
+    // M_i(k) + μ_i ≥ 0 when L = lag
+    const bigM = -lowest;
+    if (bigM > 0)
+      f.b.atLeast([...margin, ...(withSlack ? elastic(f, f.mu, i, 1) : []), ...when(bigM)], -bigM);
+    return;
+  }
+  // M_i(k) ≥ s when L = lag. A row that depends on no value is the constant 0 and is left out of
+  // the slack (v2 §5); that can only happen when i acts in k with unvalued moves of its own, so
+  // only then does a binary z ("constant") get to relax it, and z may be 1 only if every valued
+  // move's weight in the row is 0.
+  const bigM = f.slackUpper - lowest;
+  const constant = constantMarginRow(f, p, k, lag);
+  if (constant === undefined) {
+    if (bigM > 0) f.b.atLeast([...margin, { col: f.slack, coef: -1 }, ...when(bigM)], -bigM);
+    return;
+  }
+  if (-lowest > 0) f.b.atLeast([...margin, ...when(-lowest)], lowest);
+  f.b.atLeast([...margin, { col: f.slack, coef: -1 }, ...when(bigM), { col: constant, coef: bigM }], -bigM);
+}
+
+/**
+ * The binary z of a margin row (party, phase, lag) that may be 1 only when the row depends on no
+ * value: every move valued by the party has weight S_k(m) − D_k(m) = 0 in it. Weights lie in
+ * [0, 1] (docs/planner.md), so "weight + z ≤ 1" does it. Undefined when the party has no unvalued
+ * move that could act in the phase (then any defined row has a valued own move with weight > 0).
+ */
+function constantMarginRow(f: Build, p: MarginParts, k: number, lag: number): number | undefined {
+  const { c, o, T } = f;
+  const i = p.party;
+  if (!p.own.some((m) => !valued(c, i, m) && o.earliest[m] <= k)) return undefined;
+  const z = f.b.addColumn(`const_${i}_${k}_${lag}`, 0, 1, true);
+  const delta = c.discount[i];
+  const decay = delta ** (lag + 1);
+  for (let m = 0; m < c.moveIds.length; m++) {
+    if (!valued(c, i, m)) continue;
+    // S_k(m) = Σ_{t=k}^{T−1} (1−δ)δ^{t−k} x_t + δ^{T−k} x_T
+    const weight: Term[] = [];
+    for (let t = k; t < T; t++) weight.push(...state(f, m, t, (1 - delta) * delta ** (t - k)));
+    weight.push(...state(f, m, T, delta ** (T - k)));
+    if (c.actor[m] === i) {
+      weight.push(...state(f, m, k - 1, -(1 - decay + decay * c.kappa[m])));
+    } else {
+      for (let t = k; t <= k + lag; t++) weight.push(...state(f, m, t, -(1 - delta) * delta ** (t - k)));
+      weight.push(...state(f, m, k + lag, -decay * c.kappa[m]));
+    }
+    if (weight.length > 0) f.b.atMost([...weight, { col: z, coef: 1 }], 1);
+  }
+  return z;
 }
 
 // --- objective ---------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 import { type Analysis, analyzePlan, toReport } from "../analysis/analyze.ts";
 import type { CompiledScenario } from "../analysis/compile.ts";
 import type { Plan } from "../model/schema.ts";
-import { clampedSlack, compressPlan, extractPlan, worstSlack } from "./extract.ts";
+import { compressPlan, extractPlan, worstSlack } from "./extract.ts";
 import { buildFormulation, type Formulation, type FormulationOptions } from "./formulation.ts";
 import type { Objective, PlanReport, PlanStatus } from "./report.ts";
 import { type SolveResult, solveMilp } from "./solver.ts";
@@ -112,7 +112,7 @@ export function solverError(base: Base, message: string): PlanResult {
 }
 
 export function slackOf(ctx: Context, analysis: Analysis): number {
-  return ctx.robust ? worstSlack(analysis) : clampedSlack(analysis);
+  return ctx.robust ? worstSlack(analysis) : analysis.minSlack;
 }
 
 /**

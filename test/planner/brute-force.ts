@@ -5,7 +5,6 @@
 import { type Analysis, analyzePlan } from "../../src/analysis/analyze.ts";
 import type { CompiledScenario } from "../../src/analysis/compile.ts";
 import type { Plan } from "../../src/model/schema.ts";
-import { clampedSlack } from "../../src/planner/extract.ts";
 
 export interface BruteForce {
   /** Fewest phases of a feasible plan, and the largest minimum slack at that many phases. */
@@ -21,13 +20,11 @@ export interface BruteForce {
   relaxation?: number;
 }
 
+/** Minimum slack v2 at the worst case of the ranges: the least worst g_c over rows that depend on a value. */
 function worstSlack(a: Analysis): number {
-  let s = Number.POSITIVE_INFINITY;
-  for (const p of Object.values(a.parties)) {
-    for (const e of p.worst.exposure) s = Math.min(s, p.tolerance - e);
-    for (const m of Object.values(p.worst.margin)) s = Math.min(s, m);
-  }
-  return s;
+  const dependent = a.rows.filter((r) => r.dependsOnValues).map((r) => r.worstSlack);
+  const pick = dependent.length > 0 ? dependent : a.rows.map((r) => r.worstSlack);
+  return pick.length > 0 ? Math.min(...pick) : 0;
 }
 
 export function bruteForce(c: CompiledScenario, horizon: number): BruteForce {
@@ -46,8 +43,7 @@ export function bruteForce(c: CompiledScenario, horizon: number): BruteForce {
       if (Object.keys(plan).length === 0) return;
       const a = analyzePlan(c, plan);
       if (a.feasible) {
-        // The planner still maximises v1's clamped slack (see clampedSlack); judge it by the same figure.
-        const slack = clampedSlack(a);
+        const slack = a.minSlack;
         if (better(out.fewest, a.phases, slack)) out.fewest = { phases: a.phases, minSlack: slack };
         out.slack = Math.max(out.slack ?? Number.NEGATIVE_INFINITY, slack);
         const finals = c.partyIds.map((id) => a.parties[id].final);
