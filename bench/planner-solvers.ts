@@ -1,0 +1,126 @@
+/**
+ * The default planner path (HiGHS-wasm, warm) beside the native solvers on the same model, in one
+ * run. For each case: findPlan with HiGHS records the MILPs it solves; the first one (the model at
+ * the plan's number of phases) is exported as free MPS and solved by `glpsol` and `cbc` straight
+ * from the file (process start and file reading included, as a user of --export would run them).
+ * Printed: HiGHS's time on that MILP, findPlan's total, each binary's wall time and status, and
+ * HiGHS ÷ best native.
+ *
+ *   npx tsx bench/planner-solvers.ts [--limit 60] [--repeat 1] [--cases a60,b200,bslack200]
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  configureSolver,
+  exportNames,
+  findPlan,
+  type Milp,
+  type Objective,
+  type SolveResult,
+  solveWithHighs,
+  warmSolver,
+  writeModel,
+} from "../src/planner/index.ts";
+import { compileGenerated, type GenerateOptions } from "../test/planner/generate.ts";
+
+const { values } = parseArgs({
+  options: {
+    limit: { type: "string", default: "60" },
+    repeat: { type: "string", default: "1" },
+    cases: { type: "string", default: "a60,b60,a200,b200,bslack200" },
+  },
+});
+const limit = Number(values.limit);
+const CASES: Record<
+  string,
+  { size: [number, number, number]; objective: Objective; extra: Partial<GenerateOptions> }
+> = {
+  a60: { size: [60, 4, 20], objective: "phases", extra: {} },
+  b60: { size: [60, 4, 20], objective: "phases", extra: { tolerances: [10, 20, 30] } },
+  a200: { size: [200, 6, 40], objective: "phases", extra: {} },
+  b200: { size: [200, 6, 40], objective: "phases", extra: { tolerances: [10, 20, 30] } },
+  bslack200: { size: [200, 6, 40], objective: "slack", extra: { tolerances: [10, 20, 30] } },
+};
+
+const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-solvers-"));
+await warmSolver();
+console.log(`time limit ${limit} s; load average ${loadavg()[0].toFixed(1)} at start`);
+console.log(
+  "| case | model | HiGHS first MILP s | findPlan total s | glpsol s | cbc s | HiGHS ÷ best native |",
+);
+console.log("|---|---|---|---|---|---|---|");
+
+function native(binary: "glpsol" | "cbc", file: string): { seconds: number; status: string } {
+  const args =
+    binary === "glpsol"
+      ? ["--freemps", file, "--tmlim", String(limit), "--mipgap", "1e-9"]
+      : ["-import", file, "-sec", String(limit), "-ratioGap", "1e-9", "-solve"];
+  const started = performance.now();
+  const run = spawnSync(binary, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const seconds = (performance.now() - started) / 1000;
+  const out = run.stdout ?? "";
+  const status =
+    binary === "glpsol"
+      ? /INTEGER OPTIMAL/.test(out)
+        ? "optimal"
+        : /TIME LIMIT/.test(out)
+          ? "limit"
+          : "other"
+      : /Result - Optimal/.test(out)
+        ? "optimal"
+        : /Stopped on time/.test(out)
+          ? "limit"
+          : "other";
+  return { seconds, status };
+}
+
+for (let r = 0; r < Number(values.repeat); r++) {
+  for (const name of values.cases.split(",")) {
+    const { size, objective, extra } = CASES[name];
+    const [moves, parties, horizon] = size;
+    const c = compileGenerated(1, {
+      moves,
+      parties,
+      horizon,
+      generosity: 1.5,
+      requires: 0.3,
+      ranges: 0.2,
+      divisible: 0.1,
+      ...extra,
+    });
+    const solved: Array<{ milp: Milp; result: SolveResult }> = [];
+    configureSolver({
+      backend: async (milp, options) => {
+        const result = await solveWithHighs(milp, options);
+        solved.push({ milp, result });
+        return result;
+      },
+    });
+    const started = performance.now();
+    const report = await findPlan(c, { objective, timeLimitSeconds: limit });
+    const total = (performance.now() - started) / 1000;
+    configureSolver({});
+    const first = solved[0];
+    const file = join(dir, `${name}.mps`);
+    writeFileSync(file, writeModel(first.milp, "mps", { names: exportNames(c, first.milp) }));
+    const glpk = native("glpsol", file);
+    const cbc = native("cbc", file);
+    const best = Math.min(
+      glpk.status === "optimal" ? glpk.seconds : Number.POSITIVE_INFINITY,
+      cbc.status === "optimal" ? cbc.seconds : Number.POSITIVE_INFINITY,
+    );
+    const h = first.result;
+    const gap = h.gap !== undefined && h.status !== "optimal" ? `, gap ${(h.gap * 100).toFixed(0)}%` : "";
+    console.log(
+      `| ${name} ${moves}×${parties}×${horizon} ${objective} | ${first.milp.colLower.length}×${first.milp.rowLower.length} | ` +
+        `${h.seconds.toFixed(2)} (${h.status}${gap}) | ${total.toFixed(2)} (${report.status}) | ` +
+        `${glpk.seconds.toFixed(2)} (${glpk.status}) | ${cbc.seconds.toFixed(2)} (${cbc.status}) | ` +
+        `${Number.isFinite(best) ? `${(h.seconds / best).toFixed(1)}×` : "—"} |`,
+    );
+  }
+}
+console.log(`load average ${loadavg()[0].toFixed(1)} at the end`);
+rmSync(dir, { recursive: true, force: true });
