@@ -6,7 +6,7 @@
 export { applyPoint } from "./apply.ts";
 export { checkSweep, type SweepProblem } from "./check.ts";
 export { evaluatePoint, type PointResult, type SweepDocument, sweepDocument } from "./evaluate.ts";
-export { MEASURE_NAMES, type Metrics, type SafetyFactor, useSafetyFactor } from "./measures.ts";
+export { MEASURE_NAMES, type Metrics } from "./measures.ts";
 export { parseSweep, type SweepParseResult } from "./parse.ts";
 export { levels, pointCount, pointSeed, pointValues } from "./points.ts";
 export * from "./report.ts";

@@ -3,7 +3,12 @@
  * the scenario once (problems become sweep-file errors) and turns a point's scenario into flat,
  * named metrics. Adding a measure means adding an entry here, nothing else.
  */
-import { analyzePlan, type CompiledScenario, resolvePlan } from "../analysis/index.ts";
+import {
+  analyzePlan,
+  type CompiledScenario,
+  resolvePlan,
+  safety as safetyFactor,
+} from "../analysis/index.ts";
 import type { Plan } from "../model/schema.ts";
 import { findPlan } from "../planner/index.ts";
 import { simulateRuns, summarize } from "../simulate/index.ts";
@@ -56,36 +61,17 @@ const analysis: MeasurePlugin<{ plan: string }> = {
 };
 
 /**
- * The safety factor θ* (MODEL.md §7) belongs to the analysis layer. Until that function exists
- * there, this measure reports itself unavailable rather than computing θ* a second way.
+ * The safety factor θ* (MODEL.md §7), as the analysis layer computes it: null where the plan is
+ * infeasible at nominal values (θ* is undefined there) or no row moves with an uncertain value.
  */
-export type SafetyFactor = (c: CompiledScenario, plan: Plan) => { theta: number | null; capped: boolean };
-let safetyFactor: SafetyFactor | undefined;
-
-/** Wires the analysis layer's θ* into sweeps (called by the sweep's public entry point). */
-export function useSafetyFactor(fn: SafetyFactor | undefined): void {
-  safetyFactor = fn;
-}
-
 const safety: MeasurePlugin<{ plan: string }> = {
-  check(c, s) {
-    if (!safetyFactor) {
-      return [
-        {
-          path: [],
-          message:
-            "the safety factor θ* is not available in this version; measure analysis, optimum or simulation",
-        },
-      ];
-    }
-    return planProblems(c, s.plan);
-  },
+  check: (c, s) => planProblems(c, s.plan),
   run(c, s) {
-    if (!safetyFactor) throw new Error("safety factor unavailable");
-    const { theta, capped } = safetyFactor(c, planOf(c, s.plan));
+    const result = safetyFactor(c, analyzePlan(c, planOf(c, s.plan)));
     return {
-      "safety.theta": theta !== null && Number.isFinite(theta) ? theta : null,
-      "safety.capped": capped,
+      "safety.theta": result?.theta ?? null,
+      "safety.capped": result?.capped ?? null,
+      "safety.unbounded": result?.unbounded ?? null,
     };
   },
 };

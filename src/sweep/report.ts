@@ -18,6 +18,9 @@ const tidy = (x: number) => Math.round(x * 1e9) / 1e9;
 
 function numeric(r: PointResult, key: string): number | undefined {
   const v = r.metrics[key];
+  // θ* is undefined for a plan infeasible at nominal values (no safety at all): counted as 0 so
+  // the tornado shows how a variable takes the plan from safe to broken
+  if (key === "safety.theta" && v === null && r.metrics["safety.unbounded"] === null) return 0;
   if (typeof v === "number") return v;
   if (typeof v === "boolean") return v ? 1 : 0;
   return undefined;

@@ -62,6 +62,10 @@ describe("lockstep sweep: the korea-2018 example", () => {
     expect(
       report.tornado["simulation.completion"].find((b) => b.variable === "hazard")?.swing,
     ).toBeGreaterThan(0);
+    // θ* (from the analysis layer) rises with a cheaper arsenal and a more patient DPRK
+    const theta = new Map(report.tornado["safety.theta"].map((b) => [b.variable, b]));
+    expect(theta.get("DPRK arsenal cost")!.atHigh).toBeGreaterThan(theta.get("DPRK arsenal cost")!.atLow);
+    expect(theta.get("DPRK discount")!.atHigh).toBeGreaterThan(theta.get("DPRK discount")!.atLow);
 
     // each as-written threshold: the phased plan really is feasible on one side and not on the other
     const sweepFile = parseSweep(readFileSync(EXAMPLE, "utf8"));
