@@ -111,26 +111,46 @@ export function safety(c: CompiledScenario, analysis: RowsOfPlan): Safety | null
   };
 }
 
-/** The least g_c / |a_cm| over one party's rows, for the rows whose coefficient has the given sign. */
-function leastRatio(
-  c: CompiledScenario,
-  rows: readonly ConstraintRow[],
-  slacks: readonly number[],
-  m: number,
-  sign: 1 | -1,
-): { amount: number | null; row: RowRef | null } {
-  let best = Number.POSITIVE_INFINITY;
-  let bestRow: ConstraintRow | undefined;
+/** For each move, the least g_c / |a_cm| over one party's rows whose coefficient has each sign. */
+interface Nearest {
+  down: Float64Array;
+  downRow: Array<ConstraintRow | undefined>;
+  up: Float64Array;
+  upRow: Array<ConstraintRow | undefined>;
+}
+
+/**
+ * One pass over a party's rows and coefficients (rows × moves), keeping for every move the nearest
+ * break in each direction; ties go to the row that bites first.
+ */
+function nearestBreaks(rows: readonly ConstraintRow[], slacks: readonly number[], moves: number): Nearest {
+  const out: Nearest = {
+    down: new Float64Array(moves).fill(Number.POSITIVE_INFINITY),
+    downRow: new Array(moves),
+    up: new Float64Array(moves).fill(Number.POSITIVE_INFINITY),
+    upRow: new Array(moves),
+  };
   rows.forEach((row, n) => {
-    const a = row.coef[m] * sign;
-    if (!(a > 0)) return;
-    const ratio = slacks[n] / a;
-    if (better(ratio, row, best, bestRow)) {
-      best = ratio;
-      bestRow = row;
+    const g = slacks[n];
+    const coef = row.coef;
+    for (let m = 0; m < moves; m++) {
+      const a = coef[m];
+      if (a > 0) {
+        const ratio = g / a;
+        if (ratio <= out.down[m] * (1 + 1e-12) + 1e-300 && better(ratio, row, out.down[m], out.downRow[m])) {
+          out.down[m] = ratio;
+          out.downRow[m] = row;
+        }
+      } else if (a < 0) {
+        const ratio = g / -a;
+        if (ratio <= out.up[m] * (1 + 1e-12) + 1e-300 && better(ratio, row, out.up[m], out.upRow[m])) {
+          out.up[m] = ratio;
+          out.upRow[m] = row;
+        }
+      }
     }
   });
-  return bestRow ? { amount: best, row: ref(c, bestRow) } : { amount: null, row: null };
+  return out;
 }
 
 /**
@@ -146,13 +166,20 @@ export function breakingPoints(c: CompiledScenario, analysis: RowsOfPlan): Break
   for (const row of analysis.constraintRows) byParty[row.party].push(row);
   const slacks = byParty.map((rows) => rows.map((row) => Math.max(0, rowValue(c, row))));
   const out: BreakingPoint[] = [];
+  const M = c.moveIds.length;
+  const nearest = byParty.map((rows, i) => nearestBreaks(rows, slacks[i], M));
+  const found = (amount: number, row: ConstraintRow | undefined) =>
+    row ? { amount, row: ref(c, row) } : { amount: null, row: null };
   c.scenario.moves.forEach((move, m) => {
     c.partyIds.forEach((party, i) => {
       if (move.value[party] === undefined) return;
       const nominal = c.values.nominal[i][m];
       const width = (c.values.high[i][m] - c.values.low[i][m]) / 2;
-      let down = leastRatio(c, byParty[i], slacks[i], m, 1);
-      let up = leastRatio(c, byParty[i], slacks[i], m, -1);
+      let down: { amount: number | null; row: RowRef | null } = found(
+        nearest[i].down[m],
+        nearest[i].downRow[m],
+      );
+      let up: { amount: number | null; row: RowRef | null } = found(nearest[i].up[m], nearest[i].upRow[m]);
       // A value keeps its sign: a break that needs it to reach or cross zero is none.
       // (Within rounding of zero counts as reaching it.)
       const none = { amount: null, row: null };
