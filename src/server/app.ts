@@ -92,8 +92,25 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await storage.registerExtras(app);
 
   const webRoot = options.webRoot ?? WEB_DIST;
-  await app.register(fastifyStatic, { root: webRoot, wildcard: false, serve: existsSync(webRoot) });
+  await app.register(fastifyStatic, {
+    root: webRoot,
+    wildcard: false,
+    serve: existsSync(webRoot),
+    // Vite names every file under assets/ by a hash of its contents, so a browser may keep it for
+    // good; everything else (index.html) must be revalidated so a new build is picked up.
+    cacheControl: false,
+    setHeaders: (response, path) => {
+      response.setHeader("cache-control", isHashedAsset(path) ? IMMUTABLE : "no-cache");
+    },
+  });
   return app;
+}
+
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+/** A file Vite wrote under assets/ with a content hash in its name (e.g. index-B1x9_aZ3.js). */
+export function isHashedAsset(path: string): boolean {
+  return /[\\/]assets[\\/][^\\/]+-[\w-]{8,}\.\w+$/.test(path);
 }
 
 /** What a client sees for any error: a code and a sentence, never a stack trace. */
