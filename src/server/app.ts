@@ -10,6 +10,7 @@ import { PACKAGE_ROOT } from "../io/package-root.ts";
 import { warmSolver } from "../planner/index.ts";
 import { loadCapabilities } from "./capabilities.ts";
 import { type ErrorBody, HttpError } from "./errors.ts";
+import { checkHostHeader } from "./host-check.ts";
 import { JobRegistry } from "./jobs.ts";
 import { openApiDocument } from "./openapi.ts";
 import { trackApiRoutes } from "./route-list.ts";
@@ -33,10 +34,22 @@ export interface ServerOptions {
   /** Directory of the built web app; default web/dist. */
   webRoot?: string;
   bodyLimit?: number;
+  /** Host names (besides loopback ones) the server answers to; others get 421. */
+  allowedHosts?: string[];
+  /** Most time a client may take to send a whole request, headers and body (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
+/** A slow body must not hold a connection and its buffers forever. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? BODY_LIMIT });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? BODY_LIMIT,
+    requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+  });
+  checkHostHeader(app, options.allowedHosts);
   const capabilities = await loadCapabilities();
   // One warm solver for the life of the server: load and compile HiGHS-wasm now, in the
   // background, rather than in the first request that plans. A failure shows in that request.

@@ -9,6 +9,8 @@ interface ServeOptions {
   db: string;
   databaseUrl?: string;
   buildWeb?: boolean;
+  expose?: boolean;
+  allowHost: string[];
 }
 
 export function registerServe(program: Command): void {
@@ -17,6 +19,13 @@ export function registerServe(program: Command): void {
     .description("serve the workbench (web app and HTTP API) on localhost")
     .option("--port <port>", "port to listen on (0 picks a free one)", "8080")
     .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("--expose", "allow --host to be an interface reachable from other machines (serves plain HTTP)")
+    .option(
+      "--allow-host <name>",
+      "a host name clients may use besides localhost (repeatable); others are answered 421",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option("--db <file>", "SQLite file for saved scenarios and agreements", "./data/lockstep.db")
     .option("--database-url <url>", "PostgreSQL URL, instead of --db")
     .option("--build-web", "build the web app first if it is missing or stale (needs the dev dependencies)")
@@ -24,6 +33,22 @@ export function registerServe(program: Command): void {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new CliError(`--port: expected a whole number from 0 to 65535, got '${options.port}'`);
+      }
+      const { isLoopback, hostName } = await import("../../server/host-check.ts");
+      const loopback = isLoopback(
+        hostName(
+          options.host.includes(":") && !options.host.startsWith("[") ? `[${options.host}]` : options.host,
+        ),
+      );
+      if (!loopback && !options.expose) {
+        throw new CliError(
+          `--host ${options.host} makes the server reachable from other machines: add --expose if you mean it`,
+        );
+      }
+      if (!loopback) {
+        process.stderr.write(
+          "warning: serving plain HTTP beyond this machine: keys never leave the clients, but put a TLS proxy in front so requests cannot be read or altered on the way\n",
+        );
       }
       // Loaded here so other commands do not pay for fastify's start-up.
       const { buildServer, WEB_DIST } = await import("../../server/app.ts");
@@ -36,7 +61,9 @@ export function registerServe(program: Command): void {
         dbPath = resolve(options.db);
         mkdirSync(dirname(dbPath), { recursive: true });
       }
-      const app = await buildServer({ dbPath, databaseUrl: options.databaseUrl });
+      const wildcard = ["0.0.0.0", "::", "[::]"].includes(options.host);
+      const allowedHosts = [...options.allowHost, ...(loopback || wildcard ? [] : [options.host])];
+      const app = await buildServer({ dbPath, databaseUrl: options.databaseUrl, allowedHosts });
       let url: string;
       try {
         url = await app.listen({ port, host: options.host });
