@@ -13,6 +13,7 @@ import { MIN_SHARE } from "./formulation.ts";
 import { mostProgress, progressOf } from "./progress.ts";
 import { applyRelaxation, relaxationOf } from "./relax.ts";
 import { Objective, type PlanStatus } from "./report.ts";
+import { safestPlan, safetyFrontier } from "./safety.ts";
 import {
   type Base,
   type Context,
@@ -41,6 +42,8 @@ export interface PlanOptions {
   signal?: AbortSignal;
   /** Called before each MILP solve, so long searches can show where they are. */
   onProgress?: (step: PlanProgress) => void;
+  /** With the safety objective: the largest θ* for each number of phases (MODEL.md §7). */
+  frontier?: boolean;
 }
 
 /** Options a user got wrong: the CLI prints the message with exit status 2, the server answers 400. */
@@ -55,6 +58,17 @@ export function checkPlanOptions(options: PlanOptions): void {
       `unknown objective '${options.objective}'${didYouMean(options.objective, names)} (objectives: ${names.join(", ")})`,
     );
   }
+  const objective = options.objective ?? (options.frontier ? "safety" : "phases");
+  if (options.frontier && objective !== "safety") {
+    throw new PlanOptionError(
+      `--frontier charts the safety factor against the number of phases; it goes with the safety objective, not '${objective}'`,
+    );
+  }
+  if (options.robust && objective === "safety") {
+    throw new PlanOptionError(
+      "the safety objective already measures how far the values may move (θ*); it cannot also be --robust",
+    );
+  }
   const h = options.horizon;
   if (h !== undefined && (!Number.isInteger(h) || h < 1)) {
     throw new PlanOptionError(`horizon must be a whole number of phases, at least 1 (got ${h})`);
@@ -66,7 +80,7 @@ export function checkPlanOptions(options: PlanOptions): void {
 
 export async function findPlan(scenario: CompiledScenario, options: PlanOptions = {}): Promise<PlanResult> {
   checkPlanOptions(options);
-  const objective = options.objective ?? "phases";
+  const objective = options.objective ?? (options.frontier ? "safety" : "phases");
   const robust = options.robust ?? false;
   const horizon = options.horizon ?? scenario.horizon;
   // Plans are judged against the horizon of this search, which the caller may have changed.
@@ -116,6 +130,10 @@ export async function findPlan(scenario: CompiledScenario, options: PlanOptions 
     };
   }
 
+  if (objective === "safety") {
+    const best = await safestPlan(ctx, base, fewest);
+    return options.frontier ? { ...best, frontier: await safetyFrontier(ctx, fewest) } : best;
+  }
   const tries = objective === "phases" ? range(fewest, horizon) : [horizon];
   for (const phases of tries) {
     const [f, result] = await solveAt(ctx, phases, false);

@@ -528,7 +528,8 @@ function setObjective(f: Build): void {
   const values = o.values;
   const P = c.partyIds.length;
   b.model.maximize = !o.relax;
-  if (o.relax || o.objective === "phases" || o.objective === "slack") return;
+  // "safety" probes are pure feasibility questions (is there a plan with θ* ≥ θ?): no objective.
+  if (o.relax || o.objective === "phases" || o.objective === "slack" || o.objective === "safety") return;
   if (o.objective === "progress") {
     for (const { col, coef } of progressTerms(f)) b.model.colCost[col] += coef;
   } else if (o.objective === "welfare") {

@@ -3,10 +3,10 @@
  * what the HTTP API returns. Schemas first, types inferred, so every face agrees.
  */
 import { z } from "zod";
-import { AnalysisReport } from "../analysis/report.ts";
+import { AnalysisReport, Safety } from "../analysis/report.ts";
 import { GoalItem, Plan } from "../model/schema.ts";
 
-export const Objective = z.enum(["phases", "slack", "welfare", "maxmin", "nash", "progress"]);
+export const Objective = z.enum(["phases", "slack", "welfare", "maxmin", "nash", "progress", "safety"]);
 
 export const PlanStatus = z
   .enum(["optimal", "feasible", "infeasible", "time-limit", "solver-error"])
@@ -42,6 +42,14 @@ export const Deferred = z.object({
     ),
 });
 
+export const FrontierPoint = z.object({
+  phases: z.int().describe("At most this many phases"),
+  theta: z.number().describe("The largest θ* of such a plan, capped at 100 (within a relative 10⁻³)"),
+  proven: z.boolean().describe("The search finished within the time limit"),
+  safety: Safety.nullable().describe("The safety object of that plan, as analyze gives it"),
+  plan: Plan.describe("A plan that reaches it"),
+});
+
 export const PlanStats = z.object({
   variables: z.int(),
   constraints: z.int(),
@@ -73,6 +81,13 @@ export const PlanReport = z.object({
     .max(1)
     .optional()
     .describe("Share of the goal's weight the plan does (MODEL.md §8); 1 for a complete plan"),
+  safety: Safety.nullable()
+    .optional()
+    .describe("The safety factor of the plan returned (MODEL.md §7), as analyze gives it"),
+  frontier: z
+    .array(FrontierPoint)
+    .optional()
+    .describe("--frontier: for each number of phases, the largest θ* and its plan"),
   deferred: z
     .array(Deferred)
     .optional()
@@ -120,6 +135,7 @@ export type Objective = z.infer<typeof Objective>;
 export type PlanStatus = z.infer<typeof PlanStatus>;
 export type Relaxation = z.infer<typeof Relaxation>;
 export type Deferred = z.infer<typeof Deferred>;
+export type FrontierPoint = z.infer<typeof FrontierPoint>;
 export type PlanReport = z.infer<typeof PlanReport>;
 export type ComparisonRow = z.infer<typeof ComparisonRow>;
 export type ComparisonReport = z.infer<typeof ComparisonReport>;

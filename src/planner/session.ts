@@ -5,6 +5,7 @@
  */
 import { type Analysis, analyzePlan, toReport } from "../analysis/analyze.ts";
 import type { CompiledScenario } from "../analysis/compile.ts";
+import { robustnessReport } from "../analysis/robustness.ts";
 import type { Plan } from "../model/schema.ts";
 import { compressPlan, extractPlan, worstSlack } from "./extract.ts";
 import { buildFormulation, type Formulation, type FormulationOptions } from "./formulation.ts";
@@ -174,7 +175,7 @@ export async function judge(
   const solvedSlack = slackOf(ctx, first);
   const solverSlack = result.values![f.slack];
   // The last solve of the progress objective maximises the slack at a fixed progress.
-  const slackObjective = ["phases", "slack", "progress"].includes(ctx.objective);
+  const slackObjective = ["phases", "slack", "progress", "safety"].includes(ctx.objective);
   if (
     slackObjective &&
     status === "optimal" &&
@@ -199,6 +200,8 @@ export async function judge(
     phases: analysis.phases,
     plan,
     minSlack: slackOf(ctx, analysis),
+    // the analysis's own document figure, rounded as `analyze --json` prints it
+    safety: robustnessReport(ctx.c, analysis).safety,
     objectiveValue: result.objective,
     ...(status === "feasible" && result.gap !== undefined ? { gap: result.gap } : {}),
     analysis: toReport(analysis),

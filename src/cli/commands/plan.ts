@@ -19,6 +19,7 @@ interface PlanFlags extends SolverFlags {
   horizon?: string;
   timeLimit?: string;
   robust?: boolean;
+  frontier?: boolean;
   json?: boolean;
   write?: boolean;
   name: string;
@@ -66,6 +67,10 @@ export function registerPlan(program: Command): void {
     .option("--horizon <n>", "most phases a plan may use (default: the scenario's horizon)")
     .option("--time-limit <seconds>", "stop the solver after this long and return the best plan with its gap")
     .option("--robust", "the plan must hold for every value in the scenario's ranges")
+    .option(
+      "--frontier",
+      "with the safety objective: the largest θ* for each number of phases, as a table and a chart",
+    )
     .option("--json", "print one JSON document")
     .option("--write", "add the plan to the scenario file as a named plan (comments and order kept)")
     .option("--name <name>", "name of the plan --write adds", DEFAULT_PLAN_NAME)
@@ -77,7 +82,11 @@ export function registerPlan(program: Command): void {
       if (flags.write) checkWritable(loaded, flags.name);
       const solver = await useSolverFlags(flags);
       const progress = plannerProgress(flags.json);
-      const report = await findPlan(loaded.compiled, { ...options, onProgress: progress.onProgress })
+      const report = await findPlan(loaded.compiled, {
+        ...options,
+        frontier: flags.frontier,
+        onProgress: progress.onProgress,
+      })
         .catch(plannerError)
         .finally(progress.done);
       solver.finish(loaded.compiled, report, loaded.scenario.id ?? file);

@@ -1,8 +1,8 @@
 /** The human face of the planner: the plan phase by phase, its figures, or what it would take. */
 
-import type { AnalysisReport } from "../../analysis/report.ts";
+import type { AnalysisReport, Safety } from "../../analysis/report.ts";
 import { type GoalItem, goalItemMoves, type Plan } from "../../model/schema.ts";
-import type { ComparisonReport, PlanReport } from "../../planner/report.ts";
+import type { ComparisonReport, FrontierPoint, PlanReport } from "../../planner/report.ts";
 import { formatAnalysis } from "./analysis.ts";
 import { num, renderTable } from "./table.ts";
 
@@ -59,6 +59,8 @@ export function formatPlanReport(
       if (report.analysis) out.push("", formatAnalysis(report.analysis, `${scenario} — the plan above`));
     }
   }
+  if (report.feasible && report.safety !== undefined) out.push("", safetyLine(report.safety));
+  if (report.frontier) out.push("", ...formatFrontier(report.frontier));
   if (report.objective === "progress") out.push(...formatProgress(report));
   if (report.feasible && report.analysis) {
     const interim = report.objective === "progress" && (report.deferred?.length ?? 0) > 0;
@@ -111,6 +113,37 @@ function formatWhatItWouldTake(report: PlanReport, scenario: string, unit: strin
     out.push("", "Without the relaxation, that plan fails:", ...failures.map((line) => `  - ${line}`));
   }
   return out;
+}
+
+/** θ* in words (MODEL.md §7), or why there is none. */
+function safetyLine(safety: Safety | null): string {
+  if (!safety) return "Safety factor: none (the plan is not feasible at nominal values).";
+  if (safety.unbounded) return "Safety factor: unbounded (no row of the plan moves with an uncertain value).";
+  const theta = num(safety.theta ?? 0);
+  const head = safety.capped
+    ? `Safety factor θ* at least ${theta}: survives estimation errors up to ${theta}× the stated uncertainty before any value would change sign`
+    : `Safety factor θ* = ${theta}: survives estimation errors up to ${theta}× the stated uncertainty`;
+  return safety.breaksFirst ? `${head}; ${safety.breaksFirst.text}.` : `${head}.`;
+}
+
+/** The frontier as a table and a bar chart: how much safety each extra phase buys. */
+function formatFrontier(points: FrontierPoint[]): string[] {
+  if (points.length === 0) return ["Frontier: no feasible plan within the horizon."];
+  const widest = Math.max(...points.map((p) => p.theta), 1e-9);
+  const bar = (theta: number) => "█".repeat(Math.max(theta > 0 ? 1 : 0, Math.round((theta / widest) * 40)));
+  const rows = points.map((p) => [
+    `≤ ${p.phases}`,
+    `${p.safety?.capped ? "≥ " : ""}${num(p.theta)}${p.proven ? "" : " (time limit)"}`,
+    formatPhases(p.plan)
+      .map((line) => line.trim().replace(/^phase (\d+): /, "$1: "))
+      .join(" | "),
+  ]);
+  return [
+    "Frontier: the largest safety factor θ* for each number of phases (capped at 100):",
+    renderTable(["phases", "θ*", "plan (phase: moves)"], rows, 3),
+    "",
+    ...points.map((p) => `  ${String(p.phases).padStart(3)} phases  ${bar(p.theta)} ${num(p.theta)}`),
+  ];
 }
 
 /** An interim plan is judged without the goal (MODEL.md §8): its deferred items are listed apart. */

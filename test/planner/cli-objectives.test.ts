@@ -1,0 +1,122 @@
+/**
+ * The safety and progress objectives through the real process: the JSON a user gets (`safety`,
+ * `frontier`, `progress`, `deferred`), the same θ* as `analyze` for the same plan, the frontier's
+ * table and chart, and exit 2 for options an objective cannot take or a goal weight ≤ 0.
+ */
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PlanReport } from "../../src/planner/report.ts";
+import { lockstep, ROOT } from "../helpers/cli.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "lockstep-objectives-"));
+
+/** Two small steps work together; the big pair cannot (a's reservation); weights 1, 1, 4, 1. */
+const INTERIM = `id: interim
+parties:
+  - {id: a, tolerance: 1, discount: 1}
+  - {id: b, tolerance: 1, discount: 1}
+moves:
+  - {id: small-a, actor: a, value: {a: -1, b: 2}, reversible: 0.5}
+  - {id: small-b, actor: b, value: {b: -1, a: 2}, reversible: 0.5}
+  - {id: big-a, actor: a, value: {a: -8, b: 3}}
+  - {id: big-b, actor: b, value: {b: -2, a: 3}, requires: [big-a]}
+goal:
+  - small-a
+  - {move: small-b, weight: 1}
+  - {anyOf: [big-a], weight: 4}
+  - big-b
+horizon: 4
+`;
+
+function write(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("lockstep plan --objective safety", () => {
+  it("finds the safest plan, with the same θ* analyze gives it, and charts the frontier", () => {
+    const file = join(dir, "korea.yaml");
+    copyFileSync(join(ROOT, "scenarios/korea-2018.yaml"), file);
+    const run = lockstep([
+      "plan",
+      file,
+      "--objective",
+      "safety",
+      "--frontier",
+      "--json",
+      "--write",
+      "--name",
+      "safest",
+    ]);
+    expect(run.status).toBe(0);
+    const report = PlanReport.parse(JSON.parse(run.stdout));
+    expect(report.objective).toBe("safety");
+    expect(report.safety?.theta).toBeGreaterThan(0);
+    const analysed = JSON.parse(lockstep(["analyze", file, "--plan", "safest", "--json"]).stdout);
+    expect(analysed.safety).toEqual(report.safety);
+
+    const frontier = report.frontier!;
+    expect(frontier.length).toBeGreaterThan(1);
+    const fewest = PlanReport.parse(JSON.parse(lockstep(["plan", "korea-2018", "--json"]).stdout)).phases;
+    expect(frontier[0].phases).toBe(fewest);
+    expect(frontier.at(-1)!.phases).toBe(7);
+    for (let n = 1; n < frontier.length; n++) {
+      expect(frontier[n].theta).toBeGreaterThanOrEqual(frontier[n - 1].theta - 1e-9);
+    }
+    // the safest plan is as safe as the frontier's best, within the objective's 10⁻³
+    expect(report.safety!.theta!).toBeGreaterThanOrEqual(frontier.at(-1)!.theta / 1.001 - 1e-9);
+
+    const text = lockstep(["plan", "korea-2018", "--objective", "safety", "--frontier"]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/Safety factor θ\* = [\d.]+: survives estimation errors up to [\d.]+×/);
+    expect(text.stdout).toContain("Frontier: the largest safety factor θ* for each number of phases");
+    expect(text.stdout).toMatch(/^\s+\d+ phases\s+█+ [\d.]+$/m);
+  });
+});
+
+describe("lockstep plan --objective progress", () => {
+  it("gives the largest interim deal, its progress and the deferred items with reasons", () => {
+    const file = write("interim.yaml", INTERIM);
+    const run = lockstep(["plan", file, "--objective", "progress", "--json"]);
+    expect(run.status).toBe(0);
+    const report = PlanReport.parse(JSON.parse(run.stdout));
+    expect(report.plan).toEqual({ "small-a": 1, "small-b": 1 });
+    expect(report.progress).toBeCloseTo(2 / 7, 9);
+    expect(report.safety).toBeDefined();
+    expect(report.deferred!.map((d) => d.item)).toEqual([{ anyOf: ["big-a"], weight: 4 }, "big-b"]);
+    for (const d of report.deferred!) expect(d.reason).toBe("no valid plan within the horizon");
+
+    const text = lockstep(["plan", file, "--objective", "progress"]);
+    expect(text.stdout).toContain("Progress: 28.6% of the goal's weight.");
+    expect(text.stdout).toContain("- big-a (weight 4): no valid plan within the horizon");
+    expect(text.stdout).toMatch(/as an interim plan \(goal items deferred\): 1 phase, FEASIBLE/);
+  });
+});
+
+describe("options an objective cannot take, and bad weights", () => {
+  it.each([
+    [
+      ["--objective", "progress", "--frontier"],
+      /--frontier .* goes with the safety objective, not 'progress'/,
+    ],
+    [["--objective", "safety", "--robust"], /safety objective already measures .* cannot also be --robust/],
+  ])("exits 2 for %j", (args, message) => {
+    const run = lockstep(["plan", write("interim-opts.yaml", INTERIM), ...args]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe("");
+  });
+
+  it("exits 2 for a goal weight ≤ 0, naming the file, line and column", () => {
+    const bad = INTERIM.replace("{move: small-b, weight: 1}", "{move: small-b, weight: 0}");
+    const file = write("bad-weight.yaml", bad);
+    const run = lockstep(["plan", file, "--objective", "progress"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`${file}:12:29:`);
+    expect(run.stderr).toMatch(/goal\.1\.weight: expected a number > 0, got 0/);
+    expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
