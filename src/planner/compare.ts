@@ -6,6 +6,7 @@ import { analyzePlan } from "../analysis/analyze.ts";
 import type { CompiledScenario } from "../analysis/compile.ts";
 import { doctrineNames, resolvePlan } from "../analysis/doctrines.ts";
 import { credibleTo } from "../analysis/perspectives.ts";
+import { robustnessReport } from "../analysis/robustness.ts";
 import type { Plan } from "../model/schema.ts";
 import { findPlan, PlanOptionError, type PlanOptions } from "./find.ts";
 import { progressOf } from "./progress.ts";
@@ -42,6 +43,7 @@ function row(c: CompiledScenario, name: string, kind: ComparisonRow["kind"], pla
     final,
     progress: progressOf(c, analysis.schedule),
     plan,
+    safety: robustnessReport(c, analysis).safety,
     ...(first ? { firstViolation: first.message } : {}),
     ...(credible ? { credibleTo: credible } : {}),
   };
@@ -83,6 +85,7 @@ async function optimalRow(c: CompiledScenario, options: PlanOptions): Promise<Co
       final: {},
       progress: null,
       plan: null,
+      safety: null,
       firstViolation: why,
       ...(credibleTo(c) ? { credibleTo: [] } : {}),
     };

@@ -117,6 +117,7 @@ export const ComparisonRow = z.object({
     .nullable()
     .describe("Share of the goal's weight the plan does (MODEL.md §8); null when there is no plan"),
   plan: Plan.nullable().describe("The schedule: move → phase, or phase → fraction for a divisible move"),
+  safety: Safety.nullable().describe("The plan's safety factor θ* (MODEL.md §7); null when it is infeasible"),
   firstViolation: z.string().optional(),
   credibleTo: z
     .array(z.string())

@@ -66,7 +66,7 @@ export const PlanBody = z.strictObject({
     .string()
     .optional()
     .describe(
-      "The planner's objective (phases, slack, welfare, maxmin, nash); default: fewest phases, then slack",
+      "The planner's objective (phases, slack, welfare, maxmin, nash, progress, safety); default: fewest phases, then slack",
     ),
   robust: z.boolean().optional().describe("Every value at the worst end of its range"),
   timeLimitSeconds: z.number().gt(0).max(600).optional(),

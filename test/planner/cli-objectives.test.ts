@@ -30,6 +30,17 @@ goal:
 horizon: 4
 `;
 
+/** A sale through escrow with uncertain values: waiting longer buys safety. */
+const RANGED = `id: ranged
+parties:
+  - {id: seller, tolerance: 2}
+  - {id: buyer, tolerance: 2}
+moves:
+  - {id: pay, actor: buyer, value: {buyer: [-6, -4], seller: [5, 7]}, reversible: 1}
+  - {id: ship, actor: seller, value: {seller: [-3, -1], buyer: [5, 7]}, reversible: 0.5, requires: [pay]}
+horizon: 4
+`;
+
 function write(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
@@ -37,7 +48,9 @@ function write(name: string, text: string): string {
 }
 
 describe("lockstep plan --objective safety", () => {
-  it("finds the safest plan, with the same θ* analyze gives it, and charts the frontier", () => {
+  it("finds the safest plan, with the same θ* analyze gives it, and charts the frontier", {
+    timeout: 600_000,
+  }, () => {
     const file = join(dir, "korea.yaml");
     copyFileSync(join(ROOT, "scenarios/korea-2018.yaml"), file);
     const run = lockstep([
@@ -60,8 +73,6 @@ describe("lockstep plan --objective safety", () => {
 
     const frontier = report.frontier!;
     expect(frontier.length).toBeGreaterThan(1);
-    const fewest = PlanReport.parse(JSON.parse(lockstep(["plan", "korea-2018", "--json"]).stdout)).phases;
-    expect(frontier[0].phases).toBe(fewest);
     expect(frontier.at(-1)!.phases).toBe(7);
     for (let n = 1; n < frontier.length; n++) {
       expect(frontier[n].theta).toBeGreaterThanOrEqual(frontier[n - 1].theta - 1e-9);
@@ -69,7 +80,7 @@ describe("lockstep plan --objective safety", () => {
     // the safest plan is as safe as the frontier's best, within the objective's 10⁻³
     expect(report.safety!.theta!).toBeGreaterThanOrEqual(frontier.at(-1)!.theta / 1.001 - 1e-9);
 
-    const text = lockstep(["plan", "korea-2018", "--objective", "safety", "--frontier"]);
+    const text = lockstep(["plan", write("ranged.yaml", RANGED), "--objective", "safety", "--frontier"]);
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/Safety factor θ\* = [\d.]+: survives estimation errors up to [\d.]+×/);
     expect(text.stdout).toContain("Frontier: the largest safety factor θ* for each number of phases");

@@ -115,6 +115,13 @@ function formatWhatItWouldTake(report: PlanReport, scenario: string, unit: strin
   return out;
 }
 
+/** θ* in a table cell: "-" for an infeasible plan, "inf" when unbounded, "≥" when capped. */
+function thetaCell(safety: Safety | null): string {
+  if (!safety) return "-";
+  if (safety.unbounded || safety.theta === null) return "inf";
+  return `${safety.capped ? "≥" : ""}${num(safety.theta)}`;
+}
+
 /** θ* in words (MODEL.md §7), or why there is none. */
 function safetyLine(safety: Safety | null): string {
   if (!safety) return "Safety factor: none (the plan is not feasible at nominal values).";
@@ -187,6 +194,8 @@ export function formatComparison(report: ComparisonReport, parties: string[]): s
     "feasible",
     "phases",
     "min slack",
+    "θ*",
+    "progress",
     ...parties.map((p) => `max E ${p}`),
     ...parties.map((p) => `final ${p}`),
   ];
@@ -197,6 +206,8 @@ export function formatComparison(report: ComparisonReport, parties: string[]): s
     r.feasible ? "yes" : "NO",
     r.phases === null ? "-" : String(r.phases),
     r.minSlack === null ? "-" : num(r.minSlack),
+    thetaCell(r.safety),
+    r.progress === null ? "-" : `${num(r.progress * 100, 0)}%`,
     ...parties.map((p) => (r.worstExposure[p] === undefined ? "-" : num(r.worstExposure[p]))),
     ...parties.map((p) => (r.final[p] === undefined ? "-" : num(r.final[p]))),
     ...(views ? [r.credibleTo?.length ? r.credibleTo.join(", ") : "none"] : []),

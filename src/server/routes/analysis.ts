@@ -4,6 +4,7 @@ import { analyzePlan, toReport } from "../../analysis/analyze.ts";
 import type { CompiledScenario } from "../../analysis/compile.ts";
 import { doctrineNames, resolvePlan } from "../../analysis/doctrines.ts";
 import { analysisDocument, credibleTo } from "../../analysis/perspectives.ts";
+import { robustnessReport } from "../../analysis/robustness.ts";
 import { type PlanOptions, progressOf } from "../../planner/index.ts";
 import type { Capabilities } from "../capabilities.ts";
 import { HttpError } from "../errors.ts";
@@ -78,6 +79,7 @@ function compareWithoutPlanner(compiled: CompiledScenario) {
         final: Object.fromEntries(parties.map(([id, f]) => [id, f.final])),
         progress: progressOf(compiled, analysis.schedule),
         plan: lookup.plan,
+        safety: robustnessReport(compiled, analysis).safety,
         firstViolation: report.violations[0]?.message,
         ...(credible ? { credibleTo: credible } : {}),
       },
