@@ -315,6 +315,31 @@ describe("at 1280×800 (planner)", () => {
   });
 });
 
+describe("at 1280×800 (perspectives)", () => {
+  it("redraws the charts as each side sees the plan, with its surprises and fears", async () => {
+    // korea-2018's views: Washington doubts Pyongyang's patience.
+    await page.goto(`${workbench.url}/#/s/korea-2018?plan=upfront:dprk`);
+    await page.reload();
+    const switcher = page.locator("[data-testid=perspective-switcher]");
+    await switcher.waitFor();
+    const title = page.locator("[data-testid=exposure-chart] .chart-title");
+    const before = await page.locator("[data-testid=exposure-chart] .chart-body svg").innerHTML();
+    await switcher.getByLabel("United States").check();
+    expect(await title.textContent()).toMatch(/as United States sees it/);
+    expect(await page.locator("[data-testid=exposure-chart] .chart-body svg").innerHTML()).not.toBe(before);
+    expect(await page.locator("[data-testid=credible]").textContent()).toMatch(/to United States/);
+    // Washington expects DPRK to bear its exposure, which it would not: a surprise, in words.
+    const surprise = page.locator("[data-testid=surprises-fears] tr[data-finding=surprise]").first();
+    expect(await surprise.textContent()).toMatch(/United States.*DPR Korea/s);
+    expect(
+      await page.locator("[data-testid=perspectives-chart] .chart-body").getAttribute("aria-label"),
+    ).toMatch(/surprise/);
+    await chartsFitTheirBoxes();
+    await accessible("perspectives");
+    await shot("perspectives");
+  });
+});
+
 async function shot(name: string) {
   await page.screenshot({ path: join(ARTIFACTS, `${name}-1280x800.png`), fullPage: true });
 }

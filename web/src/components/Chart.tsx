@@ -29,6 +29,8 @@ interface Props {
   legend?: readonly LegendItem[];
   /** Glossary entries the chart uses (linked from its label). */
   terms?: string[];
+  /** A line under the legend (the unit, when it is too long for an axis). */
+  note?: string;
 }
 
 /** The width of an element's content box, kept up to date by a ResizeObserver. */
@@ -50,7 +52,7 @@ function useBoxWidth(fallback = 600) {
   return [ref, width] as const;
 }
 
-export function Chart({ title, fileName, render, deps, testId, summary, legend, terms }: Props) {
+export function Chart({ title, fileName, render, deps, testId, summary, legend, terms, note }: Props) {
   const [box, width] = useBoxWidth();
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -66,7 +68,9 @@ export function Chart({ title, fileName, render, deps, testId, summary, legend, 
   }, [...deps, width]);
   const framed = () => {
     const svg = host.current?.querySelector("svg");
-    return svg ? framedSvg(svg, { title, legend, summary }) : undefined;
+    return svg
+      ? framedSvg(svg, { title, legend, summary: note ? `${note} ${summary ?? ""}` : summary })
+      : undefined;
   };
   return (
     <figure class="chart" data-testid={testId} ref={box}>
@@ -110,6 +114,7 @@ export function Chart({ title, fileName, render, deps, testId, summary, legend, 
           ))}
         </ul>
       )}
+      {note && <p class="chart-note">{note}</p>}
       {/* The SVG is one image to assistive technology; the summary says what it shows. */}
       <div
         ref={host}

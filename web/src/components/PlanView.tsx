@@ -4,11 +4,14 @@
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { Analysis } from "../../../src/analysis/analyze.ts";
+import { type Analysis, analyzeSchedule } from "../../../src/analysis/analyze.ts";
 import type { CompiledScenario } from "../../../src/analysis/compile.ts";
+import { analyzePerspectives } from "../../../src/analysis/perspectives.ts";
+import { compileViews, hasViews } from "../../../src/analysis/views.ts";
 import { Chart } from "./Chart.tsx";
 import { exposureSummary, marginSummary } from "./chart-summaries.ts";
-import { EXPOSURE_LEGEND, exposureChart, MARGIN_LEGEND, marginChart } from "./charts.ts";
+import { EXPOSURE_LEGEND, exposureChart, MARGIN_LEGEND, marginChart, unitNote } from "./charts.ts";
+import { PerspectiveFindings, PerspectiveSwitcher, TRUTH } from "./Perspectives.tsx";
 import { Swimlane } from "./Swimlane.tsx";
 import { highlightOf, Violations } from "./Violations.tsx";
 
@@ -57,6 +60,19 @@ export function PlanView({ compiled, analysis, planName, children }: Props) {
   const titles = useMemo(() => moveTitles(compiled), [compiled]);
   const lane = useRef<HTMLDivElement>(null);
   const unit = compiled.scenario.unit;
+  // Perspectives (MODEL.md §9): the charts can be redrawn as one party sees the plan.
+  const views = useMemo(() => (hasViews(compiled) ? compileViews(compiled) : []), [compiled]);
+  const perspectives = useMemo(
+    () => (views.length > 0 ? analyzePerspectives(compiled, analysis) : undefined),
+    [views, compiled, analysis],
+  );
+  const [viewer, setViewer] = useState(TRUTH);
+  const view = views.find((v) => v.viewer === viewer);
+  const shown = useMemo(
+    () => (view ? analyzeSchedule(view.compiled, analysis.schedule) : analysis),
+    [view, analysis],
+  );
+  const seenBy = view ? ` — as ${names[view.viewer] ?? view.viewer} sees it` : "";
   const exposed = useMemo(() => exposedParties(analysis), [analysis]);
   const violation = selected === undefined ? undefined : analysis.violations[selected];
   const highlight = violation ? highlightOf(violation) : undefined;
@@ -96,29 +112,35 @@ export function PlanView({ compiled, analysis, planName, children }: Props) {
           );
         })}
       </ul>
+      {views.length > 0 && (
+        <PerspectiveSwitcher compiled={compiled} viewer={viewer} onViewer={setViewer} names={names} />
+      )}
       <div class="chart-row">
         <Chart
-          title={`Exposure E per party after each phase, against tolerance τ — plan '${planName}'`}
+          title={`Exposure E per party after each phase, against tolerance τ — plan '${planName}'${seenBy}`}
           fileName={`exposure-${planName.replace(/[^a-z0-9-]+/gi, "-")}`}
           testId="exposure-chart"
-          summary={exposureSummary(analysis, names)}
+          summary={exposureSummary(shown, names)}
           legend={EXPOSURE_LEGEND}
+          note={unitNote(unit)}
           terms={["E", "tau", "worst", "lag"]}
-          deps={[analysis, focusParty, unit]}
-          render={(width) => exposureChart(analysis, names, { width }, focusParty, unit)}
+          deps={[shown, focusParty, unit]}
+          render={(width) => exposureChart(shown, names, { width }, focusParty, unit)}
         />
         <Chart
-          title={`Incentive margin M per party and phase — plan '${planName}'`}
+          title={`Incentive margin M per party and phase — plan '${planName}'${seenBy}`}
           fileName={`margins-${planName.replace(/[^a-z0-9-]+/gi, "-")}`}
           testId="margin-chart"
-          summary={marginSummary(analysis, names)}
+          summary={marginSummary(shown, names)}
           legend={MARGIN_LEGEND}
+          note={unitNote(unit)}
           terms={["M", "delta", "slack"]}
-          deps={[analysis, unit]}
-          render={(width) => marginChart(analysis, names, { width }, unit)}
+          deps={[shown, unit]}
+          render={(width) => marginChart(shown, names, { width }, unit)}
         />
       </div>
-      <h3>Violations, in the order they bite</h3>
+      {perspectives && <PerspectiveFindings perspectives={perspectives} names={names} planName={planName} />}
+      <h2>Violations, in the order they bite</h2>
       <Violations
         violations={analysis.violations}
         selected={selected}

@@ -45,8 +45,16 @@ export const MARGIN_LEGEND = [
   { label: "M > 0: complying pays (blue)", color: "#4393c3", shape: "band" },
 ] as const satisfies readonly { label: string; color: string; shape: "line" | "dashed" | "dot" | "band" }[];
 
-/** A unit suffix for axis labels: " (USD bn per phase)" or "". */
-export const unitSuffix = (unit?: string) => (unit ? ` (${unit} per phase)` : " (value per phase)");
+/**
+ * A unit suffix for axis labels. A scenario's `unit` is often a sentence, too long for an axis:
+ * a short one goes on the axis, a long one in the chart's note (see unitNote).
+ */
+export const unitSuffix = (unit?: string) =>
+  unit && unit.length <= 24 ? ` (${unit} per phase)` : " (value per phase)";
+
+/** The note under a chart's legend that states a long unit in full. */
+export const unitNote = (unit?: string) =>
+  unit && unit.length > 24 ? `One unit of value: ${unit}.` : undefined;
 
 /** Exposure per party over phases (one panel each) with its tolerance as a dashed line. */
 export function exposureChart(

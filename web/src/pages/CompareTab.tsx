@@ -6,7 +6,7 @@ import * as Plot from "@observablehq/plot";
 import { useMemo, useState } from "preact/hooks";
 import type { CompiledScenario } from "../../../src/analysis/compile.ts";
 import { Chart } from "../components/Chart.tsx";
-import { COLORS, phaseTicks } from "../components/charts.ts";
+import { COLORS, phaseTicks, unitSuffix } from "../components/charts.ts";
 import { exposedParties, partyNames, Verdict } from "../components/PlanView.tsx";
 import { analyse, type PlanChoice } from "../lib/analysis.ts";
 import { findPlanInBrowser, type Where } from "../lib/in-browser.ts";
