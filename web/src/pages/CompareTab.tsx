@@ -192,7 +192,7 @@ export function CompareTab({ compiled, choices, source, simulations, onOpen, onO
               tickFormat: "d",
             },
             y: {
-              label: `↑ E${compiled.scenario.unit ? ` (${compiled.scenario.unit})` : ""}`,
+              label: `↑ E${unitSuffix(compiled.scenario.unit)}`,
               grid: true,
               ticks: 3,
             },
