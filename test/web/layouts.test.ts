@@ -323,10 +323,14 @@ describe("at 1280×800 (perspectives)", () => {
     const switcher = page.locator("[data-testid=perspective-switcher]");
     await switcher.waitFor();
     const title = page.locator("[data-testid=exposure-chart] .chart-title");
-    const before = await page.locator("[data-testid=exposure-chart] .chart-body svg").innerHTML();
+    // Washington's view changes DPRK's patience, so the margins are redrawn.
+    const before = await page.locator("[data-testid=margin-chart] .chart-body svg").innerHTML();
     await switcher.getByLabel("United States").check();
     expect(await title.textContent()).toMatch(/as United States sees it/);
-    expect(await page.locator("[data-testid=exposure-chart] .chart-body svg").innerHTML()).not.toBe(before);
+    await page.waitForFunction(
+      (svg) => document.querySelector("[data-testid=margin-chart] .chart-body svg")?.innerHTML !== svg,
+      before,
+    );
     expect(await page.locator("[data-testid=credible]").textContent()).toMatch(/to United States/);
     // Washington expects DPRK to bear its exposure, which it would not: a surprise, in words.
     const surprise = page.locator("[data-testid=surprises-fears] tr[data-finding=surprise]").first();
