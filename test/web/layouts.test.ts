@@ -125,6 +125,8 @@ for (const size of SIZES) {
       await page.selectOption("[data-testid=plan-select]", "upfront:dprk");
       await chartsFitTheirBoxes();
       await chipsShowTheirNames();
+      // θ* beside the verdict: this plan is not feasible at the stated values, so it has none.
+      expect(await page.locator("[data-testid=safety]").first().textContent()).toMatch(/θ\* —/);
       // On a phone the analysis comes first: the verdict and a chart within the first two screens.
       if (isPhone) {
         const verdict = (await page.locator("[data-testid=verdict]").first().boundingBox())!;
@@ -291,6 +293,14 @@ describe("at 1280×800 (planner)", () => {
     expect(
       await page.locator("[data-testid=best-plan-result] [data-testid=verdict]").first().textContent(),
     ).toMatch(/^Feasible/);
+    // The optimum shows its safety factor and what breaks first, and the tornado of its breaking points.
+    expect(
+      await page.locator("[data-testid=best-plan-result] [data-testid=safety]").first().textContent(),
+    ).toMatch(/θ\* (≥ )?\d|unbounded/);
+    const tornado = page.locator("[data-testid=best-plan-result] [data-testid=tornado-chart]");
+    if ((await tornado.count()) > 0) {
+      expect(await tornado.locator(".chart-body").getAttribute("aria-label")).toMatch(/half-range/);
+    }
     await page.locator("[data-testid=save-optimum]").click();
     await page.locator("[data-testid=unsaved]").waitFor();
     const draft = await page.evaluate(() => sessionStorage.getItem("lockstep:draft:korea-2018") ?? "");

@@ -12,6 +12,7 @@ import { Chart } from "./Chart.tsx";
 import { exposureSummary, marginSummary } from "./chart-summaries.ts";
 import { EXPOSURE_LEGEND, exposureChart, MARGIN_LEGEND, marginChart, unitNote } from "./charts.ts";
 import { PerspectiveFindings, PerspectiveSwitcher, TRUTH } from "./Perspectives.tsx";
+import { robustnessOf, SafetyBadge, Tornado } from "./Robustness.tsx";
 import { Swimlane } from "./Swimlane.tsx";
 import { highlightOf, Violations } from "./Violations.tsx";
 
@@ -67,6 +68,7 @@ export function PlanView({ compiled, analysis, planName, children }: Props) {
     [views, compiled, analysis],
   );
   const [viewer, setViewer] = useState(TRUTH);
+  const robustness = useMemo(() => robustnessOf(compiled, analysis), [compiled, analysis]);
   const view = views.find((v) => v.viewer === viewer);
   const shown = useMemo(
     () => (view ? analyzeSchedule(view.compiled, analysis.schedule) : analysis),
@@ -94,6 +96,7 @@ export function PlanView({ compiled, analysis, planName, children }: Props) {
           {analysis.minSlack.toFixed(2)} · {analysis.violations.length} violation
           {analysis.violations.length === 1 ? "" : "s"}
         </span>
+        <SafetyBadge safety={robustness.safety} />
         {children}
       </header>
       <div ref={lane}>
@@ -139,6 +142,7 @@ export function PlanView({ compiled, analysis, planName, children }: Props) {
           render={(width) => marginChart(shown, names, { width }, unit)}
         />
       </div>
+      <Tornado compiled={compiled} points={robustness.breakingPoints} planName={planName} />
       {perspectives && <PerspectiveFindings perspectives={perspectives} names={names} planName={planName} />}
       <h2>Violations, in the order they bite</h2>
       <Violations

@@ -8,6 +8,7 @@ import { Chart } from "../components/Chart.tsx";
 import { exposureSummary } from "../components/chart-summaries.ts";
 import { EXPOSURE_LEGEND, exposureChart } from "../components/charts.ts";
 import { exposedParties, partyNames } from "../components/PlanView.tsx";
+import { robustnessOf, thetaText } from "../components/Robustness.tsx";
 import { Swimlane } from "../components/Swimlane.tsx";
 import { analyse, type PlanChoice, partyName, planChoices, readSource } from "../lib/analysis.ts";
 import { api, type Capabilities } from "../lib/api.ts";
@@ -166,6 +167,16 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
             : `No plan considered is feasible. The least bad is ${best.choice.label}, with ${best.analysis.violations.length} violation(s).`}
         </p>
         {plannerNote && <p class="muted">{plannerNote}</p>}
+        {(() => {
+          const safety = robustnessOf(compiled, best.analysis).safety;
+          return (
+            <p data-testid="briefing-safety">
+              {safety
+                ? `Safety factor θ* ${thetaText(safety)}: the plan survives estimation errors up to ${thetaText(safety)} times the stated uncertainty of the values.${safety.breaksFirst ? ` What breaks first: ${safety.breaksFirst.text}` : ""}`
+                : "The plan is not feasible at the stated values, so it has no safety factor."}
+            </p>
+          );
+        })()}
         {simulated && <p data-testid="briefing-simulation">Simulated: {describeSimulation(simulated)}.</p>}
         {optimal && !optimal.feasible && optimal.relaxation && (
           <p>

@@ -8,6 +8,7 @@ import type { CompiledScenario } from "../../../src/analysis/compile.ts";
 import { Chart } from "../components/Chart.tsx";
 import { COLORS, phaseTicks, unitSuffix } from "../components/charts.ts";
 import { exposedParties, partyNames, Verdict } from "../components/PlanView.tsx";
+import { robustnessOf, thetaText } from "../components/Robustness.tsx";
 import { analyse, type PlanChoice } from "../lib/analysis.ts";
 import { findPlanInBrowser, type Where } from "../lib/in-browser.ts";
 import type { PlanReport } from "../lib/planner.ts";
@@ -85,6 +86,7 @@ export function CompareTab({ compiled, choices, source, simulations, onOpen, onO
               <th scope="col">verdict</th>
               <th scope="col">phases</th>
               <th scope="col">min slack</th>
+              <th scope="col">safety θ*</th>
               {compiled.partyIds.map((p) => (
                 <th scope="col" key={p}>
                   peak exposure {names[p]}
@@ -114,6 +116,9 @@ export function CompareTab({ compiled, choices, source, simulations, onOpen, onO
                   </td>
                   <td data-label="phases">{analysis.phases}</td>
                   <td data-label="min slack">{analysis.minSlack.toFixed(2)}</td>
+                  <td data-label="safety θ*" data-testid="theta">
+                    {thetaText(robustnessOf(compiled, analysis).safety)}
+                  </td>
                   {compiled.partyIds.map((p) => (
                     <td key={p} class={exposed.has(p) ? "over" : ""} data-label={`peak exposure ${names[p]}`}>
                       {Math.max(...analysis.parties[p].exposure).toFixed(2)}
