@@ -37,12 +37,20 @@ export function SafetyBadge({ safety }: { safety: Safety | null }) {
     <span class={`safety ${weak ? "weak" : ""}`} data-testid="safety">
       <strong>θ* {thetaText(safety)}</strong>
       <HelpLink terms={["theta"]} />
-      {safety.breaksFirst && <span class="breaks-first"> · breaks first: {safety.breaksFirst.text}</span>}
+      {safety.breaksFirst && (
+        <span class="breaks-first">
+          {" "}
+          · breaks first: {safety.breaksFirst.text.replace(/^first to break:\s*/i, "")}
+        </span>
+      )}
     </span>
   );
 }
 
 const LIMIT = 4;
+
+/** A label that fits the chart's margin; the full name is in the summary and the bar's tooltip. */
+const shorten = (text: string, max = 38) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 /** One bar per uncertain value: how far it may move (in half-widths of its range) before the plan breaks. */
 export function Tornado({
@@ -78,7 +86,7 @@ export function Tornado({
   const summary = rows
     .map(
       (r) =>
-        `${r.label}: may fall ${r.rawDown === null ? "without limit" : `${(r.rawDown / r.width).toFixed(2)}×`} or rise ${r.rawUp === null ? "without limit" : `${(r.rawUp / r.width).toFixed(2)}×`} its half-range${r.inside ? " — breaks inside its range" : ""}`,
+        `${r.full}: may fall ${r.rawDown === null ? "without limit" : `${(r.rawDown / r.width).toFixed(2)}×`} or rise ${r.rawUp === null ? "without limit" : `${(r.rawUp / r.width).toFixed(2)}×`} its half-range${r.inside ? " — breaks inside its range" : ""}`,
     )
     .join("; ");
   return (
@@ -98,7 +106,7 @@ export function Tornado({
         Plot.plot({
           width,
           height: 50 + 28 * rows.length,
-          marginLeft: Math.min(260, width / 2.6),
+          marginLeft: Math.min(300, width / 2.4),
           marginBottom: 36,
           style: { fontSize: "11px", background: "white" },
           x: {
@@ -114,6 +122,7 @@ export function Tornado({
               x2: "up",
               fill: (d: { inside: boolean }) => (d.inside ? COLORS.over : COLORS.within),
               fillOpacity: 0.8,
+              title: "full",
             }),
             Plot.ruleX([-1, 1], { stroke: COLORS.tolerance, strokeDasharray: "4,3", strokeWidth: 1.5 }),
             Plot.ruleX([0]),
