@@ -68,12 +68,15 @@ export function Tornado({
     .filter((p) => p.field === "value" && p.width > 0)
     .slice(0, 12)
     .map((p) => {
-      const label =
+      const full =
         p.field === "value" ? `${titles[p.move] ?? p.move} → ${names[p.party] ?? p.party}` : p.party;
+      const label =
+        p.field === "value" ? `${shorten(titles[p.move] ?? p.move)} → ${names[p.party] ?? p.party}` : p.party;
       const down = p.down === null ? LIMIT : Math.min(LIMIT, p.down / p.width);
       const up = p.up === null ? LIMIT : Math.min(LIMIT, p.up / p.width);
       return {
         label,
+        full,
         down: -down,
         up,
         inside: down <= 1 || up <= 1,
