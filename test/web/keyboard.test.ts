@@ -292,9 +292,11 @@ describe("the workbench from the keyboard", () => {
     await page.keyboard.press("Control+A");
     await page.keyboard.type("korea-2018");
     await page.keyboard.press("Enter");
-    await page.waitForFunction(
-      () => !/lower-case/.test(document.querySelector("[data-testid=save-copy-error]")?.textContent ?? "x"),
-    );
+    // Wait for the server's answer: a message, and not the earlier one (typing clears it first).
+    await page.waitForFunction(() => {
+      const text = document.querySelector("[data-testid=save-copy-error]")?.textContent ?? "";
+      return text !== "" && !/lower-case/.test(text);
+    });
     expect(await error.textContent()).not.toBe("");
 
     const id = `korea-keyboard-${Date.now()}`;

@@ -342,12 +342,13 @@ describe("at 1280×800 (perspectives)", () => {
       before,
     );
     expect(await page.locator("[data-testid=credible]").textContent()).toMatch(/to United States/);
-    // Washington expects DPRK to bear its exposure, which it would not: a surprise, in words.
-    const surprise = page.locator("[data-testid=surprises-fears] tr[data-finding=surprise]").first();
-    expect(await surprise.textContent()).toMatch(/United States.*DPR Korea/s);
-    expect(
-      await page.locator("[data-testid=perspectives-chart] .chart-body").getAttribute("aria-label"),
-    ).toMatch(/surprise/);
+    // Washington fears DPRK would walk away, which in truth it would not: a fear, in words.
+    const fear = page.locator("[data-testid=surprises-fears] tr[data-finding=fear]").first();
+    expect(await fear.textContent()).toMatch(/United States.*DPR Korea/s);
+    const described = await page
+      .locator("[data-testid=perspectives-chart] .chart-body")
+      .getAttribute("aria-label");
+    expect(described).toMatch(/1 fear/);
     await chartsFitTheirBoxes();
     await accessible("perspectives");
     await shot("perspectives");
