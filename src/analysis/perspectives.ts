@@ -40,6 +40,38 @@ export interface Row extends ConstraintRow {
 function rowsOf(c: CompiledScenario, s: Analysis["schedule"], i: number): Row[] {
   return partyRows(c, s, i).map((row) => ({ ...row, value: rowValue(c, row) }));
 }
+
+/**
+ * Party i's rows in a view. Each row is linear in the party's values with coefficients fixed by
+ * the plan, κ, the credit lags and δ_i; when the view keeps those (it changes only values, τ or ρ),
+ * the truth's coefficients serve and only the constant and the dot product are recomputed.
+ */
+function rowsInView(
+  view: CompiledView,
+  c: CompiledScenario,
+  s: Analysis["schedule"],
+  i: number,
+  truth: Row[],
+): Row[] {
+  const cv = view.compiled;
+  const sameWeights =
+    view.sameKappa &&
+    cv.discount[i] === c.discount[i] &&
+    cv.creditLag[i].every((lag, m) => lag === c.creditLag[i][m]);
+  if (!sameWeights) return rowsOf(cv, s, i);
+  return truth.map((row) => {
+    const constant =
+      row.kind === "exposure" ? cv.tolerance[i] : row.kind === "reservation" ? -cv.reservation[i] : 0;
+    const mine = { ...row, constant };
+    return { ...mine, value: rowValue(cv, mine) };
+  });
+}
+
+/** The truth's rows of party i, from the analysis (which has computed them already). */
+function truthRowsOf(c: CompiledScenario, a: Analysis, i: number): Row[] {
+  const rows = a.constraintRows.filter((r) => r.party === i);
+  return rows.map((row) => ({ ...row, value: rowValue(c, row) }));
+}
 const tidy = (x: number) => Math.round(x * 1e9) / 1e9;
 
 /** Whether every row of party i holds in truth, read off the analysis's violations. */
@@ -60,7 +92,8 @@ function credibleIn(view: CompiledView, c: CompiledScenario, a: Analysis, truthO
   for (let i = 0; i < c.partyIds.length; i++) {
     if (!view.differs[i]) {
       if (!truthOk[i]) return false;
-    } else if (!rowsOf(view.compiled, a.schedule, i).every((r) => rowHolds(r.value))) return false;
+    } else if (!rowsInView(view, c, a.schedule, i, truthRowsOf(c, a, i)).every((r) => rowHolds(r.value)))
+      return false;
   }
   return true;
 }
@@ -74,7 +107,7 @@ export function analyzePerspectives(c: CompiledScenario, a: Analysis): Perspecti
   const truthOf = (i: number) => {
     let rows = truthRows.get(i);
     if (!rows) {
-      rows = rowsOf(c, s, i);
+      rows = truthRowsOf(c, a, i);
       truthRows.set(i, rows);
     }
     return rows;
@@ -91,7 +124,7 @@ export function analyzePerspectives(c: CompiledScenario, a: Analysis): Perspecti
         ok &&= truthOk[i];
         continue;
       }
-      const mine = rowsOf(view.compiled, s, i);
+      const mine = rowsInView(view, c, s, i, truthOf(i));
       viewRows.set(`${view.viewer} ${i}`, mine);
       const truth = truthOf(i);
       mine.forEach((row, n) => {

@@ -11,6 +11,8 @@ export interface CompiledView {
   compiled: CompiledScenario;
   /** [party]: whether any figure of its rows differs from the truth (values, δ, τ, ρ, κ, credit). */
   differs: boolean[];
+  /** Whether κ is the truth's (no sign of an actor's value flips in this view). */
+  sameKappa: boolean;
 }
 
 /** The scenario as `viewer` sees it: the truth with the viewer's overrides applied. */
@@ -63,7 +65,7 @@ export function compileViews(c: CompiledScenario): CompiledView[] {
           compiled.tolerance[i] !== c.tolerance[i] ||
           compiled.reservation[i] !== c.reservation[i],
       );
-      return { viewer, compiled, differs };
+      return { viewer, compiled, differs, sameKappa: !everyone };
     });
   cache.set(c, out);
   return out;
