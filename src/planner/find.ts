@@ -5,9 +5,12 @@
  */
 import { type Analysis, analyzePlan, EPSILON, toReport } from "../analysis/analyze.ts";
 import type { CompiledScenario } from "../analysis/compile.ts";
+import { mutuallyCredible } from "../analysis/perspectives.ts";
+import { compileViews, hasViews } from "../analysis/views.ts";
 import type { Plan } from "../model/schema.ts";
 import { didYouMean } from "../model/suggest.ts";
 import { earliestStarts, fewestPossiblePhases } from "./bounds.ts";
+import { noCrediblePlan } from "./credible.ts";
 import { extractPlan } from "./extract.ts";
 import { MIN_SHARE } from "./formulation.ts";
 import { mostProgress, progressOf } from "./progress.ts";
@@ -39,6 +42,8 @@ export interface PlanOptions {
   timeLimitSeconds?: number;
   /** Every value at the worst end of its range (MODEL.md §1). */
   robust?: boolean;
+  /** Only plans credible to every party with a view (MODEL.md §9); the views' rows join the MILP. */
+  credible?: boolean;
   signal?: AbortSignal;
   /** Called before each MILP solve, so long searches can show where they are. */
   onProgress?: (step: PlanProgress) => void;
@@ -82,6 +87,7 @@ export async function findPlan(scenario: CompiledScenario, options: PlanOptions 
   checkPlanOptions(options);
   const objective = options.objective ?? (options.frontier ? "safety" : "phases");
   const robust = options.robust ?? false;
+  const credible = (options.credible ?? false) && hasViews(scenario);
   const horizon = options.horizon ?? scenario.horizon;
   // Plans are judged against the horizon of this search, which the caller may have changed.
   const c = horizon === scenario.horizon ? scenario : { ...scenario, horizon };
@@ -98,7 +104,9 @@ export async function findPlan(scenario: CompiledScenario, options: PlanOptions 
     onProgress: options.onProgress,
     stats: { variables: 0, constraints: 0, nonzeros: 0, solves: 0, seconds: 0 },
     notes: [],
-    fits: (a: Analysis) => (robust ? a.robustlyFeasible : a.feasible),
+    fits: (a: Analysis) =>
+      (robust ? a.robustlyFeasible : a.feasible) && (!credible || mutuallyCredible(c, a)),
+    credibleTo: credible ? compileViews(c).map((view) => view.compiled) : undefined,
   };
   if (horizon > scenario.horizon) {
     ctx.notes.push(
@@ -114,7 +122,10 @@ export async function findPlan(scenario: CompiledScenario, options: PlanOptions 
   if (c.divisible.some(Boolean)) {
     ctx.notes.push(`divisible moves: a share done in any phase is 0 or at least ${MIN_SHARE}`);
   }
-  const base = { objective, robust, notes: ctx.notes, stats: ctx.stats };
+  if (credible) {
+    ctx.notes.push("credible: every row of every party also holds in each party's view (MODEL.md §9)");
+  }
+  const base = { objective, robust, ...(credible ? { credible } : {}), notes: ctx.notes, stats: ctx.stats };
   if (objective === "progress") return mostProgress(ctx, base);
 
   const fewest = fewestPossiblePhases(c, earliest);
@@ -158,7 +169,7 @@ export async function findPlan(scenario: CompiledScenario, options: PlanOptions 
       ? { ...judged, progress: progressOf(c, analyzePlan(c, judged.plan).schedule) }
       : judged;
   }
-  return relaxation(ctx, base);
+  return credible ? noCrediblePlan(c, options, base) : relaxation(ctx, base);
 }
 
 /** No plan exists: the least extra tolerance and inducement that would make one, and that plan. */

@@ -32,6 +32,11 @@ export interface FormulationOptions {
    * moved by θ·w toward their worst ends for the safety objective (MODEL.md §7).
    */
   alsoFeasibleAt?: Float64Array[][];
+  /**
+   * Parties' views (MODEL.md §9) in which every row must also hold (rows ≥ 0, no slack), for plans
+   * credible to every party: the same rows, evaluated with each view's figures.
+   */
+  credibleTo?: CompiledScenario[];
   /** Interim plan (MODEL.md §8): the goal is not required and a divisible move may stop short of 1. */
   interim?: boolean;
   /** Moves the plan must leave out (x = 0 throughout). */
@@ -92,6 +97,7 @@ export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Fo
   const indicators = addLagIndicators(build);
   addFigureRows(build, o.values, true, indicators);
   for (const values of o.alsoFeasibleAt ?? []) addFigureRows(build, values, false, indicators);
+  for (const view of o.credibleTo ?? []) addFigureRows(build, view.values.nominal, false, indicators, view);
   setObjective(build);
   const { b, x, active, slack, sigma, mu, done } = build;
   return { builder: b, x, active, slack, sigma, mu, done };
@@ -326,30 +332,40 @@ function addFigureRows(
   values: Float64Array[],
   withSlack: boolean,
   indicators: LagIndicator[],
+  figures: Figures = f.c,
 ): void {
   const slack = withSlack && !f.o.relax;
   for (let i = 0; i < f.c.partyIds.length; i++) {
-    addExposureRows(f, values, i, withSlack);
-    addReservationRow(f, values, i, slack);
+    addExposureRows(f, values, i, withSlack, figures);
+    addReservationRow(f, values, i, slack, figures);
   }
-  const parts = f.c.partyIds.map((_, i) => marginParts(f, values, i));
-  for (const g of indicators) addMarginRow(f, values, parts[g.party], g, withSlack);
+  const parts = f.c.partyIds.map((_, i) => marginParts(f, values, i, figures));
+  for (const g of indicators) addMarginRow(f, values, parts[g.party], g, withSlack, figures);
 }
+
+/** Everything besides the values that the rows read: the truth's, or a party's view (MODEL.md §9). */
+type Figures = Pick<CompiledScenario, "kappa" | "creditLag" | "discount" | "tolerance" | "reservation">;
 
 /**
  * τ_i + σ_i + u_i(κ ⊙ x̂ⁱ_k) ≥ 0 (E_i(k) ≤ τ_i + σ_i), and for the slack, not clamped (v2 §5):
  * τ_i + u_i(κ ⊙ x̂ⁱ_k) ≥ s once some valued move with κ > 0 is credited; before that the row is
  * the constant τ_i and is left out, which a "touched" binary t relaxes by B(1 − t).
  */
-function addExposureRows(f: Build, values: Float64Array[], i: number, withSlack: boolean): void {
+function addExposureRows(
+  f: Build,
+  values: Float64Array[],
+  i: number,
+  withSlack: boolean,
+  fig: Figures,
+): void {
   const { c, T } = f;
-  const tau = c.tolerance[i];
+  const tau = fig.tolerance[i];
   for (let k = 1; k <= T; k++) {
     const terms: Term[] = [];
     const credited: Term[] = [];
     for (let m = 0; m < c.moveIds.length; m++) {
-      terms.push(...state(f, m, k - c.creditLag[i][m], values[i][m] * c.kappa[m]));
-      if (c.kappa[m] !== 0 && valued(c, i, m)) credited.push(...state(f, m, k - c.creditLag[i][m], 1));
+      terms.push(...state(f, m, k - fig.creditLag[i][m], values[i][m] * fig.kappa[m]));
+      if (fig.kappa[m] !== 0 && valued(c, i, m)) credited.push(...state(f, m, k - fig.creditLag[i][m], 1));
     }
     const elasticTerms = withSlack ? elastic(f, f.sigma, i, 1) : [];
     if (terms.length > 0) f.b.atLeast([...terms, ...elasticTerms], -tau);
@@ -366,10 +382,10 @@ function addExposureRows(f: Build, values: Float64Array[], i: number, withSlack:
  * u_i(x_T) ≥ ρ_i; for the slack, u_i(x_T) − ρ_i ≥ s once the plan does a move valued by i (before
  * that the row is the constant −ρ_i and is left out).
  */
-function addReservationRow(f: Build, values: Float64Array[], i: number, slack: boolean): void {
+function addReservationRow(f: Build, values: Float64Array[], i: number, slack: boolean, fig: Figures): void {
   const { c, T } = f;
   const final = finalTerms(f, values, i);
-  const rho = c.reservation[i];
+  const rho = fig.reservation[i];
   f.b.atLeast(final, rho);
   if (!slack) return;
   const done = c.moveIds.flatMap((_, m) => (valued(c, i, m) ? state(f, m, T, 1) : []));
@@ -396,7 +412,7 @@ interface MarginParts {
  * Aggregates per phase (own and others' utility, each plain and after collapse, κ-weighted), which
  * keep margin rows short, and the comply value C_k = (1−δ) u(x_k) + δ C_{k+1}, C_T = u(x_T).
  */
-function marginParts(f: Build, values: Float64Array[], i: number): MarginParts {
+function marginParts(f: Build, values: Float64Array[], i: number, fig: Figures): MarginParts {
   const { c, b, T } = f;
   const own = ownMoves(c, i);
   const others = c.moveIds.map((_, m) => m).filter((m) => c.actor[m] !== i);
@@ -412,10 +428,10 @@ function marginParts(f: Build, values: Float64Array[], i: number): MarginParts {
   const parts: MarginParts = { party: i, own, others, ownU: [], ownK: [], othU: [], othK: [], comply: [] };
   if (own.length === 0) return parts; // a party with no moves never defects
   parts.ownU = aggregate("own", own, (m) => values[i][m]);
-  parts.ownK = aggregate("ownk", own, (m) => values[i][m] * c.kappa[m]);
+  parts.ownK = aggregate("ownk", own, (m) => values[i][m] * fig.kappa[m]);
   parts.othU = aggregate("oth", others, (m) => values[i][m]);
-  parts.othK = aggregate("othk", others, (m) => values[i][m] * c.kappa[m]);
-  const delta = c.discount[i];
+  parts.othK = aggregate("othk", others, (m) => values[i][m] * fig.kappa[m]);
+  const delta = fig.discount[i];
   const comply = [-1];
   for (let k = 1; k <= T; k++) comply.push(b.addColumn(`comply_${i}_${k}`, -INF, INF));
   const at = (cols: number[], t: number, coef: number) => aggregateAt(f, cols, t, coef);
@@ -446,10 +462,11 @@ function addMarginRow(
   p: MarginParts,
   g: LagIndicator,
   withSlack: boolean,
+  fig: Figures,
 ): void {
   const i = p.party;
   const { phase: k, lag } = g;
-  const delta = f.c.discount[i];
+  const delta = fig.discount[i];
   const at = (cols: number[], t: number, coef: number) => aggregateAt(f, cols, t, coef);
   const decay = delta ** (lag + 1);
   // Wᵈ: own moves frozen at x_{k−1}; others go on until k+L; then the collapse state.

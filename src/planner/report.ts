@@ -50,6 +50,19 @@ export const FrontierPoint = z.object({
   plan: Plan.describe("A plan that reaches it"),
 });
 
+export const BeliefCorrection = z.object({
+  view: z.string().describe("The believing party"),
+  party: z.string().describe("The party the belief is about"),
+  figure: z.enum(["value", "discount", "tolerance", "reservation"]),
+  move: z.string().optional().describe("The move, for a value"),
+  believed: z.number(),
+  truth: z.number(),
+  needed: z
+    .number()
+    .describe("The least correction toward the truth that makes the plan credible to the viewer"),
+  text: z.string(),
+});
+
 export const PlanStats = z.object({
   variables: z.int(),
   constraints: z.int(),
@@ -63,6 +76,10 @@ export const PlanReport = z.object({
   status: PlanStatus,
   objective: Objective,
   robust: z.boolean(),
+  credible: z
+    .boolean()
+    .optional()
+    .describe("plan --credible: the plan must be credible to every party (MODEL.md §9)"),
   phases: z.int().describe("Phases of the plan returned (0 when there is none)"),
   plan: Plan.describe("The plan: move → phase, or phase → fraction; the relaxed plan when infeasible"),
   minSlack: z.number().nullable().describe("Least slack of the plan (worst case in robust mode)"),
@@ -97,6 +114,12 @@ export const PlanReport = z.object({
     .optional()
     .describe(
       "Why no plan works, in words: one sentence per positive σ or μ, then what fails without the relaxation",
+    ),
+  beliefs: z
+    .array(BeliefCorrection)
+    .optional()
+    .describe(
+      "plan --credible with no credible plan: per party, the smallest correction of one belief that makes the best plan feasible in truth credible to it",
     ),
   notes: z.array(z.string()),
   stats: PlanStats,
@@ -138,5 +161,6 @@ export type Relaxation = z.infer<typeof Relaxation>;
 export type Deferred = z.infer<typeof Deferred>;
 export type FrontierPoint = z.infer<typeof FrontierPoint>;
 export type PlanReport = z.infer<typeof PlanReport>;
+export type BeliefCorrection = z.infer<typeof BeliefCorrection>;
 export type ComparisonRow = z.infer<typeof ComparisonRow>;
 export type ComparisonReport = z.infer<typeof ComparisonReport>;

@@ -48,6 +48,8 @@ export interface Context {
   notes: string[];
   /** Whether an analysed plan counts as feasible for this search (robust, interim, …). */
   fits: (analysis: Analysis) => boolean;
+  /** Views whose rows must also hold (plan --credible, MODEL.md §9). */
+  credibleTo?: CompiledScenario[];
 }
 
 export function now(): number {
@@ -66,6 +68,7 @@ export async function solveAt(
     objective: ctx.objective,
     relax,
     earliest: ctx.earliest,
+    credibleTo: ctx.credibleTo,
     ...extra,
   });
   const model = f.builder.model;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AnalysisReport } from "../../src/analysis/report.ts";
 import { lockstepAsync } from "../helpers/cli.ts";
 import { type Served, serve } from "../server/http.ts";
-import { FEAR, SURPRISE } from "./examples.ts";
+import { CREDIBLE, FEAR, SURPRISE } from "./examples.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-views-"));
 const file = (name: string, text: string) => {
@@ -51,6 +51,40 @@ describe("lockstep analyze with views", () => {
       "--json",
     ]);
     expect(JSON.parse(r.stdout)).not.toHaveProperty("perspectives");
+  });
+});
+
+describe("lockstep plan --credible", () => {
+  it("finds the best plan credible to every party", async () => {
+    const r = await lockstepAsync(["plan", file("credible.yaml", CREDIBLE), "--credible", "--json"]);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.credible).toBe(true);
+    expect(doc.phases).toBe(2);
+    expect(doc.analysis.perspectives ?? { credible: { a: true, b: true } }).toMatchObject({
+      credible: { a: true, b: true },
+    });
+  });
+
+  it("when none is credible, says which belief stands in the way (exit 1)", async () => {
+    const r = await lockstepAsync(["plan", fear, "--credible"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("no plan within 3 phases is both feasible and credible to every party");
+    expect(r.stdout).toContain(
+      "b stands in the way: if it believed a's tolerance were 3 rather than 2 (the truth is 3), the plan would be credible to it.",
+    );
+    expect(r.stdout).toContain("The best plan feasible in truth:");
+    const json = JSON.parse((await lockstepAsync(["plan", fear, "--credible", "--json"])).stdout);
+    expect(json.beliefs).toEqual([
+      expect.objectContaining({
+        view: "b",
+        party: "a",
+        figure: "tolerance",
+        believed: 2,
+        truth: 3,
+        needed: 3,
+      }),
+    ]);
   });
 });
 

@@ -31,8 +31,10 @@ export function plannerOptions(flags: {
   horizon?: string;
   timeLimit?: string;
   robust?: boolean;
+  credible?: boolean;
 }) {
   const options: PlanOptions = { robust: flags.robust ?? false };
+  if (flags.credible) options.credible = true;
   if (flags.objective !== undefined) options.objective = flags.objective as Objective;
   if (flags.horizon !== undefined) {
     if (!/^-?\d+$/.test(flags.horizon.trim())) {
@@ -71,6 +73,7 @@ export function registerPlan(program: Command): void {
       "--frontier",
       "with the safety objective: the largest θ* for each number of phases, as a table and a chart",
     )
+    .option("--credible", "the plan must also be credible to every party, in its own view (scenario 'views')")
     .option("--json", "print one JSON document")
     .option("--write", "add the plan to the scenario file as a named plan (comments and order kept)")
     .option("--name <name>", "name of the plan --write adds", DEFAULT_PLAN_NAME)

@@ -38,7 +38,7 @@ export function formatPlanReport(
   unit?: string,
 ): string {
   const out: string[] = [];
-  const mode = `objective ${report.objective}${report.robust ? ", robust" : ""}`;
+  const mode = `objective ${report.objective}${report.robust ? ", robust" : ""}${report.credible ? ", credible to every party" : ""}`;
   if (report.feasible) {
     const gap = report.gap === undefined ? "" : `, gap ${num(report.gap * 100, 2)}%`;
     out.push(
@@ -48,14 +48,17 @@ export function formatPlanReport(
     );
   } else {
     const headline =
-      report.status === "infeasible"
-        ? `no feasible plan within ${horizon} phases`
-        : "no plan found, and no proof that none exists";
+      report.status !== "infeasible"
+        ? "no plan found, and no proof that none exists"
+        : report.beliefs
+          ? `no plan within ${horizon} phases is both feasible and credible to every party`
+          : `no feasible plan within ${horizon} phases`;
     out.push(`${scenario} — ${headline} (${mode}) [${STATUS_WORDS[report.status]}]`);
     if (report.relaxation && report.analysis && report.relaxed) {
       out.push("", ...formatWhatItWouldTake(report, scenario, unit));
     } else {
       if (report.binding?.length) out.push("", "Why:", ...report.binding.map((line) => `  - ${line}`));
+      if (report.beliefs) out.push("", "The best plan feasible in truth:", ...formatPhases(report.plan));
       if (report.analysis) out.push("", formatAnalysis(report.analysis, `${scenario} — the plan above`));
     }
   }
