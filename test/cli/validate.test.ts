@@ -115,10 +115,12 @@ describe("lockstep analyze", () => {
   it("prints the parties × phases table and violations; exit 1 when infeasible", () => {
     const r = lockstep(["analyze", `${F}/base-ok.yaml`, "--plan", "upfront:seller"]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain("plan 'upfront:seller': 2 phases, NOT FEASIBLE");
-    expect(r.stdout).toMatch(/seller\s+exposure E\s+<=2\.00\s+0\.00\s+2\.00\s+2\.00/);
+    // v2 doctrine: the seller's block (ship, lag 1) in phase 1; deposit waits until ship is done
+    // and verified, phase 1 + 1 + 1 = 3.
+    expect(r.stdout).toContain("plan 'upfront:seller': 3 phases, NOT FEASIBLE");
+    expect(r.stdout).toMatch(/seller\s+exposure E\s+<=2\.00\s+0\.00\s+2\.00\s+2\.00\s+2\.00/);
     expect(r.stdout).toContain(
-      "[margin buyer, phase 2] buyer gains 1.00 by walking away in phase 2 instead of doing deposit",
+      "[margin buyer, phase 3] buyer gains 1.00 by walking away in phase 3 instead of doing deposit",
     );
     expect(r.stdout).toContain("[reservation seller] seller ends the deal with -1.00 per phase");
   });
