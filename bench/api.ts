@@ -23,8 +23,7 @@ import { analysisDocument } from "../src/analysis/perspectives.ts";
 import { builtinNames, readScenarioSource } from "../src/io/scenario-files.ts";
 import { parseScenario } from "../src/model/parse.ts";
 import { buildServer } from "../src/server/app.ts";
-import { loadCapabilities } from "../src/server/capabilities.ts";
-import { choosePlan } from "../src/server/plans.ts";
+import { resolveRequestedPlan } from "../src/server/plans.ts";
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +40,6 @@ const body = JSON.stringify({ scenarioId: values.scenario, plan: values.plan });
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-api-"));
 const app = await buildServer({ dbPath: join(dir, "bench.db") });
-const capabilities = await loadCapabilities();
 const parse = (id: string) => {
   const parsed = parseScenario(readScenarioSource(id).text, `${id}.yaml`);
   if (!parsed.ok) throw new Error(`${id} does not parse`);
@@ -51,7 +49,7 @@ const held = compileScenario(parse(values.scenario));
 type Body = { scenarioId: string; plan: string };
 app.post("/bench/memory", async (request) => {
   const { plan: name } = request.body as Body;
-  const plan = await choosePlan(held, name, capabilities);
+  const plan = await resolveRequestedPlan(held, name);
   return {
     scenarioId: values.scenario,
     plan,
@@ -63,7 +61,7 @@ app.post("/bench/reparse", async (request) => {
   if (!builtinNames().includes(scenarioId)) throw new Error("not a built-in");
   parse(scenarioId); // the library's describe()
   const compiled = compileScenario(parse(scenarioId)); // and resolve()'s own parse
-  const plan = await choosePlan(compiled, name, capabilities);
+  const plan = await resolveRequestedPlan(compiled, name);
   return { scenarioId, plan, analysis: analysisDocument(compiled, analyzePlan(compiled, plan.assignments)) };
 });
 const base = await app.listen({ port: 0, host: "127.0.0.1" });

@@ -12,7 +12,6 @@
  */
 import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
-import Fastify from "fastify";
 import pg from "pg";
 import { authorize } from "../src/ledger/authorize.ts";
 import { canonicalJson } from "../src/ledger/canonical.ts";
@@ -21,7 +20,7 @@ import { generateKeyPair, importPublicKey, verifyText } from "../src/ledger/cryp
 import type { EventBody, SignedEvent } from "../src/ledger/events.ts";
 import { signEvent } from "../src/ledger/sign.ts";
 import { verifyLedger } from "../src/ledger/verify.ts";
-import { agreementsPlugin } from "../src/server/plugins/agreements.ts";
+import { buildServer } from "../src/server/app.ts";
 import { exportLedger, openStore, type StoreOptions } from "../src/store/index.ts";
 
 const { values } = parseArgs({
@@ -124,8 +123,7 @@ async function runBackend(name: string, options: StoreOptions): Promise<Record<s
 
     if (!values["no-http"]) {
       const http = await signedEvents("bench-http", EVENTS);
-      const app = Fastify({ logger: false });
-      await app.register(agreementsPlugin, { store });
+      const app = await buildServer({ store });
       const url = await app.listen({ host: "127.0.0.1", port: 0 });
       const adopt = await fetch(`${url}/api/agreements`, {
         method: "POST",

@@ -2,6 +2,7 @@
  * The planner's public face, shared by the CLI, the server and the browser worker. Nothing here
  * touches Node: the solver (HiGHS, WebAssembly) is imported lazily on the first solve.
  */
+export { choosePlan, OPTIMAL, type PlanChoice } from "./choose.ts";
 export { type CompareOptions, type Comparison, comparePlans, UnknownPlanError } from "./compare.ts";
 export { type ExportFormat, exportNames, phasesOf, writeModel } from "./export.ts";
 export {

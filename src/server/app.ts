@@ -1,34 +1,39 @@
 /**
  * The workbench server: the JSON API under /api and the built web app from web/dist, one process.
- * Routes are thin: each checks its body, calls the core, and returns data.
+ * Each area is a fastify plugin whose routes declare their zod schemas: fastify checks requests
+ * against them (fastify-type-provider-zod) and @fastify/swagger publishes them as OpenAPI.
+ * Routes are thin: each calls the core and returns data; errors go through one handler.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
+import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { PACKAGE_ROOT } from "../io/package-root.ts";
 import { warmSolver } from "../planner/index.ts";
-import { loadCapabilities } from "./capabilities.ts";
-import { type ErrorBody, HttpError } from "./errors.ts";
+import { openStore, openSweepStore, type Store, type StoreOptions } from "../store/index.ts";
+import { handleError } from "./errors.ts";
 import { checkHostHeader } from "./host-check.ts";
 import { JobRegistry } from "./jobs.ts";
-import { openApiDocument } from "./openapi.ts";
-import { trackApiRoutes } from "./route-list.ts";
-import { analysisRoutes } from "./routes/analysis.ts";
-import { scenarioRoutes } from "./routes/scenarios.ts";
-import { simulateRoutes } from "./routes/simulate.ts";
+import { agreementsPlugin } from "./plugins/agreements.ts";
+import { analysisPlugin } from "./plugins/analysis.ts";
+import { registerOpenApi } from "./plugins/openapi.ts";
+import { scenariosPlugin } from "./plugins/scenarios.ts";
+import { simulationPlugin } from "./plugins/simulation.ts";
+import { sweepsPlugin } from "./plugins/sweeps.ts";
 import { ScenarioLibrary } from "./scenarios.ts";
-import { openScenarioRepository } from "./storage.ts";
+import { Capabilities, jsonResponse } from "./schemas.ts";
 
 export const WEB_DIST = join(PACKAGE_ROOT, "web", "dist");
+const VERSION = "0.1.0";
 
 /** Scenario files are small; a megabyte leaves room for generated ones and stops accidents. */
 export const BODY_LIMIT = 1024 * 1024;
 
 export interface ServerOptions {
-  /** SQLite file for saved scenarios; omitted (and no databaseUrl) keeps them in memory. */
+  /** SQLite file for saved scenarios and agreements; with neither this nor databaseUrl, memory. */
   dbPath?: string;
-  /** PostgreSQL URL, instead of dbPath. */
+  /** PostgreSQL URL (`postgres://…`), instead of dbPath. */
   databaseUrl?: string;
   logger?: boolean;
   /** Directory of the built web app; default web/dist. */
@@ -38,6 +43,10 @@ export interface ServerOptions {
   allowedHosts?: string[];
   /** Most time a client may take to send a whole request, headers and body (default 30 s). */
   requestTimeoutMs?: number;
+  /** An open store to use instead (the caller closes it); tests and benchmarks share theirs. */
+  store?: Store;
+  /** The clock for agreements' status and adoption (tests pin it). */
+  now?: () => Date;
 }
 
 /** A slow body must not hold a connection and its buffers forever. */
@@ -50,61 +59,62 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
   });
   checkHostHeader(app, options.allowedHosts);
-  const capabilities = await loadCapabilities();
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are plain JSON: their schemas document them (and the tests check them), while
+  // serving a large report does not pay for a second pass over it.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(handleError);
+  await registerOpenApi(app, VERSION);
+
   // One warm solver for the life of the server: load and compile HiGHS-wasm now, in the
   // background, rather than in the first request that plans. A failure shows in that request.
   warmSolver().catch(() => {});
-  const storage = await openScenarioRepository(options);
-  const library = new ScenarioLibrary(storage.scenarios);
+  const store = options.store ?? (await openStore(storeOptions(options)));
+  // sweeps are run by `lockstep sweep` into the database; a store passed in has none to show
+  const sweeps = await openSweepStore(options.store ? { sqlitePath: ":memory:" } : storeOptions(options));
+  const library = new ScenarioLibrary(store.scenarios);
   const jobs = new JobRegistry();
-  const routes = trackApiRoutes(app);
-
-  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    const body = errorBody(error, app.initialConfig.bodyLimit ?? BODY_LIMIT);
-    const status = error instanceof HttpError ? error.statusCode : (error.statusCode ?? 500);
-    if (status >= 500 && !(error instanceof HttpError)) request.log.error(error);
-    return reply.code(status).send(body);
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split("?")[0];
-    const webRoot = options.webRoot ?? WEB_DIST;
-    // Client-side routes of the web app all load its index page.
-    if (request.method === "GET" && !path.startsWith("/api/")) {
-      if (existsSync(resolve(webRoot, "index.html"))) return reply.sendFile("index.html");
-      return reply
-        .code(503)
-        .type("text/plain; charset=utf-8")
-        .send(
-          "The web app is not built: run `npm run build:web` (or start with `npm start`). The API is under /api.\n",
-        );
-    }
-    return reply.code(404).send({ error: "not-found", message: `no route ${request.method} ${path}` });
-  });
   app.addHook("onClose", async () => {
     jobs.cancelAll();
-    await storage.close();
+    await sweeps.close();
+    if (!options.store) await store.close();
   });
 
-  app.get("/api/openapi.json", async () =>
-    openApiDocument(capabilities, {
-      agreements: routes.some((r) => r.path.startsWith("/api/agreements")),
-      sweeps: routes.some((r) => r.path.startsWith("/api/sweeps")),
+  registerCapabilities(app, store);
+  await app.register(scenariosPlugin, { library });
+  await app.register(analysisPlugin, { library });
+  await app.register(simulationPlugin, { library, jobs });
+  await app.register(agreementsPlugin, { store, library, now: options.now });
+  await app.register(sweepsPlugin, { store: sweeps });
+  await registerWebApp(app, options.webRoot ?? WEB_DIST);
+  return app;
+}
+
+/** PostgreSQL when a URL is given, else the SQLite file, else a throw-away SQLite in memory. */
+function storeOptions(options: ServerOptions): StoreOptions {
+  if (options.databaseUrl) return { databaseUrl: options.databaseUrl };
+  return { sqlitePath: options.dbPath ?? ":memory:" };
+}
+
+function registerCapabilities(app: FastifyInstance, store: Store): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    "/api/capabilities",
+    {
+      schema: {
+        summary: "What this server offers, and where it keeps its data",
+        response: { 200: jsonResponse("Capabilities", Capabilities) },
+      },
+    },
+    async () => ({
+      planner: { available: true },
+      simulation: { available: true },
+      storage: { kind: store.dialect },
     }),
   );
-  app.get("/api/capabilities", async () => ({
-    planner: { available: Boolean(capabilities.planner.module), reason: capabilities.planner.reason },
-    simulation: {
-      available: Boolean(capabilities.simulation.module),
-      reason: capabilities.simulation.reason,
-    },
-    storage: { kind: storage.kind },
-  }));
-  scenarioRoutes(app, library);
-  analysisRoutes(app, library, capabilities);
-  simulateRoutes(app, library, capabilities, jobs);
-  await storage.registerExtras(app);
+}
 
-  const webRoot = options.webRoot ?? WEB_DIST;
+/** The built web app, with every client-side route answered by its index page. */
+async function registerWebApp(app: FastifyInstance, webRoot: string): Promise<void> {
   await app.register(fastifyStatic, {
     root: webRoot,
     wildcard: false,
@@ -116,7 +126,19 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       response.setHeader("cache-control", isHashedAsset(path) ? IMMUTABLE : "no-cache");
     },
   });
-  return app;
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0];
+    if (request.method === "GET" && !path.startsWith("/api/")) {
+      if (existsSync(resolve(webRoot, "index.html"))) return reply.sendFile("index.html");
+      return reply
+        .code(503)
+        .type("text/plain; charset=utf-8")
+        .send(
+          "The web app is not built: run `npm run build:web` (or start with `npm start`). The API is under /api.\n",
+        );
+    }
+    return reply.code(404).send({ error: "not-found", message: `no route ${request.method} ${path}` });
+  });
 }
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -124,27 +146,4 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 /** A file Vite wrote under assets/ with a content hash in its name (e.g. index-B1x9_aZ3.js). */
 export function isHashedAsset(path: string): boolean {
   return /[\\/]assets[\\/][^\\/]+-[\w-]{8,}\.\w+$/.test(path);
-}
-
-/** What a client sees for any error: a code and a sentence, never a stack trace. */
-function errorBody(error: FastifyError | HttpError, bodyLimit: number): ErrorBody {
-  if (error instanceof HttpError) {
-    return { error: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
-  }
-  switch (error.code) {
-    case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return {
-        error: "payload-too-large",
-        message: `request body is larger than the limit of ${bodyLimit} bytes`,
-      };
-    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return { error: "unsupported-media-type", message: "send the body as application/json" };
-    case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return { error: "bad-request", message: "expected a JSON body" };
-  }
-  if (error.statusCode && error.statusCode < 500) {
-    const message = error instanceof SyntaxError ? `body is not valid JSON: ${error.message}` : error.message;
-    return { error: "bad-request", message };
-  }
-  return { error: "internal", message: "internal error; the server log has the details" };
 }

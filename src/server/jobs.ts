@@ -23,7 +23,7 @@ const KEEP_FINISHED_MS = 15 * 60_000;
 export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
 
-  start(total: number, work: (context: JobContext) => Promise<unknown>): JobState {
+  start(total: number, work: (context: JobContext) => Promise<JobState["result"]>): JobState {
     this.sweep();
     const id = randomUUID();
     const job: Job = {

@@ -6,9 +6,9 @@ import { type CompiledScenario, compileScenario } from "../analysis/compile.ts";
 import { builtinNames, readScenarioSource } from "../io/scenario-files.ts";
 import { parseScenario } from "../model/parse.ts";
 import type { Scenario } from "../model/schema.ts";
+import type { ScenarioRepository } from "../store/index.ts";
 import { HttpError, notFound } from "./errors.ts";
 import { ScenarioCache } from "./scenario-cache.ts";
-import type { ScenarioRepository } from "./scenario-repository.ts";
 import type { ScenarioDocument as ScenarioDocumentBody, ScenarioSummary } from "./schemas.ts";
 
 export type { ScenarioSummary };
@@ -57,7 +57,11 @@ export class ScenarioLibrary {
 
   async list(): Promise<ScenarioSummary[]> {
     const builtins = builtinNames().map((id) => summary(describe(id, readScenarioSource(id).text, true)));
-    const saved = (await this.saved.list()).map((row) => summary(describe(row.id, row.source, false)));
+    const rows = await Promise.all((await this.saved.list()).map((row) => this.saved.get(row.id)));
+    const saved = rows
+      .filter((row) => row !== undefined)
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((row) => summary(describe(row.id, row.yaml, false)));
     return [...builtins, ...saved];
   }
 
@@ -65,7 +69,7 @@ export class ScenarioLibrary {
     if (this.isBuiltin(id)) return describe(id, readScenarioSource(id).text, true);
     const row = await this.saved.get(id);
     if (!row) throw notFound(`scenario '${id}'`);
-    return describe(row.id, row.source, false);
+    return describe(row.id, row.yaml, false);
   }
 
   async create(source: string, requestedId?: string): Promise<ScenarioDocument> {
@@ -77,7 +81,7 @@ export class ScenarioLibrary {
     if (await this.saved.get(id)) {
       throw new HttpError(409, "conflict", `a saved scenario '${id}' already exists; update it with PUT`);
     }
-    await this.saved.create({ id, name: scenario.title ?? id, source, updatedAt: new Date().toISOString() });
+    await this.saved.create({ id, name: scenario.title ?? id, yaml: source });
     return describe(id, source, false);
   }
 
@@ -85,7 +89,7 @@ export class ScenarioLibrary {
     if (this.isBuiltin(id)) throw readOnly(id);
     if (!(await this.saved.get(id))) throw notFound(`scenario '${id}'`);
     checked(source, id);
-    await this.saved.update({ id, source, updatedAt: new Date().toISOString() });
+    await this.saved.update(id, source);
     return describe(id, source, false);
   }
 
@@ -114,7 +118,7 @@ export class ScenarioLibrary {
       }
       const row = await this.saved.get(id);
       if (!row) throw notFound(`scenario '${id}'`);
-      return this.cache.saved(row, () => loaded(row.source, id));
+      return this.cache.saved({ id, updatedAt: row.updatedAt, source: row.yaml }, () => loaded(row.yaml, id));
     }
     throw new HttpError(400, "bad-request", "give either scenarioId or source");
   }

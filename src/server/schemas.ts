@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { Plan } from "../model/schema.ts";
+import { SimulationReport } from "../simulate/report.ts";
 
 export const ScenarioIssue = z.object({
   path: z.string(),
@@ -86,7 +87,7 @@ export const JobState = z.object({
   id: z.string(),
   status: z.enum(["running", "done", "failed", "cancelled"]),
   progress: z.object({ done: z.number(), total: z.number() }),
-  result: z.unknown().optional(),
+  result: SimulationReport.optional().describe("The report, when done (partial when cancelled)"),
   error: z.string().optional(),
 });
 
@@ -104,3 +105,32 @@ export type CreateScenarioBody = z.infer<typeof CreateScenarioBody>;
 export type AnalyzeBody = z.infer<typeof AnalyzeBody>;
 export type SimulateBody = z.infer<typeof SimulateBody>;
 export type JobState = z.infer<typeof JobState>;
+
+/** Path parameters of the routes under `/:id`. */
+export const IdParams = z.object({ id: z.string().describe("The scenario's, job's or agreement's id") });
+
+const errorText: Record<number, string> = {
+  400: "Malformed request: the body, a parameter or a value does not fit",
+  403: "Not allowed: a built-in scenario is read-only; a participant may not take that step",
+  404: "No such scenario, plan, job or agreement",
+  409: "Conflict with what is stored (an id taken, an event out of order), or no feasible plan",
+  413: "Request body too large",
+  415: "The body is not JSON",
+  422: "The scenario has problems (each with its line and column); nothing was saved or run",
+  503: "The stored ledger fails verification: nothing is appended until an operator restores it",
+};
+
+/** Documented error answers of a route: each is `{ error, message, issues? }`. */
+export function errorResponses(...codes: (keyof typeof errorText)[]) {
+  return Object.fromEntries(
+    codes.map((code) => [
+      code,
+      { description: errorText[code], content: { "application/json": { schema: ApiError } } },
+    ]),
+  );
+}
+
+/** A documented JSON answer with a description (OpenAPI requires one per response). */
+export function jsonResponse<S extends z.ZodType>(description: string, schema: S) {
+  return { description, content: { "application/json": { schema } } };
+}

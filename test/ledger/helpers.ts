@@ -1,13 +1,13 @@
 import { readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import Fastify, { type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import pg from "pg";
 import type { Charter } from "../../src/ledger/charter.ts";
 import { generateKeyPair, type KeyPairJwk } from "../../src/ledger/crypto.ts";
 import type { EventBody } from "../../src/ledger/events.ts";
 import { signEvent } from "../../src/ledger/sign.ts";
 import { signCharter } from "../../src/ledger/statements.ts";
-import { agreementsPlugin } from "../../src/server/plugins/agreements.ts";
+import { buildServer } from "../../src/server/app.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 
 export { BIN, ROOT } from "../helpers/cli.ts";
@@ -232,13 +232,12 @@ export async function signedEvent(
 
 // ---------------------------------------------------------------- HTTP
 
-/** Fastify with only the agreements plugin, listening on 127.0.0.1 (a random port). */
+/** The server on this store, listening on 127.0.0.1 (a random port). */
 export async function startServer(
   store: Store,
   now?: () => Date,
 ): Promise<{ app: FastifyInstance; url: string }> {
-  const app = Fastify({ logger: false });
-  await app.register(agreementsPlugin, { store, now });
+  const app = await buildServer({ store, now });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   return { app, url };
 }

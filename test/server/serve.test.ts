@@ -4,37 +4,93 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/index.ts";
 import { BIN, lockstep, ROOT } from "../helpers/cli.ts";
+import { createPgDatabase, pgSkipReason } from "../ledger/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-serve-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Starts `lockstep serve` and resolves with its URL once it prints it. */
+function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const { DATABASE_URL: _unset, LOCKSTEP_DB: _unset2, ...inherited } = process.env;
+  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], {
+    cwd: ROOT,
+    env: { ...inherited, ...env },
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = out.match(/Lockstep workbench: (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (match) resolve(match[1]);
+    });
+    let err = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.on("exit", (code) =>
+      reject(new Error(`serve exited with ${code} before printing its URL: ${out}${err}`)),
+    );
+  });
+  const stop = async () => {
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  };
+  return { url, stop };
+}
+
 describe("lockstep serve", () => {
   it("prints its URL, creates the database directory and serves the API", async () => {
     const db = join(dir, "nested", "lockstep.db");
-    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--db", db], { cwd: ROOT });
+    const served = startServe(["--db", db]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = out.match(/Lockstep workbench: (http:\/\/127\.0\.0\.1:\d+)\//);
-          if (match) resolve(match[1]);
-        });
-        child.on("exit", (code) =>
-          reject(new Error(`serve exited with ${code} before printing its URL: ${out}`)),
-        );
-      });
+      const url = await served.url;
       const response = await fetch(`${url}/api/scenarios`);
       expect(response.status).toBe(200);
       const body = (await response.json()) as { scenarios: { id: string }[] };
       expect(body.scenarios.map((s) => s.id)).toContain("korea-2018");
       expect(existsSync(db)).toBe(true);
     } finally {
-      const exited = new Promise((resolve) => child.on("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
+      await served.stop();
     }
+  });
+
+  it.skipIf(pgSkipReason)("keeps its data in PostgreSQL when DATABASE_URL names a database", async () => {
+    const database = await createPgDatabase();
+    const served = startServe([], { DATABASE_URL: database.url });
+    try {
+      const url = await served.url;
+      const capabilities = (await (await fetch(`${url}/api/capabilities`)).json()) as {
+        storage: { kind: string };
+      };
+      expect(capabilities.storage.kind).toBe("postgres");
+      const source =
+        "id: pg-saved\nparties: [{ id: a, tolerance: 1 }]\nmoves: [{ id: m, actor: a, value: { a: 1 } }]\n";
+      const saved = await fetch(`${url}/api/scenarios`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ source }),
+      });
+      expect(saved.status).toBe(201);
+      // the row is in that database, read without the server
+      const store = await openStore({ databaseUrl: database.url });
+      try {
+        expect((await store.scenarios.get("pg-saved"))?.yaml).toBe(source);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await served.stop();
+      await database.drop();
+    }
+  });
+
+  it("refuses a DATABASE_URL that is not PostgreSQL with exit status 2", () => {
+    const result = lockstep(["serve", "--port", "0"], { env: { DATABASE_URL: "mysql://x@localhost/db" } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/DATABASE_URL: expected a PostgreSQL URL/);
   });
 
   it("rejects a bad port with exit status 2 and a message", () => {

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { CliError } from "../errors.ts";
@@ -6,11 +6,34 @@ import { CliError } from "../errors.ts";
 interface ServeOptions {
   port: string;
   host: string;
-  db: string;
+  db?: string;
   databaseUrl?: string;
   buildWeb?: boolean;
   expose?: boolean;
   allowHost: string[];
+}
+
+const DEFAULT_DB = "./data/lockstep.db";
+
+/**
+ * Where the server keeps its data: --database-url, else --db, else DATABASE_URL (PostgreSQL),
+ * else LOCKSTEP_DB, else ./data/lockstep.db (SQLite). Flags win over the environment.
+ */
+export function storageChoice(
+  options: Pick<ServeOptions, "db" | "databaseUrl">,
+  env: NodeJS.ProcessEnv,
+): { databaseUrl?: string; dbPath?: string } {
+  const url = options.databaseUrl ?? (options.db === undefined ? env.DATABASE_URL : undefined);
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      const source = options.databaseUrl ? "--database-url" : "DATABASE_URL";
+      throw new CliError(
+        `${source}: expected a PostgreSQL URL (postgres://user:password@host/db), got '${url}'`,
+      );
+    }
+    return { databaseUrl: url };
+  }
+  return { dbPath: resolve(options.db ?? env.LOCKSTEP_DB ?? DEFAULT_DB) };
 }
 
 export function registerServe(program: Command): void {
@@ -26,8 +49,8 @@ export function registerServe(program: Command): void {
       (value: string, previous: string[]) => [...previous, value],
       [] as string[],
     )
-    .option("--db <file>", "SQLite file for saved scenarios and agreements", "./data/lockstep.db")
-    .option("--database-url <url>", "PostgreSQL URL, instead of --db")
+    .option("--db <file>", `SQLite file for saved scenarios and agreements (default: ${DEFAULT_DB})`)
+    .option("--database-url <url>", "PostgreSQL URL, instead of --db (default: $DATABASE_URL when set)")
     .option("--build-web", "build the web app first if it is missing or stale (needs the dev dependencies)")
     .action(async (options: ServeOptions) => {
       const port = Number(options.port);
@@ -50,20 +73,23 @@ export function registerServe(program: Command): void {
           "warning: serving plain HTTP beyond this machine: keys never leave the clients, but put a TLS proxy in front so requests cannot be read or altered on the way\n",
         );
       }
+      const storage = storageChoice(options, process.env);
       // Loaded here so other commands do not pay for fastify's start-up.
       const { buildServer, WEB_DIST } = await import("../../server/app.ts");
       if (options.buildWeb) {
         const { ensureWebBuilt } = await import("../../server/web-build.ts");
         await ensureWebBuilt((line) => process.stdout.write(`${line}\n`));
       }
-      let dbPath: string | undefined;
-      if (!options.databaseUrl) {
-        dbPath = resolve(options.db);
-        mkdirSync(dirname(dbPath), { recursive: true });
+      if (storage.dbPath) mkdirSync(dirname(storage.dbPath), { recursive: true });
+      let app: Awaited<ReturnType<typeof buildServer>>;
+      try {
+        const wildcard = ["0.0.0.0", "::", "[::]"].includes(options.host);
+        const allowedHosts = [...options.allowHost, ...(loopback || wildcard ? [] : [options.host])];
+        app = await buildServer({ ...storage, allowedHosts });
+      } catch (error) {
+        const where = storage.databaseUrl ? "the PostgreSQL database" : storage.dbPath;
+        throw new CliError(`cannot open ${where}: ${(error as Error).message}`);
       }
-      const wildcard = ["0.0.0.0", "::", "[::]"].includes(options.host);
-      const allowedHosts = [...options.allowHost, ...(loopback || wildcard ? [] : [options.host])];
-      const app = await buildServer({ dbPath, databaseUrl: options.databaseUrl, allowedHosts });
       let url: string;
       try {
         url = await app.listen({ port, host: options.host });
@@ -71,8 +97,8 @@ export function registerServe(program: Command): void {
         await app.close();
         throw new CliError(`cannot listen on ${options.host}:${port}: ${(error as Error).message}`);
       }
-      const { existsSync } = await import("node:fs");
       process.stdout.write(`Lockstep workbench: ${url.replace("[::1]", "localhost")}/\n`);
+      process.stdout.write(`Data: ${storage.databaseUrl ? "PostgreSQL" : storage.dbPath}\n`);
       if (!existsSync(WEB_DIST)) {
         process.stdout.write(
           "(the web app is not built: run `npm run build:web`; the API works without it)\n",

@@ -3,7 +3,7 @@
  * sweep`, locally or through the queue) with their progress and the report so far. Read-only; the
  * page polls while a sweep runs.
  */
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { SweepStore } from "../../store/index.ts";
 import {
   heatmap,
@@ -12,12 +12,28 @@ import {
   type SweepStatus,
   sweepReport,
 } from "../../sweep/index.ts";
+import { SweepList, SweepStatus as SweepStatusSchema } from "../../sweep/report-schema.ts";
 import { HttpError } from "../errors.ts";
+import { errorResponses, IdParams, jsonResponse } from "../schemas.ts";
 
-export const sweepsPlugin: FastifyPluginAsync<{ store: SweepStore }> = async (app, { store }) => {
-  app.get("/api/sweeps", async () => ({ sweeps: await store.list() }));
+export const sweepsPlugin: FastifyPluginAsyncZod<{ store: SweepStore }> = async (app, { store }) => {
+  app.get(
+    "/api/sweeps",
+    {
+      schema: {
+        summary: "Sweeps stored in this server's database, newest first",
+        response: { 200: jsonResponse("The sweeps", SweepList) },
+      },
+    },
+    async () => ({ sweeps: await store.list() }),
+  );
 
-  app.get<{ Params: { id: string } }>("/api/sweeps/:id", async (request): Promise<SweepStatus> => {
+  const schema = {
+    summary: "A sweep's progress and its report so far (poll while it runs)",
+    params: IdParams,
+    response: { 200: jsonResponse("The sweep", SweepStatusSchema), ...errorResponses(404) },
+  };
+  app.get("/api/sweeps/:id", { schema }, async (request): Promise<SweepStatus> => {
     const { id } = request.params;
     const text = await store.sweepDocument(id);
     if (!text) throw new HttpError(404, "not-found", `no sweep '${id}'`);
