@@ -1,0 +1,37 @@
+/**
+ * `npm run bench`: every benchmark in bench/, one after the other, each in its own process with
+ * its default settings (each prints its own table; see docs/benchmarks.md for the commands and the
+ * recorded figures). Helpers (generate.ts, simulate-loops.ts) are not benchmarks. Extra arguments
+ * name benchmarks to run instead of all: `npm run bench -- analysis startup`.
+ * Exits 1 if any benchmark fails.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const HELPERS = new Set(["run", "generate", "simulate-loops"]);
+const all = readdirSync(new URL(".", import.meta.url))
+  .filter((file) => file.endsWith(".ts"))
+  .map((file) => file.replace(/\.ts$/, ""))
+  .filter((name) => !HELPERS.has(name))
+  .sort();
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !all.includes(name));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(", ")} (benchmarks: ${all.join(", ")})`);
+  process.exit(2);
+}
+const failed: string[] = [];
+for (const name of asked.length > 0 ? asked : all) {
+  console.log(`\n== bench/${name}.ts`);
+  const result = spawnSync(process.execPath, ["--import", "tsx", `bench/${name}.ts`], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (result.status !== 0) failed.push(name);
+}
+if (failed.length > 0) {
+  console.error(`\nfailed: ${failed.join(", ")}`);
+  process.exitCode = 1;
+}
