@@ -2,29 +2,13 @@
  * The built-in scenario library: every file validates, is documented, and reproduces the outcomes
  * its `expect:` entries claim (the "External test cases" of the reference notes).
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compileScenario } from "../../src/analysis/compile.ts";
 import { builtinNames, parseSource, readScenarioSource } from "../../src/io/scenario-files.ts";
 import { formatIssue } from "../../src/model/errors.ts";
 import type { Expectation, Scenario } from "../../src/model/schema.ts";
+import { findPlan } from "../../src/planner/index.ts";
 import { checkExpectation } from "./expectations.ts";
-
-const PLANNER = fileURLToPath(new URL("../../src/planner/index.ts", import.meta.url));
-
-/** The planner's findPlan, when the planner exists (it is built separately). */
-async function loadFindPlan() {
-  if (!existsSync(PLANNER)) return undefined;
-  const mod = (await import(PLANNER)) as Record<string, unknown>;
-  return typeof mod.findPlan === "function"
-    ? (mod.findPlan as (
-        c: ReturnType<typeof compileScenario>,
-        o?: { robust?: boolean; timeLimitSeconds?: number },
-      ) => Promise<{ feasible: boolean; status: string }>)
-    : undefined;
-}
-const findPlan = await loadFindPlan();
 
 const names = builtinNames();
 
@@ -97,23 +81,16 @@ describe.each(names)("built-in scenario %s", (name) => {
   }
 
   if (optimal.length > 0) {
-    if (!findPlan) {
-      it.skip.each(optimal)(
-        "expectation %s (needs the planner: src/planner/index.ts with findPlan is not there yet)",
-        () => {},
-      );
-    } else {
-      it.each(optimal)("expectation %s holds (planner)", async (_label, e) => {
-        const c = compileScenario(scenario);
-        const result = await findPlan(c, { timeLimitSeconds: 60 });
-        expect(["optimal", "feasible", "infeasible"]).toContain(result.status);
-        expect(result.feasible).toBe(e.feasible);
-        if (e.feasible && e.robust !== undefined) {
-          const robust = await findPlan(c, { robust: true, timeLimitSeconds: 60 });
-          expect(["optimal", "feasible", "infeasible"]).toContain(robust.status);
-          expect(robust.feasible).toBe(e.robust);
-        }
-      });
-    }
+    it.each(optimal)("expectation %s holds (planner)", async (_label, e) => {
+      const c = compileScenario(scenario);
+      const result = await findPlan(c, { timeLimitSeconds: 60 });
+      expect(["optimal", "feasible", "infeasible"]).toContain(result.status);
+      expect(result.feasible).toBe(e.feasible);
+      if (e.feasible && e.robust !== undefined) {
+        const robust = await findPlan(c, { robust: true, timeLimitSeconds: 60 });
+        expect(["optimal", "feasible", "infeasible"]).toContain(robust.status);
+        expect(robust.feasible).toBe(e.robust);
+      }
+    });
   }
 });
