@@ -16,13 +16,14 @@ const db = join(dir, "sweeps.db");
 let workbench: Workbench;
 let page: Page;
 
-// 18 points of 8,000 simulated runs each: long enough to watch it fill in
+// 18 points of 150,000 simulated runs each (a few hundred ms a point): long enough for the page, which
+// polls once a second, to see the count rise even on a fast idle machine
 const SWEEP = `title: live sweep
 scenario: korea-2018
 seed: 5
 measure:
   analysis: { plan: phased }
-  simulation: { plan: phased, runs: 8000 }
+  simulation: { plan: phased, runs: 150000 }
 vary:
   - name: DPRK arsenal cost
     value: arsenal-dismantle/dprk
