@@ -237,24 +237,27 @@ export function readYaml(
   return { ok: true, raw, locator };
 }
 
+/** A document's top level must be a mapping; both scenario and sweep files say so the same way. */
+export function isMapping(raw: unknown): raw is Record<string, unknown> {
+  return raw !== null && typeof raw === "object" && !Array.isArray(raw);
+}
+
+/** The problem reported when a document's top level is not a mapping of the expected fields. */
+export function notAMapping(fields: string): ScenarioIssue {
+  return {
+    path: "",
+    line: 1,
+    column: 1,
+    code: "not-a-mapping",
+    message: `expected a mapping with ${fields}`,
+  };
+}
+
 export function parseScenario(text: string, name = "scenario"): ParseResult {
   const read = readYaml(text);
   if (!read.ok) return { ok: false, issues: read.issues };
   const { raw, locator } = read;
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    return {
-      ok: false,
-      issues: [
-        {
-          path: "",
-          line: 1,
-          column: 1,
-          code: "not-a-mapping",
-          message: "expected a mapping with parties and moves",
-        },
-      ],
-    };
-  }
+  if (!isMapping(raw)) return { ok: false, issues: [notAMapping("parties and moves")] };
   const parsed = Scenario.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     // Report the reference problems too (a typo'd party id, say), so the user sees everything at once.

@@ -3,7 +3,14 @@
  * and zod machinery as scenario files (model/parse.ts), so errors read the same way.
  */
 import type { ScenarioIssue } from "../model/errors.ts";
-import { type Locator, type PathKey, readYaml, schemaIssues } from "../model/parse.ts";
+import {
+  isMapping,
+  type Locator,
+  notAMapping,
+  type PathKey,
+  readYaml,
+  schemaIssues,
+} from "../model/parse.ts";
 import { Sweep, type Sweep as SweepType, Variable } from "./schema.ts";
 
 export type SweepParseResult =
@@ -22,20 +29,7 @@ export function parseSweep(text: string): SweepParseResult {
   const read = readYaml(text);
   if (!read.ok) return read;
   const { raw } = read;
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    return {
-      ok: false,
-      issues: [
-        {
-          path: "",
-          line: 1,
-          column: 1,
-          code: "not-a-mapping",
-          message: "expected a mapping with scenario, measure and vary",
-        },
-      ],
-    };
-  }
+  if (!isMapping(raw)) return { ok: false, issues: [notAMapping("scenario, measure and vary")] };
   const parsed = Sweep.safeParse(raw, { reportInput: true });
   if (!parsed.success) return { ok: false, issues: schemaIssues(parsed.error, read.locator, knownFields) };
   return { ok: true, sweep: parsed.data, locator: read.locator };
