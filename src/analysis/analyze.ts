@@ -2,7 +2,7 @@
  * Analysis of one plan (MODEL.md §2–5): per party and phase the exposure and incentive margin,
  * nominal and worst case; validity; feasibility; and every violation with its reason.
  */
-import type { Plan } from "../model/schema.ts";
+import type { Plan } from "../model/index.ts";
 import type { CompiledScenario } from "./compile.ts";
 import {
   explainExposure,

@@ -2,8 +2,7 @@
  * A scenario compiled to dense arrays indexed by party and move: the form every computation uses.
  * Parsing keeps names; the engines want numbers.
  */
-import { defaultHorizon } from "../model/references.ts";
-import { goalItemMoves, goalItemWeight, type Scenario, type Value } from "../model/schema.ts";
+import { defaultHorizon, goalItemMoves, goalItemWeight, type Scenario, type Value } from "../model/index.ts";
 
 export interface ValueTable {
   /** [party][move]: the midpoint of each value (MODEL.md §1 'nominal'). */

@@ -9,7 +9,7 @@
  * polynomial condition in t (linear for values, tolerances and reservations while no sign flips), so
  * the scan finds the first crossing unless two crossings fall inside one step of 1/64.
  */
-import type { Scenario, View } from "../model/schema.ts";
+import type { Scenario, View } from "../model/index.ts";
 import type { Analysis } from "./analyze.ts";
 import { type CompiledScenario, compileScenario } from "./compile.ts";
 import { credibility } from "./perspectives.ts";

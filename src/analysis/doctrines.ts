@@ -1,8 +1,8 @@
 /**
  * Plans built by rule (MODEL.md §5), and resolving a plan name to a plan.
  */
-import type { Plan } from "../model/schema.ts";
-import { didYouMean } from "../model/suggest.ts";
+import type { Plan } from "../model/index.ts";
+import { didYouMean } from "../model/index.ts";
 import type { CompiledScenario } from "./compile.ts";
 
 /**

@@ -2,7 +2,7 @@
  * Surprises and fears in words (MODEL.md §9): what the viewer expects of a party's row, what the
  * truth is, and the beliefs behind the gap ("the US believes DPRK's cost of 'dismantle' is 6; it is 10").
  */
-import type { Value } from "../model/schema.ts";
+import type { Value } from "../model/index.ts";
 import type { CompiledScenario } from "./compile.ts";
 import type { Row } from "./perspectives.ts";
 import type { CompiledView } from "./views.ts";

@@ -1,5 +1,6 @@
 export { type Analysis, analyzePlan, analyzeSchedule, toReport } from "./analyze.ts";
 export { type CompiledScenario, compileScenario } from "./compile.ts";
+export { beliefCorrections } from "./corrections.ts";
 export { defaultPlanName, doctrineNames, resolvePlan, simultaneousPlan, upfrontPlan } from "./doctrines.ts";
 export * from "./figures.ts";
 export {

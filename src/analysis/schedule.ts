@@ -1,7 +1,7 @@
 /**
  * A plan turned into the state trajectory of MODEL.md §2: Δ_k(m) and x_k(m) for k = 0..T.
  */
-import type { Plan } from "../model/schema.ts";
+import type { Plan } from "../model/index.ts";
 import type { CompiledScenario } from "./compile.ts";
 
 export interface Schedule {

@@ -2,7 +2,7 @@
  * Each party's view (MODEL.md §9): the truth with that party's overrides applied, compiled like
  * any scenario, and which parties' rows can differ from the truth's under it.
  */
-import type { Scenario } from "../model/schema.ts";
+import type { Scenario } from "../model/index.ts";
 import { type CompiledScenario, compileScenario } from "./compile.ts";
 
 export interface CompiledView {

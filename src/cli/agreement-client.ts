@@ -3,7 +3,7 @@
  * server turned into one CliError message (exit 2) instead of a stack trace.
  */
 import { readFileSync } from "node:fs";
-import { normalisePublicKey } from "../ledger/crypto.ts";
+import { normalisePublicKey } from "../ledger/index.ts";
 import { CliError } from "./errors.ts";
 
 export function agreementUrl(server: string, agreement: string, path = ""): string {

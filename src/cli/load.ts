@@ -1,13 +1,13 @@
 /** Loads a scenario for a command: reads, parses, and turns problems into one CliError. */
-import { type CompiledScenario, compileScenario } from "../analysis/compile.ts";
+import { type CompiledScenario, compileScenario } from "../analysis/index.ts";
 import {
   parseSource,
   readScenarioSource,
   type ScenarioSource,
   SourceNotFound,
 } from "../io/scenario-files.ts";
-import { formatIssue } from "../model/errors.ts";
-import type { Scenario } from "../model/schema.ts";
+import type { Scenario } from "../model/index.ts";
+import { formatIssue } from "../model/index.ts";
 import { CliError } from "./errors.ts";
 
 export interface LoadedScenario {

@@ -1,5 +1,5 @@
 /** Turns a `--plan` option into a plan: a named plan, a doctrine, or the planner's optimum. */
-import type { Plan } from "../model/schema.ts";
+import type { Plan } from "../model/index.ts";
 import { choosePlan as choose } from "../planner/index.ts";
 import { CliError, EXIT } from "./errors.ts";
 import type { LoadedScenario } from "./load.ts";

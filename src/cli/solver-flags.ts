@@ -4,7 +4,7 @@
  * commands/plan.ts, which only calls `useSolverFlags` before the search and `finish` after it.
  */
 import { writeFileSync } from "node:fs";
-import type { CompiledScenario } from "../analysis/compile.ts";
+import type { CompiledScenario } from "../analysis/index.ts";
 import { nativeSolver, SOLVERS, type SolverName, SolverUnavailableError } from "../io/native-solvers.ts";
 import {
   configureSolver,

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { type ParseResult, parseScenario } from "../model/parse.ts";
+import { type ParseResult, parseScenario } from "../model/index.ts";
 import { PACKAGE_ROOT } from "./package-root.ts";
 
 export const BUILTIN_DIR = join(PACKAGE_ROOT, "scenarios");

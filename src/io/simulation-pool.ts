@@ -7,8 +7,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
-import { compileScenario } from "../analysis/compile.ts";
-import type { Plan, Scenario } from "../model/schema.ts";
+import { compileScenario } from "../analysis/index.ts";
+import type { Plan, Scenario } from "../model/index.ts";
 import {
   CHUNK_RUNS,
   checkOverrides,

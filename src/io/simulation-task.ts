@@ -3,13 +3,11 @@
  * compile it themselves (compiled scenarios hold Maps, which are cheap to rebuild and awkward to
  * send); the prepared plan is kept between chunks of the same job.
  */
-import { compileScenario } from "../analysis/compile.ts";
-import type { Plan, Scenario } from "../model/schema.ts";
+import { compileScenario } from "../analysis/index.ts";
+import type { Plan, Scenario } from "../model/index.ts";
+import type { SimulationOverrides, Tally } from "../simulate/index.ts";
 // not ../simulate/index.ts: that would load zod (for the report schema) into every worker
-import { preparePlan } from "../simulate/prepare.ts";
-import { simulateRuns } from "../simulate/runs.ts";
-import type { SimulationOverrides } from "../simulate/settings.ts";
-import type { Tally } from "../simulate/tally.ts";
+import { preparePlan, simulateRuns } from "../simulate/index.ts";
 
 export interface ChunkTask {
   /** Identifies one simulation, so a worker prepares its plan once however many chunks it runs. */

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { formatIssue } from "../model/errors.ts";
+import { formatIssue } from "../model/index.ts";
 import { checkSweep, parseSweep, type SweepDocument, sweepDocument } from "../sweep/index.ts";
 import { parseSource, readScenarioSource, SourceNotFound } from "./scenario-files.ts";
 

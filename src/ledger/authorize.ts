@@ -4,7 +4,7 @@
  * observers only read. Checked on the server before an event is appended and again by `ledger
  * verify`, so a ledger cannot hold an event its charter forbids.
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
+import type { CompiledScenario } from "../analysis/index.ts";
 import type { Charter, Participant } from "./charter.ts";
 import type { EventBody } from "./events.ts";
 

@@ -4,11 +4,8 @@
  * chain, so swapping a key or a plan after the fact is as detectable as editing an event.
  */
 import { z } from "zod";
-import { type CompiledScenario, compileScenario } from "../analysis/compile.ts";
-import { resolvePlan } from "../analysis/doctrines.ts";
-import { formatIssue } from "../model/errors.ts";
-import { parseScenario } from "../model/parse.ts";
-import { Plan } from "../model/schema.ts";
+import { type CompiledScenario, compileScenario, resolvePlan } from "../analysis/index.ts";
+import { formatIssue, Plan, parseScenario } from "../model/index.ts";
 import { normalisePublicKey } from "./crypto.ts";
 import { PARTICIPANT_ID } from "./events.ts";
 

@@ -2,9 +2,25 @@
 export { authorize, findParticipant, type Refusal } from "./authorize.ts";
 export { canonicalJson } from "./canonical.ts";
 export { charterHash, eventHash } from "./chain.ts";
-export { AdoptRequest, buildCharter, Charter, compileCharter, Participant } from "./charter.ts";
+export {
+  AdoptRequest,
+  buildCharter,
+  Charter,
+  compileCharter,
+  MIN_PHASE_DAYS,
+  Participant,
+} from "./charter.ts";
 export * from "./crypto.ts";
 export * from "./events.ts";
 export { signEvent } from "./sign.ts";
+export {
+  CharterSignatureBody,
+  CheckpointBody,
+  SignedStatement,
+  signCharter,
+  signCheckpoint,
+  verifyStatement,
+} from "./statements.ts";
 export * from "./status.ts";
+export { AgreementStatus } from "./status-report.ts";
 export * from "./verify.ts";

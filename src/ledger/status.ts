@@ -12,9 +12,18 @@
  *   a move due in phase k.
  * - A move is unlocked when every move it requires is fully verified.
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
-import { complianceWeights, defectionWeights, detectionLag, dot, worstDot } from "../analysis/figures.ts";
-import { buildSchedule, donePhase, type Schedule, stateAt } from "../analysis/schedule.ts";
+import type { CompiledScenario } from "../analysis/index.ts";
+import {
+  buildSchedule,
+  complianceWeights,
+  defectionWeights,
+  detectionLag,
+  donePhase,
+  dot,
+  type Schedule,
+  stateAt,
+  worstDot,
+} from "../analysis/index.ts";
 import type { Charter } from "./charter.ts";
 import type { EventBody } from "./events.ts";
 import type { AgreementStatus, Alert, MoveStatus, PartyStatus } from "./status-report.ts";

@@ -4,7 +4,7 @@
  * agreement, allowed by the charter), its signature under the submitter's key and its own hash.
  * The first failure is named by sequence number and event id.
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
+import type { CompiledScenario } from "../analysis/index.ts";
 import { authorize, findParticipant } from "./authorize.ts";
 import { canonicalJson } from "./canonical.ts";
 import { charterHash, eventHash, type Link } from "./chain.ts";

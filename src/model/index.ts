@@ -1,4 +1,15 @@
 export { formatIssue, type ScenarioIssue } from "./errors.ts";
-export { checkScenarioObject, type ParseResult, parseScenario } from "./parse.ts";
-export { checkPlan, defaultHorizon, rangeProblem } from "./references.ts";
+export {
+  checkScenarioObject,
+  isMapping,
+  type Locator,
+  notAMapping,
+  type ParseResult,
+  type PathKey,
+  parseScenario,
+  readYaml,
+  schemaIssues,
+} from "./parse.ts";
+export { checkPlan, DOCTRINE_NAMES, defaultHorizon, rangeProblem } from "./references.ts";
 export * from "./schema.ts";
+export { didYouMean } from "./suggest.ts";

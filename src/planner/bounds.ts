@@ -3,7 +3,7 @@
  * (a move waits for each prerequisite to be done and then verified), and from that the fewest
  * phases any valid plan needs. Used to fix variables and to skip horizons that cannot work.
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
+import type { CompiledScenario } from "../analysis/index.ts";
 
 /** Earliest start phase per move (1-based): max over prerequisites p of earliest(p) + lag_p + 1. */
 export function earliestStarts(c: CompiledScenario): number[] {

@@ -3,9 +3,9 @@
  * planner's answer (the CLI's `--plan`, the API's `plan` field). Every other name is a doctrine or
  * one of the scenario's own plans (analysis/doctrines.ts).
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
-import { resolvePlan } from "../analysis/doctrines.ts";
-import type { Plan } from "../model/schema.ts";
+import type { CompiledScenario } from "../analysis/index.ts";
+import { resolvePlan } from "../analysis/index.ts";
+import type { Plan } from "../model/index.ts";
 import { findPlan } from "./find.ts";
 
 export const OPTIMAL = "optimal";

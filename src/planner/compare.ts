@@ -2,12 +2,10 @@
  * comparePlans: the doctrines, the scenario's own plans and the optimum side by side
  * (MODEL.md §5), each judged by the same analysis.
  */
-import { analyzePlan } from "../analysis/analyze.ts";
-import type { CompiledScenario } from "../analysis/compile.ts";
-import { doctrineNames, resolvePlan } from "../analysis/doctrines.ts";
-import { credibleTo } from "../analysis/perspectives.ts";
-import { robustnessReport } from "../analysis/robustness.ts";
-import type { Plan } from "../model/schema.ts";
+
+import type { CompiledScenario } from "../analysis/index.ts";
+import { analyzePlan, credibleTo, doctrineNames, resolvePlan, robustnessReport } from "../analysis/index.ts";
+import type { Plan } from "../model/index.ts";
 import { findPlan, PlanOptionError, type PlanOptions } from "./find.ts";
 import { progressOf } from "./progress.ts";
 import type { ComparisonReport, ComparisonRow } from "./report.ts";

@@ -3,10 +3,9 @@
  * best plan feasible in truth, and which beliefs stand in the way of it: for each party that does
  * not find it credible, the smallest correction of one of its beliefs that would make it credible.
  */
-import { analyzePlan } from "../analysis/analyze.ts";
-import type { CompiledScenario } from "../analysis/compile.ts";
-import { beliefCorrections } from "../analysis/corrections.ts";
-import { analysisDocument } from "../analysis/perspectives.ts";
+
+import type { CompiledScenario } from "../analysis/index.ts";
+import { analysisDocument, analyzePlan, beliefCorrections } from "../analysis/index.ts";
 import { findPlan, type PlanOptions } from "./find.ts";
 import type { PlanReport } from "./report.ts";
 import type { Base } from "./session.ts";

@@ -7,7 +7,7 @@
  * and every reader accept (letters, digits, `_` and `.`) and made unique. Rows keep the names the
  * formulation gave them, or `r<index>`. The file starts with a key of the naming scheme.
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
+import type { CompiledScenario } from "../analysis/index.ts";
 import type { Milp } from "./milp.ts";
 
 export type ExportFormat = "mps" | "lp";

@@ -3,9 +3,8 @@
  * and the figures a plan is judged by. Binaries are rounded; a divisible move's fractions are made
  * to sum to exactly 1, as the parser demands.
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
-import type { AnalysisReport } from "../analysis/report.ts";
-import type { Plan } from "../model/schema.ts";
+import type { AnalysisReport, CompiledScenario } from "../analysis/index.ts";
+import type { Plan } from "../model/index.ts";
 import type { Formulation } from "./formulation.ts";
 
 export function extractPlan(c: CompiledScenario, f: Formulation, values: Float64Array): Plan {

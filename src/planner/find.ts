@@ -3,12 +3,19 @@
  * what it would take (MODEL.md §5). Orchestrates the per-T MILPs, checks every plan it returns
  * against the analysis engine, and never reports a solver failure as "infeasible".
  */
-import { type Analysis, analyzePlan, EPSILON, toReport } from "../analysis/analyze.ts";
-import type { CompiledScenario } from "../analysis/compile.ts";
-import { mutuallyCredible } from "../analysis/perspectives.ts";
-import { compileViews, hasViews } from "../analysis/views.ts";
-import type { Plan } from "../model/schema.ts";
-import { didYouMean } from "../model/suggest.ts";
+
+import type { CompiledScenario } from "../analysis/index.ts";
+import {
+  type Analysis,
+  analyzePlan,
+  compileViews,
+  EPSILON,
+  hasViews,
+  mutuallyCredible,
+  toReport,
+} from "../analysis/index.ts";
+import type { Plan } from "../model/index.ts";
+import { didYouMean } from "../model/index.ts";
 import { earliestStarts, fewestPossiblePhases } from "./bounds.ts";
 import { noCrediblePlan } from "./credible.ts";
 import { extractPlan } from "./extract.ts";

@@ -9,7 +9,7 @@
  *
  * `buildFormulation` runs the steps below in order; each adds one family of columns or rows.
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
+import type { CompiledScenario } from "../analysis/index.ts";
 import { MilpBuilder, type Term } from "./milp.ts";
 import type { Objective } from "./report.ts";
 

@@ -9,10 +9,10 @@
  * 3. for each item not fully done, the default objective's best plan forced to complete it,
  *    together with every item the interim plan completes: its first violation is the reason.
  */
-import { type Analysis, analyzePlan, EPSILON } from "../analysis/analyze.ts";
-import type { CompiledScenario } from "../analysis/compile.ts";
-import type { Schedule } from "../analysis/schedule.ts";
-import type { GoalItem, Plan } from "../model/schema.ts";
+
+import type { CompiledScenario, Schedule } from "../analysis/index.ts";
+import { type Analysis, analyzePlan, EPSILON } from "../analysis/index.ts";
+import type { GoalItem, Plan } from "../model/index.ts";
 import { extractPlan, worstSlack } from "./extract.ts";
 import type { Deferred, PlanStatus } from "./report.ts";
 import {

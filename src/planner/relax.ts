@@ -11,8 +11,9 @@
  * value by μ and leaves the defect value as it was, so it adds μ to every margin of the party in
  * full. (A payment that stopped only when the defection is detected would add just δ^(L+1)·μ.)
  */
-import { EPSILON } from "../analysis/analyze.ts";
-import type { AnalysisReport, PartyReport } from "../analysis/report.ts";
+
+import type { AnalysisReport, PartyReport } from "../analysis/index.ts";
+import { EPSILON } from "../analysis/index.ts";
 import type { Relaxation } from "./report.ts";
 
 /** Figures of the plan that the relaxation is about: the worst case in robust mode. */

@@ -3,8 +3,8 @@
  * what the HTTP API returns. Schemas first, types inferred, so every face agrees.
  */
 import { z } from "zod";
-import { AnalysisReport, Safety } from "../analysis/report.ts";
-import { GoalItem, Plan } from "../model/schema.ts";
+import { AnalysisReport, Safety } from "../analysis/index.ts";
+import { GoalItem, Plan } from "../model/index.ts";
 
 export const Objective = z.enum(["phases", "slack", "welfare", "maxmin", "nash", "progress", "safety"]);
 

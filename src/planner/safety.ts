@@ -11,11 +11,10 @@
  * whose own θ* (from the analysis, `safety`) raises the lower bound at once; it stops when the
  * bounds are within a relative 10⁻³, which MODEL.md counts as optimal.
  */
-import { analyzePlan } from "../analysis/analyze.ts";
-import type { CompiledScenario } from "../analysis/compile.ts";
-import type { Safety } from "../analysis/report.ts";
-import { robustnessReport, safety } from "../analysis/robustness.ts";
-import type { Plan } from "../model/schema.ts";
+
+import type { CompiledScenario, Safety } from "../analysis/index.ts";
+import { analyzePlan, robustnessReport, safety } from "../analysis/index.ts";
+import type { Plan } from "../model/index.ts";
 import { extractPlan } from "./extract.ts";
 import type { FrontierPoint, PlanStatus } from "./report.ts";
 import { type Base, type Context, judge, type PlanResult, range, solveAt, solverError } from "./session.ts";

@@ -3,10 +3,10 @@
  * MILP within the call's time budget, checking a solved plan against the analysis engine, and
  * preferring the earliest of equally good plans. `find.ts` and the objective modules drive these.
  */
-import { type Analysis, analyzePlan, toReport } from "../analysis/analyze.ts";
-import type { CompiledScenario } from "../analysis/compile.ts";
-import { robustnessReport } from "../analysis/robustness.ts";
-import type { Plan } from "../model/schema.ts";
+
+import type { CompiledScenario } from "../analysis/index.ts";
+import { type Analysis, analyzePlan, robustnessReport, toReport } from "../analysis/index.ts";
+import type { Plan } from "../model/index.ts";
 import { compressPlan, extractPlan, worstSlack } from "./extract.ts";
 import { buildFormulation, type Formulation, type FormulationOptions } from "./formulation.ts";
 import type { Objective, PlanReport, PlanStatus } from "./report.ts";

@@ -3,10 +3,15 @@
  * (src/ledger), for the OpenAPI document. The routes themselves live in plugins/agreements.ts.
  */
 import { z } from "zod";
-import { AdoptRequest, Charter } from "../ledger/charter.ts";
-import { EventBody, SignedEvent } from "../ledger/events.ts";
-import { CharterSignatureBody, CheckpointBody } from "../ledger/statements.ts";
-import { AgreementStatus } from "../ledger/status-report.ts";
+import {
+  AdoptRequest,
+  AgreementStatus,
+  Charter,
+  CharterSignatureBody,
+  CheckpointBody,
+  EventBody,
+  SignedEvent,
+} from "../ledger/index.ts";
 
 const AgreementHeader = {
   id: z.string(),

@@ -6,7 +6,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import type { ScenarioIssue } from "../model/errors.ts";
+import type { ScenarioIssue } from "../model/index.ts";
 import { StoreError } from "../store/index.ts";
 
 export class HttpError extends Error {

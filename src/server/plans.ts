@@ -1,8 +1,8 @@
 /** Turning a request's plan (a name or a plan object) into a plan, with clear 4xx answers. */
-import type { CompiledScenario } from "../analysis/compile.ts";
-import { defaultPlanName } from "../analysis/doctrines.ts";
+import type { CompiledScenario } from "../analysis/index.ts";
+import { defaultPlanName } from "../analysis/index.ts";
+import type { Plan } from "../model/index.ts";
 import { checkPlan } from "../model/index.ts";
-import type { Plan } from "../model/schema.ts";
 import { choosePlan } from "../planner/index.ts";
 import { HttpError } from "./errors.ts";
 

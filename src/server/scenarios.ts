@@ -2,10 +2,10 @@
  * The scenario library the API serves: built-in files (read-only) and saved scenarios, and the
  * one way every route turns a request's `scenarioId` or `source` into a checked, compiled scenario.
  */
-import { type CompiledScenario, compileScenario } from "../analysis/compile.ts";
+import { type CompiledScenario, compileScenario } from "../analysis/index.ts";
 import { builtinNames, readScenarioSource } from "../io/scenario-files.ts";
-import { parseScenario } from "../model/parse.ts";
-import type { Scenario } from "../model/schema.ts";
+import type { Scenario } from "../model/index.ts";
+import { parseScenario } from "../model/index.ts";
 import type { ScenarioRepository } from "../store/index.ts";
 import { HttpError, notFound } from "./errors.ts";
 import { ScenarioCache } from "./scenario-cache.ts";

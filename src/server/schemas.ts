@@ -3,8 +3,8 @@
  * the OpenAPI document is generated from them, next to the scenario and analysis schemas.
  */
 import { z } from "zod";
-import { Plan } from "../model/schema.ts";
-import { SimulationReport } from "../simulate/report.ts";
+import { Plan } from "../model/index.ts";
+import { SimulationReport } from "../simulate/index.ts";
 
 export const ScenarioIssue = z.object({
   path: z.string(),

@@ -2,6 +2,8 @@
  * The Monte Carlo simulator (MODEL.md §6): pure and browser-safe. Runs are numbered; run r draws
  * from its own stream derived from (seed, r), so any split of runs over workers gives the same runs.
  */
+
+export { createRunner } from "./engine.ts";
 export { type PreparedPlan, preparePlan } from "./prepare.ts";
 export { type SimulationCause, SimulationReport } from "./report.ts";
 export { CHUNK_RUNS, type RunRange, simulateRuns } from "./runs.ts";

@@ -2,9 +2,9 @@
  * Everything about a simulation that does not depend on the random draws, computed once per
  * (scenario, plan, risk settings) so that a run only walks flat arrays.
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
-import { buildSchedule } from "../analysis/schedule.ts";
-import type { Plan } from "../model/schema.ts";
+import type { CompiledScenario } from "../analysis/index.ts";
+import { buildSchedule } from "../analysis/index.ts";
+import type { Plan } from "../model/index.ts";
 import { type RestOfPlan, restOfPlan } from "./rest-of-plan.ts";
 import { type RiskSettings, riskSettings, type SimulationOverrides } from "./settings.ts";
 

@@ -2,8 +2,8 @@
  * Running a range of numbered runs. Kept apart from index.ts so worker threads can load the
  * engine without the report schema (zod), which would slow every worker's start.
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
-import type { Plan } from "../model/schema.ts";
+import type { CompiledScenario } from "../analysis/index.ts";
+import type { Plan } from "../model/index.ts";
 import { createRunner } from "./engine.ts";
 import { type PreparedPlan, preparePlan } from "./prepare.ts";
 import type { SimulationOverrides } from "./settings.ts";

@@ -3,9 +3,9 @@
  * Overrides come from users (CLI flags, HTTP bodies), so they are checked here once, with messages
  * every edge can show as they are.
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
-import type { ResponsePolicy } from "../model/schema.ts";
-import { didYouMean } from "../model/suggest.ts";
+import type { CompiledScenario } from "../analysis/index.ts";
+import type { ResponsePolicy } from "../model/index.ts";
+import { didYouMean } from "../model/index.ts";
 
 export const RESPONSES: readonly ResponsePolicy[] = ["grim", "tit-for-tat", "generous"];
 

@@ -1,5 +1,5 @@
 /** A tally turned into the simulation document. */
-import type { ResponsePolicy } from "../model/schema.ts";
+import type { ResponsePolicy } from "../model/index.ts";
 import type { SimulationCause, SimulationReport } from "./report.ts";
 import { RELATIVE_ERROR, SKETCH_SIZE, sketchQuantile } from "./sketch.ts";
 import { CAUSES, causeIndex, type Tally } from "./tally.ts";

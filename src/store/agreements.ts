@@ -7,11 +7,8 @@
  * conflict.
  */
 import type { Kysely, Transaction } from "kysely";
-import { canonicalJson } from "../ledger/canonical.ts";
-import { charterHash, eventHash } from "../ledger/chain.ts";
-import type { Charter } from "../ledger/charter.ts";
-import type { ChainedEvent, EventBody } from "../ledger/events.ts";
-import type { CheckpointBody } from "../ledger/statements.ts";
+import type { ChainedEvent, Charter, CheckpointBody, EventBody } from "../ledger/index.ts";
+import { canonicalJson, charterHash, eventHash } from "../ledger/index.ts";
 import type { Dialect } from "./connect.ts";
 import { isUniqueViolation, StoreError } from "./errors.ts";
 import type { Database, EventTable } from "./schema.ts";

@@ -1,5 +1,5 @@
 /** The export document of an agreement's ledger, as `ledger verify` reads it. */
-import { EXPORT_FORMAT, type LedgerExport } from "../ledger/verify.ts";
+import { EXPORT_FORMAT, type LedgerExport } from "../ledger/index.ts";
 import type { AgreementRepository } from "./agreements.ts";
 
 export async function exportLedger(

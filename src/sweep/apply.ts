@@ -3,7 +3,7 @@
  * cell that was a range [low, high] becomes the point's number: the sweep asks "what if it were
  * exactly this", so that cell carries no uncertainty of its own at the point.
  */
-import type { Scenario } from "../model/schema.ts";
+import type { Scenario } from "../model/index.ts";
 import { type Sweep, type Target, targetOf } from "./schema.ts";
 
 export function setTarget(scenario: Scenario, target: Target, x: number): void {

@@ -5,8 +5,7 @@
  * tolerance is refused before anything runs).
  */
 import { compileScenario } from "../analysis/index.ts";
-import { checkScenarioObject, type Scenario } from "../model/index.ts";
-import { didYouMean } from "../model/suggest.ts";
+import { checkScenarioObject, didYouMean, type Scenario } from "../model/index.ts";
 import { setTarget } from "./apply.ts";
 import { checkMeasures } from "./measures.ts";
 import { levels } from "./points.ts";

@@ -9,7 +9,7 @@ import {
   resolvePlan,
   safety as safetyFactor,
 } from "../analysis/index.ts";
-import type { Plan } from "../model/schema.ts";
+import type { Plan } from "../model/index.ts";
 import { findPlan } from "../planner/index.ts";
 import { simulateRuns, summarize } from "../simulate/index.ts";
 import type { Measure } from "./schema.ts";

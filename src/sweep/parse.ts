@@ -2,7 +2,7 @@
  * Sweep text → a checked sweep, with every problem at once as FILE:LINE:COL issues. The same YAML
  * and zod machinery as scenario files (model/parse.ts), so errors read the same way.
  */
-import type { ScenarioIssue } from "../model/errors.ts";
+import type { ScenarioIssue } from "../model/index.ts";
 import {
   isMapping,
   type Locator,
@@ -10,7 +10,7 @@ import {
   type PathKey,
   readYaml,
   schemaIssues,
-} from "../model/parse.ts";
+} from "../model/index.ts";
 import { Sweep, type Sweep as SweepType, Variable } from "./schema.ts";
 
 export type SweepParseResult =

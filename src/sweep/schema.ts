@@ -3,7 +3,7 @@
  * chosen. The single source of truth for sweep files; every type below is inferred from it.
  */
 import { z } from "zod";
-import { Objective } from "../planner/report.ts";
+import { Objective } from "../planner/index.ts";
 
 /** `low..high` in `steps` evenly spaced points (grid), or sampled in between (Latin hypercube). */
 const Range = z

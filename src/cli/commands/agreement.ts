@@ -2,11 +2,8 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
-import { charterHash } from "../../ledger/chain.ts";
-import type { Charter } from "../../ledger/charter.ts";
-import { MIN_PHASE_DAYS } from "../../ledger/charter.ts";
-import { normalisePublicKey } from "../../ledger/crypto.ts";
-import { signCharter } from "../../ledger/statements.ts";
+import type { Charter } from "../../ledger/index.ts";
+import { charterHash, MIN_PHASE_DAYS, normalisePublicKey, signCharter } from "../../ledger/index.ts";
 import { agreementUrl, readKeyFile, requestJson } from "../agreement-client.ts";
 import { CliError } from "../errors.ts";
 import { loadScenario } from "../load.ts";

@@ -1,7 +1,5 @@
 import type { Command } from "commander";
-import { analyzePlan } from "../../analysis/analyze.ts";
-import { defaultPlanName } from "../../analysis/doctrines.ts";
-import { analysisDocument, analyzePerspectives } from "../../analysis/perspectives.ts";
+import { analysisDocument, analyzePerspectives, analyzePlan, defaultPlanName } from "../../analysis/index.ts";
 import { EXIT } from "../errors.ts";
 import { formatAnalysis } from "../format/analysis.ts";
 import { formatPerspectives } from "../format/perspectives.ts";

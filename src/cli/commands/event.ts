@@ -3,9 +3,7 @@
  * is chosen here, so a retry after a dropped connection is recognised by the server, not doubled.
  */
 import type { Command } from "commander";
-import { describeIssues, EventBody } from "../../ledger/events.ts";
-import { signEvent } from "../../ledger/sign.ts";
-import { signCheckpoint } from "../../ledger/statements.ts";
+import { describeIssues, EventBody, signCheckpoint, signEvent } from "../../ledger/index.ts";
 import { agreementUrl, readKeyFile, requestJson } from "../agreement-client.ts";
 import { keepCheckpoint } from "../checkpoint-file.ts";
 import { CliError } from "../errors.ts";

@@ -1,8 +1,7 @@
 /** `lockstep keys new`: an Ed25519 key pair for signing ledger events. */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { generateKeyPair } from "../../ledger/crypto.ts";
-import { PARTICIPANT_ID } from "../../ledger/events.ts";
+import { generateKeyPair, PARTICIPANT_ID } from "../../ledger/index.ts";
 import { CliError } from "../errors.ts";
 
 export function registerKeys(program: Command): void {

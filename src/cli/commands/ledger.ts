@@ -1,7 +1,7 @@
 /** `lockstep ledger export` (from a server) and `lockstep ledger verify FILE` (offline). */
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { EXPORT_FORMAT, type LedgerExport, verifyLedger } from "../../ledger/verify.ts";
+import { EXPORT_FORMAT, type LedgerExport, verifyLedger } from "../../ledger/index.ts";
 import { agreementUrl, requestJson } from "../agreement-client.ts";
 import { readCheckpoints } from "../checkpoint-file.ts";
 import { CliError } from "../errors.ts";

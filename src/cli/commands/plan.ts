@@ -1,9 +1,8 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parseDocument } from "yaml";
-import { parseScenario } from "../../model/parse.ts";
-import { DOCTRINE_NAMES } from "../../model/references.ts";
-import type { Plan } from "../../model/schema.ts";
+import type { Plan } from "../../model/index.ts";
+import { DOCTRINE_NAMES, parseScenario } from "../../model/index.ts";
 import { findPlan, type Objective, PlanOptionError, type PlanOptions } from "../../planner/index.ts";
 import { CliError, EXIT } from "../errors.ts";
 import { formatPlanReport } from "../format/plan.ts";

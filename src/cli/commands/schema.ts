@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { scenarioJsonSchema } from "../../model/schema.ts";
+import { scenarioJsonSchema } from "../../model/index.ts";
 
 export function registerSchema(program: Command): void {
   program

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
 import { type Command, Option } from "commander";
-import { defaultPlanName } from "../../analysis/doctrines.ts";
+import { defaultPlanName } from "../../analysis/index.ts";
 import { MAX_SEED, runSimulation, SimulationInputError } from "../../io/simulation-pool.ts";
 import { checkOverrides, RESPONSES, type SimulationOverrides } from "../../simulate/index.ts";
 import { CliError } from "../errors.ts";

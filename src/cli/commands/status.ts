@@ -1,6 +1,6 @@
 /** `lockstep status`: an agreement's live status from a server. */
 import type { Command } from "commander";
-import type { AgreementStatus } from "../../ledger/status.ts";
+import type { AgreementStatus } from "../../ledger/index.ts";
 import { agreementUrl, requestJson } from "../agreement-client.ts";
 import { CliError } from "../errors.ts";
 import { renderStatus } from "../format/status.ts";

@@ -1,5 +1,5 @@
 /** The human face of an analysis: a parties × phases table with violations underneath. */
-import type { AnalysisReport, ConstraintRowReport, RowKind } from "../../analysis/report.ts";
+import type { AnalysisReport, ConstraintRowReport, RowKind } from "../../analysis/index.ts";
 import { formatRobustness } from "./robustness.ts";
 import { num, renderTable } from "./table.ts";
 

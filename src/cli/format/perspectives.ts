@@ -1,5 +1,5 @@
 /** The human face of perspectives (MODEL.md §9): each view beside the truth, surprises and fears. */
-import type { PerspectiveAnalysis } from "../../analysis/perspectives.ts";
+import type { PerspectiveAnalysis } from "../../analysis/index.ts";
 import { num, renderTable } from "./table.ts";
 
 export function formatPerspectives(p: PerspectiveAnalysis): string {

@@ -1,8 +1,8 @@
 /** The human face of the planner: the plan phase by phase, its figures, or what it would take. */
 
-import type { AnalysisReport, Safety } from "../../analysis/report.ts";
-import { type GoalItem, goalItemMoves, type Plan } from "../../model/schema.ts";
-import type { ComparisonReport, FrontierPoint, PlanReport } from "../../planner/report.ts";
+import type { AnalysisReport, Safety } from "../../analysis/index.ts";
+import { type GoalItem, goalItemMoves, type Plan } from "../../model/index.ts";
+import type { ComparisonReport, FrontierPoint, PlanReport } from "../../planner/index.ts";
 import { formatAnalysis } from "./analysis.ts";
 import { num, renderTable } from "./table.ts";
 

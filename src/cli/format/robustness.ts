@@ -3,8 +3,8 @@
  * and as a text table. Reads only the analysis document: every figure comes from src/analysis.
  */
 
-import type { AnalysisReport, BreakingPoint, RowRef, Safety } from "../../analysis/report.ts";
-import { breaksInsideRange, tornadoOrder } from "../../analysis/robustness.ts";
+import type { AnalysisReport, BreakingPoint, RowRef, Safety } from "../../analysis/index.ts";
+import { breaksInsideRange, tornadoOrder } from "../../analysis/index.ts";
 import { num, renderTable } from "./table.ts";
 
 /** Rows shown in the tornado before "… and N more". */

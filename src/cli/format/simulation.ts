@@ -1,5 +1,5 @@
 /** The human face of a simulation: completion, a survival chart, values per party, causes. */
-import type { SimulationReport } from "../../simulate/report.ts";
+import type { SimulationReport } from "../../simulate/index.ts";
 import { num, renderTable } from "./table.ts";
 
 const BAR_WIDTH = 40;

@@ -1,5 +1,5 @@
 /** An agreement's live status as text: where the deal stands, move by move and party by party. */
-import type { AgreementStatus } from "../../ledger/status.ts";
+import type { AgreementStatus } from "../../ledger/index.ts";
 import { num, renderTable } from "./table.ts";
 
 const MARK = { info: " ", warning: "!", critical: "!!" } as const;

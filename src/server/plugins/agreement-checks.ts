@@ -3,12 +3,19 @@
  * where an adoption's scenario comes from, a signed event's envelope, its signer and their right
  * to take the step, and a signed statement (charter signature, checkpoint). Each throws HttpError.
  */
-import { authorize, findParticipant } from "../../ledger/authorize.ts";
-import { canonicalJson } from "../../ledger/canonical.ts";
-import type { AdoptRequest } from "../../ledger/charter.ts";
-import { verifyText } from "../../ledger/crypto.ts";
-import { describeIssues, EventBody, SignedEvent } from "../../ledger/events.ts";
-import { SignedStatement, verifyStatement } from "../../ledger/statements.ts";
+
+import type { AdoptRequest } from "../../ledger/index.ts";
+import {
+  authorize,
+  canonicalJson,
+  describeIssues,
+  EventBody,
+  findParticipant,
+  SignedEvent,
+  SignedStatement,
+  verifyStatement,
+  verifyText,
+} from "../../ledger/index.ts";
 import { HttpError } from "../errors.ts";
 import type { ScenarioLibrary } from "../scenarios.ts";
 import type { AgreementContext } from "./agreement-context.ts";

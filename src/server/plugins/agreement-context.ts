@@ -2,11 +2,9 @@
  * What checking an event needs about its agreement — the charter, its compiled scenario and the
  * participants' imported keys — built once per agreement and kept: a charter never changes.
  */
-import type { CompiledScenario } from "../../analysis/compile.ts";
-import type { Charter } from "../../ledger/charter.ts";
-import { compileCharter } from "../../ledger/charter.ts";
-import { importPublicKey } from "../../ledger/crypto.ts";
-import type { VerifyResult } from "../../ledger/verify.ts";
+import type { CompiledScenario } from "../../analysis/index.ts";
+import type { Charter, VerifyResult } from "../../ledger/index.ts";
+import { compileCharter, importPublicKey } from "../../ledger/index.ts";
 import type { AgreementRecord, Store } from "../../store/index.ts";
 
 export interface AgreementContext {

@@ -15,10 +15,14 @@ import type { ServerResponse } from "node:http";
 import type { FastifyBaseLogger } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { buildCharter } from "../../ledger/charter.ts";
-import { CharterSignatureBody, CheckpointBody } from "../../ledger/statements.ts";
-import { projectStatus } from "../../ledger/status.ts";
-import { type VerifyResult, verifyLedger } from "../../ledger/verify.ts";
+import {
+  buildCharter,
+  CharterSignatureBody,
+  CheckpointBody,
+  projectStatus,
+  type VerifyResult,
+  verifyLedger,
+} from "../../ledger/index.ts";
 import { exportLedger, type Store, type StoredEvent } from "../../store/index.ts";
 import * as schemas from "../agreement-schemas.ts";
 import { HttpError, notFound } from "../errors.ts";

@@ -1,10 +1,8 @@
 /** /api/analyze, /api/plan, /api/compare: thin wrappers over the analysis core and the planner. */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { analyzePlan } from "../../analysis/analyze.ts";
-import { analysisDocument } from "../../analysis/perspectives.ts";
-import { AnalysisReport } from "../../analysis/report.ts";
-import { Plan } from "../../model/schema.ts";
+import { AnalysisReport, analysisDocument, analyzePlan } from "../../analysis/index.ts";
+import { Plan } from "../../model/index.ts";
 import {
   ComparisonReport,
   checkPlanOptions,

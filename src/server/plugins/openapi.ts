@@ -9,10 +9,10 @@ import fastifySwagger from "@fastify/swagger";
 import type { FastifyInstance } from "fastify";
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AnalysisReport } from "../../analysis/report.ts";
-import { Scenario } from "../../model/schema.ts";
-import { ComparisonReport, PlanReport } from "../../planner/report.ts";
-import { SimulationReport } from "../../simulate/report.ts";
+import { AnalysisReport } from "../../analysis/index.ts";
+import { Scenario } from "../../model/index.ts";
+import { ComparisonReport, PlanReport } from "../../planner/index.ts";
+import { SimulationReport } from "../../simulate/index.ts";
 import * as agreements from "../agreement-schemas.ts";
 import * as api from "../schemas.ts";
 

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { checkRequest, runSimulation } from "../../io/simulation-pool.ts";
-import { Plan } from "../../model/schema.ts";
+import { Plan } from "../../model/index.ts";
 import { HttpError, notFound } from "../errors.ts";
 import type { JobRegistry } from "../jobs.ts";
 import { resolveRequestedPlan } from "../plans.ts";

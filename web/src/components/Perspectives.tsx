@@ -4,8 +4,7 @@
  * on which beliefs and truth disagree and as a table in words.
  */
 import * as Plot from "@observablehq/plot";
-import type { CompiledScenario } from "../../../src/analysis/compile.ts";
-import type { PerspectiveAnalysis } from "../../../src/analysis/perspectives.ts";
+import type { CompiledScenario, PerspectiveAnalysis } from "../../../src/analysis/index.ts";
 import { Chart } from "./Chart.tsx";
 import { COLORS } from "./charts.ts";
 

@@ -4,10 +4,14 @@
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { type Analysis, analyzeSchedule } from "../../../src/analysis/analyze.ts";
-import type { CompiledScenario } from "../../../src/analysis/compile.ts";
-import { analyzePerspectives } from "../../../src/analysis/perspectives.ts";
-import { compileViews, hasViews } from "../../../src/analysis/views.ts";
+import type { CompiledScenario } from "../../../src/analysis/index.ts";
+import {
+  type Analysis,
+  analyzePerspectives,
+  analyzeSchedule,
+  compileViews,
+  hasViews,
+} from "../../../src/analysis/index.ts";
 import { Chart } from "./Chart.tsx";
 import { exposureSummary, marginSummary } from "./chart-summaries.ts";
 import { EXPOSURE_LEGEND, exposureChart, MARGIN_LEGEND, marginChart, unitNote } from "./charts.ts";

@@ -3,10 +3,8 @@
  * what breaks first, and the tornado of breaking points (which assumptions matter most).
  */
 import * as Plot from "@observablehq/plot";
-import type { Analysis } from "../../../src/analysis/analyze.ts";
-import type { CompiledScenario } from "../../../src/analysis/compile.ts";
-import type { BreakingPoint, Safety } from "../../../src/analysis/report.ts";
-import { robustnessReport, tornadoOrder } from "../../../src/analysis/robustness.ts";
+import type { Analysis, BreakingPoint, CompiledScenario, Safety } from "../../../src/analysis/index.ts";
+import { robustnessReport, tornadoOrder } from "../../../src/analysis/index.ts";
 import { Chart } from "./Chart.tsx";
 import { COLORS } from "./charts.ts";
 import { HelpLink } from "./Glossary.tsx";

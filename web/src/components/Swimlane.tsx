@@ -2,8 +2,7 @@
  * The plan as a swimlane: phases across, parties down, one chip per move showing how reversible it
  * is, how long verification takes, and what share of a divisible move is done in that phase.
  */
-import type { Analysis } from "../../../src/analysis/analyze.ts";
-import type { CompiledScenario } from "../../../src/analysis/compile.ts";
+import type { Analysis, CompiledScenario } from "../../../src/analysis/index.ts";
 
 export interface Highlight {
   party?: string;

@@ -2,7 +2,7 @@
  * Parties and moves as tables for quick edits. Each change is written back into the YAML text
  * (comments kept), so the text stays the single source and the analysis re-runs as for typing.
  */
-import type { Scenario } from "../../../src/model/schema.ts";
+import type { Scenario } from "../../../src/model/index.ts";
 import { type CellValue, formatCell, parseCell, setField } from "../lib/yaml-edit.ts";
 
 interface Props {

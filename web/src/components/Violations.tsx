@@ -2,7 +2,7 @@
  * The violations, each a button that highlights the phase, party and moves it names. They read in
  * the swimlane's words: party names and move titles, not ids.
  */
-import type { Violation } from "../../../src/analysis/report.ts";
+import type { Violation } from "../../../src/analysis/index.ts";
 import type { Highlight } from "./Swimlane.tsx";
 
 export function highlightOf(v: Violation): Highlight {

@@ -7,7 +7,7 @@ import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
 import { Annotation } from "@codemirror/state";
 import { basicSetup, EditorView } from "codemirror";
 import { useEffect, useRef } from "preact/hooks";
-import type { ScenarioIssue } from "../../../src/model/errors.ts";
+import type { ScenarioIssue } from "../../../src/model/index.ts";
 
 interface Props {
   /** The text the editor starts with. After that the editor owns its text while the user types. */

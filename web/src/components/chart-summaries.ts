@@ -2,7 +2,7 @@
  * One-paragraph text alternatives for the charts: what a sighted reader takes from each picture
  * (peaks, crossings, the worst cell), for screen readers and for anyone who cannot see the SVG.
  */
-import type { AnalysisReport } from "../../../src/analysis/report.ts";
+import type { AnalysisReport } from "../../../src/analysis/index.ts";
 
 const name = (names: Record<string, string>, id: string) => names[id] ?? id;
 const fixed = (x: number) => x.toFixed(2);

@@ -1,6 +1,6 @@
 /** The workbench's charts, as Observable Plot specifications over the analysis figures. */
 import * as Plot from "@observablehq/plot";
-import type { AnalysisReport } from "../../../src/analysis/report.ts";
+import type { AnalysisReport } from "../../../src/analysis/index.ts";
 
 const EPS = 1e-9;
 

@@ -1,12 +1,17 @@
 /**
  * Re-analysis in the browser: the same pure core the CLI and server run, called on every edit.
  */
-import { type Analysis, analyzePlan } from "../../../src/analysis/analyze.ts";
-import { type CompiledScenario, compileScenario } from "../../../src/analysis/compile.ts";
-import { defaultPlanName, doctrineNames, resolvePlan } from "../../../src/analysis/doctrines.ts";
-import type { ScenarioIssue } from "../../../src/model/errors.ts";
-import { parseScenario } from "../../../src/model/parse.ts";
-import type { Plan, Scenario } from "../../../src/model/schema.ts";
+import {
+  type Analysis,
+  analyzePlan,
+  type CompiledScenario,
+  compileScenario,
+  defaultPlanName,
+  doctrineNames,
+  resolvePlan,
+} from "../../../src/analysis/index.ts";
+import type { Plan, Scenario, ScenarioIssue } from "../../../src/model/index.ts";
+import { parseScenario } from "../../../src/model/index.ts";
 
 export interface Workspace {
   scenario?: Scenario;

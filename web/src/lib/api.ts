@@ -1,7 +1,6 @@
 /** The workbench's calls to the HTTP API. Errors arrive as `{ error, message, issues? }`. */
-import type { ScenarioIssue } from "../../../src/model/errors.ts";
-import type { Plan } from "../../../src/model/schema.ts";
-import type { ComparisonReport, PlanReport } from "../../../src/planner/report.ts";
+import type { Plan, ScenarioIssue } from "../../../src/model/index.ts";
+import type { ComparisonReport, PlanReport } from "../../../src/planner/index.ts";
 import type {
   Capabilities,
   JobState,

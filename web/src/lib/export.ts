@@ -1,7 +1,6 @@
 /** Exports: files the browser downloads (plan as Markdown/CSV/JSON, charts as SVG/PNG). */
-import type { Analysis } from "../../../src/analysis/analyze.ts";
-import type { CompiledScenario } from "../../../src/analysis/compile.ts";
-import type { Plan } from "../../../src/model/schema.ts";
+import type { Analysis, CompiledScenario } from "../../../src/analysis/index.ts";
+import type { Plan } from "../../../src/model/index.ts";
 import { partyName } from "./analysis.ts";
 
 export function download(name: string, data: Blob | string, type = "text/plain"): void {

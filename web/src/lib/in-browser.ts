@@ -2,9 +2,9 @@
  * The planner and small simulations, run in browser workers, with the server as the fallback
  * when a worker cannot start. Each answer says where it was computed, so the page can say so.
  */
-import type { Plan } from "../../../src/model/schema.ts";
-import type { ComparisonReport, PlanReport } from "../../../src/planner/report.ts";
-import type { SimulationReport } from "../../../src/simulate/report.ts";
+import type { Plan } from "../../../src/model/index.ts";
+import type { ComparisonReport, PlanReport } from "../../../src/planner/index.ts";
+import type { SimulationReport } from "../../../src/simulate/index.ts";
 import type { PlannerOptions, PlannerRequest, SimulationRequest } from "../workers/protocol.ts";
 import { api } from "./api.ts";
 import { WorkerClient, WorkerUnavailable } from "./worker-client.ts";

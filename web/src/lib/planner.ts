@@ -1,5 +1,5 @@
 /** The planner's report as the workbench reads it (the type comes from the planner's schema). */
-import { Objective, type PlanReport } from "../../../src/planner/report.ts";
+import { Objective, type PlanReport } from "../../../src/planner/index.ts";
 
 export type { PlanReport };
 

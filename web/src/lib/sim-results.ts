@@ -2,7 +2,7 @@
  * The latest simulation of each plan, kept for the session, so the Compare tab and the briefing
  * can show what the Simulate tab found (with the settings it used).
  */
-import type { SimulationReport } from "../../../src/simulate/report.ts";
+import type { SimulationReport } from "../../../src/simulate/index.ts";
 
 export interface RiskSetup {
   hazard: number;

@@ -5,7 +5,7 @@
  * writing the state never re-routes the page.
  */
 import { useEffect, useState } from "preact/hooks";
-import { Plan } from "../../../src/model/schema.ts";
+import { Plan } from "../../../src/model/index.ts";
 
 export interface HashLocation {
   path: string[];

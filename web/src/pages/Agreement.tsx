@@ -4,7 +4,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { useEffect, useState } from "preact/hooks";
-import type { AgreementStatus } from "../../../src/ledger/status.ts";
+import type { AgreementStatus } from "../../../src/ledger/index.ts";
 import type { LedgerEvent } from "../../../src/server/agreement-schemas.ts";
 import { Chart } from "../components/Chart.tsx";
 

@@ -6,8 +6,8 @@
  */
 import type { RefObject } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { CompiledScenario } from "../../../src/analysis/compile.ts";
-import type { Plan } from "../../../src/model/schema.ts";
+import type { CompiledScenario } from "../../../src/analysis/index.ts";
+import type { Plan } from "../../../src/model/index.ts";
 import { HelpLink } from "../components/Glossary.tsx";
 import { moveTitles, PlanView, partyNames } from "../components/PlanView.tsx";
 import { inTitles } from "../components/Violations.tsx";

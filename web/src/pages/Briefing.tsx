@@ -3,7 +3,7 @@
  * and the risks that remain. Built from the same analysis as the workbench.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { Analysis } from "../../../src/analysis/analyze.ts";
+import type { Analysis } from "../../../src/analysis/index.ts";
 import { Chart } from "../components/Chart.tsx";
 import { exposureSummary } from "../components/chart-summaries.ts";
 import { EXPOSURE_LEGEND, exposureChart } from "../components/charts.ts";

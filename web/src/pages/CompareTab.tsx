@@ -4,7 +4,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { useMemo, useState } from "preact/hooks";
-import type { CompiledScenario } from "../../../src/analysis/compile.ts";
+import type { CompiledScenario } from "../../../src/analysis/index.ts";
 import { Chart } from "../components/Chart.tsx";
 import { COLORS, phaseTicks, unitSuffix } from "../components/charts.ts";
 import { exposedParties, partyNames, Verdict } from "../components/PlanView.tsx";

@@ -4,9 +4,9 @@
  * realised value and the causes of collapse. The same seed gives the same report either way.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { CompiledScenario } from "../../../src/analysis/compile.ts";
-import type { Plan } from "../../../src/model/schema.ts";
-import type { SimulationReport } from "../../../src/simulate/report.ts";
+import type { CompiledScenario } from "../../../src/analysis/index.ts";
+import type { Plan } from "../../../src/model/index.ts";
+import type { SimulationReport } from "../../../src/simulate/index.ts";
 import { Chart } from "../components/Chart.tsx";
 import { causesSummary, survivalSummary, valuesSummary } from "../components/chart-summaries.ts";
 import { COLORS, causesChart, survivalChart, valuesChart } from "../components/charts.ts";

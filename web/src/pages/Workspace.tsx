@@ -5,7 +5,7 @@
  * are guarded against being lost.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { Plan } from "../../../src/model/schema.ts";
+import type { Plan } from "../../../src/model/index.ts";
 import { analyse, defaultPlan, type PlanChoice, planChoices } from "../lib/analysis.ts";
 import type { Capabilities } from "../lib/api.ts";
 import type { PlanReport } from "../lib/planner.ts";

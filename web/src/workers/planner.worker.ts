@@ -3,8 +3,9 @@
  * page stays responsive however long a solve takes. Same `src/planner` code as the CLI and server.
  */
 import wasmUrl from "highs/runtime?url";
-import { compileScenario } from "../../../src/analysis/compile.ts";
-import { parseScenario } from "../../../src/model/parse.ts";
+import { compileScenario } from "../../../src/analysis/index.ts";
+import { parseScenario } from "../../../src/model/index.ts";
+import type { Objective } from "../../../src/planner/index.ts";
 import {
   checkPlanOptions,
   comparePlans,
@@ -12,7 +13,6 @@ import {
   findPlan,
   type PlanOptions,
 } from "../../../src/planner/index.ts";
-import type { Objective } from "../../../src/planner/report.ts";
 import type { PlannerAnswer, PlannerRequest } from "./protocol.ts";
 
 configureSolver({ locateFile: () => wasmUrl });

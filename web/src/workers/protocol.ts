@@ -3,9 +3,9 @@
  * be matched to it; a worker first posts `ready` once its module has loaded, so the page can tell
  * a worker that failed to start (and fall back to the server) from one that is merely busy.
  */
-import type { Plan } from "../../../src/model/schema.ts";
-import type { ComparisonReport, PlanReport } from "../../../src/planner/report.ts";
-import type { SimulationReport } from "../../../src/simulate/report.ts";
+import type { Plan } from "../../../src/model/index.ts";
+import type { ComparisonReport, PlanReport } from "../../../src/planner/index.ts";
+import type { SimulationReport } from "../../../src/simulate/index.ts";
 
 export interface PlannerOptions {
   objective?: string;

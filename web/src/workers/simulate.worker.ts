@@ -2,7 +2,7 @@
  * Small simulations in a module Web Worker, with progress; the same engine (`src/simulate`) and
  * the same chunking as the server's pool, so a seed gives the same report in both places.
  */
-import { parseScenario } from "../../../src/model/parse.ts";
+import { parseScenario } from "../../../src/model/index.ts";
 import type { SimulationAnswer, SimulationRequest } from "./protocol.ts";
 import { simulateLocally } from "./simulation-runs.ts";
 

@@ -6,15 +6,18 @@
  * every PROGRESS_EVERY runs to say how far it is (test/web/simulation-runs.test.ts checks that
  * the two stay identical).
  */
-import { compileScenario } from "../../../src/analysis/compile.ts";
-import type { Plan, Scenario } from "../../../src/model/schema.ts";
-import { createRunner } from "../../../src/simulate/engine.ts";
-import { preparePlan } from "../../../src/simulate/prepare.ts";
-import type { SimulationReport } from "../../../src/simulate/report.ts";
-import { CHUNK_RUNS } from "../../../src/simulate/runs.ts";
-import { riskSettings } from "../../../src/simulate/settings.ts";
-import { summarize } from "../../../src/simulate/summarize.ts";
-import { createTally, mergeTallies } from "../../../src/simulate/tally.ts";
+import { compileScenario } from "../../../src/analysis/index.ts";
+import type { Plan, Scenario } from "../../../src/model/index.ts";
+import type { SimulationReport } from "../../../src/simulate/index.ts";
+import {
+  CHUNK_RUNS,
+  createRunner,
+  createTally,
+  mergeTallies,
+  preparePlan,
+  riskSettings,
+  summarize,
+} from "../../../src/simulate/index.ts";
 
 export { CHUNK_RUNS };
 /** Most runs the browser does itself; more go to a server job. */

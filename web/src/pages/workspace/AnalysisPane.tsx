@@ -2,9 +2,8 @@
  * The right pane: the view tabs (Plan, Compare, Find the best plan, Simulate, Export) over the
  * analysis of the chosen plan.
  */
-import type { Analysis } from "../../../../src/analysis/analyze.ts";
-import type { CompiledScenario } from "../../../../src/analysis/compile.ts";
-import type { Plan } from "../../../../src/model/schema.ts";
+import type { Analysis, CompiledScenario } from "../../../../src/analysis/index.ts";
+import type { Plan } from "../../../../src/model/index.ts";
 import { PlanView, partyNames } from "../../components/PlanView.tsx";
 import { Tabs, tabPanelProps } from "../../components/Tabs.tsx";
 import type { PlanChoice } from "../../lib/analysis.ts";

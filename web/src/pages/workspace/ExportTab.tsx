@@ -1,6 +1,5 @@
 /** The Export tab: the chosen plan as Markdown, CSV or JSON, and the way to the briefing. */
-import type { Analysis } from "../../../../src/analysis/analyze.ts";
-import type { CompiledScenario } from "../../../../src/analysis/compile.ts";
+import type { Analysis, CompiledScenario } from "../../../../src/analysis/index.ts";
 import type { PlanChoice } from "../../lib/analysis.ts";
 import { download, planCsv, planJson, planMarkdown } from "../../lib/export.ts";
 
