@@ -20,6 +20,9 @@ const BINARIES = {
   cbc: { binary: "cbc", debian: "coinor-cbc" },
 } as const;
 
+/** How reports name each native solver (`Solver:` in `lockstep plan`, `stats.solver` in JSON). */
+const LABELS = { glpk: "GLPK (glpsol)", cbc: "CBC (cbc)" } as const;
+
 /** The solver asked for is not installed (the CLI exits 2 with the message). */
 export class SolverUnavailableError extends Error {}
 
@@ -126,15 +129,17 @@ async function solveWith(
     const parsed = name === "glpk" ? readGlpk(text, stdout, milp) : readCbc(text, stdout, milp);
     // The file minimises the negated objective when the planner maximises (export.ts).
     if (parsed.objective !== undefined && milp.maximize) parsed.objective = -parsed.objective;
+    let solver: string = LABELS[name];
     if (parsed.values) {
       const polished = await polish(milp, parsed.values, options);
       if (polished?.values) {
         parsed.values = polished.values;
         // the same objective to full precision, in the planner's sense (not the file's)
         parsed.objective = polished.objective;
+        solver = `${solver}, continuous part re-solved by HiGHS`;
       }
     }
-    return { ...parsed, seconds: seconds() };
+    return { ...parsed, seconds: seconds(), solver };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

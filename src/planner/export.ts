@@ -3,9 +3,11 @@
  * (`lockstep plan --export FILE.mps|FILE.lp`, and the native solver adapters in src/io).
  *
  * Names map back to the scenario. The formulation names its columns by index (`x_3_5`); here they
- * become the scenario's ids (`x.sohae_dismantle.5`), sanitised to the characters both formats
- * and every reader accept (letters, digits, `_` and `.`) and made unique. Rows keep the names the
- * formulation gave them, or `r<index>`. The file starts with a key of the naming scheme.
+ * become the scenario's ids (`x.sohae_dismantle.5`). Its rows already carry the ids
+ * (`margin.us.3.1`, `exposure.dprk.2`, `requires.MOVE.PREREQ.K`); a row without a name (a model
+ * built by hand) is `r<index>`. Every name is sanitised to the characters both formats and every
+ * reader accept (letters, digits, `_` and `.`) and made unique. The file starts with a key of the
+ * naming scheme.
  */
 import type { CompiledScenario } from "../analysis/index.ts";
 import type { Milp } from "./milp.ts";
@@ -27,6 +29,15 @@ const KEY = [
   "own/ownk/oth/othk.PARTY.K  PARTY's utility from its own / the others' moves at phase K (k: after a collapse)",
   "comply.PARTY.K PARTY's value of complying from phase K on",
   "g.PARTY.K.L    1 when PARTY acts in phase K with a move verified within L phases",
+  "touch.PARTY.K / touch.PARTY.final  1 once PARTY's exposure row at K / reservation row depends on a value",
+  "const.PARTY.K.L  1 when PARTY's margin row (K, L) depends on no value",
+  "done.G / pick.G.MOVE  interim plans: how much of goal item G is done / which alternative counts",
+  "Rows (shifted1. / view1. in front: the same row for the safety factor's shifted values / a party's view):",
+  "state.MOVE.K   MOVE's share never falls;  share.min|max.MOVE.K  a divisible share in phase K",
+  "goal.MOVE[.or.MOVE]  the goal item is done;  requires.MOVE.PREREQ.K  PREREQ done and verified first",
+  "exposure.PARTY.K, reservation.PARTY, margin.PARTY.K.L  the rows of the figures (L: detection lag)",
+  "slack.ROW      the same row against the minimum slack s;  touched.PARTY.K.MOVE  the touch indicators",
+  "lag.PARTY.K.L[.MOVE]  which detection lag applies;  def.FAMILY.PARTY.K  the aggregate columns",
 ];
 
 /** A name both formats accept: letters, digits, `_`, `.`; not starting with a digit, `.` or e/E. */
@@ -41,15 +52,21 @@ export function exportNames(c: CompiledScenario, milp: Milp): ExportNames {
   const party = (i: string) => c.partyIds[Number(i)] ?? i;
   const rules: Array<[RegExp, (...parts: string[]) => string]> = [
     [/^(x|a)_(\d+)_(\d+)$/, (kind, m, k) => `${kind}.${move(m)}.${k}`],
-    [/^(own|ownk|oth|othk|comply)_(\d+)_(\d+)$/, (kind, i, k) => `${kind}.${party(i)}.${k}`],
-    [/^g_(\d+)_(\d+)_(\d+)$/, (i, k, lag) => `g.${party(i)}.${k}.${lag}`],
+    [
+      /^((?:shifted|view)\d+\.)?(own|ownk|oth|othk|comply)_(\d+)_(\d+)$/,
+      (tag, kind, i, k) => `${tag ?? ""}${kind}.${party(i)}.${k}`,
+    ],
+    [/^(g|const)_(\d+)_(\d+)_(\d+)$/, (kind, i, k, lag) => `${kind}.${party(i)}.${k}.${lag}`],
+    [/^touch_(\d+)_(\d+)$/, (i, k) => `touch.${party(i)}.${k}`],
+    [/^done_(\d+)$/, (i) => `touch.${party(i)}.final`],
+    [/^d_(\d+)$/, (g) => `done.${Number(g) + 1}`],
     [/^(sigma|mu|log)_(\d+)$/, (kind, i) => `${kind}.${party(i)}`],
-    [/^pick_(\d+)_(\d+)$/, (g, m) => `pick.${g}.${move(m)}`],
+    [/^pick_(\d+)_(\d+)$/, (g, m) => `pick.${Number(g) + 1}.${move(m)}`],
   ];
   const readable = (name: string) => {
     for (const [pattern, rename] of rules) {
       const match = pattern.exec(name);
-      if (match) return rename(...match.slice(1));
+      if (match) return rename(...match.slice(1).map((part) => part ?? ""));
     }
     return name;
   };

@@ -73,6 +73,8 @@ interface Build {
   sigma: number[];
   mu: number[];
   done: number[];
+  /** Prefix of the figure rows being added: "" for the main table, else which table or view. */
+  tag: string;
 }
 
 export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Formulation {
@@ -88,6 +90,7 @@ export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Fo
     sigma: [],
     mu: [],
     done: [],
+    tag: "",
   };
   addStateColumns(build);
   addStateRows(build);
@@ -96,12 +99,26 @@ export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Fo
   addSlackColumns(build);
   const indicators = addLagIndicators(build);
   addFigureRows(build, o.values, true, indicators);
-  for (const values of o.alsoFeasibleAt ?? []) addFigureRows(build, values, false, indicators);
-  for (const view of o.credibleTo ?? []) addFigureRows(build, view.values.nominal, false, indicators, view);
+  (o.alsoFeasibleAt ?? []).forEach((values, n) => {
+    build.tag = `shifted${n + 1}.`;
+    addFigureRows(build, values, false, indicators);
+  });
+  (o.credibleTo ?? []).forEach((view, n) => {
+    build.tag = `view${n + 1}.`;
+    addFigureRows(build, view.values.nominal, false, indicators, view);
+  });
+  build.tag = "";
   setObjective(build);
   const { b, x, active, slack, sigma, mu, done } = build;
   return { builder: b, x, active, slack, sigma, mu, done };
 }
+
+// --- names -------------------------------------------------------------------------------------------
+
+// Rows are named after the scenario's ids (export.ts sanitises them for MPS and LP): `family.PARTY.K`,
+// `family.MOVE.K`, ..., so that an exported model maps back to parties, phases and moves.
+const mv = (f: Build, m: number) => f.c.moveIds[m];
+const pt = (f: Build, i: number) => f.c.partyIds[i];
 
 // --- terms -------------------------------------------------------------------------------------------
 
@@ -157,13 +174,14 @@ function addStateColumns(f: Build): void {
 function addStateRows(f: Build): void {
   const { c, b, T } = f;
   for (let m = 0; m < c.moveIds.length; m++) {
-    for (let k = 2; k <= T; k++) b.atLeast([...state(f, m, k, 1), ...state(f, m, k - 1, -1)], 0);
+    for (let k = 2; k <= T; k++)
+      b.atLeast([...state(f, m, k, 1), ...state(f, m, k - 1, -1)], 0, `state.${mv(f, m)}.${k}`);
     const act = f.active[m];
     if (!act) continue;
     for (let k = 1; k <= T; k++) {
       const delta = [...state(f, m, k, 1), ...state(f, m, k - 1, -1)];
-      b.atMost([...delta, { col: act[k], coef: -1 }], 0);
-      b.atLeast([...delta, { col: act[k], coef: -MIN_SHARE }], 0);
+      b.atMost([...delta, { col: act[k], coef: -1 }], 0, `share.max.${mv(f, m)}.${k}`);
+      b.atLeast([...delta, { col: act[k], coef: -MIN_SHARE }], 0, `share.min.${mv(f, m)}.${k}`);
     }
   }
 }
@@ -183,6 +201,7 @@ function addGoal(f: Build): void {
         b.atLeast(
           item.flatMap((m) => state(f, m, T, 1)),
           1,
+          `goal.${item.map((m) => mv(f, m)).join(".or.")}`,
         );
     }
     return;
@@ -192,7 +211,7 @@ function addGoal(f: Build): void {
     f.done.push(d);
     if (item.length === 1 || item.every((m) => !c.divisible[m])) {
       // x_T is binary for indivisible moves, so the largest of them is min(1, their sum).
-      b.atMost([{ col: d, coef: 1 }, ...item.flatMap((m) => state(f, m, T, -1))], 0);
+      b.atMost([{ col: d, coef: 1 }, ...item.flatMap((m) => state(f, m, T, -1))], 0, `done.${g + 1}`);
       return;
     }
     // Shares can be fractional: d_g ≤ x_T(m) for the one alternative the binaries pick.
@@ -200,12 +219,17 @@ function addGoal(f: Build): void {
     b.equal(
       picks.map((col) => ({ col, coef: 1 })),
       1,
+      `pick.${g + 1}`,
     );
     item.forEach((m, n) => {
-      b.atMost([{ col: d, coef: 1 }, ...state(f, m, T, -1), { col: picks[n], coef: 1 }], 1);
+      b.atMost(
+        [{ col: d, coef: 1 }, ...state(f, m, T, -1), { col: picks[n], coef: 1 }],
+        1,
+        `done.${g + 1}.${mv(f, m)}`,
+      );
     });
   });
-  if (o.minProgress !== undefined) b.atLeast(progressTerms(f), o.minProgress);
+  if (o.minProgress !== undefined) b.atLeast(progressTerms(f), o.minProgress, "progress");
 }
 
 /** Σ_g W_g d_g / Σ_g W_g: the progress of MODEL.md §8, as terms over the d_g columns. */
@@ -223,7 +247,11 @@ function addPrerequisites(f: Build): void {
       for (let k = o.earliest[m]; k <= T; k++) {
         const act = f.active[m];
         const started = act ? [{ col: act[k], coef: 1 }] : state(f, m, k, 1);
-        b.atMost([...started, ...state(f, p, k - c.lag[p] - 1, -1)], 0);
+        b.atMost(
+          [...started, ...state(f, p, k - c.lag[p] - 1, -1)],
+          0,
+          `requires.${mv(f, m)}.${mv(f, p)}.${k}`,
+        );
       }
     }
   }
@@ -234,7 +262,7 @@ function addPrerequisites(f: Build): void {
 function addSlackColumns(f: Build): void {
   const { c, o, b } = f;
   const slackObjective = o.objective === "phases" || o.objective === "slack";
-  f.slackUpper = o.relax ? 0 : slackBound(c, o.values);
+  f.slackUpper = o.relax ? 0 : Math.min(slackBound(c, o.values), forcedReservationBound(f));
   f.slack = b.addColumn("s", 0, f.slackUpper, false, slackObjective && !o.relax ? 1 : 0);
   for (let i = 0; i < c.partyIds.length; i++) {
     f.sigma.push(o.relax ? b.addColumn(`sigma_${i}`, 0, INF, false, 1) : -1);
@@ -257,6 +285,33 @@ function slackBound(c: CompiledScenario, values: Float64Array[]): number {
 }
 
 /**
+ * A tighter bound on s from the reservation rows that every plan touches. When the goal forces a
+ * move valued by party i (x_T fixed at 1), i's reservation row u_i(x_T) − ρ_i ≥ s is always in
+ * the minimum slack, and u_i(x_T) is at most the forced moves' values plus every other move's
+ * gain. Every big-M below is s's bound minus the row's least value, so this tightens all of them:
+ * with the whole goal forced (the usual case), u_i(x_T) is a constant and the bound is exact.
+ */
+function forcedReservationBound(f: Build): number {
+  const { c, o, T } = f;
+  let bound = INF;
+  c.partyIds.forEach((_, i) => {
+    let most = -c.reservation[i];
+    let touchedAlways = false;
+    for (let m = 0; m < c.moveIds.length; m++) {
+      const col = f.x[m][T];
+      const v = o.values[i][m];
+      if (f.b.model.colUpper[col] === 0) continue;
+      if (f.b.model.colLower[col] === 1) {
+        most += v;
+        if (valued(c, i, m)) touchedAlways = true;
+      } else most += Math.max(0, v);
+    }
+    if (touchedAlways) bound = Math.min(bound, Math.max(0, most));
+  });
+  return bound;
+}
+
+/**
  * A cell value_i(m) that is not identically 0. A row depends on the values (and enters the
  * minimum slack, v2 §5) exactly when one of these has a non-zero coefficient in it, as the
  * analysis's `rowDependsOnValues` reads it; the ends of the range decide, not the table in use.
@@ -269,16 +324,22 @@ function valued(c: CompiledScenario, i: number, m: number): boolean {
  * A binary that must be 1 when any of the given states is above 0, and may be 0 otherwise: "the
  * row has been touched". Undefined when no state can ever be above 0 (the row never is).
  */
-function touched(f: Build, name: string, states: Term[]): number | undefined {
+function touched(
+  f: Build,
+  name: string,
+  rowName: string,
+  states: Array<[move: number, Term]>,
+): number | undefined {
   if (states.length === 0) return undefined;
   const t = f.b.addColumn(name, 0, 1, true);
-  for (const { col } of states)
+  for (const [m, { col }] of states)
     f.b.atLeast(
       [
         { col: t, coef: 1 },
         { col, coef: -1 },
       ],
       0,
+      `${rowName}.${mv(f, m)}`,
     );
   return t;
 }
@@ -307,8 +368,10 @@ function addLagIndicators(f: Build): LagIndicator[] {
         const movers = own.filter((m) => c.lag[m] <= lag && o.earliest[m] <= k);
         if (movers.length === 0) continue;
         const col = b.addColumn(`g_${i}_${k}_${lag}`, 0, 1);
-        for (const m of movers) b.atLeast([{ col, coef: 1 }, ...happens(f, m, k, -1)], 0);
-        b.atMost([{ col, coef: 1 }, ...movers.flatMap((m) => happens(f, m, k, -1))], 0);
+        const name = `lag.${pt(f, i)}.${k}.${lag}`;
+        for (const m of movers)
+          b.atLeast([{ col, coef: 1 }, ...happens(f, m, k, -1)], 0, `${name}.${mv(f, m)}`);
+        b.atMost([{ col, coef: 1 }, ...movers.flatMap((m) => happens(f, m, k, -1))], 0, name);
         out.push({ party: i, phase: k, lag, col, previous });
         previous = col;
       }
@@ -362,19 +425,21 @@ function addExposureRows(
   const tau = fig.tolerance[i];
   for (let k = 1; k <= T; k++) {
     const terms: Term[] = [];
-    const credited: Term[] = [];
+    const credited: Array<[number, Term]> = [];
     for (let m = 0; m < c.moveIds.length; m++) {
       terms.push(...state(f, m, k - fig.creditLag[i][m], values[i][m] * fig.kappa[m]));
-      if (fig.kappa[m] !== 0 && valued(c, i, m)) credited.push(...state(f, m, k - fig.creditLag[i][m], 1));
+      if (fig.kappa[m] !== 0 && valued(c, i, m))
+        for (const term of state(f, m, k - fig.creditLag[i][m], 1)) credited.push([m, term]);
     }
     const elasticTerms = withSlack ? elastic(f, f.sigma, i, 1) : [];
-    if (terms.length > 0) f.b.atLeast([...terms, ...elasticTerms], -tau);
+    const name = `${f.tag}exposure.${pt(f, i)}.${k}`;
+    if (terms.length > 0) f.b.atLeast([...terms, ...elasticTerms], -tau, name);
     if (!withSlack || f.o.relax) continue;
-    const t = touched(f, `touch_${i}_${k}`, credited);
+    const t = touched(f, `touch_${i}_${k}`, `touched.${pt(f, i)}.${k}`, credited);
     if (t === undefined) continue; // the row never depends on a value
     const bigM = f.slackUpper - tau; // untouched: u = 0, so τ − s ≥ −B
     const relax: Term[] = bigM > 0 ? [{ col: t, coef: -bigM }] : [];
-    f.b.atLeast([...terms, { col: f.slack, coef: -1 }, ...relax], -tau - Math.max(0, bigM));
+    f.b.atLeast([...terms, { col: f.slack, coef: -1 }, ...relax], -tau - Math.max(0, bigM), `slack.${name}`);
   }
 }
 
@@ -386,14 +451,17 @@ function addReservationRow(f: Build, values: Float64Array[], i: number, slack: b
   const { c, T } = f;
   const final = finalTerms(f, values, i);
   const rho = fig.reservation[i];
-  f.b.atLeast(final, rho);
+  const name = `${f.tag}reservation.${pt(f, i)}`;
+  f.b.atLeast(final, rho, name);
   if (!slack) return;
-  const done = c.moveIds.flatMap((_, m) => (valued(c, i, m) ? state(f, m, T, 1) : []));
-  const r = touched(f, `done_${i}`, done);
+  const done = c.moveIds.flatMap((_, m) =>
+    valued(c, i, m) ? state(f, m, T, 1).map((term): [number, Term] => [m, term]) : [],
+  );
+  const r = touched(f, `done_${i}`, `touched.${pt(f, i)}.final`, done);
   if (r === undefined) return;
   const bigM = f.slackUpper + rho; // untouched: u = 0, so −ρ − s ≥ −B
   const relax: Term[] = bigM > 0 ? [{ col: r, coef: -bigM }] : [];
-  f.b.atLeast([...final, { col: f.slack, coef: -1 }, ...relax], rho - Math.max(0, bigM));
+  f.b.atLeast([...final, { col: f.slack, coef: -1 }, ...relax], rho - Math.max(0, bigM), `slack.${name}`);
 }
 
 /** Columns a party's margin rows share: utility aggregates and the comply value per phase. */
@@ -419,8 +487,12 @@ function marginParts(f: Build, values: Float64Array[], i: number, fig: Figures):
   const aggregate = (name: string, moves: number[], weight: (m: number) => number): number[] => {
     const cols = [-1];
     for (let k = 1; k <= T; k++) {
-      const col = b.addColumn(`${name}_${i}_${k}`, -INF, INF);
-      b.equal([{ col, coef: -1 }, ...moves.flatMap((m) => state(f, m, k, weight(m)))], 0);
+      const col = b.addColumn(`${f.tag}${name}_${i}_${k}`, -INF, INF);
+      b.equal(
+        [{ col, coef: -1 }, ...moves.flatMap((m) => state(f, m, k, weight(m)))],
+        0,
+        `${f.tag}def.${name}.${pt(f, i)}.${k}`,
+      );
       cols.push(col);
     }
     return cols;
@@ -433,9 +505,10 @@ function marginParts(f: Build, values: Float64Array[], i: number, fig: Figures):
   parts.othK = aggregate("othk", others, (m) => values[i][m] * fig.kappa[m]);
   const delta = fig.discount[i];
   const comply = [-1];
-  for (let k = 1; k <= T; k++) comply.push(b.addColumn(`comply_${i}_${k}`, -INF, INF));
+  for (let k = 1; k <= T; k++) comply.push(b.addColumn(`${f.tag}comply_${i}_${k}`, -INF, INF));
   const at = (cols: number[], t: number, coef: number) => aggregateAt(f, cols, t, coef);
-  b.equal([{ col: comply[T], coef: -1 }, ...at(parts.ownU, T, 1), ...at(parts.othU, T, 1)], 0);
+  const name = (k: number) => `${f.tag}def.comply.${pt(f, i)}.${k}`;
+  b.equal([{ col: comply[T], coef: -1 }, ...at(parts.ownU, T, 1), ...at(parts.othU, T, 1)], 0, name(T));
   for (let k = T - 1; k >= 1; k--) {
     b.equal(
       [
@@ -445,6 +518,7 @@ function marginParts(f: Build, values: Float64Array[], i: number, fig: Figures):
         { col: comply[k + 1], coef: delta },
       ],
       0,
+      name(k),
     );
   }
   parts.comply = comply;
@@ -487,11 +561,12 @@ function addMarginRow(
     { col: g.col, coef: -bigM },
     ...(g.previous !== undefined ? [{ col: g.previous, coef: bigM }] : []),
   ];
+  const name = `${f.tag}margin.${pt(f, i)}.${k}.${lag}`;
   if (!withSlack || f.o.relax) {
     // M_i(k) + μ_i ≥ 0 when L = lag
     const bigM = -lowest;
     if (bigM > 0)
-      f.b.atLeast([...margin, ...(withSlack ? elastic(f, f.mu, i, 1) : []), ...when(bigM)], -bigM);
+      f.b.atLeast([...margin, ...(withSlack ? elastic(f, f.mu, i, 1) : []), ...when(bigM)], -bigM, name);
     return;
   }
   // M_i(k) ≥ s when L = lag. A row that depends on no value is the constant 0 and is left out of
@@ -501,11 +576,15 @@ function addMarginRow(
   const bigM = f.slackUpper - lowest;
   const constant = constantMarginRow(f, p, k, lag);
   if (constant === undefined) {
-    if (bigM > 0) f.b.atLeast([...margin, { col: f.slack, coef: -1 }, ...when(bigM)], -bigM);
+    if (bigM > 0) f.b.atLeast([...margin, { col: f.slack, coef: -1 }, ...when(bigM)], -bigM, `slack.${name}`);
     return;
   }
-  if (-lowest > 0) f.b.atLeast([...margin, ...when(-lowest)], lowest);
-  f.b.atLeast([...margin, { col: f.slack, coef: -1 }, ...when(bigM), { col: constant, coef: bigM }], -bigM);
+  if (-lowest > 0) f.b.atLeast([...margin, ...when(-lowest)], lowest, name);
+  f.b.atLeast(
+    [...margin, { col: f.slack, coef: -1 }, ...when(bigM), { col: constant, coef: bigM }],
+    -bigM,
+    `slack.${name}`,
+  );
 }
 
 /**
@@ -533,7 +612,8 @@ function constantMarginRow(f: Build, p: MarginParts, k: number, lag: number): nu
       for (let t = k; t <= k + lag; t++) weight.push(...state(f, m, t, -(1 - delta) * delta ** (t - k)));
       weight.push(...state(f, m, k + lag, -decay * c.kappa[m]));
     }
-    if (weight.length > 0) f.b.atMost([...weight, { col: z, coef: 1 }], 1);
+    if (weight.length > 0)
+      f.b.atMost([...weight, { col: z, coef: 1 }], 1, `constant.${pt(f, i)}.${k}.${lag}.${mv(f, m)}`);
   }
   return z;
 }
@@ -555,7 +635,7 @@ function setObjective(f: Build): void {
   } else if (o.objective === "maxmin") {
     const z = b.addColumn("z", -INF, INF, false, 1);
     for (let i = 0; i < P; i++) {
-      b.atLeast([...finalTerms(f, values, i), { col: z, coef: -1 }], c.reservation[i]);
+      b.atLeast([...finalTerms(f, values, i), { col: z, coef: -1 }], c.reservation[i], `maxmin.${pt(f, i)}`);
     }
   } else if (o.objective === "nash") {
     addNashObjective(f);
@@ -579,6 +659,7 @@ function addNashObjective(f: Build): void {
       b.atMost(
         [{ col: log, coef: 1 }, ...final.map((t) => ({ col: t.col, coef: -t.coef / a }))],
         Math.log(a) - 1 - c.reservation[i] / a,
+        `nash.${f.c.partyIds[i]}.${j + 1}`,
       );
     }
   }

@@ -22,6 +22,7 @@ import {
   now,
   type PlanResult,
   range,
+  record,
   solveAt,
   solverError,
 } from "./session.ts";
@@ -145,6 +146,8 @@ async function whyDeferred(ctx: Context, forced: number[][], item: number[]): Pr
     signal: ctx.signal,
   });
   ctx.stats.solves += best.stats.solves;
+  for (const solver of best.stats.solver?.split("; ") ?? [])
+    record(ctx, { status: "optimal", seconds: 0, solver });
   ctx.stats.seconds += best.stats.seconds;
   if (best.feasible) {
     return `${names} can be done with the items this plan completes, but only by giving up more progress elsewhere`;

@@ -69,6 +69,10 @@ export const PlanStats = z.object({
   nonzeros: z.int(),
   solves: z.int().describe("MILPs solved (one per number of phases tried, plus the relaxation)"),
   seconds: z.number(),
+  solver: z
+    .string()
+    .optional()
+    .describe("The MILP solver(s) that answered, e.g. HiGHS, or GLPK (glpsol) with --solver glpk"),
 });
 
 export const PlanReport = z.object({

@@ -87,8 +87,16 @@ export async function solveAt(
   const reserve = Math.min(1, 0.02 * remaining);
   ctx.onProgress?.({ phases, relaxation: relax, solves: ctx.stats.solves - 1, seconds: ctx.stats.seconds });
   const result = await solveMilp(model, { timeLimitSeconds: remaining - reserve, signal: ctx.signal });
-  ctx.stats.seconds += result.seconds;
+  record(ctx, result);
   return [f, result];
+}
+
+/** Adds a solve's time, and the solver that answered, to the call's statistics. */
+export function record(ctx: Pick<Context, "stats">, result: SolveResult): void {
+  ctx.stats.seconds += result.seconds;
+  if (!result.solver) return;
+  const known = ctx.stats.solver?.split("; ") ?? [];
+  if (!known.includes(result.solver)) ctx.stats.solver = [...known, result.solver].join("; ");
 }
 
 export function scale(c: CompiledScenario): number {
@@ -148,11 +156,12 @@ export async function earliestAmongEqual(
     second.values.push(coef);
   }
   second.starts.push(second.indices.length);
+  second.rowNames?.push("tiebreak.objective");
   second.rowLower.push(first.maximize ? floor : Number.NEGATIVE_INFINITY);
   second.rowUpper.push(first.maximize ? Number.POSITIVE_INFINITY : best + (best - floor));
   ctx.stats.solves += 1;
   const again = await solveMilp(second, { timeLimitSeconds: budget, signal: ctx.signal });
-  ctx.stats.seconds += again.seconds;
+  record(ctx, again);
   if (!again.values) return undefined;
   const plan = extractPlan(ctx.c, f, again.values);
   const objective = terms.reduce((sum, { col, coef }) => sum + coef * again.values![col], 0);

@@ -59,6 +59,13 @@ export interface SolveResult {
   gap?: number;
   seconds: number;
   message?: string;
+  /**
+   * Branch-and-bound nodes and LP iterations HiGHS spent, and its proven bound on the objective:
+   * figures that do not depend on the machine's load, for comparing formulations (bench/).
+   */
+  work?: { nodes: number; lpIterations: number; bound?: number };
+  /** Which solver produced this result, as the report names it ("HiGHS", "GLPK (glpsol)", ...). */
+  solver?: string;
 }
 
 export interface SolveOptions {
@@ -127,6 +134,24 @@ export async function solveWithHighs(milp: Milp, options: SolveOptions): Promise
     });
     const status = highs.constants.modelStatus;
     const code = run.modelStatus;
+    const solver = "HiGHS";
+    // Some info values are undefined for some outcomes (HiGHS then throws): read each one alone.
+    const read = (name: "mip_dual_bound" | "mip_node_count" | "mip_total_lp_iterations") => {
+      try {
+        const value = Number(model.info.get(name));
+        return Number.isFinite(value) ? value : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const work = () => {
+      const bound = read("mip_dual_bound");
+      return {
+        nodes: read("mip_node_count") ?? 0,
+        lpIterations: read("mip_total_lp_iterations") ?? 0,
+        ...(bound !== undefined ? { bound } : {}),
+      };
+    };
     const incumbent = () => {
       const values = model.getSolution().colValue;
       const feasible = Number(model.info.get("primal_solution_status")) === 2;
@@ -143,9 +168,11 @@ export async function solveWithHighs(milp: Milp, options: SolveOptions): Promise
         objective: model.getObjectiveValue(),
         gap: 0,
         seconds: seconds(),
+        solver,
+        work: work(),
       };
     }
-    if (code === status.infeasible) return { status: "infeasible", seconds: seconds() };
+    if (code === status.infeasible) return { status: "infeasible", seconds: seconds(), solver, work: work() };
     if (code === status.timeLimit || code === status.interrupted || code === status.solutionLimit) {
       const values = incumbent();
       return {
@@ -155,6 +182,8 @@ export async function solveWithHighs(milp: Milp, options: SolveOptions): Promise
         gap: values ? gapOf() : undefined,
         seconds: seconds(),
         message: code === status.interrupted ? "aborted" : "time limit reached",
+        solver,
+        work: work(),
       };
     }
     return { status: "error", seconds: seconds(), message: `HiGHS stopped with model status ${code}` };

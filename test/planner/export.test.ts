@@ -92,6 +92,28 @@ function glpsolObjective(file: string, format: "mps" | "lp"): number {
   return Number(status.trim().split(/\s+/)[5]);
 }
 
+/** The row names of a free MPS file, and the columns each row has an entry for. */
+function readMps(text: string): { rows: string[]; entries: Map<string, string[]> } {
+  const rows: string[] = [];
+  const entries = new Map<string, string[]>();
+  let section = "";
+  for (const line of text.split("\n")) {
+    if (line.startsWith("*")) continue;
+    if (/^\S/.test(line)) {
+      section = line.trim();
+      continue;
+    }
+    const fields = line.trim().split(/\s+/);
+    if (section === "ROWS" && fields[0] !== "N") rows.push(fields[1]);
+    if (section === "COLUMNS" && fields[1] !== "'MARKER'") {
+      for (let n = 1; n + 1 < fields.length; n += 2) {
+        entries.set(fields[n], [...(entries.get(fields[n]) ?? []), fields[0]]);
+      }
+    }
+  }
+  return { rows, entries };
+}
+
 describe("exported models", () => {
   it("read back into GLPK (MPS and LP) with the optimum HiGHS finds in-process", async () => {
     const milp = awkwardModel();
@@ -183,6 +205,79 @@ describe("lockstep plan --export / --solver", () => {
       const objective = glpsolObjective(file, format);
       expect(format === "mps" ? -objective : objective).toBeCloseTo(report.minSlack ?? 0, 6);
     }
+  });
+
+  it("names every row after the party, phase and move it is about", () => {
+    const file = join(dir, "korea-rows.mps");
+    const run = lockstep(["plan", "korea-2018", "--json", "--export", file]);
+    expect(run.status, run.stderr).toBe(0);
+    const parsed = parseSource(readScenarioSource("korea-2018"));
+    if (!parsed.ok) throw new Error("korea-2018 does not parse");
+    const c = compileScenario(parsed.scenario);
+    const clean = (id: string) => id.replaceAll(/[^A-Za-z0-9_.]/g, "_");
+    const parties = new Set(c.partyIds.map(clean));
+    const moves = new Set(c.moveIds.map(clean));
+    const { rows, entries } = readMps(readFileSync(file, "utf8"));
+    expect(rows.length).toBeGreaterThan(100);
+    const phases = PlanReport.parse(JSON.parse(run.stdout)).phases;
+    const phase = (k: string) => Number(k) >= 1 && Number(k) <= phases;
+    // family . ids: each id is checked against the scenario, each K against the plan's phases
+    const shapes: Array<[RegExp, (...parts: string[]) => boolean]> = [
+      [/^state\.(.+)\.(\d+)$/, (m, k) => moves.has(m) && phase(k)],
+      [/^share\.(?:min|max)\.(.+)\.(\d+)$/, (m, k) => moves.has(m) && phase(k)],
+      [/^requires\.(.+)\.(.+)\.(\d+)$/, (m, p, k) => moves.has(m) && moves.has(p) && phase(k)],
+      [/^goal\.(.+)$/, (item) => item.split(".or.").every((m) => moves.has(m))],
+      [/^(?:slack\.)?exposure\.(.+)\.(\d+)$/, (i, k) => parties.has(i) && phase(k)],
+      [/^(?:slack\.)?reservation\.(.+)$/, (i) => parties.has(i)],
+      [/^(?:slack\.)?margin\.(.+)\.(\d+)\.(\d+)$/, (i, k) => parties.has(i) && phase(k)],
+      [
+        /^touched\.(.+)\.(\d+|final)\.(.+)$/,
+        (i, k, m) => parties.has(i) && (k === "final" || phase(k)) && moves.has(m),
+      ],
+      [
+        /^lag\.(.+)\.(\d+)\.(\d+)(?:\.(.+))?$/,
+        (i, k, _l, m) => parties.has(i) && phase(k) && (!m || moves.has(m)),
+      ],
+      [/^def\.(?:own|ownk|oth|othk|comply)\.(.+)\.(\d+)$/, (i, k) => parties.has(i) && phase(k)],
+      [/^constant\.(.+)\.(\d+)\.(\d+)\.(.+)$/, (i, k, _l, m) => parties.has(i) && phase(k) && moves.has(m)],
+    ];
+    for (const row of rows) {
+      const shape = shapes.find(([pattern]) => pattern.test(row));
+      expect(shape, `row ${row} has no known family`).toBeDefined();
+      const [pattern, check] = shape!;
+      expect(check(...pattern.exec(row)!.slice(1)), `row ${row} names something the scenario lacks`).toBe(
+        true,
+      );
+    }
+    // and the names mean what they say: an exposure row reads only x of moves credited by then,
+    // and a margin row starts from that party's comply value in that phase
+    for (const row of rows.filter((r) => /^exposure\./.test(r))) {
+      const k = Number(row.split(".").at(-1));
+      for (const col of entries.get(row) ?? []) {
+        expect(col).toMatch(/^x\./);
+        expect(Number(col.split(".").at(-1))).toBeLessThanOrEqual(k);
+      }
+    }
+    const margins = rows.filter((r) => /^(slack\.)?margin\./.test(r));
+    expect(margins.length).toBeGreaterThan(0);
+    for (const row of margins) {
+      const [party, k] = row
+        .replace(/^slack\./, "")
+        .split(".")
+        .slice(1);
+      expect(entries.get(row)).toContain(`comply.${party}.${k}`);
+    }
+  });
+
+  it("names the solver that answered (--solver glpk does not say HiGHS)", () => {
+    const run = lockstep(["plan", "korea-2018", "--solver", "glpk"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^Solver: GLPK \(glpsol\)/m);
+    expect(run.stdout).not.toMatch(/^Solver: HiGHS/m);
+    const json = lockstep(["plan", "korea-2018", "--json", "--solver", "cbc"]);
+    expect(PlanReport.parse(JSON.parse(json.stdout)).stats.solver).toMatch(/^CBC/);
+    const highs = lockstep(["plan", "korea-2018", "--json"]);
+    expect(PlanReport.parse(JSON.parse(highs.stdout)).stats.solver).toBe("HiGHS");
   });
 
   it.each(["glpk", "cbc"])("plans with --solver %s as with the default", (solver) => {

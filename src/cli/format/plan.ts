@@ -80,7 +80,7 @@ export function formatPlanReport(
   for (const note of report.notes) out.push(`Note: ${note}`);
   const s = report.stats;
   out.push(
-    `Solver: HiGHS, ${s.solves} MILP${s.solves === 1 ? "" : "s"}, last ${s.variables} variables × ${s.constraints} constraints, ${num(s.seconds, 2)} s`,
+    `Solver: ${s.solver ?? (s.solves === 0 ? "none needed" : "unknown")}, ${s.solves} MILP${s.solves === 1 ? "" : "s"}, last ${s.variables} variables × ${s.constraints} constraints, ${num(s.seconds, 2)} s`,
   );
   return out.join("\n");
 }
