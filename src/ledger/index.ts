@@ -12,10 +12,12 @@ export {
 } from "./charter.ts";
 export * from "./crypto.ts";
 export * from "./events.ts";
+export { KeyFile, type KeyFileResult, keyFileText, parseKeyFile } from "./key-file.ts";
 export { signEvent } from "./sign.ts";
 export {
   CharterSignatureBody,
   CheckpointBody,
+  type Signed,
   SignedStatement,
   signCharter,
   signCheckpoint,

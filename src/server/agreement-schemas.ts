@@ -73,6 +73,9 @@ export const StoredCheckpointReply = z.object({ stored: z.literal(true), seq: z.
 export type AgreementList = z.infer<typeof AgreementList>;
 export type AgreementDocument = z.infer<typeof AgreementDocument>;
 export type LedgerEvent = z.infer<typeof LedgerEvent>;
+export type AdoptedAgreement = z.infer<typeof AdoptedAgreement>;
+export type SignatureState = z.infer<typeof SignatureState>;
+export type AppendedEvent = z.infer<typeof AppendedEvent>;
 
 export const AgreementStatusDocument = AgreementStatus.extend({
   head: z.string().describe("Hash of the last event the status was computed from"),

@@ -17,6 +17,7 @@ const SOURCES = [
   "src/analysis",
   "src/planner",
   "src/simulate",
+  "src/ledger",
 ].map((p) => join(ROOT, p));
 
 function newestChange(path: string): number {

@@ -36,6 +36,7 @@ function Lazy<P extends object>({ pick, props }: { pick: (m: ScenarioPages) => C
 const pickWorkspace = (m: ScenarioPages) => m.Workspace;
 const pickBriefing = (m: ScenarioPages) => m.Briefing;
 const pickAgreement = (m: ScenarioPages) => m.Agreement;
+const pickAdopt = (m: ScenarioPages) => m.Adopt;
 
 export function App() {
   const route = useRoute();
@@ -53,6 +54,8 @@ export function App() {
     page = <Lazy key="new" pick={pickWorkspace} props={{ capabilities }} />;
   } else if (route[0] === "s" && route[1] && route[2] === "briefing") {
     page = <Lazy key={`briefing-${route[1]}`} pick={pickBriefing} props={{ id: route[1], capabilities }} />;
+  } else if (route[0] === "s" && route[1] && route[2] === "adopt") {
+    page = <Lazy key={`adopt-${route[1]}`} pick={pickAdopt} props={{ id: route[1] }} />;
   } else if (route[0] === "sweeps") {
     page = <SweepsPage key={`sweeps-${route[1] ?? ""}`} id={route[1]} />;
   } else if (route[0] === "a" && route[1]) {

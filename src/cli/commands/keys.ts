@@ -1,7 +1,7 @@
 /** `lockstep keys new`: an Ed25519 key pair for signing ledger events. */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { generateKeyPair, PARTICIPANT_ID } from "../../ledger/index.ts";
+import { generateKeyPair, keyFileText, PARTICIPANT_ID } from "../../ledger/index.ts";
 import { CliError } from "../errors.ts";
 
 export function registerKeys(program: Command): void {
@@ -18,8 +18,7 @@ export function registerKeys(program: Command): void {
         );
       }
       const pair = await generateKeyPair();
-      const file = { ...(options.as ? { participant: options.as } : {}), ...pair };
-      const text = `${JSON.stringify(file, null, 2)}\n`;
+      const text = keyFileText(pair, options.as);
       if (!options.out) {
         process.stdout.write(text);
         return;

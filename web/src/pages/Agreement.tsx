@@ -1,12 +1,25 @@
 /**
  * An adopted agreement, live: planned against actual for every move, each party's exposure now
- * against its tolerance, and the alerts, refreshed by the ledger's server-sent events.
+ * against its tolerance, and the alerts, refreshed by the ledger's server-sent events. Around them
+ * (pages/agreement/): the charter's participants and phase dates, charter signing, the event form
+ * and the page's own check of the chain, all signing with keys held in this tab.
  */
 import * as Plot from "@observablehq/plot";
 import { useEffect, useState } from "preact/hooks";
+<<<<<<< HEAD
 import type { AgreementStatus } from "../../../src/ledger/index.ts";
 import type { LedgerEvent } from "../../../src/server/agreement-schemas.ts";
+=======
+import type { AgreementStatus } from "../../../src/ledger/status.ts";
+import type { AgreementDocument, LedgerEvent } from "../../../src/server/agreement-schemas.ts";
+>>>>>>> f94330c (Tracking in the browser: adoption wizard, charter signing and event form signing with WebCrypto Ed25519 (keys from key files or made and downloaded, held in the tab only), checkpoint on every event, chain verified in the page, participants by name, phase dates, verifier reports; e2e adopts korea-2018 and ledger verify passes)
 import { Chart } from "../components/Chart.tsx";
+import { agreementsApi } from "../lib/agreements.ts";
+import { ChainCheck } from "./agreement/ChainCheck.tsx";
+import { CharterPanel, PhaseDates } from "./agreement/CharterPanel.tsx";
+import { EventForm } from "./agreement/EventForm.tsx";
+import { KeyLoader } from "./agreement/KeyLoader.tsx";
+import { VerifierReports } from "./agreement/VerifierReports.tsx";
 
 /** One line of the ledger list: the move it names and its text, for the event types that have them. */
 function describeEvent(body: LedgerEvent["body"]): string {
@@ -20,6 +33,9 @@ export function Agreement({ id }: { id: string }) {
   const [events, setEvents] = useState<LedgerEvent[]>([]);
   const [live, setLive] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  // The charter, who has signed it and the head: re-read after a signature and with each status.
+  const [doc, setDoc] = useState<AgreementDocument | undefined>();
+  const [signatures, setSignatures] = useState(0);
 
   useEffect(() => {
     // The stream replays the ledger from the start, then sends each new event and a fresh status.
@@ -43,6 +59,13 @@ export function Agreement({ id }: { id: string }) {
     });
     return () => stream.close();
   }, [id]);
+  const eventCount = status?.events;
+  useEffect(() => {
+    agreementsApi
+      .get(id)
+      .then(setDoc)
+      .catch(() => setDoc(undefined));
+  }, [id, eventCount, signatures]);
   useEffect(() => {
     document.title = `${status?.title ?? id}: agreement — Lockstep workbench`;
   }, [status?.title, id]);
@@ -60,6 +83,7 @@ export function Agreement({ id }: { id: string }) {
       </main>
     );
   const partyName = (pid: string) => status.parties.find((p) => p.id === pid)?.name ?? pid;
+  const participantName = (pid: string) => doc?.charter.participants.find((p) => p.id === pid)?.name ?? pid;
   return (
     <main class="agreement" data-testid="agreement" id="main" tabIndex={-1}>
       <h1>{status.title}</h1>
@@ -79,6 +103,15 @@ export function Agreement({ id }: { id: string }) {
             </li>
           ))}
         </ul>
+      )}
+      {doc && (
+        <>
+          <ChainCheck id={id} version={`${doc.head}:${doc.signedBy.length}`} />
+          <KeyLoader charter={doc.charter} />
+          <CharterPanel doc={doc} partyName={partyName} onSigned={() => setSignatures((n) => n + 1)} />
+          {doc.state === "active" && <EventForm charter={doc.charter} status={status} />}
+          <PhaseDates calendar={doc.charter.calendar} phases={status.plannedPhases} current={status.phase} />
+        </>
       )}
       <h2>Planned and actual</h2>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard */}
@@ -203,11 +236,12 @@ export function Agreement({ id }: { id: string }) {
           </tbody>
         </table>
       </section>
+      <VerifierReports events={events} moves={status.moves} participantName={participantName} />
       <h2>Ledger</h2>
       <ol class="ledger" data-testid="ledger-events">
         {events.slice(-20).map((e) => (
           <li key={e.seq} value={e.seq}>
-            <code>{e.body.type}</code> by {e.body.by}
+            <code>{e.body.type}</code> by {participantName(e.body.by)}
             {describeEvent(e.body)} <span class="muted">{new Date(e.receivedAt).toLocaleString()}</span>
           </li>
         ))}

@@ -11,6 +11,13 @@ interface Props {
   pageId: string;
 }
 
+/** The adoption wizard's address; a plan the planner found travels along, since no file holds it. */
+function adoptHref(pageId: string, chosen: PlanChoice): string {
+  const params = new URLSearchParams({ plan: chosen.name });
+  if (chosen.name === "optimal") params.set("optimum", JSON.stringify(chosen.plan));
+  return `#/s/${encodeURIComponent(pageId)}/adopt?${params}`;
+}
+
 export function ExportTab({ compiled, chosen, analysis, pageId }: Props) {
   const base = `${compiled.scenario.id}-${chosen.name}`;
   return (
@@ -61,6 +68,15 @@ export function ExportTab({ compiled, chosen, analysis, pageId }: Props) {
         </a>
       </p>
       <p class="muted">The briefing recommends the best plan it finds; you can choose another there.</p>
+      <h2>Agreement</h2>
+      <p class="toolbar">
+        <a class="button" href={adoptHref(pageId, chosen)} data-testid="open-adopt">
+          Adopt plan '{chosen.name}' as an agreement…
+        </a>
+      </p>
+      <p class="muted">
+        The parties' participants then sign its charter and record what is done, each with their own key.
+      </p>
     </section>
   );
 }

@@ -1,0 +1,116 @@
+/**
+ * The agreement pages' calls to the ledger API, and the two signing steps the CLI also takes:
+ * `agreement sign` (check the charter, then sign its hash) and `event` (sign the event, send it,
+ * then countersign the head the server answered with). Keys come from the tab's keyring and sign
+ * here; what is sent is the signed statement, never a key.
+ */
+import {
+  type AdoptRequest,
+  type Charter,
+  type CheckpointBody,
+  charterHash,
+  describeIssues,
+  EventBody,
+  type LedgerExport,
+  type Participant,
+  type Signed,
+  signCharter,
+  signCheckpoint,
+  signEvent,
+} from "../../../src/ledger/index.ts";
+import type {
+  AdoptedAgreement,
+  AgreementDocument,
+  AppendedEvent,
+  SignatureState,
+} from "../../../src/server/agreement-schemas.ts";
+import { call } from "./api.ts";
+import type { HeldKey } from "./keyring.ts";
+
+const path = (id: string, rest = "") => `/api/agreements/${encodeURIComponent(id)}${rest}`;
+
+export const agreementsApi = {
+  adopt: (request: AdoptRequest) => call<AdoptedAgreement>("POST", "/api/agreements", request),
+  get: (id: string) => call<AgreementDocument>("GET", path(id)),
+  export: (id: string) => call<LedgerExport>("GET", path(id, "/export")),
+};
+
+/**
+ * Signs the charter as `participant`: only after recomputing the charter's hash here and finding
+ * the key's public half listed for that participant, as `lockstep agreement sign` does.
+ */
+export async function signCharterAs(
+  doc: Pick<AgreementDocument, "id" | "charter" | "charterHash">,
+  participant: Participant,
+  key: HeldKey,
+): Promise<SignatureState> {
+  const hash = await charterHash(doc.charter);
+  if (hash !== doc.charterHash) {
+    throw new Error(`The server's charter hash ${doc.charterHash} is not the hash of its charter (${hash}).`);
+  }
+  if (participant.publicKey.x !== key.publicX) {
+    throw new Error(`The charter lists another public key for ${participant.id} than the key loaded.`);
+  }
+  const signed = await signCharter(doc.id, hash, participant.id, key.signingKey);
+  return call<SignatureState>("POST", path(doc.id, "/signatures"), signed);
+}
+
+export interface Recorded {
+  event: AppendedEvent["event"];
+  duplicate: boolean;
+  checkpoint: Signed<CheckpointBody>;
+}
+
+/** What the event form fills in: the body without the fields the signer adds. */
+export type EventDraft = DistributiveOmit<EventBody, "v" | "agreement" | "id" | "by" | "at">;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * Signs and sends one event as `by`, then countersigns the head the server answers with (the seq
+ * and hash of the new event), so a later export that lacks it fails `ledger verify`.
+ */
+export async function recordEvent(
+  charter: Charter,
+  by: string,
+  key: HeldKey,
+  draft: EventDraft,
+): Promise<Recorded> {
+  const body = {
+    ...draft,
+    v: 1,
+    agreement: charter.id,
+    id: crypto.randomUUID(),
+    by,
+    at: new Date().toISOString(),
+  };
+  // The same checks the server makes on a body, here, so a mistake reads as a form error.
+  const checked = EventBody.safeParse(body);
+  if (!checked.success) throw new Error(`The event is not valid: ${describeIssues(checked.error)}`);
+  const signed = await signEvent(checked.data, key.signingKey);
+  const answer = await call<AppendedEvent>("POST", path(charter.id, "/events"), signed);
+  const checkpoint = await signCheckpoint(
+    {
+      agreement: charter.id,
+      seq: answer.event.seq,
+      hash: answer.event.hash,
+      at: new Date().toISOString(),
+      by,
+    },
+    key.signingKey,
+  );
+  await call("POST", path(charter.id, "/checkpoints"), checkpoint);
+  keep(charter.id, checkpoint);
+  return { event: answer.event, duplicate: answer.duplicate, checkpoint };
+}
+
+/**
+ * The checkpoints this tab signed, per agreement: the participant's own copy (downloadable as the
+ * CLI's `--checkpoints` file) that the page's chain check holds the export to.
+ */
+const kept = new Map<string, Signed<CheckpointBody>[]>();
+function keep(agreement: string, checkpoint: Signed<CheckpointBody>): void {
+  kept.set(agreement, [...(kept.get(agreement) ?? []), checkpoint]);
+}
+export function keptCheckpoints(agreement: string): Signed<CheckpointBody>[] {
+  return kept.get(agreement) ?? [];
+}
