@@ -6,13 +6,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import { useEffect, useState } from "preact/hooks";
-<<<<<<< HEAD
 import type { AgreementStatus } from "../../../src/ledger/index.ts";
-import type { LedgerEvent } from "../../../src/server/agreement-schemas.ts";
-=======
-import type { AgreementStatus } from "../../../src/ledger/status.ts";
 import type { AgreementDocument, LedgerEvent } from "../../../src/server/agreement-schemas.ts";
->>>>>>> f94330c (Tracking in the browser: adoption wizard, charter signing and event form signing with WebCrypto Ed25519 (keys from key files or made and downloaded, held in the tab only), checkpoint on every event, chain verified in the page, participants by name, phase dates, verifier reports; e2e adopts korea-2018 and ledger verify passes)
 import { Chart } from "../components/Chart.tsx";
 import { agreementsApi } from "../lib/agreements.ts";
 import { ChainCheck } from "./agreement/ChainCheck.tsx";

@@ -5,8 +5,8 @@
  * record; the server checks the same rules again.
  */
 import { useMemo, useState } from "preact/hooks";
+import type { AgreementStatus } from "../../../../src/ledger/index.ts";
 import { type Charter, compileCharter, type Participant } from "../../../../src/ledger/index.ts";
-import type { AgreementStatus } from "../../../../src/ledger/status.ts";
 import { type EventDraft, recordEvent } from "../../lib/agreements.ts";
 import { signersOf, useKeyring } from "../../lib/keyring.ts";
 

@@ -1,5 +1,5 @@
 /** What the verifiers reported, newest first: each verification or failed one, by name, with its text. */
-import type { MoveStatus } from "../../../../src/ledger/status.ts";
+import type { MoveStatus } from "../../../../src/ledger/index.ts";
 import type { LedgerEvent } from "../../../../src/server/agreement-schemas.ts";
 
 export function VerifierReports({
