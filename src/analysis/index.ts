@@ -14,6 +14,7 @@ export {
 } from "./perspectives.ts";
 export * from "./perspectives-report.ts";
 export * from "./report.ts";
+export { partiesOver, type RowLookup, rowIndex } from "./report-rows.ts";
 export {
   breakingPoints,
   breaksInsideRange,

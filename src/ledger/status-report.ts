@@ -29,8 +29,21 @@ export const PartyStatus = z.object({
   exposure: z.number(),
   worstExposure: z.number(),
   tolerance: z.number(),
+  slack: z
+    .number()
+    .describe("The exposure row now, τ + u(κ⊙x̂) (not clamped: a party that is ahead shows by how much)"),
+  worstSlack: z.number().describe("The exposure row now at the worst case of the value ranges"),
+  over: z
+    .boolean()
+    .describe("Exposure now is above the tolerance (the row fails, beyond floating-point noise)"),
+  worstOver: z.boolean().describe("Exposure at the worst case of the value ranges is above the tolerance"),
   margin: z.number().optional().describe("Incentive margin now, when the party has a move due this phase"),
   worstMargin: z.number().optional(),
+  marginOver: z
+    .boolean()
+    .optional()
+    .describe("The margin now is negative: walking away pays (beyond floating-point noise)"),
+  worstMarginOver: z.boolean().optional(),
   utility: z.number().describe("Flow utility of the actual state, u_i(x)"),
 });
 

@@ -20,6 +20,8 @@ import {
   detectionLag,
   donePhase,
   dot,
+  EPSILON as EPS,
+  rowHolds,
   type Schedule,
   stateAt,
   worstDot,
@@ -30,7 +32,6 @@ import type { AgreementStatus, Alert, MoveStatus, PartyStatus } from "./status-r
 
 export type { AgreementStatus, Alert, MoveStatus, PartyStatus } from "./status-report.ts";
 
-const EPS = 1e-9;
 const DAY_MS = 86_400_000;
 const round = (x: number, digits = 3) => {
   const r = Math.round(x * 10 ** digits) / 10 ** digits;
@@ -211,12 +212,20 @@ export function projectStatus(
       const credited = c.actor[m] !== i && nominal[m] > 0 ? actual.verified[m] : actual.done[m];
       coef[m] = c.kappa[m] * credited;
     }
+    // The exposure row g = τ + u(κ ⊙ x̂) as the analysis writes it (rows.ts), judged by the same
+    // rowHolds; the figures shown are rounded, the flags are taken before rounding.
+    const slack = c.tolerance[i] + dot(nominal, coef);
+    const worstSlack = c.tolerance[i] + worstDot(c.values.low[i], c.values.high[i], coef);
     const status: PartyStatus = {
       id,
       name: partyName(i),
       exposure: round(Math.max(0, -dot(nominal, coef))),
       worstExposure: round(Math.max(0, -worstDot(c.values.low[i], c.values.high[i], coef))),
       tolerance: c.tolerance[i],
+      slack: round(slack),
+      worstSlack: round(worstSlack),
+      over: !rowHolds(slack),
+      worstOver: !rowHolds(worstSlack),
       utility: round(dot(nominal, actual.done)),
     };
     const lag = detectionLag(c, rebased, i, kFigures);
@@ -224,8 +233,12 @@ export function projectStatus(
       const comply = complianceWeights(c, rebased, i)[kFigures];
       const defect = defectionWeights(c, rebased, i, kFigures, lag);
       const weights = comply.map((w, m) => w - defect[m]);
-      status.margin = round(dot(nominal, weights));
-      status.worstMargin = round(worstDot(c.values.low[i], c.values.high[i], weights));
+      const margin = dot(nominal, weights);
+      const worstMargin = worstDot(c.values.low[i], c.values.high[i], weights);
+      status.margin = round(margin);
+      status.worstMargin = round(worstMargin);
+      status.marginOver = !rowHolds(margin);
+      status.worstMarginOver = !rowHolds(worstMargin);
     }
     return status;
   });
@@ -248,7 +261,7 @@ export function projectStatus(
     }
   }
   for (const p of parties) {
-    if (p.exposure > p.tolerance + EPS) {
+    if (p.over) {
       alerts.push({
         level: "critical",
         message: `${p.name} exposure ${fmt(p.exposure)} exceeds its tolerance ${fmt(p.tolerance)}`,
@@ -259,7 +272,7 @@ export function projectStatus(
         message: `${p.name} exposure ${fmt(p.exposure)} of ${fmt(p.tolerance)}`,
       });
     }
-    if (p.margin !== undefined && p.margin < -EPS) {
+    if (p.margin !== undefined && p.marginOver) {
       alerts.push({
         level: "warning",
         message: `${p.name} gains ${fmt(-p.margin)} by defecting now (incentive margin ${fmt(p.margin)})`,

@@ -16,6 +16,7 @@ export {
 } from "./find.ts";
 export { type Milp, MilpBuilder } from "./milp.ts";
 export { interimFeasible, progressOf } from "./progress.ts";
+export { applyRelaxation } from "./relax.ts";
 export * from "./report.ts";
 export {
   configureSolver,

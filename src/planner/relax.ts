@@ -13,7 +13,7 @@
  */
 
 import type { AnalysisReport, PartyReport } from "../analysis/index.ts";
-import { EPSILON } from "../analysis/index.ts";
+import { EPSILON, rowHolds } from "../analysis/index.ts";
 import type { Relaxation } from "./report.ts";
 
 /** Figures of the plan that the relaxation is about: the worst case in robust mode. */
@@ -64,7 +64,7 @@ export function applyRelaxation(analysis: AnalysisReport, relaxation: Relaxation
     const by = row.kind === "exposure" ? r.tolerance : row.kind === "margin" ? r.inducement : 0;
     const slack = tidy(row.slack + by);
     const worstSlack = tidy(row.worstSlack + by);
-    return { ...row, slack, worstSlack, over: slack < -EPSILON, worstOver: worstSlack < -EPSILON };
+    return { ...row, slack, worstSlack, over: !rowHolds(slack), worstOver: !rowHolds(worstSlack) };
   });
   const violations = analysis.violations.filter((v) => {
     if (v.kind !== "exposure" && v.kind !== "margin") return true;

@@ -3,7 +3,7 @@
  * now equal the plan's own analysis; reversals, failed verifications and disputes show in words.
  */
 import { describe, expect, it } from "vitest";
-import { analyzePlan } from "../../src/analysis/analyze.ts";
+import { analyzePlan, rowHolds, rowIndex } from "../../src/analysis/index.ts";
 import { canonicalJson } from "../../src/ledger/canonical.ts";
 import { buildCharter, compileCharter } from "../../src/ledger/charter.ts";
 import type { EventBody } from "../../src/ledger/events.ts";
@@ -58,6 +58,38 @@ describe("status projection", () => {
     expect(north.exposure).toBeCloseTo(analysis.parties.north.exposure[2], 3);
     expect(status.moves.find((m) => m.id === "handover")).toMatchObject({ dueNow: true, unlocked: true });
     expect(status.parties.find((p) => p.id === "south")!.margin).toBeUndefined();
+    // the flags and slack are the analysis's own rows for the same figures, not a second test
+    const row = rowIndex(analysis.rows);
+    const exposureRow = row("exposure", "north", 2)!;
+    expect(north.slack).toBeCloseTo(exposureRow.slack, 3);
+    expect(north.over).toBe(exposureRow.over);
+    expect(north.marginOver).toBe(row("margin", "north", 3)!.over);
+    expect(north.worstMarginOver).toBe(row("margin", "north", 3)!.worstOver);
+  });
+
+  it("flags a party over its tolerance by the rows' rule: on the limit holds, past it is critical", async () => {
+    const { charter, compiled } = await setup();
+    const south = compiled.partyIndex.get("south")!;
+    const relief = compiled.moveIndex.get("relief")!;
+    const events = [event(2, "south-gov", { type: "move.done", move: "relief" })];
+    const exposure = -compiled.values.nominal[south][relief] * compiled.kappa[relief];
+    const withTolerance = (tau: number) => {
+      const tolerance = Float64Array.from(compiled.tolerance);
+      tolerance[south] = tau;
+      const status = projectStatus(charter, { ...compiled, tolerance }, events, inPhase(2));
+      return { party: status.parties.find((p) => p.id === "south")!, alerts: status.alerts };
+    };
+    const onLimit = withTolerance(exposure);
+    expect(onLimit.party).toMatchObject({ over: false, slack: 0 });
+    expect(onLimit.alerts.some((a) => a.level === "critical")).toBe(false);
+    const past = withTolerance(exposure - 0.01);
+    expect(past.party.over).toBe(true);
+    expect(past.party.slack).toBeCloseTo(-0.01, 9);
+    expect(past.alerts).toContainEqual({
+      level: "critical",
+      message: expect.stringContaining("South exposure"),
+    });
+    expect(rowHolds(past.party.slack)).toBe(false);
   });
 
   it("tracks fractions, failed verification, reversal and disputes", async () => {

@@ -1,20 +1,13 @@
 /** The human face of an analysis: a parties × phases table with violations underneath. */
-import type { AnalysisReport, ConstraintRowReport, RowKind } from "../../analysis/index.ts";
+import { type AnalysisReport, rowIndex } from "../../analysis/index.ts";
 import { formatRobustness } from "./robustness.ts";
 import { num, renderTable } from "./table.ts";
-
-/** The analysis's own judgement of each row, looked up by kind, party and phase (never re-derived). */
-function rowIndex(report: AnalysisReport) {
-  const rows = new Map<string, ConstraintRowReport>();
-  for (const row of report.rows) rows.set(`${row.kind}/${row.party}/${row.phase}`, row);
-  return (kind: RowKind, party: string, phase: number | null) => rows.get(`${kind}/${party}/${phase}`);
-}
 
 export function formatAnalysis(report: AnalysisReport, heading: string, unit?: string): string {
   const phases = Array.from({ length: report.phases + 1 }, (_, k) => k);
   const header = ["party", "figure", "limit", ...phases.map(String), "final"];
   const rows: string[][] = [];
-  const row = rowIndex(report);
+  const row = rowIndex(report.rows); // the analysis's own judgement of each figure
   for (const [party, figures] of Object.entries(report.parties)) {
     const exposure = phases.map((k) => {
       const e = figures.exposure[k];

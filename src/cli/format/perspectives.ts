@@ -1,5 +1,5 @@
 /** The human face of perspectives (MODEL.md §9): each view beside the truth, surprises and fears. */
-import type { PerspectiveAnalysis } from "../../analysis/index.ts";
+import { type PerspectiveAnalysis, rowHolds } from "../../analysis/index.ts";
 import { num, renderTable } from "./table.ts";
 
 export function formatPerspectives(p: PerspectiveAnalysis): string {
@@ -12,7 +12,7 @@ export function formatPerspectives(p: PerspectiveAnalysis): string {
     out.push("  every view agrees with the truth on whether each row of this plan holds");
     return out.join("\n");
   }
-  const cell = (g: number) => (g < -1e-9 ? `${num(g)}!` : num(g));
+  const cell = (g: number) => (rowHolds(g) ? num(g) : `${num(g)}!`);
   const rows = p.rows.map((r) => [
     `${r.kind} ${r.party}${r.phase === null ? "" : `, phase ${r.phase}`}`,
     cell(r.truth),

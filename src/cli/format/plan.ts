@@ -160,12 +160,7 @@ function formatFrontier(points: FrontierPoint[]): string[] {
 function asInterim(analysis: AnalysisReport): AnalysisReport {
   const violations = analysis.violations.filter((v) => v.kind !== "goal");
   const feasible = violations.length === 0;
-  const worstHolds = Object.values(analysis.parties).every(
-    (p) =>
-      p.worst.exposure.every((e) => e <= p.tolerance + 1e-9) &&
-      Object.values(p.worst.margin).every((m) => m >= -1e-9) &&
-      p.worst.final >= p.reservation - 1e-9,
-  );
+  const worstHolds = analysis.rows.every((row) => !row.worstOver);
   return { ...analysis, violations, feasible, valid: true, robustlyFeasible: feasible && worstHolds };
 }
 

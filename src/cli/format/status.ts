@@ -43,7 +43,7 @@ export function renderStatus(s: AgreementStatus & { head?: string }): string {
     p.id,
     num(p.exposure),
     num(p.tolerance),
-    num(p.tolerance - p.exposure),
+    num(p.slack),
     p.margin === undefined ? "-" : num(p.margin),
     num(p.utility),
   ]);

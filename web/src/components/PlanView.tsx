@@ -11,6 +11,7 @@ import {
   analyzeSchedule,
   compileViews,
   hasViews,
+  partiesOver,
 } from "../../../src/analysis/index.ts";
 import { Chart } from "./Chart.tsx";
 import { exposureSummary, marginSummary } from "./chart-summaries.ts";
@@ -32,13 +33,9 @@ export function partyNames(compiled: CompiledScenario): Record<string, string> {
   return Object.fromEntries(compiled.scenario.parties.map((p) => [p.id, p.name ?? p.id]));
 }
 
-/** Parties whose exposure goes above tolerance at some phase. */
+/** Parties whose exposure goes above tolerance at some phase (the analysis's own rows say so). */
 export function exposedParties(analysis: Analysis): Set<string> {
-  return new Set(
-    Object.entries(analysis.parties)
-      .filter(([, f]) => f.exposure.some((e) => e > f.tolerance + 1e-9))
-      .map(([party]) => party),
-  );
+  return partiesOver(analysis.rows, "exposure");
 }
 
 export function Verdict({ analysis }: { analysis: Analysis }) {

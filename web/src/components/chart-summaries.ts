@@ -2,7 +2,7 @@
  * One-paragraph text alternatives for the charts: what a sighted reader takes from each picture
  * (peaks, crossings, the worst cell), for screen readers and for anyone who cannot see the SVG.
  */
-import type { AnalysisReport } from "../../../src/analysis/index.ts";
+import { type AnalysisReport, rowIndex } from "../../../src/analysis/index.ts";
 
 const name = (names: Record<string, string>, id: string) => names[id] ?? id;
 const fixed = (x: number) => x.toFixed(2);
@@ -10,10 +10,11 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** Per party: the peak exposure, its phase, the tolerance, and the first phase above it. */
 export function exposureSummary(report: AnalysisReport, names: Record<string, string>): string {
+  const row = rowIndex(report.rows);
   const parts = Object.entries(report.parties).map(([party, f]) => {
     const peak = Math.max(...f.exposure);
     const peakPhase = f.exposure.indexOf(peak);
-    const firstOver = f.exposure.findIndex((e) => e > f.tolerance + 1e-9);
+    const firstOver = f.exposure.findIndex((_, k) => row("exposure", party, k)?.over);
     const over = firstOver < 0 ? "within tolerance throughout" : `above tolerance from phase ${firstOver}`;
     const high =
       peakPhase === 0
@@ -26,11 +27,12 @@ export function exposureSummary(report: AnalysisReport, names: Record<string, st
 
 /** The lowest margin per party and how many cells are negative. */
 export function marginSummary(report: AnalysisReport, names: Record<string, string>): string {
+  const row = rowIndex(report.rows);
   const parts = Object.entries(report.parties).flatMap(([party, f]) => {
     const cells = Object.entries(f.margin);
     if (cells.length === 0) return [];
     const [phase, lowest] = cells.reduce((low, cell) => (cell[1] < low[1] ? cell : low));
-    const negative = cells.filter(([, m]) => m < 0).length;
+    const negative = cells.filter(([k]) => row("margin", party, Number(k))?.over).length;
     return [
       `${name(names, party)} lowest ${fixed(lowest)} at phase ${phase}${negative > 0 ? `, negative in ${negative} phase${negative === 1 ? "" : "s"}` : ""}`,
     ];

@@ -1,8 +1,6 @@
 /** The workbench's charts, as Observable Plot specifications over the analysis figures. */
 import * as Plot from "@observablehq/plot";
-import type { AnalysisReport } from "../../../src/analysis/index.ts";
-
-const EPS = 1e-9;
+import { type AnalysisReport, rowIndex } from "../../../src/analysis/index.ts";
 
 /** Whole-number phase ticks (at most about a dozen), so no axis shows "1 1 2 2". */
 export function phaseTicks(last: number, first = 0): number[] {
@@ -64,13 +62,14 @@ export function exposureChart(
   highlight?: string,
   unit?: string,
 ) {
+  const row = rowIndex(report.rows);
   const rows = Object.entries(report.parties).flatMap(([party, f]) =>
     f.exposure.map((e, phase) => ({
       party: names[party] ?? party,
       phase,
       exposure: e,
       worst: f.worst.exposure[phase],
-      over: e > f.tolerance + EPS,
+      over: row("exposure", party, phase)?.over ?? false,
       focus: party === highlight,
     })),
   );

@@ -218,13 +218,11 @@ export function Agreement({ id }: { id: string }) {
             {status.parties.map((p) => (
               <tr key={p.id}>
                 <th scope="row">{p.name}</th>
-                <td class={p.exposure > p.tolerance + 1e-9 ? "over" : ""}>
+                <td class={p.over ? "over" : ""}>
                   {p.exposure.toFixed(2)} ({p.worstExposure.toFixed(2)})
                 </td>
                 <td>{p.tolerance.toFixed(2)}</td>
-                <td class={p.margin !== undefined && p.margin < -1e-9 ? "over" : ""}>
-                  {p.margin?.toFixed(2) ?? "—"}
-                </td>
+                <td class={p.marginOver ? "over" : ""}>{p.margin?.toFixed(2) ?? "—"}</td>
                 <td>{p.utility.toFixed(2)}</td>
               </tr>
             ))}

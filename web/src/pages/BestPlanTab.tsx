@@ -163,7 +163,7 @@ function PlanResult({
     );
   }
   const relaxation = report.relaxation ?? {};
-  const needed = Object.entries(relaxation).filter(([, r]) => r.tolerance > 1e-9 || r.inducement > 1e-9);
+  const needed = Object.entries(relaxation).filter(([, r]) => r.tolerance > 0 || r.inducement > 0);
   const relaxed = hasPlan ? analyseRelaxed(compiled, report.plan, relaxation) : undefined;
   const without = hasPlan ? analyse(compiled, report.plan) : undefined;
   return (

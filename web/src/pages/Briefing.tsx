@@ -182,7 +182,7 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
           <p>
             What it would take:{" "}
             {Object.entries(optimal.relaxation)
-              .filter(([, r]) => r.tolerance > 1e-9 || r.inducement > 1e-9)
+              .filter(([, r]) => r.tolerance > 0 || r.inducement > 0)
               .map(
                 ([p, r]) =>
                   `${partyName(scenario, p)} +${r.tolerance.toFixed(2)} tolerance, +${r.inducement.toFixed(2)} inducement`,

@@ -4,7 +4,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { useMemo, useState } from "preact/hooks";
-import type { CompiledScenario } from "../../../src/analysis/index.ts";
+import { type CompiledScenario, rowIndex } from "../../../src/analysis/index.ts";
 import { Chart } from "../components/Chart.tsx";
 import { COLORS, phaseTicks, unitSuffix } from "../components/charts.ts";
 import { exposedParties, partyNames, Verdict } from "../components/PlanView.tsx";
@@ -49,17 +49,18 @@ export function CompareTab({ compiled, choices, source, simulations, onOpen, onO
     () => choices.map((choice) => ({ choice, analysis: analyse(compiled, choice.plan) })),
     [compiled, choices],
   );
-  const points = rows.flatMap(({ choice, analysis }) =>
-    Object.entries(analysis.parties).flatMap(([party, f]) =>
+  const points = rows.flatMap(({ choice, analysis }) => {
+    const row = rowIndex(analysis.rows);
+    return Object.entries(analysis.parties).flatMap(([party, f]) =>
       f.exposure.map((e, phase) => ({
         plan: choice.name,
         party: names[party],
         phase,
         exposure: e,
-        over: e > f.tolerance + 1e-9,
+        over: row("exposure", party, phase)?.over ?? false,
       })),
-    ),
-  );
+    );
+  });
   const limits = rows.flatMap(({ choice, analysis }) =>
     Object.entries(analysis.parties).map(([party, f]) => ({
       plan: choice.name,
