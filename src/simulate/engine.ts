@@ -5,6 +5,7 @@
  * recomputed. docs/simulation.md states the choices the model leaves open (when a deviation is
  * detected, how a hold shifts the schedule, ...).
  */
+import { EPSILON } from "../analysis/index.ts";
 import { type PreparedPlan, RESPONSE_GENEROUS, RESPONSE_GRIM } from "./prepare.ts";
 import { Stream } from "./random.ts";
 import { SKETCH_SIZE, sketchAdd } from "./sketch.ts";
@@ -19,11 +20,6 @@ import {
 } from "./tally.ts";
 
 const DONE = 1 - 1e-9;
-/**
- * A margin within this of zero counts as zero: the analysis' EPSILON (analyze.ts; a test checks
- * they agree), restated so workers need not load the analysis and its report schema.
- */
-export const EPSILON = 1e-9;
 
 /** Runs run number `run` of `seed` and adds it to a tally. */
 export type RunOnce = (seed: number, run: number, tally: Tally) => void;

@@ -8,7 +8,6 @@ import type { CompiledScenario } from "../../src/analysis/compile.ts";
 import { complianceWeights, dot } from "../../src/analysis/figures.ts";
 import { buildSchedule } from "../../src/analysis/schedule.ts";
 import type { Plan } from "../../src/model/schema.ts";
-import { EPSILON as DECISION_EPSILON } from "../../src/simulate/engine.ts";
 import {
   mergeTallies,
   type SimulationOverrides,
@@ -231,10 +230,6 @@ describe("streaming statistics", () => {
     const again = simulateRuns(c, ladderPlan, { seed: 1, firstRun: 0, runs: 5000 });
     expect(Array.from(again.causes)).toEqual(Array.from(a.causes));
     expect(Array.from(b.causes)).not.toEqual(Array.from(a.causes));
-  });
-
-  it("decides on margins with the analysis' tolerance", () => {
-    expect(DECISION_EPSILON).toBe(EPSILON);
   });
 
   it("the tally has a fixed size however many runs it holds", () => {
