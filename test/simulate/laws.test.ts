@@ -3,7 +3,7 @@
  * on small inline scenarios (engine in-process: the pool and CLI have their own tests).
  */
 import { describe, expect, it } from "vitest";
-import { analyzePlan, EPSILON } from "../../src/analysis/analyze.ts";
+import { analyzePlan } from "../../src/analysis/analyze.ts";
 import type { CompiledScenario } from "../../src/analysis/compile.ts";
 import { complianceWeights, dot } from "../../src/analysis/figures.ts";
 import { buildSchedule } from "../../src/analysis/schedule.ts";
