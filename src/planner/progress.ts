@@ -3,9 +3,13 @@
  * fewest phases, then the largest minimum slack; and for every goal item it leaves undone, why.
  *
  * Three steps, each a MILP family the other objectives already use:
- * 1. the most progress P* any interim plan makes within the horizon (one solve at T = horizon);
- * 2. for T = 1, 2, …: the largest minimum slack of an interim plan with progress ≥ P*; the first T
- *    that has one is the answer (a shorter plan embeds in a longer one, so P* is reached by then);
+ * 1. complete plans first: for T = the fewest phases the goal allows, …, horizon, the largest
+ *    minimum slack of an interim plan with progress 1. The first T that has one is the answer
+ *    (P* = 1, and a shorter plan embeds in a longer one). This is the default objective's search
+ *    on the interim model, so when the whole goal can be done, progress costs what phases costs;
+ * 2. otherwise the most progress P* < 1 any interim plan makes within the horizon (one solve at
+ *    T = horizon), then for T = 1, 2, …: the largest minimum slack of an interim plan with
+ *    progress ≥ P*; the first T that has one is the answer;
  * 3. for each item not fully done, the default objective's best plan forced to complete it,
  *    together with every item the interim plan completes: its first violation is the reason.
  */
@@ -13,6 +17,7 @@
 import type { CompiledScenario, Schedule } from "../analysis/index.ts";
 import { type Analysis, analyzePlan, EPSILON } from "../analysis/index.ts";
 import type { GoalItem, Plan } from "../model/index.ts";
+import { earliestStarts, fewestPossiblePhases } from "./bounds.ts";
 import { extractPlan, worstSlack } from "./extract.ts";
 import type { Deferred, PlanStatus } from "./report.ts";
 import {
@@ -59,6 +64,11 @@ export async function mostProgress(ctx: Context, base: Base): Promise<PlanResult
   ctx.fits = (a) => interimFeasible(a, ctx.robust);
   const infeasible = { ...base, feasible: false, phases: 0, plan: {}, minSlack: null };
 
+  // Step 1: the whole goal, from the fewest phases its prerequisites allow.
+  const fewest = fewestPossiblePhases(c, earliestStarts(c));
+  const complete = await largestSlack(ctx, base, range(fewest, horizon), 1);
+  if (complete !== undefined) return complete;
+
   const [, best] = await solveAt(ctx, horizon, false, { ...interim, objective: "progress" });
   if (best.status === "error") return solverError(base, best.message ?? "solver failed");
   if (best.status === "infeasible") {
@@ -77,11 +87,29 @@ export async function mostProgress(ctx: Context, base: Base): Promise<PlanResult
     return withDeferred(ctx, nothing, {});
   }
 
-  for (const phases of range(1, horizon)) {
+  const found = await largestSlack(ctx, base, range(1, horizon), target);
+  // P* was reached at the horizon, so some T ≤ horizon has it; getting here means the solver erred.
+  return found ?? solverError(base, "the most progress found at the horizon was not reached again");
+}
+
+/**
+ * For each number of phases in turn, the interim plan with the largest minimum slack among those
+ * with progress ≥ `least`; the first T with one gives the answer (with its deferred items).
+ * Undefined when no T has one.
+ */
+async function largestSlack(
+  ctx: Context,
+  base: Base,
+  tries: number[],
+  least: number,
+): Promise<PlanResult | undefined> {
+  const { c } = ctx;
+  const infeasible = { ...base, feasible: false, phases: 0, plan: {}, minSlack: null };
+  for (const phases of tries) {
     const [f, result] = await solveAt(ctx, phases, false, {
-      ...interim,
+      interim: true,
       objective: "slack",
-      minProgress: target,
+      minProgress: least,
     });
     if (result.status === "infeasible") continue;
     if (result.status === "error") return solverError(base, result.message ?? "solver failed");
@@ -92,8 +120,7 @@ export async function mostProgress(ctx: Context, base: Base): Promise<PlanResult
     const progress = progressOf(c, analyzePlan(c, judged.plan).schedule);
     return withDeferred(ctx, { ...judged, progress }, judged.plan);
   }
-  // P* was reached at the horizon, so some T ≤ horizon has it; getting here means the solver erred.
-  return solverError(base, "the most progress found at the horizon was not reached again");
+  return undefined;
 }
 
 function statusOf(status: string): PlanStatus {
