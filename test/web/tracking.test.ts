@@ -10,6 +10,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockstepAsync, ROOT } from "../helpers/cli.ts";
@@ -200,6 +201,24 @@ describe("tracking in the browser", () => {
     expect(JSON.parse(printed.stdout).body.by).toBe("us-gov");
   });
 
+  it("the wizard shows the server's refusal, and takes pasted public keys", async () => {
+    await page.goto(`${workbench.url}/#/s/korea-2018/adopt?plan=phased`);
+    await page.locator("[data-testid=adopt]").waitFor();
+    await page.locator("[data-testid=adopt-id]").fill(AGREEMENT);
+    const publicX = (who: string) =>
+      (JSON.parse(readFileSync(keyFile(who), "utf8")) as { publicKey: { x: string } }).publicKey.x;
+    for (const party of ["us", "dprk", "rok"]) {
+      const row = page.locator(`[data-participant-row="${party}"]`);
+      await row.locator("[data-testid=participant-id]").fill(`${party}-gov`);
+      await row.locator("[data-testid=participant-key]").fill(publicX(`${party}-gov`));
+    }
+    await page.locator("[data-testid=adopt-submit]").click();
+    const refusal = page.locator("[data-testid=adopt-error]");
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain(AGREEMENT);
+    expect(page.url()).toContain("/adopt");
+  });
+
   it("no request carried a private key, and the page stored none", async () => {
     const secrets = privateParts();
     expect(sent.some((r) => r.includes("/signatures"))).toBe(true);
@@ -207,5 +226,21 @@ describe("tracking in the browser", () => {
     for (const request of sent) for (const d of secrets) expect(request.includes(d)).toBe(false);
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
     for (const d of secrets) expect(stored.includes(d)).toBe(false);
+  });
+
+  it("the page's chain check names an event edited in the database", async () => {
+    const db = new Database(join(dir, "agreements.db"));
+    const changed = db
+      .prepare(
+        "update ledger_events set body = replace(body, 'no test', 'a test') where agreement_id = ? and seq = 2",
+      )
+      .run(AGREEMENT);
+    db.close();
+    expect(changed.changes).toBe(1);
+    await page.goto(`${workbench.url}/#/a/${AGREEMENT}`);
+    const failed = page.locator("[data-testid=chain-failed]");
+    await failed.waitFor();
+    expect(await failed.textContent()).toContain("event 2");
+    expect(await page.locator("[data-testid=chain-verified]").count()).toBe(0);
   });
 });
