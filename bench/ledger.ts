@@ -123,7 +123,7 @@ async function runBackend(name: string, options: StoreOptions): Promise<Record<s
 
     if (!values["no-http"]) {
       const http = await signedEvents("bench-http", EVENTS);
-      const app = await buildServer({ store });
+      const app = await buildServer({ store, access: { open: true } });
       const url = await app.listen({ host: "127.0.0.1", port: 0 });
       const adopt = await fetch(`${url}/api/agreements`, {
         method: "POST",

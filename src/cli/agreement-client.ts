@@ -3,7 +3,7 @@
  * server turned into one CliError message (exit 2) instead of a stack trace.
  */
 import { readFileSync } from "node:fs";
-import { normalisePublicKey } from "../ledger/index.ts";
+import { normalisePublicKey, signReadChallenge } from "../ledger/index.ts";
 import { CliError } from "./errors.ts";
 
 export function agreementUrl(server: string, agreement: string, path = ""): string {
@@ -24,13 +24,16 @@ export interface ApiResponse<T> {
 
 export async function requestJson<T>(
   url: string,
-  init: { method?: string; body?: unknown } = {},
+  init: { method?: string; body?: unknown; token?: string } = {},
 ): Promise<ApiResponse<T>> {
   let response: Response;
+  const headers: Record<string, string> = {};
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
   try {
     response = await fetch(url, {
       method: init.method ?? "GET",
-      headers: init.body === undefined ? {} : { "content-type": "application/json" },
+      headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
   } catch (error) {
@@ -46,7 +49,13 @@ export async function requestJson<T>(
   }
   if (!response.ok) {
     const { error, message } = body as { error?: string; message?: string };
-    throw new CliError(`the server refused (${response.status} ${error ?? "error"}): ${message ?? text}`);
+    const hint =
+      response.status === 401
+        ? " (give --token, set LOCKSTEP_TOKEN, or --key with a participant's key file)"
+        : "";
+    throw new CliError(
+      `the server refused (${response.status} ${error ?? "error"}): ${message ?? text}${hint}`,
+    );
   }
   return { status: response.status, body: body as T };
 }
@@ -72,4 +81,52 @@ export function readKeyFile(path: string): KeyFile {
     );
   }
   return file as KeyFile;
+}
+
+/** How a command proves who it is: --token, else a participant's key file, else LOCKSTEP_TOKEN. */
+export interface Credentials {
+  token?: string;
+  key?: KeyFile;
+  /** The participant the key belongs to (default: the one the key file names). */
+  as?: string;
+}
+
+/** The token given by --token or LOCKSTEP_TOKEN (the admin token, or a read token obtained earlier). */
+export function givenToken(
+  token: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return token ?? (env.LOCKSTEP_TOKEN || undefined);
+}
+
+/**
+ * A bearer token for reading one agreement: --token as given; else, with a key file, a read token
+ * obtained by signing the server's challenge (docs/ledger.md, access control); else LOCKSTEP_TOKEN;
+ * else none (a server with --open or --public-read needs none).
+ */
+export async function readToken(
+  server: string,
+  agreement: string,
+  credentials: Credentials,
+): Promise<string | undefined> {
+  if (credentials.token) return credentials.token;
+  if (credentials.key) {
+    const participant = credentials.as ?? credentials.key.participant;
+    if (!participant)
+      throw new CliError("--as: say which participant you are (the key file does not name one)");
+    const { body: challenge } = await requestJson<{ challenge: string }>(
+      agreementUrl(server, agreement, "/challenge"),
+      { method: "POST", body: {} },
+    );
+    const signature = await signReadChallenge(agreement, challenge.challenge, credentials.key.privateKey);
+    const { body: session } = await requestJson<{ token: string }>(
+      agreementUrl(server, agreement, "/session"),
+      {
+        method: "POST",
+        body: { participant, challenge: challenge.challenge, signature },
+      },
+    );
+    return session.token;
+  }
+  return givenToken(undefined);
 }

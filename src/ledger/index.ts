@@ -17,10 +17,14 @@ export { signEvent } from "./sign.ts";
 export {
   CharterSignatureBody,
   CheckpointBody,
+  READ_CHALLENGE_PREFIX,
+  readChallengeText,
   type Signed,
   SignedStatement,
   signCharter,
   signCheckpoint,
+  signReadChallenge,
+  verifyReadChallenge,
   verifyStatement,
 } from "./statements.ts";
 export * from "./status.ts";

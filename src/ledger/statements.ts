@@ -75,3 +75,33 @@ export function signCheckpoint(
 export function verifyStatement(key: CryptoKey, body: unknown, signature: string): Promise<boolean> {
   return verifyText(key, canonicalJson(body), signature);
 }
+
+/**
+ * A read challenge: to read an agreement, a participant signs the UTF-8 bytes of
+ * `lockstep-read-v1\n<agreementId>\n<challenge>` (not JSON: the text is fixed so that a browser,
+ * the CLI or another client produce the same bytes without a canonical-JSON implementation). The
+ * prefix keeps this signature from ever being mistaken for an event or a statement.
+ */
+export const READ_CHALLENGE_PREFIX = "lockstep-read-v1";
+
+export function readChallengeText(agreement: string, challenge: string): string {
+  return `${READ_CHALLENGE_PREFIX}\n${agreement}\n${challenge}`;
+}
+
+export async function signReadChallenge(
+  agreement: string,
+  challenge: string,
+  privateKey: JsonWebKey | CryptoKey,
+): Promise<string> {
+  const key = privateKey instanceof CryptoKey ? privateKey : await importPrivateKey(privateKey);
+  return signText(key, readChallengeText(agreement, challenge));
+}
+
+export function verifyReadChallenge(
+  key: CryptoKey,
+  agreement: string,
+  challenge: string,
+  signature: string,
+): Promise<boolean> {
+  return verifyText(key, readChallengeText(agreement, challenge), signature);
+}

@@ -80,3 +80,24 @@ export type AppendedEvent = z.infer<typeof AppendedEvent>;
 export const AgreementStatusDocument = AgreementStatus.extend({
   head: z.string().describe("Hash of the last event the status was computed from"),
 });
+
+/** A participant's read session (docs/ledger.md, access control). */
+export const ReadChallenge = z.object({
+  challenge: z
+    .string()
+    .describe("Sign `lockstep-read-v1\\n<agreementId>\\n<challenge>` (UTF-8) with your key"),
+  expiresAt: z.string().describe("Answer it before this time"),
+});
+export const ReadSessionRequest = z.strictObject({
+  participant: z.string().max(100).describe("Your participant id in the charter"),
+  challenge: z.string().max(200),
+  signature: z.string().max(200).describe("Base64 Ed25519 signature of the challenge text"),
+});
+export const ReadSession = z.object({
+  token: z
+    .string()
+    .describe("Send as `Authorization: Bearer TOKEN` (or `?access_token=` on the event stream)"),
+  expiresAt: z.string(),
+  agreement: z.string(),
+  participant: z.string(),
+});

@@ -12,6 +12,7 @@ import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-z
 import { PACKAGE_ROOT } from "../io/package-root.ts";
 import { warmSolver } from "../planner/index.ts";
 import { openStore, openSweepStore, type Store, type StoreOptions } from "../store/index.ts";
+import { AccessControl, type AccessOptions, enforceAccess } from "./access.ts";
 import { handleError } from "./errors.ts";
 import { checkHostHeader } from "./host-check.ts";
 import { JobRegistry } from "./jobs.ts";
@@ -47,6 +48,8 @@ export interface ServerOptions {
   store?: Store;
   /** The clock for agreements' status and adoption (tests pin it). */
   now?: () => Date;
+  /** Who may call what: `open`, an `adminToken` (random when absent), `publicRead` (src/server/access.ts). */
+  access?: AccessOptions;
 }
 
 /** A slow body must not hold a connection and its buffers forever. */
@@ -59,6 +62,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
   });
   checkHostHeader(app, options.allowedHosts);
+  const access = new AccessControl(options.access);
+  app.decorate("access", access);
+  enforceAccess(app, access);
   app.setValidatorCompiler(validatorCompiler);
   // Responses are plain JSON: their schemas document them (and the tests check them), while
   // serving a large report does not pay for a second pass over it.
@@ -84,7 +90,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(scenariosPlugin, { library });
   await app.register(analysisPlugin, { library });
   await app.register(simulationPlugin, { library, jobs });
-  await app.register(agreementsPlugin, { store, library, now: options.now });
+  await app.register(agreementsPlugin, { store, library, access, now: options.now });
   await app.register(sweepsPlugin, { store: sweeps });
   await registerWebApp(app, options.webRoot ?? WEB_DIST);
   return app;
@@ -139,6 +145,13 @@ async function registerWebApp(app: FastifyInstance, webRoot: string): Promise<vo
     }
     return reply.code(404).send({ error: "not-found", message: `no route ${request.method} ${path}` });
   });
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The server's access control: its admin token, and whether it is open or public-read. */
+    access: AccessControl;
+  }
 }
 
 const IMMUTABLE = "public, max-age=31536000, immutable";

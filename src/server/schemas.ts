@@ -111,12 +111,15 @@ export const IdParams = z.object({ id: z.string().describe("The scenario's, job'
 
 const errorText: Record<number, string> = {
   400: "Malformed request: the body, a parameter or a value does not fit",
+  401: "No token, or a token that is forged, garbled or expired (docs/ledger.md, access control)",
   403: "Not allowed: a built-in scenario is read-only; a participant may not take that step",
   404: "No such scenario, plan, job or agreement",
   409: "Conflict with what is stored (an id taken, an event out of order), or no feasible plan",
   413: "Request body too large",
   415: "The body is not JSON",
+  421: "The Host header names a host this server does not answer to",
   422: "The scenario has problems (each with its line and column); nothing was saved or run",
+  429: "Too many requests from this address or token: wait as `retry-after` says",
   503: "The stored ledger fails verification: nothing is appended until an operator restores it",
 };
 

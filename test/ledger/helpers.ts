@@ -7,6 +7,7 @@ import { generateKeyPair, type KeyPairJwk } from "../../src/ledger/crypto.ts";
 import type { EventBody } from "../../src/ledger/events.ts";
 import { signEvent } from "../../src/ledger/sign.ts";
 import { signCharter } from "../../src/ledger/statements.ts";
+import type { AccessOptions } from "../../src/server/access.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
 
@@ -232,12 +233,13 @@ export async function signedEvent(
 
 // ---------------------------------------------------------------- HTTP
 
-/** The server on this store, listening on 127.0.0.1 (a random port). */
+/** The server on this store, listening on 127.0.0.1 (a random port); open unless `access` says otherwise. */
 export async function startServer(
   store: Store,
   now?: () => Date,
+  access: AccessOptions = { open: true },
 ): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildServer({ store, now });
+  const app = await buildServer({ store, now, access });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   return { app, url };
 }

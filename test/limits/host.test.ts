@@ -11,7 +11,7 @@ import { lockstepAsync } from "../helpers/cli.ts";
 let app: FastifyInstance;
 let port: number;
 beforeAll(async () => {
-  app = await buildServer({ allowedHosts: ["lockstep.example.org"] });
+  app = await buildServer({ allowedHosts: ["lockstep.example.org"], access: { open: true } });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   port = Number(new URL(url).port);
 });

@@ -307,13 +307,13 @@ describe("web app", () => {
     const { join } = await import("node:path");
     const { tmpdir } = await import("node:os");
     const root = mkdtempSync(join(tmpdir(), "lockstep-web-"));
-    const missing = await buildServer({ webRoot: join(root, "nothing") });
+    const missing = await buildServer({ webRoot: join(root, "nothing"), access: { open: true } });
     const answer = await missing.inject({ method: "GET", url: "/" });
     expect(answer.statusCode).toBe(503);
     expect(answer.body).toMatch(/npm run build:web/);
     await missing.close();
     writeFileSync(join(root, "index.html"), "<!doctype html><title>built</title>");
-    const built = await buildServer({ webRoot: root });
+    const built = await buildServer({ webRoot: root, access: { open: true } });
     for (const url of ["/", "/some/client/route"]) {
       const page = await built.inject({ method: "GET", url });
       expect(page.statusCode).toBe(200);

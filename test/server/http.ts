@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
+import type { AccessOptions } from "../../src/server/access.ts";
 import { buildServer } from "../../src/server/app.ts";
 
 export interface Served {
@@ -16,10 +17,13 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Serves with a throw-away SQLite file, so "nothing saved" is checked against the real store. */
-export async function serve(): Promise<Served> {
+/**
+ * Serves with a throw-away SQLite file, so "nothing saved" is checked against the real store.
+ * Open (`serve --open`) unless `access` says otherwise: these tests are about the API, not who may call it.
+ */
+export async function serve(access: AccessOptions = { open: true }): Promise<Served> {
   const dir = mkdtempSync(join(tmpdir(), "lockstep-api-"));
-  const app = await buildServer({ dbPath: join(dir, "test.db") });
+  const app = await buildServer({ dbPath: join(dir, "test.db"), access });
   const base = await app.listen({ port: 0, host: "127.0.0.1" });
   return {
     app,

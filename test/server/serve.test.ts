@@ -1,45 +1,15 @@
 /** `lockstep serve` as a user runs it: a real process that prints its URL and serves the API. */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/index.ts";
-import { BIN, lockstep, ROOT } from "../helpers/cli.ts";
+import { lockstep } from "../helpers/cli.ts";
+import { startServe } from "../helpers/serve-process.ts";
 import { createPgDatabase, pgSkipReason } from "../ledger/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-serve-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Starts `lockstep serve` and resolves with its URL once it prints it. */
-function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const { DATABASE_URL: _unset, LOCKSTEP_DB: _unset2, ...inherited } = process.env;
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], {
-    cwd: ROOT,
-    env: { ...inherited, ...env },
-  });
-  const url = new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = out.match(/Lockstep workbench: (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (match) resolve(match[1]);
-    });
-    let err = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.on("exit", (code) =>
-      reject(new Error(`serve exited with ${code} before printing its URL: ${out}${err}`)),
-    );
-  });
-  const stop = async () => {
-    const exited = new Promise((resolve) => child.on("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
-  };
-  return { url, stop };
-}
 
 describe("lockstep serve", () => {
   it("prints its URL, creates the database directory and serves the API", async () => {
@@ -47,7 +17,9 @@ describe("lockstep serve", () => {
     const served = startServe(["--db", db]);
     try {
       const url = await served.url;
-      const response = await fetch(`${url}/api/scenarios`);
+      // the admin token is in the printed URL; without it the API answers 401
+      expect((await fetch(`${url}/api/scenarios`)).status).toBe(401);
+      const response = await fetch(`${url}/api/scenarios`, { headers: served.auth() });
       expect(response.status).toBe(200);
       const body = (await response.json()) as { scenarios: { id: string }[] };
       expect(body.scenarios.map((s) => s.id)).toContain("korea-2018");
@@ -70,7 +42,7 @@ describe("lockstep serve", () => {
         "id: pg-saved\nparties: [{ id: a, tolerance: 1 }]\nmoves: [{ id: m, actor: a, value: { a: 1 } }]\n";
       const saved = await fetch(`${url}/api/scenarios`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...served.auth() },
         body: JSON.stringify({ source }),
       });
       expect(saved.status).toBe(201);

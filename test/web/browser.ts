@@ -25,7 +25,8 @@ export interface Workbench {
 /** Builds the web app if needed, serves it on 127.0.0.1 (a free port) and opens headless Chromium. */
 export async function openWorkbench(options: ServerOptions = {}): Promise<Workbench> {
   await ensureWebBuilt();
-  const app = await buildServer(options);
+  // open (`serve --open`) unless the test sets access itself
+  const app = await buildServer({ access: { open: true }, ...options });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import type { Charter } from "../../ledger/index.ts";
 import { charterHash, MIN_PHASE_DAYS, normalisePublicKey, signCharter } from "../../ledger/index.ts";
-import { agreementUrl, readKeyFile, requestJson } from "../agreement-client.ts";
+import { agreementUrl, givenToken, readKeyFile, readToken, requestJson } from "../agreement-client.ts";
 import { CliError } from "../errors.ts";
 import { loadScenario } from "../load.ts";
 
@@ -16,6 +16,7 @@ interface AdoptOptions {
   title?: string;
   start?: string;
   phaseDays?: string;
+  token?: string;
 }
 
 function readParticipants(path: string): unknown[] {
@@ -62,6 +63,7 @@ export function registerAgreement(program: Command): void {
     .option("--title <text>", "title (default: the scenario's)")
     .option("--start <time>", "when phase 1 starts (ISO date-time; default now)")
     .option("--phase-days <days>", "length of a phase in days (default 30)")
+    .option("--token <token>", "the admin token (default: $LOCKSTEP_TOKEN)")
     .action(async (scenario: string, options: AdoptOptions) => {
       const loaded = loadScenario(scenario);
       const phaseDays = options.phaseDays === undefined ? undefined : Number(options.phaseDays);
@@ -82,10 +84,7 @@ export function registerAgreement(program: Command): void {
       };
       const { body } = await requestJson<{ id: string; charterHash: string; awaiting: string[] }>(
         agreementUrl(options.server, ""),
-        {
-          method: "POST",
-          body: request,
-        },
+        { method: "POST", body: request, token: givenToken(options.token) },
       );
       process.stdout.write(
         `proposed agreement ${body.id}; charter hash ${body.charterHash}\n` +
@@ -103,48 +102,59 @@ export function registerAgreement(program: Command): void {
     .requiredOption("--agreement <id>", "agreement id")
     .requiredOption("--key <file>", "your key file from 'lockstep keys new'")
     .option("--as <participant>", "your participant id (default: the one in the key file)")
-    .action(async (options: { server: string; agreement: string; key: string; as?: string }) => {
-      const key = readKeyFile(options.key);
-      const by = options.as ?? key.participant;
-      if (!by) throw new CliError("--as: say which participant you are (the key file does not name one)");
-      const { body: doc } = await requestJson<{ charter: Charter; charterHash: string }>(
-        agreementUrl(options.server, options.agreement),
-      );
-      // Sign only what was checked here: the hash of the charter as received, with our own key in it.
-      const hash = await charterHash(doc.charter);
-      if (hash !== doc.charterHash) {
-        throw new CliError(
-          `the server's charter hash ${doc.charterHash} is not the hash of its charter (${hash})`,
+    .option("--token <token>", "the admin token or a read token (default: $LOCKSTEP_TOKEN)")
+    .action(
+      async (options: { server: string; agreement: string; key: string; as?: string; token?: string }) => {
+        const key = readKeyFile(options.key);
+        const by = options.as ?? key.participant;
+        if (!by) throw new CliError("--as: say which participant you are (the key file does not name one)");
+        // reading the charter needs a token: the participant's own, from signing a challenge
+        const token = await readToken(options.server, options.agreement, {
+          token: options.token,
+          key,
+          as: by,
+        });
+        const { body: doc } = await requestJson<{ charter: Charter; charterHash: string }>(
+          agreementUrl(options.server, options.agreement),
+          { token },
         );
-      }
-      const me = doc.charter.participants.find((p) => p.id === by);
-      if (!me) throw new CliError(`${by} is not a participant of ${options.agreement}`);
-      if (normalisePublicKey(me.publicKey)?.x !== normalisePublicKey(key.publicKey)?.x) {
-        throw new CliError(
-          `the charter lists another public key for ${by} than the one in ${options.key}: not signing`,
+        // Sign only what was checked here: the hash of the charter as received, with our own key in it.
+        const hash = await charterHash(doc.charter);
+        if (hash !== doc.charterHash) {
+          throw new CliError(
+            `the server's charter hash ${doc.charterHash} is not the hash of its charter (${hash})`,
+          );
+        }
+        const me = doc.charter.participants.find((p) => p.id === by);
+        if (!me) throw new CliError(`${by} is not a participant of ${options.agreement}`);
+        if (normalisePublicKey(me.publicKey)?.x !== normalisePublicKey(key.publicKey)?.x) {
+          throw new CliError(
+            `the charter lists another public key for ${by} than the one in ${options.key}: not signing`,
+          );
+        }
+        const signed = await signCharter(options.agreement, hash, by, key.privateKey);
+        const { body } = await requestJson<{ state: string; awaiting: string[] }>(
+          agreementUrl(options.server, options.agreement, "/signatures"),
+          { method: "POST", body: signed, token },
         );
-      }
-      const signed = await signCharter(options.agreement, hash, by, key.privateKey);
-      const { body } = await requestJson<{ state: string; awaiting: string[] }>(
-        agreementUrl(options.server, options.agreement, "/signatures"),
-        { method: "POST", body: signed },
-      );
-      process.stdout.write(
-        `${by} signed charter ${hash} (plan ${doc.charter.plan.name}, ${doc.charter.participants.length} participants); ` +
-          (body.state === "active"
-            ? "the agreement is active\n"
-            : `waiting for: ${body.awaiting.join(", ")}\n`),
-      );
-    });
+        process.stdout.write(
+          `${by} signed charter ${hash} (plan ${doc.charter.plan.name}, ${doc.charter.participants.length} participants); ` +
+            (body.state === "active"
+              ? "the agreement is active\n"
+              : `waiting for: ${body.awaiting.join(", ")}\n`),
+        );
+      },
+    );
 
   agreement
     .command("list")
     .description("list the agreements on a server")
     .requiredOption("--server <url>", "the Lockstep server")
-    .action(async (options: { server: string }) => {
+    .option("--token <token>", "the admin token (default: $LOCKSTEP_TOKEN)")
+    .action(async (options: { server: string; token?: string }) => {
       const { body } = await requestJson<{
         agreements: Array<{ id: string; title: string; createdAt: string }>;
-      }>(agreementUrl(options.server, ""));
+      }>(agreementUrl(options.server, ""), { token: givenToken(options.token) });
       if (body.agreements.length === 0) process.stdout.write("no agreements\n");
       for (const a of body.agreements)
         process.stdout.write(`${a.id}  ${a.title}  (adopted ${a.createdAt})\n`);

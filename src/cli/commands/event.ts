@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { describeIssues, EventBody, signCheckpoint, signEvent } from "../../ledger/index.ts";
-import { agreementUrl, readKeyFile, requestJson } from "../agreement-client.ts";
+import { agreementUrl, givenToken, readKeyFile, requestJson } from "../agreement-client.ts";
 import { keepCheckpoint } from "../checkpoint-file.ts";
 import { CliError } from "../errors.ts";
 
@@ -31,6 +31,7 @@ interface EventOptions {
   id?: string;
   print?: boolean;
   checkpoints?: string;
+  token?: string;
 }
 
 const RETRIES = 3;
@@ -52,6 +53,10 @@ export function registerEvent(program: Command): void {
     .option("--id <event-id>", "event id (default: a new UUID); resubmitting the same id is safe")
     .option("--print", "print the signed event instead of submitting it")
     .option("--checkpoints <file>", "also keep the signed checkpoint of the new head in FILE (a JSON list)")
+    .option(
+      "--token <token>",
+      "a token to send along (default: $LOCKSTEP_TOKEN; events need only your signature)",
+    )
     .action(async (kind: string, options: EventOptions) => {
       const type = KINDS[kind as keyof typeof KINDS];
       if (!type) throw new CliError(`unknown event kind '${kind}' (kinds: ${Object.keys(KINDS).join(", ")})`);
@@ -88,6 +93,7 @@ export function registerEvent(program: Command): void {
       }
       if (!options.server) throw new CliError("--server: give the server to submit to (or --print)");
       const url = agreementUrl(options.server, options.agreement, "/events");
+      const token = givenToken(options.token);
       for (let attempt = 1; ; attempt++) {
         try {
           const { body: answer } = await requestJson<{
@@ -96,6 +102,7 @@ export function registerEvent(program: Command): void {
           }>(url, {
             method: "POST",
             body: signed,
+            token,
           });
           const verb = answer.duplicate ? "was already recorded" : "recorded";
           process.stdout.write(
@@ -115,6 +122,7 @@ export function registerEvent(program: Command): void {
           await requestJson(agreementUrl(options.server, options.agreement, "/checkpoints"), {
             method: "POST",
             body: checkpoint,
+            token,
           });
           if (options.checkpoints) keepCheckpoint(options.checkpoints, checkpoint);
           return;

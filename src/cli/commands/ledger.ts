@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { EXPORT_FORMAT, type LedgerExport, verifyLedger } from "../../ledger/index.ts";
-import { agreementUrl, requestJson } from "../agreement-client.ts";
+import { agreementUrl, readKeyFile, readToken, requestJson } from "../agreement-client.ts";
 import { readCheckpoints } from "../checkpoint-file.ts";
 import { CliError } from "../errors.ts";
 
@@ -15,18 +15,36 @@ export function registerLedger(program: Command): void {
     .requiredOption("--server <url>", "the Lockstep server, e.g. http://127.0.0.1:8080")
     .requiredOption("--agreement <id>", "agreement id")
     .option("--out <file>", "write to FILE instead of standard output")
-    .action(async (options: { server: string; agreement: string; out?: string }) => {
-      const { body } = await requestJson<LedgerExport>(
-        agreementUrl(options.server, options.agreement, "/export"),
-      );
-      const text = `${JSON.stringify(body, null, 2)}\n`;
-      if (!options.out) {
-        process.stdout.write(text);
-        return;
-      }
-      writeFileSync(options.out, text);
-      process.stderr.write(`wrote ${options.out}: ${body.events.length} events, head ${body.head}\n`);
-    });
+    .option("--token <token>", "the admin token or a read token (default: $LOCKSTEP_TOKEN)")
+    .option("--key <file>", "read as a participant: sign the server's challenge with this key file")
+    .option("--as <participant>", "your participant id (default: the one in the key file)")
+    .action(
+      async (options: {
+        server: string;
+        agreement: string;
+        out?: string;
+        token?: string;
+        key?: string;
+        as?: string;
+      }) => {
+        const token = await readToken(options.server, options.agreement, {
+          token: options.token,
+          key: options.key === undefined ? undefined : readKeyFile(options.key),
+          as: options.as,
+        });
+        const { body } = await requestJson<LedgerExport>(
+          agreementUrl(options.server, options.agreement, "/export"),
+          { token },
+        );
+        const text = `${JSON.stringify(body, null, 2)}\n`;
+        if (!options.out) {
+          process.stdout.write(text);
+          return;
+        }
+        writeFileSync(options.out, text);
+        process.stderr.write(`wrote ${options.out}: ${body.events.length} events, head ${body.head}\n`);
+      },
+    );
 
   ledger
     .command("verify")

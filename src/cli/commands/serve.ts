@@ -11,6 +11,8 @@ interface ServeOptions {
   buildWeb?: boolean;
   expose?: boolean;
   allowHost: string[];
+  open?: boolean;
+  publicRead?: boolean;
 }
 
 const DEFAULT_DB = "./data/lockstep.db";
@@ -36,6 +38,24 @@ export function storageChoice(
   return { dbPath: resolve(options.db ?? env.LOCKSTEP_DB ?? DEFAULT_DB) };
 }
 
+/** The admin token is LOCKSTEP_ADMIN_TOKEN when set (tests, scripts), else a random one per start. */
+export function accessChoice(
+  options: Pick<ServeOptions, "open" | "publicRead">,
+  env: NodeJS.ProcessEnv,
+): { open: boolean; publicRead: boolean; adminToken?: string } {
+  const token = env.LOCKSTEP_ADMIN_TOKEN;
+  if (token !== undefined && !/^[\w.~+/=-]{16,200}$/.test(token)) {
+    throw new CliError(
+      "LOCKSTEP_ADMIN_TOKEN: expected 16 to 200 characters without spaces (letters, digits, -._~+/=)",
+    );
+  }
+  return {
+    open: options.open ?? false,
+    publicRead: options.publicRead ?? false,
+    adminToken: token || undefined,
+  };
+}
+
 export function registerServe(program: Command): void {
   program
     .command("serve")
@@ -51,6 +71,11 @@ export function registerServe(program: Command): void {
     )
     .option("--db <file>", `SQLite file for saved scenarios and agreements (default: ${DEFAULT_DB})`)
     .option("--database-url <url>", "PostgreSQL URL, instead of --db (default: $DATABASE_URL when set)")
+    .option(
+      "--open",
+      "no admin token: anyone who reaches the server may do everything (a workbench for yourself)",
+    )
+    .option("--public-read", "anyone may read agreements (their charter, ledger and status) without a token")
     .option("--build-web", "build the web app first if it is missing or stale (needs the dev dependencies)")
     .action(async (options: ServeOptions) => {
       const port = Number(options.port);
@@ -85,7 +110,7 @@ export function registerServe(program: Command): void {
       try {
         const wildcard = ["0.0.0.0", "::", "[::]"].includes(options.host);
         const allowedHosts = [...options.allowHost, ...(loopback || wildcard ? [] : [options.host])];
-        app = await buildServer({ ...storage, allowedHosts });
+        app = await buildServer({ ...storage, allowedHosts, access: accessChoice(options, process.env) });
       } catch (error) {
         const where = storage.databaseUrl ? "the PostgreSQL database" : storage.dbPath;
         throw new CliError(`cannot open ${where}: ${(error as Error).message}`);
@@ -97,7 +122,23 @@ export function registerServe(program: Command): void {
         await app.close();
         throw new CliError(`cannot listen on ${options.host}:${port}: ${(error as Error).message}`);
       }
-      process.stdout.write(`Lockstep workbench: ${url.replace("[::1]", "localhost")}/\n`);
+      const base = `${url.replace("[::1]", "localhost")}/`;
+      if (options.open) {
+        process.stdout.write(`Lockstep workbench: ${base}\n`);
+        process.stdout.write("Access: open (--open): anyone who reaches this server may do everything\n");
+        if (!loopback)
+          process.stderr.write(
+            "warning: --open beyond this machine lets anyone change scenarios and adopt agreements\n",
+          );
+      } else {
+        // the token travels in the fragment, which the browser never sends; the web app keeps it for the tab
+        process.stdout.write(`Lockstep workbench: ${base}#admin=${app.access.adminToken}\n`);
+        process.stdout.write(
+          `Admin token: ${app.access.adminToken} (for the CLI: --token or LOCKSTEP_TOKEN; fix it with LOCKSTEP_ADMIN_TOKEN)\n`,
+        );
+      }
+      if (options.publicRead)
+        process.stdout.write("Agreements are readable without a token (--public-read)\n");
       process.stdout.write(`Data: ${storage.databaseUrl ? "PostgreSQL" : storage.dbPath}\n`);
       if (!existsSync(WEB_DIST)) {
         process.stdout.write(

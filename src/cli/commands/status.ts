@@ -1,9 +1,19 @@
 /** `lockstep status`: an agreement's live status from a server. */
 import type { Command } from "commander";
 import type { AgreementStatus } from "../../ledger/index.ts";
-import { agreementUrl, requestJson } from "../agreement-client.ts";
+import { agreementUrl, readKeyFile, readToken, requestJson } from "../agreement-client.ts";
 import { CliError } from "../errors.ts";
 import { renderStatus } from "../format/status.ts";
+
+interface StatusOptions {
+  server: string;
+  agreement: string;
+  at?: string;
+  format: string;
+  token?: string;
+  key?: string;
+  as?: string;
+}
 
 export function registerStatus(program: Command): void {
   program
@@ -15,7 +25,10 @@ export function registerStatus(program: Command): void {
     .requiredOption("--agreement <id>", "agreement id")
     .option("--at <time>", "status as of an ISO date-time (default now)")
     .option("--format <format>", "text or json", "text")
-    .action(async (options: { server: string; agreement: string; at?: string; format: string }) => {
+    .option("--token <token>", "the admin token or a read token (default: $LOCKSTEP_TOKEN)")
+    .option("--key <file>", "read as a participant: sign the server's challenge with this key file")
+    .option("--as <participant>", "your participant id (default: the one in the key file)")
+    .action(async (options: StatusOptions) => {
       if (options.format !== "text" && options.format !== "json") {
         throw new CliError(`--format: expected text or json, got '${options.format}'`);
       }
@@ -23,8 +36,14 @@ export function registerStatus(program: Command): void {
         throw new CliError(`--at: not a date-time: '${options.at}'`);
       }
       const query = options.at ? `?at=${encodeURIComponent(new Date(options.at).toISOString())}` : "";
+      const token = await readToken(options.server, options.agreement, {
+        token: options.token,
+        key: options.key === undefined ? undefined : readKeyFile(options.key),
+        as: options.as,
+      });
       const { body } = await requestJson<AgreementStatus & { head: string }>(
         agreementUrl(options.server, options.agreement, `/status${query}`),
+        { token },
       );
       process.stdout.write(
         options.format === "json" ? `${JSON.stringify(body, null, 2)}\n` : renderStatus(body),

@@ -24,10 +24,12 @@ import {
   verifyLedger,
 } from "../../ledger/index.ts";
 import { exportLedger, type Store, type StoredEvent } from "../../store/index.ts";
+import type { AccessControl } from "../access.ts";
 import * as schemas from "../agreement-schemas.ts";
 import { HttpError, notFound } from "../errors.ts";
 import type { ScenarioLibrary } from "../scenarios.ts";
 import { errorResponses, IdParams, jsonResponse } from "../schemas.ts";
+import { registerReadSessions } from "./agreement-access.ts";
 import { adoptedScenario, checkEnvelope, checkSignedStep, checkStatement } from "./agreement-checks.ts";
 import { type AgreementContext, AgreementContexts, awaitingSignatures } from "./agreement-context.ts";
 import { AgreementFeed } from "./agreement-feed.ts";
@@ -37,6 +39,8 @@ export interface AgreementsPluginOptions {
   store: Store;
   /** Where `scenarioId` is looked up when adopting: saved scenarios and the built-in library. */
   library: ScenarioLibrary;
+  /** Read challenges and tokens (src/server/access.ts). */
+  access: AccessControl;
   /** The clock for status and adoption (tests pin it). */
   now?: () => Date;
 }
@@ -126,6 +130,7 @@ export const agreementsPlugin: FastifyPluginAsyncZod<AgreementsPluginOptions> = 
   registerSignatures(app, ledger);
   registerEvents(app, ledger);
   registerReading(app, ledger);
+  registerReadSessions(app, { access: options.access, context: (id) => ledger.context(id) });
   app.addHook("onReady", async () => {
     void ledger.checkAllChains().catch((error) => app.log.error(error));
   });

@@ -9,6 +9,7 @@ import type {
   ScenarioSummary,
 } from "../../../src/server/schemas.ts";
 import type { PlannerOptions } from "../workers/protocol.ts";
+import { apiFetch, NEEDS_TOKEN } from "./auth.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -23,7 +24,7 @@ export class ApiError extends Error {
 
 /** One JSON request to the API; a refusal becomes an ApiError with the server's message. */
 export async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(url, {
+  const response = await apiFetch(url, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -34,7 +35,7 @@ export async function call<T>(method: string, url: string, body?: unknown): Prom
     throw new ApiError(
       response.status,
       String(data.error ?? "error"),
-      String(data.message ?? response.statusText),
+      response.status === 401 ? NEEDS_TOKEN : String(data.message ?? response.statusText),
       (data.issues as ScenarioIssue[] | undefined) ?? [],
     );
   }

@@ -10,6 +10,7 @@ import type { AgreementStatus } from "../../../src/ledger/index.ts";
 import type { AgreementDocument, LedgerEvent } from "../../../src/server/agreement-schemas.ts";
 import { Chart } from "../components/Chart.tsx";
 import { agreementsApi } from "../lib/agreements.ts";
+import { apiFetch, NEEDS_TOKEN, streamUrl } from "../lib/auth.ts";
 import { ChainCheck } from "./agreement/ChainCheck.tsx";
 import { CharterPanel, PhaseDates } from "./agreement/CharterPanel.tsx";
 import { EventForm } from "./agreement/EventForm.tsx";
@@ -34,13 +35,16 @@ export function Agreement({ id }: { id: string }) {
 
   useEffect(() => {
     // The stream replays the ledger from the start, then sends each new event and a fresh status.
-    const stream = new EventSource(`/api/agreements/${encodeURIComponent(id)}/events/stream`);
+    const stream = new EventSource(streamUrl(`/api/agreements/${encodeURIComponent(id)}/events/stream`));
     stream.onopen = () => setLive(true);
     stream.onerror = () => {
       setLive(false);
-      fetch(`/api/agreements/${encodeURIComponent(id)}`).then((r) => {
+      apiFetch(`/api/agreements/${encodeURIComponent(id)}`).then((r) => {
         if (r.status === 404) {
           setError(`No agreement '${id}'.`);
+          stream.close();
+        } else if (r.status === 401 || r.status === 403) {
+          setError(`Reading this agreement needs the admin token or a participant's key. ${NEEDS_TOKEN}`);
           stream.close();
         }
       });

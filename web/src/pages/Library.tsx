@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { AgreementList } from "../../../src/server/agreement-schemas.ts";
 import { api, type ScenarioSummary } from "../lib/api.ts";
+import { apiFetch } from "../lib/auth.ts";
 
 export function Library() {
   const [scenarios, setScenarios] = useState<ScenarioSummary[] | undefined>();
@@ -16,7 +17,7 @@ export function Library() {
     document.title = "Scenarios — Lockstep workbench";
     void load();
     // Agreements exist only when the server has a database and the ledger's routes.
-    fetch("/api/agreements")
+    apiFetch("/api/agreements")
       .then((r) => (r.ok ? r.json() : { agreements: [] }))
       .then((body: AgreementList) => setAgreements(body.agreements))
       .catch(() => setAgreements([]));

@@ -12,6 +12,7 @@ import { causesSummary, survivalSummary, valuesSummary } from "../components/cha
 import { COLORS, causesChart, survivalChart, valuesChart } from "../components/charts.ts";
 import { HelpLink } from "../components/Glossary.tsx";
 import { api, type Capabilities, type JobState } from "../lib/api.ts";
+import { streamUrl } from "../lib/auth.ts";
 import { cancelBrowserSimulation, simulateInBrowser, WorkerUnavailable } from "../lib/in-browser.ts";
 import type { RiskSetup } from "../lib/sim-results.ts";
 import { setField } from "../lib/yaml-edit.ts";
@@ -111,7 +112,7 @@ export function SimulateTab({
   const startOnServer = async () => {
     const created = await api.simulate(source, plan, runs, seed);
     setJob({ ...created, where: "server" });
-    const events = new EventSource(`/api/simulate/${created.id}/events`);
+    const events = new EventSource(streamUrl(`/api/simulate/${created.id}/events`));
     stream.current = events;
     events.addEventListener("progress", (e) => {
       const progress = JSON.parse((e as MessageEvent).data) as JobState["progress"];

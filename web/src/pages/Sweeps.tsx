@@ -5,12 +5,13 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { Flip, Heatmap, SweepList, SweepStatus } from "../../../src/sweep/report-schema.ts";
+import { apiFetch } from "../lib/auth.ts";
 
 const POLL_MS = 1000;
 const num = (x: number) => String(Number(x.toPrecision(4)));
 
 async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+  const response = await apiFetch(url);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error((body as { message?: string }).message ?? response.statusText);
   return body as T;

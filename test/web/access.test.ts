@@ -1,0 +1,56 @@
+/**
+ * The workbench behind an admin token, in Chromium: `#admin=TOKEN` from the printed URL is kept for
+ * the tab and stripped from the address; API calls and the agreement's event stream carry it; a
+ * tab without it is told where the token comes from.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adoptRequest, charterSignature, http, makeCast } from "../ledger/helpers.ts";
+import { openWorkbench, type Workbench } from "./browser.ts";
+
+const ADMIN = "web-admin-token-0123456789";
+let workbench: Workbench;
+let page: Page;
+
+beforeAll(async () => {
+  workbench = await openWorkbench({ access: { adminToken: ADMIN } });
+  const cast = await makeCast();
+  const admin = { authorization: `Bearer ${ADMIN}` };
+  const created = await http(`${workbench.url}/api/agreements`, "POST", adoptRequest(cast), admin);
+  expect(created.status).toBe(201);
+  for (const who of ["north-gov", "south-gov"] as const) {
+    const signed = await charterSignature(cast, who, "freeze-deal", String(created.json.charterHash));
+    expect(
+      (await http(`${workbench.url}/api/agreements/freeze-deal/signatures`, "POST", signed)).status,
+    ).toBe(200);
+  }
+  page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(20_000);
+});
+afterAll(async () => {
+  await workbench?.close();
+});
+
+describe("the workbench behind an admin token", () => {
+  it("says where the token comes from when opened without it", async () => {
+    await page.goto(`${workbench.url}/`);
+    const alert = page.locator("[data-testid=library] [role=alert]");
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/admin token.*#admin=/);
+    await page.goto(`${workbench.url}/#/a/freeze-deal`);
+    await page.locator("main.error", { hasText: "participant's key" }).waitFor();
+  });
+
+  it("keeps #admin=TOKEN for the tab, strips it from the address, and reads and streams with it", async () => {
+    await page.goto(`${workbench.url}/#admin=${ADMIN}`);
+    await page.locator("[data-scenario=korea-2018]").waitFor();
+    expect(new URL(page.url()).hash).toBe("#/");
+    expect(await page.evaluate(() => sessionStorage.getItem("lockstep.admin"))).toBe(ADMIN);
+    await page.locator("[data-agreement=freeze-deal] a").click();
+    await page.locator("[data-testid=live]", { hasText: "live" }).waitFor();
+    expect(await page.locator("[data-testid=agreement] h1").textContent()).toBe("Freeze for relief");
+    // a reload keeps the token: it lives in sessionStorage, not in the address
+    await page.reload();
+    await page.locator("[data-testid=live]", { hasText: "live" }).waitFor();
+  });
+});
