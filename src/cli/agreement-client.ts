@@ -119,14 +119,23 @@ export async function readToken(
       { method: "POST", body: {} },
     );
     const signature = await signReadChallenge(agreement, challenge.challenge, credentials.key.privateKey);
-    const { body: session } = await requestJson<{ token: string }>(
-      agreementUrl(server, agreement, "/session"),
-      {
-        method: "POST",
-        body: { participant, challenge: challenge.challenge, signature },
-      },
-    );
-    return session.token;
+    try {
+      const { body: session } = await requestJson<{ token: string }>(
+        agreementUrl(server, agreement, "/session"),
+        {
+          method: "POST",
+          body: { participant, challenge: challenge.challenge, signature },
+        },
+      );
+      return session.token;
+    } catch (error) {
+      if (error instanceof CliError && error.message.includes("(401 bad-signature)")) {
+        throw new CliError(
+          `the charter lists another public key for ${participant} than the one in the key file (the server refused a read token: 401 bad-signature)`,
+        );
+      }
+      throw error;
+    }
   }
   return givenToken(undefined);
 }
