@@ -4,7 +4,7 @@
  * Both routes are open to anyone; only a participant's key gets past the second.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { verifyReadChallenge } from "../../ledger/statements.ts";
+import { verifyReadChallenge } from "../../ledger/index.ts";
 import type { AccessControl } from "../access.ts";
 import * as schemas from "../agreement-schemas.ts";
 import { HttpError } from "../errors.ts";
