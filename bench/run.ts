@@ -10,7 +10,7 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const HELPERS = new Set(["run", "generate", "simulate-loops"]);
+const HELPERS = new Set(["run", "generate", "simulate-loops", "analysis-loop"]);
 const all = readdirSync(new URL(".", import.meta.url))
   .filter((file) => file.endsWith(".ts"))
   .map((file) => file.replace(/\.ts$/, ""))

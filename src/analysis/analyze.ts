@@ -12,16 +12,16 @@ import {
   explainRequires,
   explainReservation,
 } from "./explain.ts";
+import { exposureOf } from "./exposure.ts";
 import type { AnalysisReport, ConstraintRowReport, PartyReport, Violation, ViolationKind } from "./report.ts";
 import {
   type ConstraintRow,
   EPSILON,
-  minimumSlack,
+  leastSlack,
   partyRows,
-  rowDependsOnValues,
+  type RowFigures,
+  rowFigures,
   rowHolds,
-  rowValue,
-  rowWorst,
 } from "./rows.ts";
 import { buildSchedule, donePhase, type Schedule, startPhase } from "./schedule.ts";
 
@@ -51,6 +51,7 @@ function partyFigures(
   rows: ConstraintRow[],
   reports: ConstraintRowReport[],
   violations: Violation[],
+  slacks: RowFigures[],
 ): PartyReport {
   const tau = c.tolerance[i];
   const rho = c.reservation[i];
@@ -61,8 +62,9 @@ function partyFigures(
   let final = 0;
   let worstFinal = 0;
   for (const row of rows) {
-    const g = rowValue(c, row);
-    const worst = rowWorst(c, row);
+    const figures = rowFigures(c, row);
+    const g = figures.value;
+    const worst = figures.worst;
     reports.push({
       kind: row.kind,
       party: c.partyIds[i],
@@ -71,12 +73,13 @@ function partyFigures(
       over: !rowHolds(g),
       worstSlack: tidy(worst),
       worstOver: !rowHolds(worst),
-      dependsOnValues: rowDependsOnValues(c, row),
+      dependsOnValues: figures.dependsOnValues,
     });
+    slacks.push(figures);
     if (row.kind === "exposure") {
-      const e = Math.max(0, tau - g);
+      const e = exposureOf(g - tau);
       exposure.push(tidy(e));
-      worstExposure.push(tidy(Math.max(0, tau - worst)));
+      worstExposure.push(tidy(exposureOf(worst - tau)));
       if (!rowHolds(g)) violations.push(explainExposure(c, s, i, row.phase!, e, row.coef));
     } else if (row.kind === "margin") {
       margin[row.phase!] = tidy(g);
@@ -140,9 +143,11 @@ export function analyzeSchedule(c: CompiledScenario, s: Schedule): Analysis {
   const parties: Record<string, PartyReport> = {};
   const constraintRows: ConstraintRow[] = [];
   const rows: ConstraintRowReport[] = [];
+  const figures: RowFigures[] = [];
+  const scratch = new Float64Array((s.phases + 1) * c.moveIds.length);
   c.partyIds.forEach((id, i) => {
-    const own = partyRows(c, s, i);
-    parties[id] = partyFigures(c, s, i, own, rows, violations);
+    const own = partyRows(c, s, i, scratch);
+    parties[id] = partyFigures(c, s, i, own, rows, violations, figures);
     for (const row of own) constraintRows.push(row);
   });
   violations.sort(byFirstToBite(c));
@@ -152,7 +157,7 @@ export function analyzeSchedule(c: CompiledScenario, s: Schedule): Analysis {
     robustlyFeasible: feasible && rows.every((row) => !row.worstOver),
     valid,
     phases: s.phases,
-    minSlack: tidy(minimumSlack(c, constraintRows)),
+    minSlack: tidy(leastSlack(figures)),
     parties,
     rows,
     violations,

@@ -3,6 +3,7 @@
  * Parsing keeps names; the engines want numbers.
  */
 import { defaultHorizon, goalItemMoves, goalItemWeight, type Scenario, type Value } from "../model/index.ts";
+import { creditLag as creditLagOf, survivingShare } from "./exposure.ts";
 
 export interface ValueTable {
   /** [party][move]: the midpoint of each value (MODEL.md §1 'nominal'). */
@@ -22,12 +23,13 @@ export interface CompiledScenario {
   lag: Int32Array;
   reversible: Float64Array;
   /**
-   * κ_m (MODEL.md §2): the share of a move that survives a collapse. The sign test uses the
-   * nominal actor value, so κ is a fixed property of the move and every figure stays linear in
-   * the values (what makes the worst case exact and the planner's model linear).
+   * κ_m (MODEL.md §2): the share of a move that survives a collapse (exposure.ts, the rule's one
+   * definition). The sign test uses the nominal actor value, so κ is a fixed property of the move
+   * and every figure stays linear in the values (what makes the worst case exact and the planner's
+   * model linear).
    */
   kappa: Float64Array;
-  /** [party][move]: lag before party i credits move m (0 for own moves and for harm). */
+  /** [party][move]: lag before party i credits move m (0 for own moves and for harm; exposure.ts). */
   creditLag: Int32Array[];
   values: ValueTable;
   discount: Float64Array;
@@ -75,11 +77,11 @@ export function compileScenario(scenario: Scenario): CompiledScenario {
       values.high[i][m] = high;
       values.nominal[i][m] = (low + high) / 2;
     });
-    kappa[m] = values.nominal[actor[m]][m] < 0 ? 1 - move.reversible : 1;
+    kappa[m] = survivingShare(values.nominal[actor[m]][m], move.reversible);
   });
   const creditLag = partyIds.map((_, i) => {
     const lags = new Int32Array(M);
-    for (let m = 0; m < M; m++) lags[m] = actor[m] !== i && values.nominal[i][m] > 0 ? lag[m] : 0;
+    for (let m = 0; m < M; m++) lags[m] = creditLagOf(actor[m], i, values.nominal[i][m], lag[m]);
     return lags;
   });
   const goalItems = scenario.goal ?? moveIds;

@@ -2,6 +2,7 @@
  * Violations in plain words, each with the moves that contribute most to it.
  */
 import type { CompiledScenario } from "./compile.ts";
+import { creditedPhase, exposureCoefficient } from "./exposure.ts";
 import type { Contribution, Violation } from "./report.ts";
 import { type Schedule, stateAt } from "./schedule.ts";
 
@@ -50,8 +51,7 @@ export function explainExposure(
         : `harm from ${c.partyIds[c.actor[m]]}`;
       contributions.push({ move: c.moveIds[m], amount: -term, reason });
     }
-    const unverified =
-      c.creditLag[i][m] > 0 ? (done[m] - stateAt(s, k - c.creditLag[i][m])[m]) * c.kappa[m] : 0;
+    const unverified = exposureCoefficient(c, m, done[m] - stateAt(s, creditedPhase(c, i, m, k))[m]);
     if (unverified > 0 && values[m] > 0) {
       contributions.push({
         move: c.moveIds[m],

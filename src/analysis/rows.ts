@@ -14,11 +14,11 @@
  */
 import type { CompiledScenario } from "./compile.ts";
 import {
-  complianceWeights,
-  defectionWeights,
+  complianceWeightsFlat,
   detectionLag,
   dot,
-  exposureCoefficients,
+  exposureCoefficientsInto,
+  marginCoefficientsInto,
   worstDot,
 } from "./figures.ts";
 import type { RowKind } from "./report.ts";
@@ -41,34 +41,55 @@ export interface ConstraintRow {
   lag?: number;
 }
 
-/** The rows of one party, in phase order: exposure k = 1..T, margins where defined, reservation. */
-export function partyRows(c: CompiledScenario, s: Schedule, party: number): ConstraintRow[] {
+/**
+ * The rows of one party, in phase order: exposure k = 1..T, margins where defined, reservation.
+ *
+ * The coefficients of all of them live in one flat buffer (rows × moves) and each row's `coef` is
+ * a view into it: one allocation per party instead of one or more per row, and the weights are
+ * computed straight into place. The arithmetic is that of figures.ts term for term (same order of
+ * operations), so the figures are the same to the last bit; `scratch` may hold a buffer of at
+ * least (T + 1) × moves for the compliance weights, reused across parties.
+ */
+export function partyRows(
+  c: CompiledScenario,
+  s: Schedule,
+  party: number,
+  scratch?: Float64Array,
+): ConstraintRow[] {
+  const T = s.phases;
+  const M = c.moveIds.length;
+  const lags: Array<number | undefined> = [];
+  let marginRows = 0;
+  for (let k = 1; k <= T; k++) {
+    lags[k] = detectionLag(c, s, party, k);
+    if (lags[k] !== undefined) marginRows++;
+  }
+  const buffer = new Float64Array((T + marginRows + 1) * M);
   const rows: ConstraintRow[] = [];
+  let at = 0;
+  const next = () => {
+    at += M;
+    return buffer.subarray(at - M, at);
+  };
   const tau = c.tolerance[party];
-  for (let k = 1; k <= s.phases; k++) {
-    rows.push({
-      kind: "exposure",
-      party,
-      phase: k,
-      constant: tau,
-      coef: exposureCoefficients(c, s, party, k),
-    });
+  for (let k = 1; k <= T; k++) {
+    const coef = next();
+    exposureCoefficientsInto(c, s, party, k, coef);
+    rows.push({ kind: "exposure", party, phase: k, constant: tau, coef });
   }
-  const comply = complianceWeights(c, s, party);
-  for (let k = 1; k <= s.phases; k++) {
-    const lag = detectionLag(c, s, party, k);
-    if (lag === undefined) continue;
-    const defect = defectionWeights(c, s, party, k, lag);
-    const coef = comply[k].map((w, m) => w - defect[m]);
-    rows.push({ kind: "margin", party, phase: k, constant: 0, coef, lag });
+  if (marginRows > 0) {
+    const comply = complianceWeightsFlat(c, s, party, scratch);
+    for (let k = 1; k <= T; k++) {
+      const lag = lags[k];
+      if (lag === undefined) continue;
+      const coef = next();
+      marginCoefficientsInto(c, s, party, k, lag, comply.subarray(k * M, (k + 1) * M), coef);
+      rows.push({ kind: "margin", party, phase: k, constant: 0, coef, lag });
+    }
   }
-  rows.push({
-    kind: "reservation",
-    party,
-    phase: null,
-    constant: -c.reservation[party],
-    coef: Float64Array.from(s.x[s.phases]),
-  });
+  const final = next();
+  final.set(s.x[T]);
+  rows.push({ kind: "reservation", party, phase: null, constant: -c.reservation[party], coef: final });
   return rows;
 }
 
@@ -102,6 +123,34 @@ export function rowDependsOnValues(c: CompiledScenario, row: ConstraintRow): boo
   return false;
 }
 
+/** A row's nominal value g_c, its worst case and whether it depends on a value. */
+export interface RowFigures {
+  value: number;
+  worst: number;
+  dependsOnValues: boolean;
+}
+
+/**
+ * rowValue, rowWorst and rowDependsOnValues in one pass over the coefficients (the analysis needs
+ * all three of every row); each sum is taken in the same order as theirs, so the figures are equal.
+ */
+export function rowFigures(c: CompiledScenario, row: ConstraintRow): RowFigures {
+  const nominal = c.values.nominal[row.party];
+  const low = c.values.low[row.party];
+  const high = c.values.high[row.party];
+  const coef = row.coef;
+  let value = 0;
+  let worst = 0;
+  let depends = false;
+  for (let m = 0; m < coef.length; m++) {
+    const a = coef[m];
+    value += nominal[m] * a;
+    worst += (a >= 0 ? low[m] : high[m]) * a;
+    if (a !== 0 && (low[m] !== 0 || high[m] !== 0)) depends = true;
+  }
+  return { value: row.constant + value, worst: row.constant + worst, dependsOnValues: depends };
+}
+
 /** A row holds (g ≥ 0 within EPSILON). The one limit test every face uses. */
 export function rowHolds(slack: number): boolean {
   return slack >= -EPSILON;
@@ -113,12 +162,18 @@ export function rowHolds(slack: number): boolean {
  * the figure stays a finite number.
  */
 export function minimumSlack(c: CompiledScenario, rows: readonly ConstraintRow[], values = c.values.nominal) {
+  return leastSlack(
+    rows.map((row) => ({ value: rowValue(c, row, values), dependsOnValues: rowDependsOnValues(c, row) })),
+  );
+}
+
+/** minimumSlack's rule over rows whose figures are known already. */
+export function leastSlack(rows: Iterable<Pick<RowFigures, "value" | "dependsOnValues">>): number {
   let dependent = Number.POSITIVE_INFINITY;
   let any = Number.POSITIVE_INFINITY;
   for (const row of rows) {
-    const g = rowValue(c, row, values);
-    any = Math.min(any, g);
-    if (rowDependsOnValues(c, row)) dependent = Math.min(dependent, g);
+    any = Math.min(any, row.value);
+    if (row.dependsOnValues) dependent = Math.min(dependent, row.value);
   }
   if (Number.isFinite(dependent)) return dependent;
   return Number.isFinite(any) ? any : 0;

@@ -6,21 +6,25 @@
  * - Actual state x(m): the share the actor has reported done (a reversal takes it back to 0).
  * - Credit (MODEL.md §2) uses what verifiers have actually verified instead of the planned lag:
  *   party i credits another party's beneficial move only as far as it was verified; harm and its
- *   own moves count at once. Exposure E_i = max(0, −u_i(κ ⊙ x̂ⁱ)), as in §3.
+ *   own moves count at once. Exposure E_i = max(0, −u_i(κ ⊙ x̂ⁱ)), as in §3 (analysis/exposure.ts).
  * - Incentive margin now (§4) is M_i(k) for the current phase k on the trajectory "the actual state
  *   so far, then the plan's remaining steps, anything overdue due now"; it exists for a party with
  *   a move due in phase k.
  * - A move is unlocked when every move it requires is fully verified.
  */
-import type { CompiledScenario } from "../analysis/index.ts";
 import {
   buildSchedule,
+  type CompiledScenario,
   complianceWeights,
+  creditedOnVerification,
   defectionWeights,
   detectionLag,
   donePhase,
   dot,
   EPSILON as EPS,
+  exposureCoefficient,
+  exposureOf,
+  exposureRow,
   rowHolds,
   type Schedule,
   stateAt,
@@ -209,18 +213,23 @@ export function projectStatus(
     const nominal = c.values.nominal[i];
     const coef = new Float64Array(M);
     for (let m = 0; m < M; m++) {
-      const credited = c.actor[m] !== i && nominal[m] > 0 ? actual.verified[m] : actual.done[m];
-      coef[m] = c.kappa[m] * credited;
+      // the rule's credit on the actual state: what verifiers have verified, not the planned lag
+      const credited = creditedOnVerification(c.actor[m], i, nominal[m])
+        ? actual.verified[m]
+        : actual.done[m];
+      coef[m] = exposureCoefficient(c, m, credited);
     }
     // The exposure row g = τ + u(κ ⊙ x̂) as the analysis writes it (rows.ts), judged by the same
     // rowHolds; the figures shown are rounded, the flags are taken before rounding.
-    const slack = c.tolerance[i] + dot(nominal, coef);
-    const worstSlack = c.tolerance[i] + worstDot(c.values.low[i], c.values.high[i], coef);
+    const collapse = dot(nominal, coef);
+    const worstCollapse = worstDot(c.values.low[i], c.values.high[i], coef);
+    const slack = exposureRow(c.tolerance[i], collapse);
+    const worstSlack = exposureRow(c.tolerance[i], worstCollapse);
     const status: PartyStatus = {
       id,
       name: partyName(i),
-      exposure: round(Math.max(0, -dot(nominal, coef))),
-      worstExposure: round(Math.max(0, -worstDot(c.values.low[i], c.values.high[i], coef))),
+      exposure: round(exposureOf(collapse)),
+      worstExposure: round(exposureOf(worstCollapse)),
       tolerance: c.tolerance[i],
       slack: round(slack),
       worstSlack: round(worstSlack),

@@ -9,7 +9,7 @@
  *
  * `buildFormulation` runs the steps below in order; each adds one family of columns or rows.
  */
-import type { CompiledScenario } from "../analysis/index.ts";
+import { type CompiledScenario, creditedPhase, exposureCoefficient } from "../analysis/index.ts";
 import { MilpBuilder, type Term } from "./milp.ts";
 import type { Objective } from "./report.ts";
 
@@ -427,9 +427,10 @@ function addExposureRows(
     const terms: Term[] = [];
     const credited: Array<[number, Term]> = [];
     for (let m = 0; m < c.moveIds.length; m++) {
-      terms.push(...state(f, m, k - fig.creditLag[i][m], values[i][m] * fig.kappa[m]));
+      const seen = creditedPhase(fig, i, m, k); // the rule, analysis/exposure.ts
+      terms.push(...state(f, m, seen, values[i][m] * exposureCoefficient(fig, m, 1)));
       if (fig.kappa[m] !== 0 && valued(c, i, m))
-        for (const term of state(f, m, k - fig.creditLag[i][m], 1)) credited.push([m, term]);
+        for (const term of state(f, m, seen, 1)) credited.push([m, term]);
     }
     const elasticTerms = withSlack ? elastic(f, f.sigma, i, 1) : [];
     const name = `${f.tag}exposure.${pt(f, i)}.${k}`;

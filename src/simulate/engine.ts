@@ -5,7 +5,7 @@
  * recomputed. docs/simulation.md states the choices the model leaves open (when a deviation is
  * detected, how a hold shifts the schedule, ...).
  */
-import { EPSILON } from "../analysis/index.ts";
+import { EPSILON, exposureRow, rowHolds } from "../analysis/index.ts";
 import { type PreparedPlan, RESPONSE_GENEROUS, RESPONSE_GRIM } from "./prepare.ts";
 import { Stream } from "./random.ts";
 import { SKETCH_SIZE, sketchAdd } from "./sketch.ts";
@@ -310,7 +310,11 @@ class Engine {
     this.evAmount[e] = amount;
   }
 
-  /** End of calendar phase t: flow value and exposure (on the credited state) of every party. */
+  /**
+   * End of calendar phase t: flow value and exposure of every party. `credited` is u_i(κ ⊙ x̂ⁱ),
+   * the credited collapse value (MODEL.md §3, analysis/exposure.ts): each delivery enters it
+   * creditLag phases after it is made (deliver()).
+   */
   private endPhase(): void {
     const { discount, tolerance } = this.plan;
     const { P, t, u, valueSum, weight, credited, creditDue } = this;
@@ -319,7 +323,7 @@ class Engine {
       valueSum[i] += (1 - delta) * weight[i] * u[i];
       weight[i] *= delta;
       credited[i] += creditDue[t * P + i];
-      if (-credited[i] > tolerance[i] + EPSILON) this.over[i] = 1;
+      if (!rowHolds(exposureRow(tolerance[i], credited[i]))) this.over[i] = 1;
     }
   }
 

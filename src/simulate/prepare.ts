@@ -21,8 +21,9 @@ export interface PreparedPlan {
   phases: number;
   actor: Int32Array;
   lag: Int32Array;
+  /** κ per move: the share that survives a collapse (the exposure rule, analysis/exposure.ts). */
   kappa: Float64Array;
-  /** [party × moves] credit lag of party i for move m. */
+  /** [party × moves] credit lag of party i for move m (the exposure rule's credit, flattened). */
   creditLag: Int32Array;
   /** [party × moves] nominal values (midpoints). */
   nominal: Float64Array;
