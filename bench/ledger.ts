@@ -19,6 +19,7 @@ import { buildCharter, compileCharter } from "../src/ledger/charter.ts";
 import { generateKeyPair, importPublicKey, verifyText } from "../src/ledger/crypto.ts";
 import type { EventBody, SignedEvent } from "../src/ledger/events.ts";
 import { signEvent } from "../src/ledger/sign.ts";
+import { signCharter } from "../src/ledger/statements.ts";
 import { verifyLedger } from "../src/ledger/verify.ts";
 import { buildServer } from "../src/server/app.ts";
 import { exportLedger, openStore, type StoreOptions } from "../src/store/index.ts";
@@ -101,7 +102,19 @@ async function runBackend(name: string, options: StoreOptions): Promise<Record<s
       new Date().toISOString(),
     );
     if (!built.ok) throw new Error(built.message);
-    await store.agreements.create(built.charter);
+    const record = await store.agreements.create(built.charter);
+    // Events are accepted only once every party has signed the charter (a co-signed charter).
+    for (const [who, key] of [
+      ["party-a", pairs.a],
+      ["party-b", pairs.b],
+    ] as const) {
+      const { signature } = await signCharter("bench", record.charterHash, who, key.privateKey);
+      await store.agreements.addCharterSignature("bench", {
+        by: who,
+        signature,
+        signedAt: new Date().toISOString(),
+      });
+    }
     const compiled = compileCharter(built.charter);
     const keys = new Map([
       ["party-a", (await importPublicKey(pairs.a.publicKey))!],
@@ -131,6 +144,19 @@ async function runBackend(name: string, options: StoreOptions): Promise<Record<s
         body: JSON.stringify({ id: "bench-http", plan: "both", scenario: SCENARIO, participants }),
       });
       if (adopt.status !== 201) throw new Error(`adopt: ${adopt.status}`);
+      const { charterHash } = (await adopt.json()) as { charterHash: string };
+      for (const [who, key] of [
+        ["party-a", pairs.a],
+        ["party-b", pairs.b],
+      ] as const) {
+        const signed = await signCharter("bench-http", charterHash, who, key.privateKey);
+        const answer = await fetch(`${url}/api/agreements/bench-http/signatures`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(signed),
+        });
+        if (answer.status !== 200) throw new Error(`sign as ${who}: ${answer.status} ${await answer.text()}`);
+      }
       results.http = await throughput(http, CONCURRENCY, async (event) => {
         const response = await fetch(`${url}/api/agreements/bench-http/events`, {
           method: "POST",

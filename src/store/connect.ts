@@ -17,6 +17,10 @@ export interface Connection {
 export function connect(options: { sqlitePath?: string; databaseUrl?: string }): Connection {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection the server closes (a restart, pg_terminate_backend, DROP DATABASE … WITH
+    // (FORCE) right after close()) is an 'error' event on the pool; unhandled, it would end the
+    // process. The pool has already dropped that client, and the next query opens a fresh one.
+    pool.on("error", () => {});
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: "postgres" };
   }
   const sqlite = new SqliteDatabase(options.sqlitePath ?? "lockstep.db");

@@ -2,11 +2,21 @@
  * The storage suite: the same cases against SQLite and PostgreSQL (the PostgreSQL half is skipped,
  * with the reason printed, when no server is reachable).
  */
+
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCharter } from "../../src/ledger/charter.ts";
 import { verifyLedger } from "../../src/ledger/verify.ts";
 import { exportLedger, openStore, type Store, StoreError } from "../../src/store/index.ts";
-import { adoptRequest, backends, type Cast, createSigned, makeCast, signedEvent } from "../ledger/helpers.ts";
+import {
+  adoptRequest,
+  backends,
+  type Cast,
+  createSigned,
+  makeCast,
+  PG_URL,
+  signedEvent,
+} from "../ledger/helpers.ts";
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`store on ${backend.name}`, () => {
@@ -134,3 +144,27 @@ for (const backend of backends) {
     });
   });
 }
+
+const postgres = backends.find((b) => b.name === "postgres")!;
+describe.skipIf(postgres.skip)("store on postgres, when the server closes its connections", () => {
+  it("keeps working after PostgreSQL terminates its idle connections (restart, admin command, DROP … FORCE)", async () => {
+    const { store, options, cleanup } = await postgres.open();
+    try {
+      await Promise.all([store.scenarios.list(), store.agreements.list()]); // idle clients in the pool
+      const database = new URL(options.databaseUrl!).pathname.slice(1);
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      const { rowCount } = await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+        [database],
+      );
+      await admin.end();
+      expect(rowCount).toBeGreaterThan(0);
+      // the idle clients receive 57P01 now; unhandled, that 'error' event would end the process
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await store.scenarios.list()).toEqual([]);
+    } finally {
+      await cleanup();
+    }
+  });
+});
