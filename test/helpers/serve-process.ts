@@ -2,13 +2,17 @@
 import { spawn } from "node:child_process";
 import { BIN, ROOT } from "./cli.ts";
 
-/** Starts `lockstep serve` and resolves with its URL (and the admin token in it) once it prints it. */
-export function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
+/**
+ * Starts `lockstep serve` (or, with `viaNpm`, `npm start -- …` as the README has a user do) and
+ * resolves with its URL (and the admin token in it) once it prints it.
+ */
+export function startServe(args: string[], env: NodeJS.ProcessEnv = {}, viaNpm = false) {
   const { DATABASE_URL: _unset, LOCKSTEP_DB: _unset2, ...inherited } = process.env;
-  const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], {
-    cwd: ROOT,
-    env: { ...inherited, ...env },
-  });
+  const [command, ...rest] = viaNpm
+    ? ["npm", "start", "--silent", "--", "--port", "0", ...args]
+    : [process.execPath, BIN, "serve", "--port", "0", ...args];
+  // npm runs the server in a shell below it: its own process group, so stop() reaches all of them
+  const child = spawn(command, rest, { cwd: ROOT, env: { ...inherited, ...env }, detached: viaNpm });
   let token = "";
   let out = "";
   const url = new Promise<string>((resolve, reject) => {
@@ -31,7 +35,8 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.on("exit", resolve));
-    child.kill("SIGTERM");
+    if (viaNpm) process.kill(-child.pid!, "SIGTERM");
+    else child.kill("SIGTERM");
     await exited;
   };
   return {

@@ -29,9 +29,12 @@ describe("lockstep serve", () => {
     }
   });
 
-  it.skipIf(pgSkipReason)("keeps its data in PostgreSQL when DATABASE_URL names a database", async () => {
+  it.skipIf(pgSkipReason).each([
+    ["lockstep serve", false],
+    ["npm start", true],
+  ])("%s keeps its data in PostgreSQL when DATABASE_URL names a database", async (_, viaNpm) => {
     const database = await createPgDatabase();
-    const served = startServe([], { DATABASE_URL: database.url });
+    const served = startServe([], { DATABASE_URL: database.url }, viaNpm);
     try {
       const url = await served.url;
       const capabilities = (await (await fetch(`${url}/api/capabilities`)).json()) as {
