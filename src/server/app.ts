@@ -16,7 +16,7 @@ import { AccessControl, type AccessOptions, enforceAccess } from "./access.ts";
 import { handleError } from "./errors.ts";
 import { checkHostHeader } from "./host-check.ts";
 import { JobRegistry } from "./jobs.ts";
-import { agreementsPlugin } from "./plugins/agreements.ts";
+import { agreementsPlugin, type StreamOptions } from "./plugins/agreements.ts";
 import { analysisPlugin } from "./plugins/analysis.ts";
 import { registerOpenApi } from "./plugins/openapi.ts";
 import { scenariosPlugin } from "./plugins/scenarios.ts";
@@ -50,6 +50,8 @@ export interface ServerOptions {
   now?: () => Date;
   /** Who may call what: `open`, an `adminToken` (random when absent), `publicRead` (src/server/access.ts). */
   access?: AccessOptions;
+  /** Event streams: shared or per-subscriber status, and the caps on open streams. */
+  streams?: StreamOptions;
 }
 
 /** A slow body must not hold a connection and its buffers forever. */
@@ -90,7 +92,13 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(scenariosPlugin, { library });
   await app.register(analysisPlugin, { library });
   await app.register(simulationPlugin, { library, jobs });
-  await app.register(agreementsPlugin, { store, library, access, now: options.now });
+  await app.register(agreementsPlugin, {
+    store,
+    library,
+    access,
+    now: options.now,
+    streams: options.streams,
+  });
   await app.register(sweepsPlugin, { store: sweeps });
   await registerWebApp(app, options.webRoot ?? WEB_DIST);
   return app;

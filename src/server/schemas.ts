@@ -120,7 +120,7 @@ const errorText: Record<number, string> = {
   421: "The Host header names a host this server does not answer to",
   422: "The scenario has problems (each with its line and column); nothing was saved or run",
   429: "Too many requests from this address or token: wait as `retry-after` says",
-  503: "The stored ledger fails verification: nothing is appended until an operator restores it",
+  503: "The stored ledger fails verification (nothing is appended until an operator restores it), or too many event streams are open",
 };
 
 /** Documented error answers of a route: each is `{ error, message, issues? }`. */

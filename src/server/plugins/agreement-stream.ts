@@ -3,6 +3,16 @@
  * as it is appended (`event: ledger`, `id: SEQ`), and the status after each batch
  * (`event: status`). A notification only says "something was appended"; the events themselves
  * are read from the store, so the stream is in chain order with no gap or repeat.
+ *
+ * **Shared** (the default): one reader per agreement. After each batch of appends it reads the new
+ * events once and computes the status once, and writes the same bytes to every subscriber, so
+ * 500 streams cost one store read and one status projection per batch, not 500. A subscriber
+ * first catches up on its own (from its cursor), then joins. **Per subscriber** (the old path,
+ * kept for the benchmark's side-by-side figure): each stream reads and projects for itself.
+ *
+ * A cursor beyond the head (a `Last-Event-ID` the ledger never reached, or no longer has) gets an
+ * `event: error` saying so, then the stream follows the real head: a client that saw more than
+ * the server now has must be told, not left waiting in silence.
  */
 import type { ServerResponse } from "node:http";
 import type { FastifyBaseLogger, FastifyReply } from "fastify";
@@ -10,6 +20,8 @@ import type { Store, StoredEvent } from "../../store/index.ts";
 import type { AgreementFeed } from "./agreement-feed.ts";
 
 const HEARTBEAT_MS = 15_000;
+
+export type StreamMode = "shared" | "per-subscriber";
 
 export interface StreamDeps {
   store: Store;
@@ -21,7 +33,11 @@ export interface StreamDeps {
   log: FastifyBaseLogger;
 }
 
-export function streamAgreement(reply: FastifyReply, id: string, cursor: number, deps: StreamDeps): void {
+const frame = (event: string, data: unknown, seq?: number) =>
+  `event: ${event}\n${seq === undefined ? "" : `id: ${seq}\n`}data: ${JSON.stringify(data)}\n\n`;
+
+/** The stream's response: headers written, heartbeat running, registered until it closes. */
+function openStream(reply: FastifyReply, deps: StreamDeps, onClose: () => void) {
   reply.hijack();
   const out = reply.raw;
   out.writeHead(200, {
@@ -30,25 +46,207 @@ export function streamAgreement(reply: FastifyReply, id: string, cursor: number,
     connection: "keep-alive",
     "x-accel-buffering": "no",
   });
-  let closed = false;
+  const stream = { out, closed: false, write: (text: string) => !stream.closed && out.write(text) };
+  const heartbeat = setInterval(() => stream.write(": keep-alive\n\n"), HEARTBEAT_MS);
+  deps.open.add(out);
+  out.on("close", () => {
+    stream.closed = true;
+    clearInterval(heartbeat);
+    deps.open.delete(out);
+    onClose();
+  });
+  return stream;
+}
+
+/** The error event for a cursor past the head, or undefined when the cursor is within the ledger. */
+async function beyondHead(deps: StreamDeps, id: string, cursor: number): Promise<string | undefined> {
+  if (cursor === 0) return undefined;
+  const head = await deps.store.agreements.head(id);
+  const seq = head?.seq ?? 0;
+  if (cursor <= seq) return undefined;
+  return frame("error", {
+    error: "beyond-head",
+    message: `you have seen event ${cursor}, but this ledger ends at event ${seq}: it was cut or rolled back since (check your checkpoints with 'lockstep ledger verify --checkpoints'); following from event ${seq}`,
+    lastEventId: cursor,
+    head: { seq, hash: head?.hash },
+  });
+}
+
+/** Streams one agreement to one client, in the given mode. */
+export function streamAgreement(
+  reply: FastifyReply,
+  id: string,
+  cursor: number,
+  deps: StreamDeps,
+  mode: StreamMode,
+  shared: SharedStreams,
+): void {
+  if (mode === "per-subscriber") streamPerSubscriber(reply, id, cursor, deps);
+  else shared.subscribe(reply, id, cursor);
+}
+
+interface Subscriber {
+  write(text: string): unknown;
+  closed: boolean;
+  cursor: number;
+  /** Still reading its own backlog: the shared batches it missed meanwhile are re-read after. */
+  catchingUp: boolean;
+  missed: boolean;
+}
+
+/** One agreement's shared reader: its subscribers, the last seq it read, its drain loop. */
+interface Channel {
+  subscribers: Set<Subscriber>;
+  head: number;
+  dirty: boolean;
+  draining: boolean;
+  unsubscribe(): void;
+}
+
+/** The shared path: one channel per followed agreement. */
+export class SharedStreams {
+  private readonly channels = new Map<string, Promise<Channel>>();
+  /** Status documents computed for a head, reused by everyone who asks within a second. */
+  private readonly statuses = new Map<string, { seq: number; at: number; status: Promise<string> }>();
+
+  constructor(private readonly deps: StreamDeps) {}
+
+  /** How many subscribers follow `id` (for tests and the benchmark). */
+  async subscribers(id: string): Promise<number> {
+    return (await this.channels.get(id))?.subscribers.size ?? 0;
+  }
+
+  subscribe(reply: FastifyReply, id: string, cursor: number): void {
+    const sub: Subscriber = { write: () => false, closed: false, cursor, catchingUp: true, missed: false };
+    let channel: Channel | undefined;
+    const stream = openStream(reply, this.deps, () => {
+      sub.closed = true;
+      if (!channel) return;
+      channel.subscribers.delete(sub);
+      if (channel.subscribers.size === 0) {
+        channel.unsubscribe();
+        this.channels.delete(id);
+      }
+    });
+    sub.write = stream.write;
+    void (async () => {
+      channel = await this.channel(id);
+      if (sub.closed) return;
+      channel.subscribers.add(sub);
+      const error = await beyondHead(this.deps, id, sub.cursor);
+      if (error) {
+        sub.write(error);
+        sub.cursor = (await this.deps.store.agreements.head(id))?.seq ?? 0;
+      }
+      sub.write(await this.statusFrame(id, channel.head));
+      await this.catchUp(id, sub);
+    })().catch((error) => this.deps.log.error(error));
+  }
+
+  private channel(id: string): Promise<Channel> {
+    let entry = this.channels.get(id);
+    if (!entry) {
+      entry = (async () => {
+        const head = (await this.deps.store.agreements.head(id))?.seq ?? 0;
+        const channel: Channel = {
+          subscribers: new Set(),
+          head,
+          dirty: false,
+          draining: false,
+          unsubscribe: () => {},
+        };
+        channel.unsubscribe = this.deps.feed.subscribe(id, () => {
+          channel.dirty = true;
+          void this.drain(id, channel);
+        });
+        return channel;
+      })();
+      this.channels.set(id, entry);
+    }
+    return entry;
+  }
+
+  /** A new subscriber's own backlog, read until no shared batch passed it by meanwhile. */
+  private async catchUp(id: string, sub: Subscriber): Promise<void> {
+    do {
+      sub.missed = false;
+      const events = await this.deps.store.agreements.events(id, { afterSeq: sub.cursor });
+      if (sub.closed) return;
+      let text = "";
+      for (const event of events) text += frame("ledger", this.deps.toWire(event), event.seq);
+      if (events.length > 0) {
+        sub.cursor = events.at(-1)!.seq;
+        sub.write(text + (await this.statusFrame(id, sub.cursor)));
+      }
+    } while (sub.missed && !sub.closed);
+    sub.catchingUp = false;
+  }
+
+  /** After appends: read the new events once, project the status once, send both to everyone. */
+  private async drain(id: string, channel: Channel): Promise<void> {
+    if (channel.draining) return;
+    channel.draining = true;
+    try {
+      while (channel.dirty) {
+        channel.dirty = false;
+        const events = await this.deps.store.agreements.events(id, { afterSeq: channel.head });
+        if (events.length === 0) continue;
+        channel.head = events.at(-1)!.seq;
+        const frames = events.map((event) => ({
+          seq: event.seq,
+          text: frame("ledger", this.deps.toWire(event), event.seq),
+        }));
+        const status = await this.statusFrame(id, channel.head);
+        for (const sub of channel.subscribers) {
+          if (sub.catchingUp) {
+            sub.missed = true;
+            continue;
+          }
+          let text = "";
+          for (const f of frames) if (f.seq > sub.cursor) text += f.text;
+          if (text === "") continue;
+          sub.cursor = channel.head;
+          sub.write(text + status);
+        }
+      }
+    } catch (error) {
+      this.deps.log.error(error);
+    } finally {
+      channel.draining = false;
+    }
+  }
+
+  /** The status frame at a head, computed once and shared for a second (the clock moves on). */
+  private statusFrame(id: string, seq: number): Promise<string> {
+    const now = Date.now();
+    const cached = this.statuses.get(id);
+    if (cached && cached.seq === seq && now - cached.at < 1000) return cached.status;
+    const status = this.deps.status(id).then((doc) => frame("status", doc));
+    this.statuses.set(id, { seq, at: now, status });
+    status.catch(() => this.statuses.delete(id));
+    return status;
+  }
+}
+
+/** The old path: every stream reads the store and projects the status itself, after every batch. */
+function streamPerSubscriber(reply: FastifyReply, id: string, start: number, deps: StreamDeps): void {
+  let cursor = start;
   let dirty = true;
   let draining = false;
-  const send = (event: string, data: unknown, seq?: number) => {
-    if (closed) return;
-    out.write(`event: ${event}\n${seq === undefined ? "" : `id: ${seq}\n`}data: ${JSON.stringify(data)}\n\n`);
-  };
+  let unsubscribe = () => {};
+  const stream = openStream(reply, deps, () => unsubscribe());
   const drain = async () => {
     if (draining) return;
     draining = true;
     try {
-      while (dirty && !closed) {
+      while (dirty && !stream.closed) {
         dirty = false;
         const events = await deps.store.agreements.events(id, { afterSeq: cursor });
         for (const event of events) {
-          send("ledger", deps.toWire(event), event.seq);
+          stream.write(frame("ledger", deps.toWire(event), event.seq));
           cursor = event.seq;
         }
-        if (events.length > 0) send("status", await deps.status(id));
+        if (events.length > 0) stream.write(frame("status", await deps.status(id)));
       }
     } catch (error) {
       deps.log.error(error);
@@ -56,21 +254,17 @@ export function streamAgreement(reply: FastifyReply, id: string, cursor: number,
       draining = false;
     }
   };
-  const unsubscribe = deps.feed.subscribe(id, () => {
+  unsubscribe = deps.feed.subscribe(id, () => {
     dirty = true;
     void drain();
   });
-  const heartbeat = setInterval(() => !closed && out.write(": keep-alive\n\n"), HEARTBEAT_MS);
-  deps.open.add(out);
-  out.on("close", () => {
-    closed = true;
-    clearInterval(heartbeat);
-    unsubscribe();
-    deps.open.delete(out);
-  });
-  void deps
-    .status(id)
-    .then((status) => send("status", status))
-    .then(drain)
-    .catch((error) => deps.log.error(error));
+  void (async () => {
+    const error = await beyondHead(deps, id, cursor);
+    if (error) {
+      stream.write(error);
+      cursor = (await deps.store.agreements.head(id))?.seq ?? 0;
+    }
+    stream.write(frame("status", await deps.status(id)));
+    await drain();
+  })().catch((error) => deps.log.error(error));
 }

@@ -33,7 +33,7 @@ import { registerReadSessions } from "./agreement-access.ts";
 import { adoptedScenario, checkEnvelope, checkSignedStep, checkStatement } from "./agreement-checks.ts";
 import { type AgreementContext, AgreementContexts, awaitingSignatures } from "./agreement-context.ts";
 import { AgreementFeed } from "./agreement-feed.ts";
-import { streamAgreement } from "./agreement-stream.ts";
+import { SharedStreams, type StreamMode, streamAgreement } from "./agreement-stream.ts";
 
 export interface AgreementsPluginOptions {
   store: Store;
@@ -43,7 +43,19 @@ export interface AgreementsPluginOptions {
   access: AccessControl;
   /** The clock for status and adoption (tests pin it). */
   now?: () => Date;
+  streams?: StreamOptions;
 }
+
+export interface StreamOptions {
+  /** `shared` (default): one store read and status per batch for all subscribers; `per-subscriber`: the old path. */
+  mode?: StreamMode;
+  /** Most event streams open at once (default 2,000), and from one address (default 600). */
+  max?: number;
+  perAddress?: number;
+}
+
+export const MAX_STREAMS = 2000;
+export const MAX_STREAMS_PER_ADDRESS = 600;
 
 /** A signed event is small; this keeps a flood of large notes out of the ledger. */
 export const EVENT_BODY_LIMIT = 64 * 1024;
@@ -59,6 +71,9 @@ class AgreementLedger {
   readonly contexts: AgreementContexts;
   readonly feed = new AgreementFeed();
   readonly openStreams = new Set<ServerResponse>();
+  /** Open streams per client address, for the per-address cap. */
+  readonly streamsByAddress = new Map<string, number>();
+  readonly shared: SharedStreams;
 
   constructor(
     readonly store: Store,
@@ -66,6 +81,18 @@ class AgreementLedger {
     private readonly log: FastifyBaseLogger,
   ) {
     this.contexts = new AgreementContexts(store);
+    this.shared = new SharedStreams(this.streamDeps());
+  }
+
+  streamDeps() {
+    return {
+      store: this.store,
+      feed: this.feed,
+      status: (id: string) => this.status(id),
+      toWire,
+      open: this.openStreams,
+      log: this.log,
+    };
   }
 
   async context(id: string): Promise<AgreementContext> {
@@ -129,7 +156,7 @@ export const agreementsPlugin: FastifyPluginAsyncZod<AgreementsPluginOptions> = 
   registerAdoption(app, ledger, options.library);
   registerSignatures(app, ledger);
   registerEvents(app, ledger);
-  registerReading(app, ledger);
+  registerReading(app, ledger, options.streams ?? {});
   registerReadSessions(app, { access: options.access, context: (id) => ledger.context(id) });
   app.addHook("onReady", async () => {
     void ledger.checkAllChains().catch((error) => app.log.error(error));
@@ -357,7 +384,7 @@ const StatusQuery = z.object({
 });
 const StreamQuery = z.object({ after: z.string().optional().describe("seq to start after") });
 
-function registerReading(app: Routes, ledger: AgreementLedger): void {
+function registerReading(app: Routes, ledger: AgreementLedger, streams: StreamOptions): void {
   const { store } = ledger;
   app.get(
     "/api/agreements/:id",
@@ -437,7 +464,7 @@ function registerReading(app: Routes, ledger: AgreementLedger): void {
         querystring: StreamQuery,
         response: {
           200: { description: "An event stream", content: { "text/event-stream": { schema: z.string() } } },
-          ...errorResponses(404),
+          ...errorResponses(404, 503),
         },
       },
     },
@@ -446,14 +473,32 @@ function registerReading(app: Routes, ledger: AgreementLedger): void {
       const lastSeen = request.headers["last-event-id"] ?? request.query.after ?? "0";
       let cursor = Number(Array.isArray(lastSeen) ? lastSeen[0] : lastSeen);
       if (!Number.isInteger(cursor) || cursor < 0) cursor = 0;
-      streamAgreement(reply, ctx.record.id, cursor, {
-        store,
-        feed: ledger.feed,
-        status: (id) => ledger.status(id),
-        toWire,
-        open: ledger.openStreams,
-        log: app.log,
+      const address = request.ip;
+      const fromAddress = ledger.streamsByAddress.get(address) ?? 0;
+      const max = streams.max ?? MAX_STREAMS;
+      const perAddress = streams.perAddress ?? MAX_STREAMS_PER_ADDRESS;
+      if (ledger.openStreams.size >= max || fromAddress >= perAddress) {
+        const which = fromAddress >= perAddress ? `${perAddress} from one address` : `${max}`;
+        throw new HttpError(
+          503,
+          "too-many-streams",
+          `this server already has ${which} event streams open: try again later`,
+        );
+      }
+      ledger.streamsByAddress.set(address, fromAddress + 1);
+      reply.raw.on("close", () => {
+        const left = (ledger.streamsByAddress.get(address) ?? 1) - 1;
+        if (left <= 0) ledger.streamsByAddress.delete(address);
+        else ledger.streamsByAddress.set(address, left);
       });
+      streamAgreement(
+        reply,
+        ctx.record.id,
+        cursor,
+        ledger.streamDeps(),
+        streams.mode ?? "shared",
+        ledger.shared,
+      );
     },
   );
 }
