@@ -14,6 +14,7 @@
  * tolerances as generated; class B: tolerances 10–30). HiGHS is loaded, and one untimed solve of
  * seed 99 warms it, before timing. Every call's time limit is wall clock (findPlan's deadline).
  */
+import { loadavg } from "node:os";
 import { findPlan, type Objective, type PlanResult, warmSolver } from "../src/planner/index.ts";
 import { compileGenerated, type GenerateOptions } from "../test/planner/generate.ts";
 
@@ -48,7 +49,10 @@ await findPlan(
 
 const header =
   "| class | seed | objective | status | proven | phases | progress | θ* | MILPs | solver s | wall s | ÷ phases |";
-console.log(`${size.moves} moves × ${size.parties} parties × ${size.horizon} phases, limit ${limit} s\n`);
+console.log(
+  `${size.moves} moves × ${size.parties} parties × ${size.horizon} phases, limit ${limit} s; ` +
+    `load average ${loadavg()[0].toFixed(1)} at start (${new Date().toISOString()})\n`,
+);
 console.log(header);
 console.log(
   `|${header
@@ -115,3 +119,4 @@ console.log(
       2,
     )} s): ${provenIn === safety.length ? "met" : "not met"}`,
 );
+console.log(`load average ${loadavg()[0].toFixed(1)} at the end (${new Date().toISOString()})`);

@@ -53,6 +53,26 @@ function signRisk(c: CompiledScenario, theta: number): boolean[] {
   );
 }
 
+/**
+ * An upper bound on θ* known before any solve: a goal item whose every alternative has a value
+ * that θ·w could turn from a cost into a benefit (or back) cannot be done at that θ (θ_sign, §7),
+ * so no valid plan has θ* above the least, over goal items, of the largest such limit among the
+ * item's alternatives. Capped at SAFETY_CAP.
+ */
+export function goalSignCap(c: CompiledScenario): number {
+  const moveCap = (m: number) => {
+    let cap = SAFETY_CAP;
+    c.partyIds.forEach((_, i) => {
+      const w = (c.values.high[i][m] - c.values.low[i][m]) / 2;
+      if (w > 0) cap = Math.min(cap, Math.abs(c.values.nominal[i][m]) / w);
+    });
+    return cap;
+  };
+  let cap = SAFETY_CAP;
+  for (const item of c.goal) cap = Math.min(cap, Math.max(...item.map(moveCap)));
+  return cap;
+}
+
 interface Probe {
   plan: Plan;
   theta: number;
@@ -82,20 +102,36 @@ export interface BestTheta {
   proven: boolean;
 }
 
-/** The largest θ* of a plan with at most `phases` phases, within a relative 10⁻³. */
+/**
+ * The largest θ* of a plan with at most `phases` phases, within a relative 10⁻³. `known`: a θ no
+ * such plan reaches, when the caller has already found one (else the a-priori cap is tried first).
+ */
 export async function largestTheta(
   ctx: Context,
   phases: number,
   start?: Probe,
+  known?: number,
 ): Promise<BestTheta | undefined | { stopped: string }> {
   let best = start;
+  let hi = known ?? goalSignCap(ctx.c);
+  // Ask for the a-priori bound first: on many scenarios some goal move's value is within one
+  // half-width of 0, and one feasibility probe at that θ settles the search.
+  if (known === undefined && hi > 0 && (best === undefined || best.theta < hi / (1 + SAFETY_TOLERANCE))) {
+    const top = await probe(ctx, phases, hi);
+    if (top.kind === "stop") {
+      if (best) return { theta: best.theta, plan: best.plan, proven: false };
+      return { stopped: top.message };
+    }
+    if (top.kind === "plan") {
+      return { theta: Math.max(top.probe.theta, hi), plan: top.probe.plan, proven: true };
+    }
+  }
   if (!best) {
     const first = await probe(ctx, phases, 0);
     if (first.kind === "none") return undefined;
     if (first.kind === "stop") return { stopped: first.message };
     best = first.probe;
   }
-  let hi = SAFETY_CAP;
   for (let n = 0; n < 60 && best.theta < hi / (1 + SAFETY_TOLERANCE) && hi - best.theta > SMALLEST; n++) {
     const lo = best.theta;
     const middle =
@@ -112,39 +148,27 @@ export async function largestTheta(
 /**
  * `--objective safety`: the largest θ* within the horizon, then the fewest phases with a plan that
  * reaches it (within 10⁻³), then the largest minimum slack among those.
+ *
+ * The a-priori cap (`goalSignCap`) comes first, searched the way the default objective searches:
+ * for T = fewest, …, the largest slack of a plan with θ* at the cap. The first T with one is the
+ * answer (no plan does better than the cap, and this is the fewest phases, then the largest
+ * slack), with no solve at the full horizon. Only when no T reaches the cap does the bisection
+ * run, with the cap as its known upper end.
  */
 export async function safestPlan(ctx: Context, base: Base, fewest: number): Promise<PlanResult> {
-  const found = await largestTheta(ctx, ctx.horizon);
+  const cap = goalSignCap(ctx.c);
+  let known: number | undefined;
+  if (cap > 0) {
+    const direct = await largestSlackAt(ctx, base, fewest, cap, true);
+    if (direct !== undefined) return direct;
+    known = cap;
+  }
+  const found = await largestTheta(ctx, ctx.horizon, undefined, known);
   if (found === undefined)
     return { ...base, feasible: false, status: "infeasible", phases: 0, plan: {}, minSlack: null };
-  if ("stopped" in found) {
-    return {
-      ...base,
-      feasible: false,
-      status: "time-limit",
-      phases: 0,
-      plan: {},
-      minSlack: null,
-      notes: [...base.notes, found.stopped],
-    };
-  }
-  // The plan found reaches found.theta, which is within 10⁻³ of the optimum; asking the same of
-  // the fewest-phases plan keeps it within 10⁻³ too (a lower target could compound the two).
-  const target = found.theta * (1 - 1e-9);
-  ctx.fits = (a) => a.feasible && (rankedTheta(safety(ctx.c, a)) ?? -1) >= target - 1e-9;
-  for (const phases of range(fewest, ctx.horizon)) {
-    const [f, result] = await solveAt(ctx, phases, false, {
-      objective: "slack",
-      alsoFeasibleAt: target > 0 ? [shiftedValues(ctx.c, target)] : [],
-      excluded: target > 0 ? signRisk(ctx.c, target) : undefined,
-    });
-    if (result.status === "infeasible") continue;
-    if (result.status === "error") return solverError(base, result.message ?? "solver failed");
-    if (!result.values) break;
-    const status: PlanStatus = result.status === "optimal" && found.proven ? "optimal" : "feasible";
-    const judged = await judge(ctx, base, extractPlan(ctx.c, f, result.values), status, f, result);
-    return judged;
-  }
+  if ("stopped" in found) return stopped(base, found.stopped);
+  const settled = await largestSlackAt(ctx, base, fewest, found.theta, found.proven);
+  if (settled !== undefined && settled.status !== "time-limit") return settled;
   // Time ran out (or rounding kept every T from the target): the plan the search found stands.
   const a = analyzePlan(ctx.c, found.plan);
   return {
@@ -154,11 +178,55 @@ export async function safestPlan(ctx: Context, base: Base, fewest: number): Prom
     phases: a.phases,
     plan: found.plan,
     minSlack: a.minSlack,
+    safety: robustnessReport(ctx.c, a).safety,
     notes: [
       ...base.notes,
       "fewest phases and largest slack at this safety factor not settled before the time limit",
     ],
   };
+}
+
+function stopped(base: Base, message: string): PlanResult {
+  return {
+    ...base,
+    feasible: false,
+    status: "time-limit",
+    phases: 0,
+    plan: {},
+    minSlack: null,
+    notes: [...base.notes, message],
+  };
+}
+
+/**
+ * For T = fewest, …, horizon: the plan with the largest minimum slack among those with θ* ≥ θ; the
+ * first T with one is the answer. Undefined when no T has one; status time-limit when the time ran
+ * out before any T answered.
+ */
+async function largestSlackAt(
+  ctx: Context,
+  base: Base,
+  fewest: number,
+  theta: number,
+  proven: boolean,
+): Promise<PlanResult | undefined> {
+  // θ reaches the optimum within 10⁻³; asking the same of the fewest-phases plan keeps it within
+  // 10⁻³ too (a lower target could compound the two).
+  const target = theta * (1 - 1e-9);
+  ctx.fits = (a) => a.feasible && (rankedTheta(safety(ctx.c, a)) ?? -1) >= target - 1e-9;
+  for (const phases of range(fewest, ctx.horizon)) {
+    const [f, result] = await solveAt(ctx, phases, false, {
+      objective: "slack",
+      alsoFeasibleAt: target > 0 ? [shiftedValues(ctx.c, target)] : [],
+      excluded: target > 0 ? signRisk(ctx.c, target) : undefined,
+    });
+    if (result.status === "infeasible") continue;
+    if (result.status === "error") return solverError(base, result.message ?? "solver failed");
+    if (!result.values) return stopped(base, result.message ?? "time limit reached");
+    const status: PlanStatus = result.status === "optimal" && proven ? "optimal" : "feasible";
+    return judge(ctx, base, extractPlan(ctx.c, f, result.values), status, f, result);
+  }
+  return undefined;
 }
 
 /** For each T from the fewest feasible phases to the horizon: the largest θ* and its plan. */
