@@ -6,6 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import fastifyCompress from "@fastify/compress";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
@@ -52,6 +53,8 @@ export interface ServerOptions {
   access?: AccessOptions;
   /** Event streams: shared or per-subscriber status, and the caps on open streams. */
   streams?: StreamOptions;
+  /** Compress responses (brotli or gzip, as the client accepts); default true (`serve --no-compress`). */
+  compress?: boolean;
 }
 
 /** A slow body must not hold a connection and its buffers forever. */
@@ -72,6 +75,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   // serving a large report does not pay for a second pass over it.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(handleError);
+  // Before every route and the static files, so it sees all their replies (@fastify/compress's
+  // README: registered ahead of @fastify/static).
+  if (options.compress ?? true) await registerCompression(app);
   await registerOpenApi(app, VERSION);
 
   // One warm solver for the life of the server: load and compile HiGHS-wasm now, in the
@@ -125,6 +131,17 @@ function registerCapabilities(app: FastifyInstance, store: Store): void {
       storage: { kind: store.dialect },
     }),
   );
+}
+
+/**
+ * Brotli or gzip, whichever the client prefers, for every reply of at least 1 KiB whose type
+ * compresses: JSON, HTML, JavaScript, CSS and the solver's WebAssembly. The plugin leaves
+ * `text/event-stream` alone (a compressor would hold events back until its buffer fills), and
+ * brotli runs at quality 4 (the plugin's default for on-the-fly compression: quality 11 costs
+ * seconds on the 3.5 MB wasm).
+ */
+async function registerCompression(app: FastifyInstance): Promise<void> {
+  await app.register(fastifyCompress, { encodings: ["br", "gzip"], threshold: 1024 });
 }
 
 /** The built web app, with every client-side route answered by its index page. */

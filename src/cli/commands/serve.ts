@@ -13,6 +13,8 @@ interface ServeOptions {
   allowHost: string[];
   open?: boolean;
   publicRead?: boolean;
+  /** commander sets false for --no-compress. */
+  compress: boolean;
 }
 
 const DEFAULT_DB = "./data/lockstep.db";
@@ -77,6 +79,7 @@ export function registerServe(program: Command): void {
     )
     .option("--public-read", "anyone may read agreements (their charter, ledger and status) without a token")
     .option("--build-web", "build the web app first if it is missing or stale (needs the dev dependencies)")
+    .option("--no-compress", "send responses uncompressed (by default brotli or gzip, as the client accepts)")
     .action(async (options: ServeOptions) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -110,7 +113,12 @@ export function registerServe(program: Command): void {
       try {
         const wildcard = ["0.0.0.0", "::", "[::]"].includes(options.host);
         const allowedHosts = [...options.allowHost, ...(loopback || wildcard ? [] : [options.host])];
-        app = await buildServer({ ...storage, allowedHosts, access: accessChoice(options, process.env) });
+        app = await buildServer({
+          ...storage,
+          allowedHosts,
+          access: accessChoice(options, process.env),
+          compress: options.compress,
+        });
       } catch (error) {
         const where = storage.databaseUrl ? "the PostgreSQL database" : storage.dbPath;
         throw new CliError(`cannot open ${where}: ${(error as Error).message}`);
