@@ -12,7 +12,7 @@ import { agreementsApi } from "../lib/agreements.ts";
 import { defaultPlan, type PlanChoice, partyName, planChoices, readSource } from "../lib/analysis.ts";
 import { api } from "../lib/api.ts";
 import { formatDate, phaseSpans } from "../lib/calendar.ts";
-import { drafts } from "../lib/drafts.ts";
+import { drafts, NEW_SCENARIO } from "../lib/drafts.ts";
 import { loadKeyFile, makeKey } from "../lib/keyring.ts";
 import { planParam, readHash } from "../lib/url-state.ts";
 import { setField } from "../lib/yaml-edit.ts";
@@ -59,7 +59,10 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 export function Adopt({ id }: { id: string }) {
   const initial = useMemo(() => readHash().params, []);
-  const [source, setSource] = useState<string | undefined>(drafts.get(id));
+  // The text the workspace shows: its unsaved draft, else the saved or built-in scenario.
+  const [source, setSource] = useState<string | undefined>(
+    drafts.get(id) ?? (id === "new" ? NEW_SCENARIO : undefined),
+  );
   const [loadError, setLoadError] = useState<string | undefined>();
   useEffect(() => {
     if (source !== undefined) return;
