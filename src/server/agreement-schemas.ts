@@ -101,3 +101,6 @@ export const ReadSession = z.object({
   agreement: z.string(),
   participant: z.string(),
 });
+
+export type ReadChallenge = z.infer<typeof ReadChallenge>;
+export type ReadSession = z.infer<typeof ReadSession>;

@@ -38,7 +38,7 @@ describe("the workbench behind an admin token", () => {
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/admin token.*#admin=/);
     await page.goto(`${workbench.url}/#/a/freeze-deal`);
-    await page.locator("main.error", { hasText: "participant's key" }).waitFor();
+    await page.locator("[data-testid=read-access]", { hasText: "participant's key" }).waitFor();
   });
 
   it("keeps #admin=TOKEN for the tab, strips it from the address, and reads and streams with it", async () => {

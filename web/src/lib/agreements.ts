@@ -17,14 +17,18 @@ import {
   signCharter,
   signCheckpoint,
   signEvent,
+  signReadChallenge,
 } from "../../../src/ledger/index.ts";
 import type {
   AdoptedAgreement,
   AgreementDocument,
   AppendedEvent,
+  ReadChallenge,
+  ReadSession,
   SignatureState,
 } from "../../../src/server/agreement-schemas.ts";
-import { call } from "./api.ts";
+import { ApiError, call } from "./api.ts";
+import { setReadToken } from "./auth.ts";
 import type { HeldKey } from "./keyring.ts";
 
 const path = (id: string, rest = "") => `/api/agreements/${encodeURIComponent(id)}${rest}`;
@@ -113,4 +117,42 @@ function keep(agreement: string, checkpoint: Signed<CheckpointBody>): void {
 }
 export function keptCheckpoints(agreement: string): Signed<CheckpointBody>[] {
   return kept.get(agreement) ?? [];
+}
+
+/** Who reads each agreement in this tab without the admin token: the participant and its key. */
+const readers = new Map<string, { participant: string; key: HeldKey }>();
+
+export function readerOf(agreement: string): { participant: string; key: HeldKey } | undefined {
+  return readers.get(agreement);
+}
+
+/**
+ * Opens a participant's read session (docs/ledger.md, access control): asks the server for a
+ * challenge, signs it here and exchanges the signature for a short-lived read token, which the tab
+ * then sends with every read of this agreement. The key is remembered, so an expired token is
+ * renewed the same way.
+ */
+export async function openReadSession(
+  agreement: string,
+  participant: string,
+  key: HeldKey,
+): Promise<ReadSession> {
+  try {
+    const { challenge } = await call<ReadChallenge>("POST", path(agreement, "/challenge"));
+    const signature = await signReadChallenge(agreement, challenge, key.signingKey);
+    const session = await call<ReadSession>("POST", path(agreement, "/session"), {
+      participant,
+      challenge,
+      signature,
+    });
+    setReadToken(agreement, session.token);
+    readers.set(agreement, { participant, key });
+    return session;
+  } catch (error) {
+    // The server's reason (bad signature, not a participant) says more than "needs a token".
+    if (error instanceof ApiError && error.code !== "error") {
+      throw new Error(`The server did not let ${participant} read ${agreement} (${error.code}).`);
+    }
+    throw error;
+  }
 }

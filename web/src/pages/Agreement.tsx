@@ -9,12 +9,13 @@ import { useEffect, useState } from "preact/hooks";
 import type { AgreementStatus } from "../../../src/ledger/index.ts";
 import type { AgreementDocument, LedgerEvent } from "../../../src/server/agreement-schemas.ts";
 import { Chart } from "../components/Chart.tsx";
-import { agreementsApi } from "../lib/agreements.ts";
-import { apiFetch, NEEDS_TOKEN, streamUrl } from "../lib/auth.ts";
+import { agreementsApi, openReadSession, readerOf } from "../lib/agreements.ts";
+import { apiFetch, streamUrl } from "../lib/auth.ts";
 import { ChainCheck } from "./agreement/ChainCheck.tsx";
 import { CharterPanel, PhaseDates } from "./agreement/CharterPanel.tsx";
 import { EventForm } from "./agreement/EventForm.tsx";
 import { KeyLoader } from "./agreement/KeyLoader.tsx";
+import { ReadAccess } from "./agreement/ReadAccess.tsx";
 import { VerifierReports } from "./agreement/VerifierReports.tsx";
 
 /** One line of the ledger list: the move it names and its text, for the event types that have them. */
@@ -32,6 +33,9 @@ export function Agreement({ id }: { id: string }) {
   // The charter, who has signed it and the head: re-read after a signature and with each status.
   const [doc, setDoc] = useState<AgreementDocument | undefined>();
   const [signatures, setSignatures] = useState(0);
+  // Without the admin token, reading needs a participant's read session (ReadAccess opens one).
+  const [locked, setLocked] = useState(false);
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     // The stream replays the ledger from the start, then sends each new event and a fresh status.
@@ -44,8 +48,14 @@ export function Agreement({ id }: { id: string }) {
           setError(`No agreement '${id}'.`);
           stream.close();
         } else if (r.status === 401 || r.status === 403) {
-          setError(`Reading this agreement needs the admin token or a participant's key. ${NEEDS_TOKEN}`);
           stream.close();
+          // A read token expired: renew it with the key that opened it, else ask for a key.
+          const reader = readerOf(id);
+          if (!reader) setLocked(true);
+          else
+            openReadSession(id, reader.participant, reader.key)
+              .then(() => setAttempt((n) => n + 1))
+              .catch(() => setLocked(true));
         }
       });
     };
@@ -57,18 +67,28 @@ export function Agreement({ id }: { id: string }) {
       setEvents((list) => (list.some((x) => x.seq === event.seq) ? list : [...list, event]));
     });
     return () => stream.close();
-  }, [id]);
+  }, [id, attempt]);
   const eventCount = status?.events;
   useEffect(() => {
     agreementsApi
       .get(id)
       .then(setDoc)
       .catch(() => setDoc(undefined));
-  }, [id, eventCount, signatures]);
+  }, [id, eventCount, signatures, attempt]);
   useEffect(() => {
     document.title = `${status?.title ?? id}: agreement — Lockstep workbench`;
   }, [status?.title, id]);
 
+  if (locked)
+    return (
+      <ReadAccess
+        id={id}
+        onOpened={() => {
+          setLocked(false);
+          setAttempt((n) => n + 1);
+        }}
+      />
+    );
   if (error)
     return (
       <main class="error" id="main" tabIndex={-1}>

@@ -1,0 +1,117 @@
+/**
+ * A participant on a server behind an admin token, in Chromium, without that token: the agreement
+ * page asks for a key file, signs the server's read challenge with it in the page and reads with
+ * the read token it gets; the participant then records an event from the same page. One key file
+ * names its participant, the other does not (the page asks). No request carries a private key.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keyFileText } from "../../src/ledger/index.ts";
+import { adoptRequest, type Cast, charterSignature, http, makeCast, ROOT } from "../ledger/helpers.ts";
+import { openWorkbench, type Workbench } from "./browser.ts";
+import { expectAccessible, expectNoSidewaysScroll, SIZES } from "./page-checks.ts";
+
+const ARTIFACTS = join(ROOT, "test-artifacts", "tracking");
+const ADMIN = "participant-read-admin-token-0123";
+const dir = mkdtempSync(join(tmpdir(), "lockstep-read-"));
+let workbench: Workbench;
+let cast: Cast;
+const contexts: BrowserContext[] = [];
+const sent: string[] = [];
+
+/** A fresh tab with no admin token, recording everything it sends. */
+async function participantTab(): Promise<Page> {
+  const context = await workbench.browser.newContext({ viewport: SIZES[0] });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on("pageerror", (error) => {
+    throw error;
+  });
+  page.on("request", (request) => {
+    sent.push(
+      `${request.method()} ${request.url()}\n${JSON.stringify(request.headers())}\n${request.postData() ?? ""}`,
+    );
+  });
+  return page;
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  workbench = await openWorkbench({ dbPath: join(dir, "agreements.db"), access: { adminToken: ADMIN } });
+  cast = await makeCast();
+  const admin = { authorization: `Bearer ${ADMIN}` };
+  const created = await http(`${workbench.url}/api/agreements`, "POST", adoptRequest(cast), admin);
+  expect(created.status).toBe(201);
+  for (const who of ["north-gov", "south-gov"] as const) {
+    const signed = await charterSignature(cast, who, "freeze-deal", String(created.json.charterHash));
+    expect(
+      (await http(`${workbench.url}/api/agreements/freeze-deal/signatures`, "POST", signed)).status,
+    ).toBe(200);
+  }
+  writeFileSync(join(dir, "north.key.json"), keyFileText(cast.keys["north-gov"], "north-gov"));
+  writeFileSync(join(dir, "inspector.key.json"), keyFileText(cast.keys.inspector));
+});
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await workbench?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("a participant reads and records without the admin token", () => {
+  it("signs the read challenge with a key file that names its participant, then records an event", async () => {
+    const page = await participantTab();
+    await page.goto(`${workbench.url}/#/a/freeze-deal`);
+    await page.locator("[data-testid=read-access]").waitFor();
+    for (const size of SIZES) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      await expectAccessible(page, `read access at ${size.name}`);
+      await expectNoSidewaysScroll(page, `read access at ${size.name}`);
+      await page.screenshot({ path: join(ARTIFACTS, `read-access-${size.name}.png`), fullPage: true });
+    }
+    await page.setViewportSize(SIZES[0]);
+    await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "north.key.json"));
+    await page.locator("[data-testid=live]", { hasText: "live" }).waitFor();
+    await page.locator("[data-testid=chain-verified]").waitFor();
+
+    const form = page.locator("[data-testid=event-form]");
+    await form.locator("[data-testid=event-kind]").selectOption("move.done");
+    await form.locator("[data-testid=event-move]").selectOption("freeze");
+    await form.locator("[data-testid=event-submit]").click();
+    await page.locator("[data-testid=event-message]", { hasText: "Recorded as event 1" }).waitFor();
+    await page.locator("[data-testid=chain-verified]", { hasText: "1 event," }).waitFor();
+  });
+
+  it("asks for the participant when the key file does not name one", async () => {
+    const page = await participantTab();
+    await page.goto(`${workbench.url}/#/a/freeze-deal`);
+    await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "inspector.key.json"));
+    await page.getByLabel(/Your participant id/).fill("inspector");
+    await page.getByRole("button", { name: "Read as this participant" }).click();
+    await page.locator("[data-testid=live]", { hasText: "live" }).waitFor();
+    const form = page.locator("[data-testid=event-form]");
+    await form.locator("[data-testid=event-kind]").selectOption("move.verified");
+    await form.locator("[data-testid=event-move]").selectOption("freeze");
+    await form.locator("[data-testid=event-submit]").click();
+    await page.locator("[data-testid=event-message]", { hasText: "Recorded as event 2" }).waitFor();
+  });
+
+  it("a key the charter does not list is refused with the server's reason", async () => {
+    const stranger = (await makeCast()).keys["north-gov"];
+    writeFileSync(join(dir, "stranger.key.json"), keyFileText(stranger, "north-gov"));
+    const page = await participantTab();
+    await page.goto(`${workbench.url}/#/a/freeze-deal`);
+    await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "stranger.key.json"));
+    expect(await page.locator("[data-testid=read-error]").textContent()).toContain("bad-signature");
+    expect(await page.locator("[data-testid=live]").count()).toBe(0);
+  });
+
+  it("read with signatures only: no request carried a private key", () => {
+    const secrets = [cast.keys["north-gov"], cast.keys.inspector].map((k) => String(k.privateKey.d));
+    expect(sent.filter((r) => r.includes("/session")).length).toBeGreaterThanOrEqual(2);
+    for (const request of sent) for (const d of secrets) expect(request.includes(d)).toBe(false);
+  });
+});
