@@ -70,6 +70,12 @@ export const PlanBody = z.strictObject({
       "The planner's objective (phases, slack, welfare, maxmin, nash, progress, safety); default: fewest phases, then slack",
     ),
   robust: z.boolean().optional().describe("Every value at the worst end of its range"),
+  frontier: z
+    .boolean()
+    .optional()
+    .describe(
+      "With the safety objective (the default when set): also the largest θ* for each number of phases, from the fewest feasible to the horizon",
+    ),
   timeLimitSeconds: z.number().gt(0).max(600).optional(),
 });
 

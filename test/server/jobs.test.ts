@@ -58,6 +58,37 @@ describe("plan and compare", () => {
     expect(analyzePlan(korea(), report.plan).feasible).toBe(true);
   });
 
+  it("charts the frontier: the best θ* for each number of phases, each point's plan as feasible as its θ* says", async () => {
+    const { status, body } = await server.request("POST", "/api/plan", {
+      scenarioId: "korea-2018",
+      frontier: true,
+    });
+    expect(status).toBe(200);
+    const report = PlanReport.parse(body.result);
+    expect(report.objective).toBe("safety");
+    const points = report.frontier ?? [];
+    const compiled = korea();
+    expect(points.length).toBe(compiled.horizon - points[0]!.phases + 1);
+    for (const [i, point] of points.entries()) {
+      expect(point.phases).toBe(points[0]!.phases + i);
+      const analysis = analyzePlan(compiled, point.plan);
+      expect(analysis.feasible).toBe(true);
+      expect(analysis.phases).toBeLessThanOrEqual(point.phases);
+      // more phases never buy less safety: a shorter plan fits in a longer horizon
+      if (i > 0) expect(point.theta).toBeGreaterThanOrEqual(points[i - 1]!.theta - 1e-3);
+    }
+  });
+
+  it("refuses the frontier with an objective other than safety (400, in words)", async () => {
+    const { status, body } = await server.request("POST", "/api/plan", {
+      scenarioId: "korea-2018",
+      objective: "welfare",
+      frontier: true,
+    });
+    expect(status).toBe(400);
+    expect(body.message).toMatch(/safety objective/);
+  });
+
   it("rejects an unknown objective with a 400 that names the objectives", async () => {
     const { status, body } = await server.request("POST", "/api/plan", {
       scenarioId: "korea-2018",

@@ -67,6 +67,7 @@ export const analysisPlugin: FastifyPluginAsyncZod<{ library: ScenarioLibrary }>
         // checked just below, with a did-you-mean the schema's enum could not give
         objective: body.objective as PlanOptions["objective"],
         robust: body.robust,
+        frontier: body.frontier,
         timeLimitSeconds: body.timeLimitSeconds,
       };
       try {

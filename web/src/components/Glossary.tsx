@@ -21,6 +21,14 @@ export const GLOSSARY: Record<string, { term: string; text: string }> = {
     term: "θ* — safety factor",
     text: "How many times the stated uncertainty of the values the plan survives: at θ* ≥ 1 it holds across every range.",
   },
+  frontier: {
+    term: "frontier — safety frontier",
+    text: "For each number of phases from the fewest feasible to the horizon, the largest θ* a plan can reach: how much safety each extra phase buys.",
+  },
+  progress: {
+    term: "progress — of an interim deal",
+    text: "The share of the goal's weight a plan does; an interim deal does what can be sequenced now and defers the rest, each deferred item with why.",
+  },
   lag: {
     term: "lag — verification lag",
     text: "How many phases pass before the other parties can verify a move, and so credit it.",

@@ -2,7 +2,7 @@
  * Edits from the table view written back into the YAML text, keeping the analyst's comments and
  * layout (the text stays the one source of truth; the table is another way to change it).
  */
-import { isSeq, parseDocument } from "yaml";
+import { isMap, isSeq, parseDocument } from "yaml";
 
 export type CellValue = number | string | [number, number] | undefined;
 
@@ -31,7 +31,7 @@ export function formatCell(value: unknown): string {
 export function setField(
   source: string,
   path: (string | number)[],
-  value: CellValue | Record<string, unknown>,
+  value: CellValue | string[] | Record<string, unknown>,
 ): string {
   const doc = parseDocument(source);
   if (doc.errors.length > 0) return source;
@@ -42,5 +42,28 @@ export function setField(
     if (isSeq(node)) node.flow = true;
     doc.setIn(path, node);
   }
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** "a, b c" → ["a", "b", "c"]: a list of ids as typed in one cell. */
+export function parseIdList(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Appends an item to the sequence at `path` and returns the new text. Nested maps of numbers
+ * (a move's `value:`) are written inline, as the built-in scenarios write them.
+ */
+export function appendItem(source: string, path: (string | number)[], item: Record<string, unknown>): string {
+  const doc = parseDocument(source);
+  if (doc.errors.length > 0) return source;
+  const node = doc.createNode(item);
+  if (isMap(node)) {
+    for (const pair of node.items) if (isMap(pair.value) || isSeq(pair.value)) pair.value.flow = true;
+  }
+  doc.addIn(path, node);
   return doc.toString({ lineWidth: 0 });
 }

@@ -5,15 +5,25 @@
  * why that plan fails without them.
  */
 import type { RefObject } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { CompiledScenario } from "../../../src/analysis/index.ts";
 import type { Plan } from "../../../src/model/index.ts";
+import type { FrontierPoint } from "../../../src/planner/index.ts";
+import { FrontierChart } from "../components/Frontier.tsx";
 import { HelpLink } from "../components/Glossary.tsx";
+import { asInterim, InterimDeal } from "../components/InterimDeal.tsx";
 import { moveTitles, PlanView, partyNames } from "../components/PlanView.tsx";
+import { thetaText } from "../components/Robustness.tsx";
 import { inTitles } from "../components/Violations.tsx";
 import { analyse, analyseRelaxed, partyName } from "../lib/analysis.ts";
 import { findPlanInBrowser, type Where } from "../lib/in-browser.ts";
-import { objectiveLabel, objectives, type PlanReport } from "../lib/planner.ts";
+import {
+  objectiveLabel,
+  otherObjectives,
+  type PlanReport,
+  PRIMARY_OBJECTIVES,
+  plannerOptions,
+} from "../lib/planner.ts";
 
 interface Props {
   compiled: CompiledScenario;
@@ -45,7 +55,7 @@ export function BestPlanTab(props: Props) {
     setBusy(true);
     setError(undefined);
     try {
-      const { result, where } = await findPlanInBrowser(source, { objective, robust });
+      const { result, where } = await findPlanInBrowser(source, plannerOptions(objective, robust));
       setWhere(where);
       onReport(result);
       setSolved((n) => n + 1);
@@ -58,29 +68,22 @@ export function BestPlanTab(props: Props) {
   return (
     <section aria-label="Find the best plan" class="best-plan">
       <form
-        class="toolbar"
+        class="toolbar objective-form"
         onSubmit={(event) => {
           event.preventDefault();
           void find();
         }}
       >
+        <ObjectivePicker objective={objective} onObjective={onObjective} />
         <label>
-          Objective{" "}
-          <select
-            value={objective}
-            onChange={(e) => onObjective(e.currentTarget.value)}
-            data-testid="objective"
-          >
-            {objectives().map((o) => (
-              <option key={o} value={o}>
-                {objectiveLabel(o)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <input type="checkbox" checked={robust} onChange={(e) => setRobust(e.currentTarget.checked)} />{" "}
+          <input
+            type="checkbox"
+            checked={robust && objective !== "safety"}
+            disabled={objective === "safety"}
+            onChange={(e) => setRobust(e.currentTarget.checked)}
+          />{" "}
           robust (worst case of ranges)
+          {objective === "safety" && <span class="muted"> — θ* already measures it</span>}
         </label>
         <button type="submit" class="primary" disabled={busy} data-testid="find-best-plan">
           {busy ? "Searching…" : "Find the best plan"}
@@ -144,22 +147,8 @@ function PlanResult({
   const titles = moveTitles(compiled);
   const hasPlan = report.phases > 0;
   if (report.feasible) {
-    const analysis = analyse(compiled, report.plan);
     return (
-      <div data-testid="best-plan-result">
-        <h3 ref={heading} tabIndex={-1}>
-          {report.status === "optimal" ? "Optimal plan" : "A feasible plan (not proven optimal)"}:{" "}
-          {report.phases} phases, minimum slack {report.minSlack?.toFixed(2)}
-        </h3>
-        <p class="toolbar">
-          <button type="button" onClick={onUse}>
-            Open it in the plan view
-          </button>
-        </p>
-        <SaveIntoScenario plan={report.plan} onSave={onSave} />
-        <Notes notes={report.notes} />
-        <PlanView compiled={compiled} analysis={analysis} planName="optimal" />
-      </div>
+      <FeasibleResult compiled={compiled} report={report} onUse={onUse} onSave={onSave} heading={heading} />
     );
   }
   const relaxation = report.relaxation ?? {};
@@ -246,6 +235,122 @@ function PlanResult({
         </>
       )}
     </div>
+  );
+}
+
+/** The plan found, with θ* beside its verdict; the frontier (safest) or the interim deal (progress). */
+function FeasibleResult({
+  compiled,
+  report,
+  onUse,
+  onSave,
+  heading,
+}: {
+  compiled: CompiledScenario;
+  report: PlanReport;
+  onUse(): void;
+  onSave(name: string, plan: Plan): void;
+  heading: RefObject<HTMLHeadingElement | null>;
+}) {
+  const [point, setPoint] = useState<FrontierPoint | undefined>();
+  useEffect(() => setPoint(undefined), [report]);
+  const plan = point?.plan ?? report.plan;
+  const analysis = useMemo(() => analyse(compiled, plan), [compiled, plan]);
+  const interim = report.objective === "progress" && (report.deferred?.length ?? 0) > 0;
+  const shown = interim && !point ? asInterim(analysis) : analysis;
+  const status = report.status === "optimal" ? "Optimal plan" : "A feasible plan (not proven optimal)";
+  return (
+    <div data-testid="best-plan-result">
+      <h3 ref={heading} tabIndex={-1}>
+        {point
+          ? `From the frontier: the safest plan within ${point.phases} phases, ${analysis.phases} phases used`
+          : `${status}${interim ? " (an interim deal)" : ""}: ${report.phases} phases, minimum slack ${report.minSlack?.toFixed(2)}`}
+        {!point && report.safety !== undefined && (
+          <span data-testid="report-theta">, safety factor θ* {thetaText(report.safety)}</span>
+        )}
+      </h3>
+      {report.frontier && (
+        <FrontierChart
+          points={report.frontier}
+          selected={point?.phases}
+          onSelect={(p) => setPoint(p.phases === point?.phases ? undefined : p)}
+          fileName="best-plan-frontier"
+        />
+      )}
+      {point && (
+        <p class="toolbar">
+          <button type="button" onClick={() => setPoint(undefined)}>
+            Back to the safest plan
+          </button>
+        </p>
+      )}
+      {!point && (
+        <p class="toolbar">
+          <button type="button" onClick={onUse}>
+            Open it in the plan view
+          </button>
+        </p>
+      )}
+      <SaveIntoScenario plan={plan} onSave={onSave} />
+      {report.progress !== undefined && !point && (
+        <InterimDeal
+          compiled={compiled}
+          analysis={analysis}
+          progress={report.progress}
+          deferred={report.deferred ?? []}
+        />
+      )}
+      <Notes notes={report.notes} />
+      <PlanView
+        compiled={compiled}
+        analysis={shown}
+        planName={point ? `frontier-${point.phases}` : interim ? "interim" : "optimal"}
+      />
+    </div>
+  );
+}
+
+/**
+ * The objective: the three questions asked first (fewest phases, safest, most progress) as radio
+ * buttons, the planner's other objectives in a list beside them.
+ */
+function ObjectivePicker({ objective, onObjective }: { objective: string; onObjective(o: string): void }) {
+  const primary = (PRIMARY_OBJECTIVES as readonly string[]).includes(objective);
+  return (
+    <fieldset class="objective-picker" data-testid="objective-picker">
+      <legend>
+        Objective
+        <HelpLink terms={["theta", "frontier", "progress"]} />
+      </legend>
+      {PRIMARY_OBJECTIVES.map((o) => (
+        <label key={o}>
+          <input
+            type="radio"
+            name="objective"
+            value={o}
+            checked={objective === o}
+            onChange={() => onObjective(o)}
+            data-testid={`objective-${o}`}
+          />{" "}
+          {objectiveLabel(o)}
+        </label>
+      ))}
+      <label>
+        or{" "}
+        <select
+          value={primary ? "" : objective}
+          onChange={(e) => onObjective(e.currentTarget.value || "phases")}
+          data-testid="objective"
+        >
+          <option value="">another objective…</option>
+          {otherObjectives().map((o) => (
+            <option key={o} value={o}>
+              {objectiveLabel(o)}
+            </option>
+          ))}
+        </select>
+      </label>
+    </fieldset>
   );
 }
 

@@ -3,10 +3,11 @@
  * and the risks that remain. Built from the same analysis as the workbench.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import type { Analysis } from "../../../src/analysis/index.ts";
+import type { Analysis, Safety } from "../../../src/analysis/index.ts";
 import { Chart } from "../components/Chart.tsx";
 import { exposureSummary } from "../components/chart-summaries.ts";
 import { EXPOSURE_LEGEND, exposureChart } from "../components/charts.ts";
+import { FrontierChart, frontierSummary } from "../components/Frontier.tsx";
 import { exposedParties, partyNames } from "../components/PlanView.tsx";
 import { robustnessOf, thetaText } from "../components/Robustness.tsx";
 import { Swimlane } from "../components/Swimlane.tsx";
@@ -15,25 +16,33 @@ import { api, type Capabilities } from "../lib/api.ts";
 import { drafts, NEW_SCENARIO } from "../lib/drafts.ts";
 import { download } from "../lib/export.ts";
 import { findPlanInBrowser } from "../lib/in-browser.ts";
-import type { PlanReport } from "../lib/planner.ts";
+import { type PlanReport, plannerOptions } from "../lib/planner.ts";
 import { describeSimulation, readSimulations } from "../lib/sim-results.ts";
 import { readHash, writeParams } from "../lib/url-state.ts";
+import { frontierPlanName } from "./workspace/AnalysisPane.tsx";
 
 interface Ranked {
   choice: PlanChoice;
   analysis: Analysis;
+  /** θ* (MODEL.md §7): Infinity when unbounded, -1 when the plan is infeasible. */
+  theta: number;
 }
 
-/** Feasible plans first (robust before not), then fewer phases, then more slack. */
+/** Feasible plans first, the safest (largest θ*) leading, then fewer phases, then more slack. */
 function rank(a: Ranked, b: Ranked): number {
-  const score = (r: Ranked) => (r.analysis.feasible ? (r.analysis.robustlyFeasible ? 0 : 1) : 2);
+  const score = (r: Ranked) => (r.analysis.feasible ? 0 : 1);
   return (
     score(a) - score(b) ||
     (a.analysis.feasible
-      ? a.analysis.phases - b.analysis.phases
+      ? b.theta - a.theta || a.analysis.phases - b.analysis.phases
       : a.analysis.violations.length - b.analysis.violations.length) ||
     b.analysis.minSlack - a.analysis.minSlack
   );
+}
+
+function thetaValue(safety: Safety | null): number {
+  if (!safety) return -1;
+  return safety.unbounded || safety.theta === null ? Number.POSITIVE_INFINITY : safety.theta;
 }
 
 export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
@@ -60,7 +69,8 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
   useEffect(() => {
     // The planner runs in a browser worker, so the optimum does not depend on the server's build.
     if (!source) return;
-    findPlanInBrowser(source, { objective: "phases" })
+    // The safest plan and the frontier lead the briefing (MODEL.md §7).
+    findPlanInBrowser(source, plannerOptions("safety", false))
       .then(({ result }) => setOptimal(result))
       .catch((e: Error) => setPlannerNote(`The planner failed: ${e.message}`));
   }, [source]);
@@ -90,14 +100,28 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
   const scenario = ws.scenario;
   const names = partyNames(compiled);
   const found: PlanChoice[] = optimal?.feasible
-    ? [{ name: "optimal", label: "optimal (found by the planner)", plan: optimal.plan }]
+    ? [{ name: "safest", label: "the safest plan (found by the planner)", plan: optimal.plan }]
     : [];
+  for (const point of optimal?.frontier ?? []) {
+    found.push({
+      name: frontierPlanName(point.phases),
+      label: `the safest plan within ${point.phases} phases (frontier)`,
+      plan: point.plan,
+    });
+  }
   const ranked = planChoices(compiled, found)
-    .map((choice) => ({ choice, analysis: analyse(compiled, choice.plan) }))
+    .map((choice) => {
+      const analysis = analyse(compiled, choice.plan);
+      return { choice, analysis, theta: thetaValue(robustnessOf(compiled, analysis).safety) };
+    })
     .sort(rank);
-  const recommended = ranked[0];
+  // The safest plan leads; a frontier point with the same θ* is the same advice, listed after it.
+  const recommended = ranked.find((r) => r.choice.name === "safest" && r.analysis.feasible) ?? ranked[0];
   const best = ranked.find((r) => r.choice.name === chosenName) ?? recommended;
-  const others = ranked.filter((r) => r !== best);
+  // The frontier's other points are in its chart; listing each again would bury the doctrines.
+  const others = ranked.filter(
+    (r) => r !== best && (!r.choice.name.startsWith("frontier-") || r.choice.name === chosenName),
+  );
   const simulated = simulations[best.choice.name];
   const exposed = exposedParties(best.analysis);
 
@@ -151,6 +175,23 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
           {scenario.unit ? `; one unit of value is ${scenario.unit}` : ""}.
         </p>
       </section>
+      {optimal?.frontier && (
+        <section data-testid="briefing-frontier">
+          <h2>How much safety each extra phase buys</h2>
+          <p data-testid="frontier-lead">{frontierSummary(optimal.frontier)}</p>
+          <FrontierChart
+            points={optimal.frontier}
+            selected={optimal.frontier.find((p) => frontierPlanName(p.phases) === best.choice.name)?.phases}
+            onSelect={(p) => setChosenName(frontierPlanName(p.phases))}
+            fileName="briefing-frontier"
+          />
+        </section>
+      )}
+      {!optimal && !plannerNote && (
+        <p class="muted" role="status">
+          Looking for the safest plan and the frontier…
+        </p>
+      )}
       <section>
         <h2>
           {best === recommended ? "Recommended plan" : "Plan chosen"}: {best.choice.name}
@@ -172,7 +213,7 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
           return (
             <p data-testid="briefing-safety">
               {safety
-                ? `Safety factor θ* ${thetaText(safety)}: the plan survives estimation errors up to ${thetaText(safety)} times the stated uncertainty of the values.${safety.breaksFirst ? ` What breaks first: ${safety.breaksFirst.text}` : ""}`
+                ? `Safety factor θ* ${thetaText(safety)}: the plan survives estimation errors up to ${thetaText(safety)} times the stated uncertainty of the values.${safety.breaksFirst ? ` What breaks first: ${safety.breaksFirst.text.replace(/^first to break:\s*/i, "")}` : ""}`
                 : "The plan is not feasible at the stated values, so it has no safety factor."}
             </p>
           );
@@ -208,7 +249,7 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
             <li key={choice.name}>
               <strong>{choice.name}</strong>:{" "}
               {analysis.feasible
-                ? `feasible too, but ${analysis.phases} phases and slack ${analysis.minSlack.toFixed(2)}${analysis.robustlyFeasible ? "" : " (not robust)"}.`
+                ? `feasible too: ${analysis.phases} phases, θ* ${thetaText(robustnessOf(compiled, analysis).safety)}, slack ${analysis.minSlack.toFixed(2)}${analysis.robustlyFeasible ? "" : " (not robust)"}.`
                 : (analysis.violations[0]?.message ?? "not feasible.")}
             </li>
           ))}

@@ -6,6 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Plan } from "../../../src/model/index.ts";
+import type { FrontierPoint } from "../../../src/planner/index.ts";
 import { analyse, defaultPlan, type PlanChoice, planChoices } from "../lib/analysis.ts";
 import type { Capabilities } from "../lib/api.ts";
 import type { PlanReport } from "../lib/planner.ts";
@@ -13,7 +14,7 @@ import { readSimulations, recordSimulation, type SimulationSummary } from "../li
 import { guardNavigation, planParam, readHash, writeParams } from "../lib/url-state.ts";
 import { setField } from "../lib/yaml-edit.ts";
 import type { SimulationDone } from "./SimulateTab.tsx";
-import { AnalysisPane, isTab, type Tab } from "./workspace/AnalysisPane.tsx";
+import { AnalysisPane, frontierPlanName, isTab, type Tab } from "./workspace/AnalysisPane.tsx";
 import { EditorPane } from "./workspace/EditorPane.tsx";
 import { useScenarioSource } from "./workspace/useScenarioSource.ts";
 
@@ -44,6 +45,7 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
   const [simulations, setSimulations] = useState<Record<string, SimulationSummary>>(() =>
     readSimulations(pageId),
   );
+  const [frontier, setFrontier] = useState<FrontierPoint[] | undefined>();
   const titleRef = useRef<HTMLHeadingElement>(null);
   const leaving = useRef(false);
 
@@ -80,6 +82,8 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
   }, [dirty, pageId, id]);
 
   const { current, source } = state;
+  // A frontier charted for other text would offer plans the scenario may no longer have.
+  useEffect(() => setFrontier(undefined), [source]);
   const compiled = current?.compiled;
   const title = current?.scenario?.title ?? state.doc?.title ?? id ?? "New scenario";
   useEffect(() => {
@@ -95,8 +99,15 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
     const found: PlanChoice[] = optimum?.plan
       ? [{ name: "optimal", label: "optimal (found by the planner)", plan: optimum.plan }]
       : [];
+    for (const point of frontier ?? []) {
+      found.push({
+        name: frontierPlanName(point.phases),
+        label: `safest within ${point.phases} phases (frontier, θ* ${point.theta.toFixed(2)})`,
+        plan: point.plan,
+      });
+    }
     return compiled ? planChoices(compiled, found) : [];
-  }, [compiled, optimum]);
+  }, [compiled, optimum, frontier]);
   const chosen =
     choices.find((c) => c.name === planName) ??
     choices.find((c) => compiled && c.name === defaultPlan(compiled));
@@ -118,8 +129,10 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
       </main>
     );
 
-  const onOptimum = (report: PlanReport) =>
+  const onOptimum = (report: PlanReport) => {
     setOptimum({ report, plan: report.feasible && report.phases > 0 ? report.plan : undefined });
+    if (report.frontier) setFrontier(report.frontier);
+  };
   const savePlan = (name: string, plan: Plan) =>
     state.editFromOutside(setField(source, ["plans", name], plan));
   const onSimulated = ({ report, planName: plan, risk }: SimulationDone) =>
@@ -155,6 +168,8 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
         onSavePlan={savePlan}
         simulations={simulations}
         onSimulated={onSimulated}
+        frontier={frontier}
+        onFrontier={setFrontier}
       />
     </main>
   );

@@ -28,6 +28,7 @@ self.addEventListener("message", async (event: MessageEvent<PlannerRequest>) => 
     const options: PlanOptions = {
       objective: request.options.objective as Objective | undefined,
       robust: request.options.robust,
+      frontier: request.options.frontier,
       timeLimitSeconds: request.options.timeLimitSeconds,
     };
     checkPlanOptions(options);

@@ -10,6 +10,8 @@ import type { SimulationReport } from "../../../src/simulate/index.ts";
 export interface PlannerOptions {
   objective?: string;
   robust?: boolean;
+  /** With the safety objective: the largest θ* for each number of phases (MODEL.md §7). */
+  frontier?: boolean;
   timeLimitSeconds?: number;
 }
 

@@ -2,15 +2,22 @@
  * The right pane: the view tabs (Plan, Compare, Find the best plan, Simulate, Export) over the
  * analysis of the chosen plan.
  */
+
+import { useState } from "preact/hooks";
 import type { Analysis, CompiledScenario } from "../../../../src/analysis/index.ts";
 import type { Plan } from "../../../../src/model/index.ts";
+import type { FrontierPoint } from "../../../../src/planner/index.ts";
+import { FrontierChart } from "../../components/Frontier.tsx";
+import { HelpLink } from "../../components/Glossary.tsx";
 import { PlanView, partyNames } from "../../components/PlanView.tsx";
 import { Tabs, tabPanelProps } from "../../components/Tabs.tsx";
 import type { PlanChoice } from "../../lib/analysis.ts";
 import type { Capabilities } from "../../lib/api.ts";
+import { findPlanInBrowser, type Where } from "../../lib/in-browser.ts";
 import type { PlanReport } from "../../lib/planner.ts";
+import { plannerOptions } from "../../lib/planner.ts";
 import type { SimulationSummary } from "../../lib/sim-results.ts";
-import { BestPlanTab } from "../BestPlanTab.tsx";
+import { BestPlanTab, WhereNote } from "../BestPlanTab.tsx";
 import { CompareTab } from "../CompareTab.tsx";
 import { SimulateTab, type SimulationDone } from "../SimulateTab.tsx";
 import { ExportTab } from "./ExportTab.tsx";
@@ -44,6 +51,90 @@ interface Props {
   onSavePlan(name: string, plan: Plan): void;
   simulations: Record<string, SimulationSummary>;
   onSimulated(done: SimulationDone): void;
+  /** The safety frontier, once charted (here or by the safest objective). */
+  frontier?: FrontierPoint[];
+  onFrontier(points: FrontierPoint[]): void;
+}
+
+/** The plan choice a frontier point becomes: the safest plan within that many phases. */
+export const frontierPlanName = (phases: number) => `frontier-${phases}`;
+
+/**
+ * The safety frontier under the plan view: charted on request (the planner solves one search per
+ * number of phases), and each point, picked, becomes the plan the view above shows.
+ */
+function FrontierPanel({
+  source,
+  points,
+  chosen,
+  onFrontier,
+  onPlan,
+}: {
+  source: string;
+  points?: FrontierPoint[];
+  chosen: string;
+  onFrontier(points: FrontierPoint[]): void;
+  onPlan(name: string): void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const [where, setWhere] = useState<Where | undefined>();
+  const [said, setSaid] = useState("");
+  const chart = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { result, where } = await findPlanInBrowser(source, plannerOptions("safety", false));
+      setWhere(where);
+      if (result.frontier) onFrontier(result.frontier);
+      else setError(`The planner found no plan within the horizon (${result.status}).`);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const selected = points?.find((p) => frontierPlanName(p.phases) === chosen)?.phases;
+  return (
+    <section class="frontier-panel" aria-labelledby="frontier-heading" data-testid="frontier-panel">
+      <h2 id="frontier-heading">
+        How much safety each extra phase buys
+        <HelpLink terms={["frontier", "theta"]} />
+      </h2>
+      {!points && (
+        <p class="toolbar">
+          <button type="button" disabled={busy} onClick={chart} data-testid="chart-frontier">
+            {busy ? "Charting…" : "Chart the safety frontier"}
+          </button>
+          <span class="muted">
+            the safest plan for each number of phases, from the fewest feasible to the horizon
+          </span>
+        </p>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <WhereNote where={where} />
+      {points && (
+        <FrontierChart
+          points={points}
+          selected={selected}
+          fileName="frontier"
+          onSelect={(p) => {
+            onPlan(frontierPlanName(p.phases));
+            setSaid(
+              `The plan view above now shows the safest plan within ${p.phases} phases (θ* ${p.theta.toFixed(2)}).`,
+            );
+          }}
+        />
+      )}
+      <p class="sr-only" role="status">
+        {said}
+      </p>
+    </section>
+  );
 }
 
 export function AnalysisPane(props: Props) {
@@ -72,7 +163,18 @@ export function AnalysisPane(props: Props) {
                 </select>
               </label>
             )}
-            {tab === "plan" && <PlanView compiled={compiled} analysis={analysis} planName={chosen.name} />}
+            {tab === "plan" && (
+              <>
+                <PlanView compiled={compiled} analysis={analysis} planName={chosen.name} />
+                <FrontierPanel
+                  source={source}
+                  points={props.frontier}
+                  chosen={chosen.name}
+                  onFrontier={props.onFrontier}
+                  onPlan={props.onPlan}
+                />
+              </>
+            )}
             {tab === "compare" && (
               <CompareTab
                 compiled={compiled}

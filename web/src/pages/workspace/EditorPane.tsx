@@ -28,6 +28,23 @@ export function EditorPane({ state, title, titleRef, onSaved }: Props) {
   const [saveIssues, setSaveIssues] = useState<string[]>([]);
   const [savingCopy, setSavingCopy] = useState(false);
   const saveButton = useRef<HTMLButtonElement>(null);
+  // Table edits, newest last: the text before and after each. Undo applies only while the text is
+  // still what the last table edit left (an edit elsewhere since then ends the history).
+  const [history, setHistory] = useState<{ before: string; after: string; what: string }[]>([]);
+  const last = history.at(-1);
+  const canUndo = last !== undefined && last.after === source;
+  const tableEdit = (text: string) => {
+    if (text === source) return;
+    const what = describeEdit(source, text);
+    setHistory((h) => [...(h.at(-1)?.after === source ? h : []), { before: source, after: text, what }]);
+    state.editFromOutside(text);
+  };
+  const undo = () => {
+    if (!canUndo || !last) return;
+    setHistory((h) => h.slice(0, -1));
+    state.editFromOutside(last.before);
+    setStatus(`Undone: ${last.what}.`);
+  };
   const ownsFile = Boolean(doc && !doc.builtin);
 
   const save = async () => {
@@ -157,9 +174,25 @@ export function EditorPane({ state, title, titleRef, onSaved }: Props) {
           />
         </div>
         {editorMode === "table" && ws.scenario && (
-          <TableEditor source={source} scenario={ws.scenario} onChange={state.editFromOutside} />
+          <TableEditor
+            source={source}
+            scenario={ws.scenario}
+            onChange={tableEdit}
+            onUndo={canUndo ? undo : undefined}
+            undoLabel={canUndo ? last?.what : undefined}
+          />
         )}
       </div>
     </section>
   );
+}
+
+/** The first line that differs, in a few words: what an undo would take back. */
+function describeEdit(before: string, after: string): string {
+  const a = before.split("\n");
+  const b = after.split("\n");
+  const i = a.findIndex((line, k) => line !== b[k]);
+  const line = (b[i < 0 ? a.length : i] ?? "").trim();
+  const short = line.length > 40 ? `${line.slice(0, 39)}…` : line;
+  return b.length > a.length ? `(adding '${short}')` : `(line ${(i < 0 ? a.length : i) + 1}: '${short}')`;
 }

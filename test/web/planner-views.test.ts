@@ -1,0 +1,274 @@
+/**
+ * The planner's v2 figures in the workbench, in headless Chromium: the objective picker (fewest
+ * phases / safest / most progress), the safety frontier (best-plan tab, plan page, briefing),
+ * the interim deal with its deferred items, θ* beside every verdict; and table editing (actor,
+ * requires, new moves, undo by button and keyboard, round trips with the YAML editor).
+ */
+
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { compileScenario } from "../../src/analysis/compile.ts";
+import { parseSource, readScenarioSource } from "../../src/io/scenario-files.ts";
+import { openWorkbench, type Workbench } from "./browser.ts";
+
+let workbench: Workbench;
+let page: Page;
+
+beforeAll(async () => {
+  workbench = await openWorkbench();
+  page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(20_000);
+  page.on("pageerror", (error) => {
+    throw error;
+  });
+});
+afterAll(async () => {
+  await workbench?.close();
+});
+
+const compiled = (id: string) => {
+  const parsed = parseSource(readScenarioSource(id));
+  if (!parsed.ok) throw new Error(`${id} does not parse`);
+  return compileScenario(parsed.scenario);
+};
+
+/** The YAML editor's whole text (it draws only the lines in view, so the DOM holds only part). */
+const editorText = () =>
+  page.evaluate(() => {
+    // CodeMirror keeps its view on the content element (EditorView.findFromDOM reads the same).
+    type Found = { state: { doc: { toString(): string } } };
+    const content = document.querySelector(".cm-content") as unknown as {
+      cmTile?: { root?: { view?: Found } };
+      cmView?: { view?: Found };
+    };
+    const view = content.cmTile?.root?.view ?? content.cmView?.view;
+    return view?.state.doc.toString() ?? "";
+  });
+
+const params = () => new URL(page.url().replace("#/", "")).searchParams;
+
+async function open(hash: string): Promise<void> {
+  await page.goto(`${workbench.url}/${hash}`);
+  await page.reload();
+}
+
+describe("the safest plan and its frontier", () => {
+  it("picks 'safest' among the three objectives, charts the frontier and shows a point's plan", async () => {
+    await open("#/s/korea-2018?tab=best");
+    const picker = page.locator("[data-testid=objective-picker]");
+    await picker.waitFor();
+    expect(await picker.getByRole("radio").count()).toBe(3);
+    expect(await page.getByRole("radio", { name: /Fewest phases/ }).isChecked()).toBe(true);
+    await page.getByRole("radio", { name: /Safest/ }).check();
+    expect(params().get("objective")).toBe("safety");
+    await page.locator("[data-testid=find-best-plan]").click();
+    const result = page.locator("[data-testid=best-plan-result]");
+    await result.waitFor({ timeout: 120_000 });
+    // θ* beside the verdict in the heading, and the frontier with one bar per number of phases.
+    expect(await result.locator("[data-testid=report-theta]").textContent()).toMatch(/θ\* \d+\.\d\d/);
+    const buttons = result.locator("[data-testid=frontier] .frontier-points button");
+    const count = await buttons.count();
+    const korea = compiled("korea-2018");
+    expect(count).toBeGreaterThan(0);
+    const first = Number((await buttons.first().textContent())?.match(/≤ (\d+)/)?.[1]);
+    expect(count).toBe(korea.horizon - first + 1);
+    const summary = await result
+      .locator("[data-testid=frontier-chart] .chart-body")
+      .getAttribute("aria-label");
+    expect(summary).toMatch(/θ\* rises from|Extra phases buy no safety/);
+    expect(
+      await result.locator("[data-testid=frontier-chart] [data-testid=chart-legend]").textContent(),
+    ).toMatch(/θ\* = 1/);
+    expect(await result.locator("[data-testid=frontier-chart] .chart-note").textContent()).toMatch(
+      /multiple of the stated uncertainty/,
+    );
+    // The fewest-phases point: its plan replaces the safest one, as feasible as the frontier says.
+    await buttons.first().click();
+    expect(await buttons.first().getAttribute("aria-pressed")).toBe("true");
+    expect(await result.locator("h3").first().textContent()).toMatch(new RegExp(`within ${first} phases`));
+    expect(await result.locator("[data-testid=verdict]").first().textContent()).toMatch(/^Feasible/);
+    expect(await result.locator("[data-testid=safety]").first().textContent()).toMatch(/θ\* \d/);
+    await result.getByRole("button", { name: "Back to the safest plan" }).click();
+    expect(await result.locator("[data-testid=report-theta]").count()).toBe(1);
+  }, 240_000);
+
+  it("charts the frontier on the plan page; a bar picks the plan the view shows", async () => {
+    await page.getByRole("tab", { name: "Plan", exact: true }).click();
+    // The safest search above charted it already; the plan page shows it without a new search.
+    const panel = page.locator("[data-testid=frontier-panel]");
+    await panel.locator("[data-testid=frontier-chart] svg").waitFor();
+    const bars = panel.locator("[data-testid=frontier-chart] svg g[aria-label=bar] rect");
+    expect(await bars.count()).toBeGreaterThan(1);
+    await bars.nth(1).click();
+    const chosen = await page.locator("[data-testid=plan-select]").inputValue();
+    expect(chosen).toMatch(/^frontier-\d+$/);
+    expect(params().get("plan")).toBe(chosen);
+    expect(await panel.locator("button[aria-pressed=true]").textContent()).toContain(
+      `≤ ${chosen.slice("frontier-".length)} phases`,
+    );
+    expect(await page.locator(".plan-view [data-testid=verdict]").first().textContent()).toMatch(/^Feasible/);
+  });
+
+  it("charts it on request when nothing has yet", async () => {
+    await open("#/s/escrow-sale");
+    const panel = page.locator("[data-testid=frontier-panel]");
+    await panel.locator("[data-testid=chart-frontier]").click();
+    await panel.locator("[data-testid=frontier-chart] svg").waitFor({ timeout: 120_000 });
+    const point = panel.locator(".frontier-points button").first();
+    await point.click();
+    expect(await page.locator("[data-testid=plan-select]").inputValue()).toMatch(/^frontier-/);
+    expect(await panel.getByRole("status").textContent()).toMatch(/now shows the safest plan/);
+  }, 240_000);
+
+  it("the briefing leads with the frontier and the safest plan, its θ* and what breaks first", async () => {
+    await open("#/s/korea-2018/briefing");
+    const frontier = page.locator("[data-testid=briefing-frontier]");
+    await frontier.waitFor({ timeout: 120_000 });
+    // The frontier comes before the recommendation.
+    const [f, r] = await Promise.all([
+      frontier.boundingBox(),
+      page.locator("[data-testid=recommendation]").boundingBox(),
+    ]);
+    expect(f!.y).toBeLessThan(r!.y);
+    expect(await page.locator("[data-testid=briefing-plan]").inputValue()).toBe("safest");
+    const safety = await page.locator("[data-testid=briefing-safety]").textContent();
+    expect(safety).toMatch(/Safety factor θ\* \d+\.\d\d/);
+    expect(safety).toMatch(/What breaks first: \S/);
+    // A frontier point becomes the plan covered, kept in the address.
+    await frontier.locator(".frontier-points button").first().click();
+    expect(await page.locator("[data-testid=briefing-plan]").inputValue()).toMatch(/^frontier-/);
+    expect(params().get("plan")).toMatch(/^frontier-/);
+    expect(await page.locator("[data-testid=recommended-instead]").textContent()).toMatch(/safest/);
+  }, 240_000);
+});
+
+describe("the interim deal", () => {
+  it("shows hanoi-2019's interim deal: its progress, and each deferred item with why", async () => {
+    await open("#/s/hanoi-2019?tab=best");
+    await page.getByRole("radio", { name: /Most progress/ }).check();
+    expect(params().get("objective")).toBe("progress");
+    await page.locator("[data-testid=find-best-plan]").click();
+    const interim = page.locator("[data-testid=interim-deal]");
+    await interim.waitFor({ timeout: 120_000 });
+    const progress = Number(await interim.locator("progress").getAttribute("value"));
+    expect(progress).toBeGreaterThan(0);
+    expect(progress).toBeLessThan(1);
+    expect(await interim.locator("h3").textContent()).toContain(`${(progress * 100).toFixed(1)}%`);
+    const deferred = interim.locator("[data-testid=deferred] li");
+    expect(await deferred.count()).toBeGreaterThan(0);
+    expect(await deferred.first().textContent()).toMatch(/: \S.{10,}/);
+    expect(
+      await interim.locator("[data-testid=interim-chart] .chart-body").getAttribute("aria-label"),
+    ).toMatch(/deferred/);
+    // Judged as an interim plan: the goal aside, every row holds.
+    expect(
+      await page
+        .locator("[data-testid=best-plan-result] .plan-view [data-testid=verdict]")
+        .first()
+        .textContent(),
+    ).toMatch(/^Feasible/);
+  }, 240_000);
+});
+
+describe("θ* beside feasibility", () => {
+  it("in the compare table, one cell per plan", async () => {
+    await open("#/s/korea-2018?tab=compare");
+    const rows = page.locator("[data-testid=compare-table] tbody tr");
+    await rows.first().waitFor();
+    const n = await rows.count();
+    expect(n).toBeGreaterThan(2);
+    for (let i = 0; i < n; i++) {
+      const row = rows.nth(i);
+      const verdict = await row.locator("[data-testid=verdict]").textContent();
+      const theta = await row.locator("[data-testid=theta]").textContent();
+      expect(theta).toMatch(verdict?.startsWith("Feasible") ? /^(≥ )?\d+\.\d\d$|^unbounded$/ : /^—$/);
+    }
+  });
+});
+
+describe("table editing", () => {
+  const yaml = async () =>
+    parse(await page.evaluate(() => sessionStorage.getItem("lockstep:draft:escrow-sale") ?? ""));
+
+  it("edits actor and requires, adds a move, undoes by button and keyboard, round-trips with the YAML", async () => {
+    await open("#/s/escrow-sale");
+    await page.getByRole("tab", { name: "Tables" }).click();
+    const moves = compiled("escrow-sale").scenario.moves;
+    const [a, b] = [moves[0]!, moves[1]!];
+    // The actor, from the parties.
+    const other = compiled("escrow-sale").partyIds.find((p) => p !== a.actor)!;
+    await page.locator(`[data-testid='actor-${a.id}']`).selectOption(other);
+    await page.locator("[data-testid=unsaved]").waitFor();
+    expect((await yaml()).moves[0].actor).toBe(other);
+    // Requires: an unknown id is refused with a did-you-mean, a known one written.
+    const requires = page.locator(`[data-testid='requires-${b.id}']`);
+    await requires.fill(`${a.id}x`);
+    await requires.press("Tab");
+    expect(await requires.evaluate((el: HTMLInputElement) => el.validationMessage)).toMatch(
+      new RegExp(`no move '${a.id}x'.*${a.id}`),
+    );
+    await requires.fill(a.id);
+    await requires.press("Tab");
+    await expect.poll(async () => (await yaml()).moves[1].requires, { timeout: 5000 }).toEqual([a.id]);
+    // A new move: every party's value starts at 0, ready to fill in.
+    const form = page.locator("[data-testid=add-move]");
+    await form.locator("[data-testid=new-move-id]").fill("audit");
+    await form.locator("[data-testid=new-move-title]").fill("Independent audit of the code");
+    await form.getByRole("button", { name: "Add the move" }).click();
+    await page.locator("[data-testid='actor-audit']").waitFor();
+    const added = (await yaml()).moves.at(-1);
+    expect(added).toMatchObject({ id: "audit", title: "Independent audit of the code" });
+    expect(Object.values(added.value)).toEqual(compiled("escrow-sale").partyIds.map(() => 0));
+    // A duplicate id is refused in words.
+    await form.locator("[data-testid=new-move-id]").fill("audit");
+    await form.getByRole("button", { name: "Add the move" }).click();
+    expect(await form.getByRole("alert").textContent()).toMatch(/already a move 'audit'/);
+    await form.locator("[data-testid=new-move-id]").fill("");
+    // Undo by button takes the move back; Ctrl+Z the requires edit.
+    await page.locator("[data-testid=table-undo]").click();
+    await page.locator("[data-testid='actor-audit']").waitFor({ state: "detached" });
+    await page.locator(`[data-testid='actor-${a.id}']`).focus();
+    await page.keyboard.press("Control+z");
+    await page.waitForFunction(
+      ([id, was]) =>
+        (document.querySelector(`[data-testid='requires-${id}']`) as HTMLInputElement)?.value === was,
+      [b.id, b.requires.join(", ")],
+    );
+    expect((await yaml()).moves[1].requires ?? []).toEqual(b.requires);
+    // The actor edit is still there; the YAML editor shows it (tables → YAML).
+    await page.getByRole("tab", { name: "YAML" }).click();
+    expect(await editorText()).toMatch(new RegExp(`id: ${a.id}\\n\\s*actor: ${other}\\n`));
+    // YAML → tables: the actor typed back in the editor appears in its cell. The cursor goes to the
+    // end of the first move's actor line (the editor draws only the lines in view), then real keys.
+    await page.evaluate((line) => {
+      const view = editorView();
+      const at = view.state.doc.toString().indexOf(line) + line.length;
+      view.dispatch({ selection: { anchor: at }, scrollIntoView: true });
+      view.focus();
+      function editorView(): CodeMirrorView {
+        const content = document.querySelector(".cm-content") as unknown as {
+          cmTile?: { root?: { view?: CodeMirrorView } };
+          cmView?: { view?: CodeMirrorView };
+        };
+        const found = content.cmTile?.root?.view ?? content.cmView?.view;
+        if (!found) throw new Error("no CodeMirror view on .cm-content");
+        return found;
+      }
+      interface CodeMirrorView {
+        state: { doc: { toString(): string } };
+        dispatch(spec: object): void;
+        focus(): void;
+      }
+    }, `actor: ${other}`);
+    for (let i = 0; i < other.length; i++) await page.keyboard.press("Backspace");
+    await page.keyboard.type(a.actor);
+    await expect.poll(async () => (await yaml()).moves[0].actor, { timeout: 5000 }).toBe(a.actor);
+    await page.getByRole("tab", { name: "Tables" }).click();
+    expect(await page.locator(`[data-testid='actor-${a.id}']`).inputValue()).toBe(a.actor);
+    // An edit outside the tables ends their undo history: undo never overwrites it.
+    expect(await page.locator("[data-testid=table-undo]").isDisabled()).toBe(true);
+    await page.getByRole("button", { name: "Revert" }).click();
+    await page.locator("[data-testid=unsaved]").waitFor({ state: "detached" });
+  });
+});
