@@ -1,16 +1,25 @@
 /**
  * The scenario's text as the workspace edits it: loaded from the server (or a draft kept for the
- * session), re-read on every edit, with the last version that parsed kept while the text is
+ * session), re-read after every edit, with the last version that parsed kept while the text is
  * broken. Also whether there are unsaved edits, which the page guards against losing.
+ *
+ * Typing is debounced: the draft is kept on every keystroke, but the text is re-parsed and
+ * re-analysed only once typing pauses for EDIT_PAUSE_MS, so a burst of keys costs one analysis
+ * and the editor never waits on one. Edits from elsewhere (tables, Revert) apply at once.
  */
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { readSource, type Workspace as Ws } from "../../lib/analysis.ts";
 import { api, type ScenarioDocument } from "../../lib/api.ts";
 import { drafts, NEW_SCENARIO } from "../../lib/drafts.ts";
 
+/** The pause in typing after which the text is analysed. */
+export const EDIT_PAUSE_MS = 250;
+
 interface Timing {
   __lockstepEditAt?: number;
   __lockstepAnalysisMs?: number;
+  /** How many times the text has been read and analysed (tests count it). */
+  __lockstepAnalyses?: number;
 }
 
 export function useScenarioSource(id: string | undefined) {
@@ -31,15 +40,22 @@ export function useScenarioSource(id: string | undefined) {
   }, [id]);
 
   const draftKey = id ?? "new";
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(pending.current), []);
+  /** A keystroke in the YAML editor: kept as the draft now, analysed once typing pauses. */
   const edit = (text: string) => {
     (window as Timing).__lockstepEditAt = performance.now();
-    setSource(text);
     drafts.set(draftKey, text);
+    clearTimeout(pending.current);
+    pending.current = setTimeout(() => setSource(text), EDIT_PAUSE_MS);
   };
   // Edits made outside the YAML editor (tables, Revert, a plan saved in) reach it as a new version.
   const [external, setExternal] = useState<{ text: string; version: number } | undefined>();
   const editFromOutside = (text: string) => {
-    edit(text);
+    (window as Timing).__lockstepEditAt = performance.now();
+    clearTimeout(pending.current); // a newer text than whatever was being typed
+    setSource(text);
+    drafts.set(draftKey, text);
     setExternal((previous) => ({ text, version: (previous?.version ?? 0) + 1 }));
   };
 
@@ -47,6 +63,7 @@ export function useScenarioSource(id: string | undefined) {
     const start = performance.now();
     const result = readSource(source ?? "", id ?? "scenario");
     (window as Timing).__lockstepAnalysisMs = performance.now() - start;
+    (window as Timing).__lockstepAnalyses = ((window as Timing).__lockstepAnalyses ?? 0) + 1;
     return result;
   }, [source, id]);
   // While the text is broken, keep showing the last version that parsed.
