@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark in bench/, one after the other, each in its own process with
  * its default settings (each prints its own table; see docs/benchmarks.md for the commands and the
- * recorded figures). Helpers (generate.ts, simulate-loops.ts) are not benchmarks. Extra arguments
+ * recorded figures). Helpers (generate.ts, simulate-loops.ts) are not benchmarks, and test-time.ts
+ * (which runs the whole test suite) runs only when named. Extra arguments
  * name benchmarks to run instead of all: `npm run bench -- analysis startup`.
  * Exits 1 if any benchmark fails.
  */
@@ -11,6 +12,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HELPERS = new Set(["run", "generate", "simulate-loops", "analysis-loop"]);
+const ONLY_WHEN_NAMED = new Set(["test-time"]);
 const all = readdirSync(new URL(".", import.meta.url))
   .filter((file) => file.endsWith(".ts"))
   .map((file) => file.replace(/\.ts$/, ""))
@@ -23,7 +25,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const failed: string[] = [];
-for (const name of asked.length > 0 ? asked : all) {
+for (const name of asked.length > 0 ? asked : all.filter((n) => !ONLY_WHEN_NAMED.has(n))) {
   console.log(`\n== bench/${name}.ts`);
   const result = spawnSync(process.execPath, ["--import", "tsx", `bench/${name}.ts`], {
     cwd: ROOT,
