@@ -265,9 +265,14 @@ describe("table editing", () => {
     await page.keyboard.type(a.actor);
     await expect.poll(async () => (await yaml()).moves[0].actor, { timeout: 5000 }).toBe(a.actor);
     await page.getByRole("tab", { name: "Tables" }).click();
-    expect(await page.locator(`[data-testid='actor-${a.id}']`).inputValue()).toBe(a.actor);
+    // Typing is analysed once it pauses (the editor's debounce), so the tables follow shortly.
+    await expect
+      .poll(() => page.locator(`[data-testid='actor-${a.id}']`).inputValue(), { timeout: 5000 })
+      .toBe(a.actor);
     // An edit outside the tables ends their undo history: undo never overwrites it.
-    expect(await page.locator("[data-testid=table-undo]").isDisabled()).toBe(true);
+    await expect
+      .poll(() => page.locator("[data-testid=table-undo]").isDisabled(), { timeout: 5000 })
+      .toBe(true);
     await page.getByRole("button", { name: "Revert" }).click();
     await page.locator("[data-testid=unsaved]").waitFor({ state: "detached" });
   });
