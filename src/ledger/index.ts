@@ -13,6 +13,8 @@ export {
 export * from "./crypto.ts";
 export * from "./events.ts";
 export { KeyFile, type KeyFileResult, keyFileText, parseKeyFile } from "./key-file.ts";
+export { agreementHistory, ReplanError, replanAgreement } from "./replan.ts";
+export * from "./replan-report.ts";
 export { signEvent } from "./sign.ts";
 export {
   CharterSignatureBody,

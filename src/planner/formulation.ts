@@ -9,7 +9,12 @@
  *
  * `buildFormulation` runs the steps below in order; each adds one family of columns or rows.
  */
-import { type CompiledScenario, creditedPhase, exposureCoefficient } from "../analysis/index.ts";
+import {
+  type CompiledScenario,
+  creditedPhase,
+  exposureCoefficient,
+  type History,
+} from "../analysis/index.ts";
 import { MilpBuilder, type Term } from "./milp.ts";
 import type { Objective } from "./report.ts";
 
@@ -43,6 +48,12 @@ export interface FormulationOptions {
   excluded?: boolean[];
   /** Least progress (MODEL.md §8) the plan must make, as a share of the goal's total weight. */
   minProgress?: number;
+  /**
+   * Re-planning (MODEL.md §10): the states x_1..x_k0 are fixed to this history and only phases
+   * after k0 get rows (state order, prerequisites, lag indicators, exposure, margins). `earliest`
+   * must then come from `continuationEarliest`.
+   */
+  history?: History;
 }
 
 export interface Formulation {
@@ -75,6 +86,10 @@ interface Build {
   done: number[];
   /** Prefix of the figure rows being added: "" for the main table, else which table or view. */
   tag: string;
+  /** k0: the last phase of a fixed history (0 without one). */
+  k0: number;
+  /** Fixed columns holding a credited share above the history's state (see `credit`). */
+  creditCols: Map<string, number>;
 }
 
 export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Formulation {
@@ -91,6 +106,8 @@ export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Fo
     mu: [],
     done: [],
     tag: "",
+    k0: o.history?.phases ?? 0,
+    creditCols: new Map(),
   };
   addStateColumns(build);
   addStateRows(build);
@@ -134,6 +151,26 @@ function happens(f: Build, m: number, k: number, coef: number): Term[] {
   return [...state(f, m, k, coef), ...state(f, m, k - 1, -coef)];
 }
 
+/**
+ * x̂_k(m) as terms: x_t(m) for the credited phase t (`creditedPhase`, MODEL.md §2), and in
+ * re-planning (§10) raised to the share a verifier has verified: where t < k falls in the fixed
+ * history, max(V(m), x_t(m)) is a constant, held in a fixed column.
+ */
+function credit(f: Build, m: number, k: number, t: number, coef: number): Term[] {
+  const h = f.o.history;
+  if (!h || t === k || t > f.k0 || coef === 0) return state(f, m, t, coef);
+  const past = t <= 0 ? 0 : h.x[t][m];
+  const seen = Math.max(past, Math.min(h.verified[m], h.x[f.k0][m]));
+  if (seen <= past) return state(f, m, t, coef);
+  const key = `${m}_${t}`;
+  let col = f.creditCols.get(key);
+  if (col === undefined) {
+    col = f.b.addColumn(`xhat_${m}_${t}`, seen, seen);
+    f.creditCols.set(key, col);
+  }
+  return [{ col, coef }];
+}
+
 function elastic(f: Build, cols: number[], i: number, coef: number): Term[] {
   return f.o.relax ? [{ col: cols[i], coef }] : [];
 }
@@ -151,17 +188,27 @@ function addStateColumns(f: Build): void {
     const row = [-1];
     const divisible = c.divisible[m];
     const out = o.excluded?.[m] ?? false;
+    const history = o.history;
+    const now = history?.x[f.k0][m] ?? 0;
     for (let k = 1; k <= T; k++) {
-      const upper = k < o.earliest[m] || out ? 0 : 1;
+      if (history && k <= f.k0) {
+        // the history is fixed: what was done, phase by phase
+        const done = history.x[k][m];
+        row.push(b.addColumn(`x_${m}_${k}`, done, done));
+        continue;
+      }
+      // a move already (partly) done stays done; one not started waits for its earliest phase
+      const upper = (now > 0 ? false : k < o.earliest[m]) || out ? now : 1;
       // A complete plan does a divisible move completely or not at all, so its final state is
       // binary too; an interim plan may stop part-way (MODEL.md §8).
-      row.push(b.addColumn(`x_${m}_${k}`, 0, upper, !divisible || (k === T && !o.interim)));
+      row.push(b.addColumn(`x_${m}_${k}`, now, upper, !divisible || (k === T && !o.interim)));
     }
     f.x.push(row);
     if (divisible) {
       const act = [-1];
       for (let k = 1; k <= T; k++) {
-        act.push(b.addColumn(`a_${m}_${k}`, 0, k < o.earliest[m] || out ? 0 : 1, true));
+        const upper = k <= f.k0 || k < o.earliest[m] || out ? 0 : 1;
+        act.push(b.addColumn(`a_${m}_${k}`, 0, upper, true));
       }
       f.active.push(act);
     } else {
@@ -174,11 +221,11 @@ function addStateColumns(f: Build): void {
 function addStateRows(f: Build): void {
   const { c, b, T } = f;
   for (let m = 0; m < c.moveIds.length; m++) {
-    for (let k = 2; k <= T; k++)
+    for (let k = Math.max(2, f.k0 + 1); k <= T; k++)
       b.atLeast([...state(f, m, k, 1), ...state(f, m, k - 1, -1)], 0, `state.${mv(f, m)}.${k}`);
     const act = f.active[m];
     if (!act) continue;
-    for (let k = 1; k <= T; k++) {
+    for (let k = f.k0 + 1; k <= T; k++) {
       const delta = [...state(f, m, k, 1), ...state(f, m, k - 1, -1)];
       b.atMost([...delta, { col: act[k], coef: -1 }], 0, `share.max.${mv(f, m)}.${k}`);
       b.atLeast([...delta, { col: act[k], coef: -MIN_SHARE }], 0, `share.min.${mv(f, m)}.${k}`);
@@ -244,9 +291,11 @@ function addPrerequisites(f: Build): void {
   const { c, o, b, T } = f;
   for (let m = 0; m < c.moveIds.length; m++) {
     for (const p of c.requires[m]) {
-      for (let k = o.earliest[m]; k <= T; k++) {
+      for (let k = Math.max(o.earliest[m], f.k0 + 1); k <= T; k++) {
+        // After a history (§10) a move may have been done and taken back, so the rule is read per
+        // share: m happening in k needs p done by k − lag_p − 1.
         const act = f.active[m];
-        const started = act ? [{ col: act[k], coef: 1 }] : state(f, m, k, 1);
+        const started = act || o.history ? happens(f, m, k, 1) : state(f, m, k, 1);
         b.atMost(
           [...started, ...state(f, p, k - c.lag[p] - 1, -1)],
           0,
@@ -362,7 +411,7 @@ function addLagIndicators(f: Build): LagIndicator[] {
   for (let i = 0; i < c.partyIds.length; i++) {
     const own = ownMoves(c, i);
     const lags = [...new Set(own.map((m) => c.lag[m]))].sort((a, z) => a - z);
-    for (let k = 1; k <= T; k++) {
+    for (let k = f.k0 + 1; k <= T; k++) {
       let previous: number | undefined;
       for (const lag of lags) {
         const movers = own.filter((m) => c.lag[m] <= lag && o.earliest[m] <= k);
@@ -423,14 +472,14 @@ function addExposureRows(
 ): void {
   const { c, T } = f;
   const tau = fig.tolerance[i];
-  for (let k = 1; k <= T; k++) {
+  for (let k = f.k0 + 1; k <= T; k++) {
     const terms: Term[] = [];
     const credited: Array<[number, Term]> = [];
     for (let m = 0; m < c.moveIds.length; m++) {
       const seen = creditedPhase(fig, i, m, k); // the rule, analysis/exposure.ts
-      terms.push(...state(f, m, seen, values[i][m] * exposureCoefficient(fig, m, 1)));
+      terms.push(...credit(f, m, k, seen, values[i][m] * exposureCoefficient(fig, m, 1)));
       if (fig.kappa[m] !== 0 && valued(c, i, m))
-        for (const term of state(f, m, seen, 1)) credited.push([m, term]);
+        for (const term of credit(f, m, k, seen, 1)) credited.push([m, term]);
     }
     const elasticTerms = withSlack ? elastic(f, f.sigma, i, 1) : [];
     const name = `${f.tag}exposure.${pt(f, i)}.${k}`;

@@ -4,6 +4,15 @@
  */
 export { choosePlan, OPTIMAL, type PlanChoice } from "./choose.ts";
 export { type CompareOptions, type Comparison, comparePlans, UnknownPlanError } from "./compare.ts";
+export * from "./continuation-report.ts";
+export {
+  ContinuationOptionError,
+  type ContinuationOptions,
+  continuationHorizon,
+  continuationSteps,
+  findContinuation,
+  relaxationOfRows,
+} from "./continue.ts";
 export { type ExportFormat, exportNames, phasesOf, writeModel } from "./export.ts";
 export {
   checkPlanOptions,
