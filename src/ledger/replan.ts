@@ -28,7 +28,6 @@ export type { Break, ReplanReport } from "./replan-report.ts";
 /** A re-plan that cannot be asked for (the calendar too far along): CLI exit 2, HTTP 422. */
 export class ReplanError extends Error {}
 
-
 /** The actual state phase by phase up to the current phase, from the ledger's events. */
 export function agreementHistory(
   charter: Charter,
