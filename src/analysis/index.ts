@@ -1,7 +1,7 @@
 export { type Analysis, analyzePlan, analyzeSchedule, toReport } from "./analyze.ts";
 export { type CompiledScenario, compileScenario } from "./compile.ts";
-export { beliefCorrections } from "./corrections.ts";
 export * from "./continuation.ts";
+export { beliefCorrections } from "./corrections.ts";
 export { defaultPlanName, doctrineNames, resolvePlan, simultaneousPlan, upfrontPlan } from "./doctrines.ts";
 export * from "./exposure.ts";
 export * from "./figures.ts";

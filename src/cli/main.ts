@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   event: async () => (await import("./commands/event.ts")).registerEvent,
   ledger: async () => (await import("./commands/ledger.ts")).registerLedger,
   status: async () => (await import("./commands/status.ts")).registerStatus,
+  replan: async () => (await import("./commands/replan.ts")).registerReplan,
   // one module registers both
   sweep,
   worker: sweep,

@@ -3,7 +3,9 @@ import type { Command } from "commander";
 import type { AgreementStatus } from "../../ledger/index.ts";
 import { agreementUrl, readKeyFile, readToken, requestJson } from "../agreement-client.ts";
 import { CliError } from "../errors.ts";
+import { renderReplan } from "../format/replan.ts";
 import { renderStatus } from "../format/status.ts";
+import { fetchReplan } from "./replan.ts";
 
 interface StatusOptions {
   server: string;
@@ -13,6 +15,7 @@ interface StatusOptions {
   token?: string;
   key?: string;
   as?: string;
+  replan: boolean;
 }
 
 export function registerStatus(program: Command): void {
@@ -28,6 +31,7 @@ export function registerStatus(program: Command): void {
     .option("--token <token>", "the admin token or a read token (default: $LOCKSTEP_TOKEN)")
     .option("--key <file>", "read as a participant: sign the server's challenge with this key file")
     .option("--as <participant>", "your participant id (default: the one in the key file)")
+    .option("--no-replan", "leave out the re-plan (does the rest of the plan hold; the best continuation)")
     .action(async (options: StatusOptions) => {
       if (options.format !== "text" && options.format !== "json") {
         throw new CliError(`--format: expected text or json, got '${options.format}'`);
@@ -45,8 +49,15 @@ export function registerStatus(program: Command): void {
         agreementUrl(options.server, options.agreement, `/status${query}`),
         { token },
       );
-      process.stdout.write(
-        options.format === "json" ? `${JSON.stringify(body, null, 2)}\n` : renderStatus(body),
-      );
+      // MODEL.md §10: whether the rest of the plan still holds from the actual state, and the best
+      // continuation; computed on request by the server's re-plan route (it runs the planner)
+      const replan = options.replan
+        ? await fetchReplan({ server: options.server, agreement: options.agreement, at: options.at, token })
+        : undefined;
+      if (options.format === "json") {
+        process.stdout.write(`${JSON.stringify(replan ? { ...body, replan } : body, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(renderStatus(body) + (replan ? `\n${renderReplan(replan)}` : ""));
     });
 }

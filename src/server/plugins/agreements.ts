@@ -33,6 +33,7 @@ import { registerReadSessions } from "./agreement-access.ts";
 import { adoptedScenario, checkEnvelope, checkSignedStep, checkStatement } from "./agreement-checks.ts";
 import { type AgreementContext, AgreementContexts, awaitingSignatures } from "./agreement-context.ts";
 import { AgreementFeed } from "./agreement-feed.ts";
+import { registerReplan } from "./agreement-replan.ts";
 import { SharedStreams, type StreamMode, streamAgreement } from "./agreement-stream.ts";
 
 export interface AgreementsPluginOptions {
@@ -158,6 +159,11 @@ export const agreementsPlugin: FastifyPluginAsyncZod<AgreementsPluginOptions> = 
   registerEvents(app, ledger);
   registerReading(app, ledger, options.streams ?? {});
   registerReadSessions(app, { access: options.access, context: (id) => ledger.context(id) });
+  registerReplan(app, {
+    context: (id) => ledger.context(id),
+    events: (id) => ledger.store.agreements.events(id),
+    now: ledger.now,
+  });
   app.addHook("onReady", async () => {
     void ledger.checkAllChains().catch((error) => app.log.error(error));
   });

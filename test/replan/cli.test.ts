@@ -1,0 +1,96 @@
+/** `lockstep replan` and the re-plan in `lockstep status`, through the real process (MODEL.md §10). */
+import { rmSync } from "node:fs";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStore, type Store } from "../../src/store/index.ts";
+import { lockstepAsync, startServer } from "../ledger/helpers.ts";
+import { adoptLate } from "./setup.ts";
+
+describe("lockstep replan / status", () => {
+  const path = `/tmp/lockstep-replan-cli-${process.pid}-${Date.now()}.db`;
+  let store: Store;
+  let app: FastifyInstance;
+  let server: string;
+  const run = (...args: string[]) => lockstepAsync(args);
+
+  beforeAll(async () => {
+    store = await openStore({ sqlitePath: path });
+    ({ app, url: server } = await startServer(store));
+    await adoptLate(server);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+  });
+
+  it("says in words what broke and prints the best continuation", async () => {
+    const out = await run("replan", "--server", server, "--agreement", "late-deal");
+    expect(out.stderr).toBe("");
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/Re-plan from the actual state after phase 2/);
+    expect(out.stdout).toMatch(/The rest of plan 'adopted' no longer holds:/);
+    expect(out.stdout).toMatch(/!! 'b1' \(b\) starts in phase 3 but requires 'a1'/);
+    expect(out.stdout).toMatch(
+      /Best continuation \(objective phases, optimal\): done by phase 4, least slack 1\./,
+    );
+    expect(out.stdout).toMatch(/phase 4: b1/);
+  });
+
+  it("--json prints the document, the same from the server and from the database", async () => {
+    const viaServer = await run("replan", "--server", server, "--agreement", "late-deal", "--json");
+    const viaDb = await run("replan", "--db", path, "--agreement", "late-deal", "--json");
+    expect(viaServer.status).toBe(0);
+    expect(viaDb.status).toBe(0);
+    const a = JSON.parse(viaServer.stdout);
+    const b = JSON.parse(viaDb.stdout);
+    for (const doc of [a, b]) {
+      expect(doc.rest.holds).toBe(false);
+      expect(doc.continuation.steps).toEqual([{ phase: 4, move: "b1", share: 1 }]);
+    }
+    const { asOf: _a, continuation: ca, ...restA } = a;
+    const { asOf: _b, continuation: cb, ...restB } = b;
+    expect(restB).toEqual(restA);
+    expect(cb.steps).toEqual(ca.steps);
+  });
+
+  it("lockstep status shows whether the rest of the plan holds, and the continuation", async () => {
+    const out = await run("status", "--server", server, "--agreement", "late-deal");
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/phase 2 of 3 planned/);
+    expect(out.stdout).toMatch(/The rest of plan 'adopted' no longer holds/);
+    expect(out.stdout).toMatch(/phase 4: b1/);
+    const json = await run("status", "--server", server, "--agreement", "late-deal", "--format", "json");
+    expect(JSON.parse(json.stdout).replan.continuation.phases).toBe(4);
+    const bare = await run("status", "--server", server, "--agreement", "late-deal", "--no-replan");
+    expect(bare.stdout).not.toMatch(/Re-plan/);
+  });
+
+  it("bad input is a clear message and exit 2", async () => {
+    const objective = await run(
+      "replan",
+      "--server",
+      server,
+      "--agreement",
+      "late-deal",
+      "--objective",
+      "safety",
+    );
+    expect(objective.status).toBe(2);
+    expect(objective.stderr).toMatch(
+      /re-planning supports phases, slack, welfare, maxmin, nash; got 'safety'/,
+    );
+    const both = await run("replan", "--server", server, "--db", path, "--agreement", "late-deal");
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/exactly one of --server/);
+    const missing = await run("replan", "--db", path, "--agreement", "nope");
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/agreement 'nope' not found/);
+    const nofile = await run("replan", "--db", "/tmp/no-such-lockstep.db", "--agreement", "late-deal");
+    expect(nofile.status).toBe(2);
+    expect(nofile.stderr).toMatch(/no such database file/);
+    const horizon = await run("replan", "--server", server, "--agreement", "late-deal", "--horizon", "2");
+    expect(horizon.status).toBe(2);
+    expect(horizon.stderr).toMatch(/after the current phase 2/);
+  });
+});
