@@ -3,7 +3,7 @@
  * `lockstep replan --json`), as a schema: the types and the HTTP API's response schema come from here.
  */
 import { z } from "zod";
-import { ContinuationReport, ContinuationStep } from "../planner/continuation-report.ts";
+import { ContinuationReport, ContinuationStep } from "../planner/index.ts";
 
 export const Break = z.object({
   kind: z.enum(["exposure", "margin", "reservation", "goal", "requires", "horizon"]),

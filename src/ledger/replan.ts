@@ -8,17 +8,21 @@
  * later in it still counts, at the next re-plan); events received before phase 1 count in phase 1;
  * a share a verifier has verified is credited at once, any other after its lag.
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
-import { checkContinuation, type History, restOfPlan } from "../analysis/continuation.ts";
-import { buildSchedule } from "../analysis/schedule.ts";
-import { LIMITS } from "../model/schema.ts";
+import {
+  buildSchedule,
+  type CompiledScenario,
+  checkContinuation,
+  fmt,
+  type History,
+  restOfPlan,
+} from "../analysis/index.ts";
+import { LIMITS } from "../model/index.ts";
 import {
   type ContinuationOptions,
   continuationHorizon,
   continuationSteps,
   findContinuation,
-} from "../planner/continue.ts";
-import { fmt } from "../planner/session.ts";
+} from "../planner/index.ts";
 import type { Charter } from "./charter.ts";
 import type { Break, ReplanReport } from "./replan-report.ts";
 import { phaseAt, type StatusEvent } from "./status.ts";

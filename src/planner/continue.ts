@@ -4,17 +4,16 @@
  * k0 (formulation.ts, `history`); every continuation it returns is re-judged by the analysis's
  * `checkContinuation`, and its figures must be the solver's.
  */
-import type { CompiledScenario } from "../analysis/compile.ts";
+import type { CompiledScenario, Schedule } from "../analysis/index.ts";
 import {
   type ContinuationCheck,
   checkContinuation,
   continuationEarliest,
   continuationSchedule,
+  EPSILON,
   fewestContinuationPhases,
   type History,
-} from "../analysis/continuation.ts";
-import { EPSILON } from "../analysis/rows.ts";
-import type { Schedule } from "../analysis/schedule.ts";
+} from "../analysis/index.ts";
 import {
   ContinuationObjective,
   type ContinuationReport,

@@ -4,8 +4,7 @@
  * server, or directly from a local database.
  */
 import type { Command } from "commander";
-import { compileCharter } from "../../ledger/charter.ts";
-import { ReplanError, type ReplanReport, replanAgreement } from "../../ledger/replan.ts";
+import { compileCharter, ReplanError, type ReplanReport, replanAgreement } from "../../ledger/index.ts";
 import { type ContinuationObjective, ContinuationOptionError } from "../../planner/index.ts";
 import { openStore } from "../../store/index.ts";
 import { agreementUrl, readKeyFile, readToken, requestJson } from "../agreement-client.ts";

@@ -1,6 +1,6 @@
 /** A re-plan (MODEL.md §10) as text: does the rest of the plan hold, and the best continuation. */
-import type { ReplanReport } from "../../ledger/replan-report.ts";
-import type { ContinuationStep } from "../../planner/continuation-report.ts";
+import type { ReplanReport } from "../../ledger/index.ts";
+import type { ContinuationStep } from "../../planner/index.ts";
 
 function steps(list: ContinuationStep[]): string[] {
   const byPhase = new Map<number, string[]>();
