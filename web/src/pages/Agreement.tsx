@@ -9,6 +9,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { AgreementStatus } from "../../../src/ledger/index.ts";
 import type { AgreementDocument, LedgerEvent } from "../../../src/server/agreement-schemas.ts";
 import { Chart } from "../components/Chart.tsx";
+import { Replan } from "../components/Replan.tsx";
 import { agreementsApi, openReadSession, readerOf } from "../lib/agreements.ts";
 import { apiFetch, streamUrl } from "../lib/auth.ts";
 import { ChainCheck } from "./agreement/ChainCheck.tsx";
@@ -132,6 +133,7 @@ export function Agreement({ id }: { id: string }) {
           <PhaseDates calendar={doc.charter.calendar} phases={status.plannedPhases} current={status.phase} />
         </>
       )}
+      <Replan id={id} events={status.events} />
       <h2>Planned and actual</h2>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard */}
       <section class="table-scroll" tabIndex={0} aria-label="Planned and actual, per move">

@@ -1,0 +1,73 @@
+/**
+ * The agreement page's "does the rest of the plan still hold" panel (MODEL.md §10), in Chromium:
+ * docs/model.md §10's late first move, then the panel updating when the ledger grows.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EventBody } from "../../src/ledger/index.ts";
+import { signEvent } from "../../src/ledger/index.ts";
+import { ROOT } from "../helpers/cli.ts";
+import { http } from "../ledger/helpers.ts";
+import { adoptLate, type LateAgreement } from "../replan/setup.ts";
+import { openWorkbench, type Workbench } from "./browser.ts";
+
+const ARTIFACTS = join(ROOT, "test-artifacts");
+let workbench: Workbench;
+let page: Page;
+let deal: LateAgreement;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  workbench = await openWorkbench();
+  deal = await adoptLate(workbench.url);
+  page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(30_000);
+});
+afterAll(async () => {
+  await workbench?.close();
+});
+
+describe("agreement page: does the rest of the plan still hold", () => {
+  it("says what broke and shows the best continuation", async () => {
+    await page.goto(`${workbench.url}/#/a/${deal.id}`);
+    const verdict = page.locator("[data-testid=replan-verdict]");
+    await verdict.waitFor();
+    expect(await verdict.textContent()).toMatch(
+      /^No: from the actual state after phase 2, the rest of plan 'adopted' no longer holds/,
+    );
+    expect(await page.locator("[data-testid=replan-breaks] li").first().textContent()).toMatch(
+      /'b1' \(b\) starts in phase 3 but requires 'a1'/,
+    );
+    expect(await page.locator("[data-testid=continuation-summary]").textContent()).toMatch(
+      /done by phase 4, least slack 1/,
+    );
+    const row = page.locator("[data-testid=continuation-steps] tr[data-move=b1] td").first();
+    expect(await row.textContent()).toBe("4");
+    await page.screenshot({ path: join(ARTIFACTS, "agreement-replan.png"), fullPage: true });
+  });
+
+  it("re-plans when the ledger grows: once b1 is done too, the rest holds", async () => {
+    const body = {
+      v: 1,
+      agreement: deal.id,
+      id: "b1-done",
+      by: "b-gov",
+      at: new Date().toISOString(),
+      type: "move.done",
+      move: "b1",
+    } as EventBody;
+    const posted = await http(
+      `${workbench.url}/api/agreements/${deal.id}/events`,
+      "POST",
+      await signEvent(body, deal.keys["b-gov"].privateKey),
+    );
+    expect(posted.status).toBe(201);
+    await page.waitForFunction(() =>
+      document.querySelector("[data-testid=replan-verdict]")?.textContent?.startsWith("Yes"),
+    );
+    expect(await page.locator("[data-testid=replan-breaks]").count()).toBe(0);
+    expect(await page.locator("[data-testid=replan]").textContent()).toMatch(/Nothing left to do/);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * "Does the rest of the plan still hold?" (MODEL.md §10) on the agreement page: the re-plan from
+ * the actual state — what breaks the rest of the adopted plan, in words, and the best
+ * continuation, or what it would take. Fetched from the server's re-plan route (it runs the
+ * planner), again whenever the ledger grows.
+ */
+import { useEffect, useState } from "preact/hooks";
+import type { ReplanReport } from "../../../src/ledger/index.ts";
+import type { ContinuationStep } from "../../../src/planner/index.ts";
+import { call } from "../lib/api.ts";
+
+function StepsTable({ steps, label }: { steps: ContinuationStep[]; label: string }) {
+  if (steps.length === 0) return <p>Nothing left to do.</p>;
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
+    <section class="table-scroll" tabIndex={0} aria-label={label}>
+      <table
+        class="compare"
+        data-testid={label === "Best continuation" ? "continuation-steps" : "rest-steps"}
+      >
+        <thead>
+          <tr>
+            <th scope="col">phase</th>
+            <th scope="col">move</th>
+            <th scope="col">share</th>
+          </tr>
+        </thead>
+        <tbody>
+          {steps.map((s) => (
+            <tr key={`${s.phase}-${s.move}`} data-move={s.move}>
+              <td>{s.phase}</td>
+              <th scope="row">{s.move}</th>
+              <td>{Math.round(s.share * 1000) / 10}%</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function Replan({ id, events }: { id: string; events: number }) {
+  const [report, setReport] = useState<ReplanReport | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    // a burst of events arrives as several status updates: wait for it to settle before solving
+    const timer = setTimeout(() => {
+      setBusy(true);
+      call<ReplanReport>("GET", `/api/agreements/${encodeURIComponent(id)}/replan`)
+        .then((body) => {
+          if (!current) return;
+          setError(undefined);
+          setReport(body);
+        })
+        .catch((e: Error) => current && setError(e.message))
+        .finally(() => current && setBusy(false));
+    }, 300);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [id, events]);
+
+  const c = report?.continuation;
+  return (
+    <section class="replan" data-testid="replan" aria-labelledby="replan-title" aria-busy={busy}>
+      <h2 id="replan-title">Does the rest of the plan still hold?</h2>
+      {error && <p class="error">{error}</p>}
+      {!report && !error && <p class="muted">Re-planning from the actual state…</p>}
+      {report && c && (
+        <>
+          <p data-testid="replan-verdict" class={report.rest.holds ? "ok" : "over"}>
+            {report.rest.holds
+              ? `Yes: from the actual state after phase ${report.phase}, the rest of plan '${report.plan}' still holds (least slack ${report.rest.minSlack}).`
+              : `No: from the actual state after phase ${report.phase}, the rest of plan '${report.plan}' no longer holds.`}
+          </p>
+          {report.rest.breaks.length > 0 && (
+            <ul class="alerts" data-testid="replan-breaks">
+              {report.rest.breaks.map((b) => (
+                <li key={b.message} class="alert alert-critical">
+                  {b.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          <h3>{c.feasible ? "Best continuation" : "No continuation is feasible"}</h3>
+          <p data-testid="continuation-summary">
+            {c.feasible
+              ? `Fewest phases from here (objective ${c.objective}): done by phase ${c.phases}, least slack ${c.minSlack}.`
+              : (c.binding ?? ["No continuation meets the goal."]).join(" ")}
+          </p>
+          <StepsTable steps={c.steps} label="Best continuation" />
+          {c.notes.length > 0 && <p class="muted">{c.notes.join(" ")}</p>}
+        </>
+      )}
+    </section>
+  );
+}
