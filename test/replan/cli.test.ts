@@ -1,25 +1,33 @@
 /** `lockstep replan` and the re-plan in `lockstep status`, through the real process (MODEL.md §10). */
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { lockstepAsync, startServer } from "../ledger/helpers.ts";
-import { adoptLate } from "./setup.ts";
+import { adoptLate, type LateAgreement } from "./setup.ts";
 
 describe("lockstep replan / status", () => {
   const path = `/tmp/lockstep-replan-cli-${process.pid}-${Date.now()}.db`;
   let store: Store;
   let app: FastifyInstance;
   let server: string;
+  let guarded: { app: FastifyInstance; url: string };
+  let deal: LateAgreement;
+  const keyFile = `${path}.a-gov.json`;
   const run = (...args: string[]) => lockstepAsync(args);
 
   beforeAll(async () => {
     store = await openStore({ sqlitePath: path });
     ({ app, url: server } = await startServer(store));
-    await adoptLate(server);
+    deal = await adoptLate(server);
+    // the same database behind a server with access control (an admin token)
+    guarded = await startServer(store, undefined, { adminToken: "replan-admin-token" });
+    writeFileSync(keyFile, JSON.stringify({ participant: "a-gov", ...deal.keys["a-gov"] }));
   });
   afterAll(async () => {
+    await guarded?.app.close();
     await app?.close();
+    rmSync(keyFile, { force: true });
     await store?.close();
     for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
   });
@@ -92,5 +100,38 @@ describe("lockstep replan / status", () => {
     const horizon = await run("replan", "--server", server, "--agreement", "late-deal", "--horizon", "2");
     expect(horizon.status).toBe(2);
     expect(horizon.stderr).toMatch(/after the current phase 2/);
+  });
+
+  it("reads through access control: refused without a token, with the admin token or a participant's key", async () => {
+    const refused = await run("replan", "--server", guarded.url, "--agreement", "late-deal");
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/401/);
+    const admin = await run(
+      "replan",
+      "--server",
+      guarded.url,
+      "--agreement",
+      "late-deal",
+      "--token",
+      "replan-admin-token",
+    );
+    expect(admin.stderr).toBe("");
+    expect(admin.status).toBe(0);
+    expect(admin.stdout).toMatch(/phase 4: b1/);
+    const party = await run(
+      "replan",
+      "--server",
+      guarded.url,
+      "--agreement",
+      "late-deal",
+      "--key",
+      keyFile,
+      "--json",
+    );
+    expect(party.status).toBe(0);
+    expect(JSON.parse(party.stdout).continuation.phases).toBe(4);
+    const status = await run("status", "--server", guarded.url, "--agreement", "late-deal", "--key", keyFile);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toMatch(/The rest of plan 'adopted' no longer holds/);
   });
 });

@@ -56,8 +56,14 @@ export async function fetchReplan(options: ReplanOptions): Promise<ReplanReport>
     if (horizon !== undefined) query.set("horizon", String(horizon));
     if (timeLimit !== undefined) query.set("timeLimitSeconds", String(Math.min(timeLimit, 30)));
     const q = query.size > 0 ? `?${query}` : "";
+    const token = await readToken(source.server, options.agreement, {
+      token: options.token,
+      key: options.key === undefined ? undefined : readKeyFile(options.key),
+      as: options.as,
+    });
     const { body } = await requestJson<ReplanReport>(
       agreementUrl(source.server, options.agreement, `/replan${q}`),
+      { token },
     );
     return body;
   }

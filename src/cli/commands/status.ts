@@ -1,6 +1,6 @@
 /** `lockstep status`: an agreement's live status from a server. */
 import type { Command } from "commander";
-import type { AgreementStatus } from "../../ledger/index.ts";
+import type { AgreementStatus, ReplanReport } from "../../ledger/index.ts";
 import { agreementUrl, readKeyFile, readToken, requestJson } from "../agreement-client.ts";
 import { CliError } from "../errors.ts";
 import { renderReplan } from "../format/replan.ts";
@@ -51,13 +51,28 @@ export function registerStatus(program: Command): void {
       );
       // MODEL.md §10: whether the rest of the plan still holds from the actual state, and the best
       // continuation; computed on request by the server's re-plan route (it runs the planner)
-      const replan = options.replan
-        ? await fetchReplan({ server: options.server, agreement: options.agreement, at: options.at, token })
-        : undefined;
+      // (the status stands on its own: a re-plan the server cannot give is a note, not a failure)
+      let replan: ReplanReport | undefined;
+      let replanError: string | undefined;
+      if (options.replan) {
+        try {
+          replan = await fetchReplan({
+            server: options.server,
+            agreement: options.agreement,
+            at: options.at,
+            token,
+          });
+        } catch (error) {
+          if (!(error instanceof CliError)) throw error;
+          replanError = error.message;
+        }
+      }
       if (options.format === "json") {
-        process.stdout.write(`${JSON.stringify(replan ? { ...body, replan } : body, null, 2)}\n`);
+        const doc = replan ? { ...body, replan } : replanError ? { ...body, replanError } : body;
+        process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         return;
       }
-      process.stdout.write(renderStatus(body) + (replan ? `\n${renderReplan(replan)}` : ""));
+      const tail = replan ? `\n${renderReplan(replan)}` : replanError ? `\nNo re-plan: ${replanError}\n` : "";
+      process.stdout.write(renderStatus(body) + tail);
     });
 }
