@@ -236,17 +236,20 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 /** Checks every request against its route's rule before anything else runs; the caller is kept on the request. */
 export function enforceAccess(app: FastifyInstance, access: AccessControl): void {
   app.decorateRequest("caller", undefined);
-  app.addHook("onRequest", async (request, reply) => {
+  // preParsing, not onRequest: after the rate limit (a route-level onRequest hook) has counted
+  // the request, before its body is read
+  app.addHook("preParsing", async (request, reply, payload) => {
     const rule = ruleFor(request.method, request.routeOptions.url, request.params);
     try {
       if (rule.kind === "public" || access.open) {
         // nothing to check: a stale or garbled token on an open route is not worth refusing
         request.caller = lenientCaller(access, request);
-        return;
+        return payload;
       }
       const caller = access.caller(bearerToken(request));
       access.authorize(rule, caller);
       request.caller = caller;
+      return payload;
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       if (error.statusCode === 401) reply.header("www-authenticate", `Bearer realm="lockstep"`);

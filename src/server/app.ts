@@ -23,6 +23,7 @@ import { registerOpenApi } from "./plugins/openapi.ts";
 import { scenariosPlugin } from "./plugins/scenarios.ts";
 import { simulationPlugin } from "./plugins/simulation.ts";
 import { sweepsPlugin } from "./plugins/sweeps.ts";
+import { type RateLimitOptions, registerRateLimit } from "./rate-limit.ts";
 import { ScenarioLibrary } from "./scenarios.ts";
 import { Capabilities, jsonResponse } from "./schemas.ts";
 
@@ -51,6 +52,10 @@ export interface ServerOptions {
   now?: () => Date;
   /** Who may call what: `open`, an `adminToken` (random when absent), `publicRead` (src/server/access.ts). */
   access?: AccessOptions;
+  /** Requests per minute per token or address (`serve` turns this on; off when absent). */
+  rateLimit?: RateLimitOptions;
+  /** Most simulation jobs running at once (default 2); more get 429. */
+  maxJobs?: number;
   /** Event streams: shared or per-subscriber status, and the caps on open streams. */
   streams?: StreamOptions;
   /** Compress responses (brotli or gzip, as the client accepts); default true (`serve --no-compress`). */
@@ -61,20 +66,30 @@ export interface ServerOptions {
 export const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? BODY_LIMIT,
-    requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    requestTimeout,
+    // Given to Node's server itself too: its headers timeout then defaults to at most the request
+    // timeout (left at Node's 60 s, above the request timeout, a dripping body was never cut off:
+    // test/access/limits.test.ts), and it looks for overdue requests often (not every 30 s).
+    http: {
+      requestTimeout,
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, requestTimeout / 4)),
+    },
   });
+  app.setErrorHandler(handleError);
   checkHostHeader(app, options.allowedHosts);
   const access = new AccessControl(options.access);
   app.decorate("access", access);
+  // counted before the access check, so refused requests count too
+  if (options.rateLimit) await registerRateLimit(app, access, options.rateLimit);
   enforceAccess(app, access);
   app.setValidatorCompiler(validatorCompiler);
   // Responses are plain JSON: their schemas document them (and the tests check them), while
   // serving a large report does not pay for a second pass over it.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  app.setErrorHandler(handleError);
   // Before every route and the static files, so it sees all their replies (@fastify/compress's
   // README: registered ahead of @fastify/static).
   if (options.compress ?? true) await registerCompression(app);
@@ -87,7 +102,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   // sweeps are run by `lockstep sweep` into the database; a store passed in has none to show
   const sweeps = await openSweepStore(options.store ? { sqlitePath: ":memory:" } : storeOptions(options));
   const library = new ScenarioLibrary(store.scenarios);
-  const jobs = new JobRegistry();
+  const jobs = new JobRegistry(options.maxJobs);
   app.addHook("onClose", async () => {
     jobs.cancelAll();
     await sweeps.close();

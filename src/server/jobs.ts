@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { HttpError } from "./errors.ts";
 import type { JobState } from "./schemas.ts";
 
 export interface JobContext {
@@ -19,12 +20,24 @@ interface Job {
 }
 
 const KEEP_FINISHED_MS = 15 * 60_000;
+/** Jobs running at once: each already spreads over the cores, so more would only queue for them. */
+export const MAX_RUNNING_JOBS = 2;
 
 export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
 
+  constructor(private readonly maxRunning = MAX_RUNNING_JOBS) {}
+
   start(total: number, work: (context: JobContext) => Promise<JobState["result"]>): JobState {
     this.sweep();
+    const running = [...this.jobs.values()].filter((job) => job.state.status === "running").length;
+    if (running >= this.maxRunning) {
+      throw new HttpError(
+        429,
+        "too-many-jobs",
+        `${running} simulations are running, the most this server runs at once: wait for one to finish (or cancel one), then try again`,
+      );
+    }
     const id = randomUUID();
     const job: Job = {
       state: { id, status: "running", progress: { done: 0, total } },

@@ -15,9 +15,12 @@ interface ServeOptions {
   publicRead?: boolean;
   /** commander sets false for --no-compress. */
   compress: boolean;
+  rateLimit: string;
 }
 
 const DEFAULT_DB = "./data/lockstep.db";
+/** Ten requests a second on average per token or address, with room for bursts (not imported from the server, which loads fastify). */
+const DEFAULT_RATE_PER_MINUTE = 600;
 
 /**
  * Where the server keeps its data: --database-url, else --db, else DATABASE_URL (PostgreSQL),
@@ -78,6 +81,11 @@ export function registerServe(program: Command): void {
       "no admin token: anyone who reaches the server may do everything (a workbench for yourself)",
     )
     .option("--public-read", "anyone may read agreements (their charter, ledger and status) without a token")
+    .option(
+      "--rate-limit <n>",
+      "API requests a minute per token, or per address without one (0: no limit)",
+      String(DEFAULT_RATE_PER_MINUTE),
+    )
     .option("--build-web", "build the web app first if it is missing or stale (needs the dev dependencies)")
     .option("--no-compress", "send responses uncompressed (by default brotli or gzip, as the client accepts)")
     .action(async (options: ServeOptions) => {
@@ -101,6 +109,12 @@ export function registerServe(program: Command): void {
           "warning: serving plain HTTP beyond this machine: keys never leave the clients, but put a TLS proxy in front so requests cannot be read or altered on the way\n",
         );
       }
+      const rate = Number(options.rateLimit);
+      if (!Number.isInteger(rate) || rate < 0) {
+        throw new CliError(
+          `--rate-limit: expected a whole number of requests a minute (0: none), got '${options.rateLimit}'`,
+        );
+      }
       const storage = storageChoice(options, process.env);
       // Loaded here so other commands do not pay for fastify's start-up.
       const { buildServer, WEB_DIST } = await import("../../server/app.ts");
@@ -118,6 +132,7 @@ export function registerServe(program: Command): void {
           allowedHosts,
           access: accessChoice(options, process.env),
           compress: options.compress,
+          rateLimit: rate === 0 ? undefined : { max: rate, windowMs: 60_000 },
         });
       } catch (error) {
         const where = storage.databaseUrl ? "the PostgreSQL database" : storage.dbPath;

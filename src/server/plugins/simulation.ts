@@ -34,7 +34,7 @@ export const simulationPlugin: FastifyPluginAsyncZod<SimulationPluginOptions> = 
         body: SimulateBody,
         response: {
           202: jsonResponse("Started; `location` names the job", StartedJob),
-          ...errorResponses(400, 404, 409, 413, 415, 422),
+          ...errorResponses(400, 404, 409, 413, 415, 422, 429),
         },
       },
     },
