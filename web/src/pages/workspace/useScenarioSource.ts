@@ -27,6 +27,9 @@ export function useScenarioSource(id: string | undefined) {
   const [source, setSource] = useState<string | undefined>(
     id ? undefined : (drafts.get("new") ?? NEW_SCENARIO),
   );
+  // The text analysed: `source` once typing has paused (what Save, Undo and "unsaved" read is
+  // `source` itself, always the latest keystroke).
+  const [analysed, setAnalysed] = useState<string | undefined>(source);
   const [loadError, setLoadError] = useState<string | undefined>();
   useEffect(() => {
     if (!id) return;
@@ -34,7 +37,9 @@ export function useScenarioSource(id: string | undefined) {
       .get(id)
       .then((d) => {
         setDoc(d);
-        setSource(drafts.get(id) ?? d.source);
+        const text = drafts.get(id) ?? d.source;
+        setSource(text);
+        setAnalysed(text);
       })
       .catch((e: Error) => setLoadError(e.message));
   }, [id]);
@@ -42,12 +47,13 @@ export function useScenarioSource(id: string | undefined) {
   const draftKey = id ?? "new";
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(pending.current), []);
-  /** A keystroke in the YAML editor: kept as the draft now, analysed once typing pauses. */
+  /** A keystroke in the YAML editor: the text and draft now, the analysis once typing pauses. */
   const edit = (text: string) => {
     (window as Timing).__lockstepEditAt = performance.now();
+    setSource(text);
     drafts.set(draftKey, text);
     clearTimeout(pending.current);
-    pending.current = setTimeout(() => setSource(text), EDIT_PAUSE_MS);
+    pending.current = setTimeout(() => setAnalysed(text), EDIT_PAUSE_MS);
   };
   // Edits made outside the YAML editor (tables, Revert, a plan saved in) reach it as a new version.
   const [external, setExternal] = useState<{ text: string; version: number } | undefined>();
@@ -55,17 +61,18 @@ export function useScenarioSource(id: string | undefined) {
     (window as Timing).__lockstepEditAt = performance.now();
     clearTimeout(pending.current); // a newer text than whatever was being typed
     setSource(text);
+    setAnalysed(text);
     drafts.set(draftKey, text);
     setExternal((previous) => ({ text, version: (previous?.version ?? 0) + 1 }));
   };
 
   const ws: Ws = useMemo(() => {
     const start = performance.now();
-    const result = readSource(source ?? "", id ?? "scenario");
+    const result = readSource(analysed ?? "", id ?? "scenario");
     (window as Timing).__lockstepAnalysisMs = performance.now() - start;
     (window as Timing).__lockstepAnalyses = ((window as Timing).__lockstepAnalyses ?? 0) + 1;
     return result;
-  }, [source, id]);
+  }, [analysed, id]);
   // While the text is broken, keep showing the last version that parsed.
   const [lastGood, setLastGood] = useState<Ws | undefined>();
   useEffect(() => {
