@@ -105,6 +105,25 @@ describe("lockstep plan --objective progress", () => {
     expect(text.stdout).toContain("- big-a (weight 4): no valid plan within the horizon");
     expect(text.stdout).toMatch(/as an interim plan \(goal items deferred\): 1 phase, FEASIBLE/);
   });
+
+  it("calls a whole deal whole: a divisible move split by the solver is done, not deferred (korea-2018)", () => {
+    const run = lockstep([
+      "plan",
+      join(ROOT, "scenarios/korea-2018.yaml"),
+      "--objective",
+      "progress",
+      "--json",
+    ]);
+    expect(run.status).toBe(0);
+    const report = PlanReport.parse(JSON.parse(run.stdout));
+    expect(report.progress).toBe(1);
+    expect(report.deferred).toEqual([]);
+    // A complete plan is feasible at nominal values, so it has a safety factor.
+    expect(report.safety).not.toBeNull();
+    for (const entry of Object.values(report.plan))
+      if (typeof entry !== "number")
+        expect(Object.values(entry).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
 });
 
 describe("options an objective cannot take, and bad weights", () => {
