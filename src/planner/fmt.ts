@@ -1,0 +1,13 @@
+/**
+ * How the planner's sentences print a figure. Its own module, free of the solver, because the
+ * browser's relaxation view (relax.ts) uses it too.
+ */
+
+/** Two decimals, or two significant digits for small figures (so a positive one never reads 0.00). */
+export function fmt(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a === 0 || a >= 0.01) return x.toFixed(2);
+  return x.toPrecision(2);
+}
