@@ -14,8 +14,8 @@
 
 import type { AnalysisReport, CompiledScenario, PartyReport } from "../analysis/index.ts";
 import { EPSILON, rowHolds } from "../analysis/index.ts";
-import { fmt } from "./fmt.ts";
 import type { Relaxation } from "./report.ts";
+import { fmt } from "./session.ts";
 
 /** Figures of the plan that the relaxation is about: the worst case in robust mode. */
 function figures(party: PartyReport, robust: boolean): { exposure: number[]; margin: number[] } {

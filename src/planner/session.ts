@@ -12,9 +12,6 @@ import { buildFormulation, type Formulation, type FormulationOptions } from "./f
 import type { Objective, PlanReport, PlanStatus } from "./report.ts";
 import { type SolveResult, solveMilp } from "./solver.ts";
 
-// fmt lives in its own module so that browser-side code (relax.ts) can use it without the solver.
-export { fmt } from "./fmt.ts";
-
 export interface PlanProgress {
   /** Phases of the MILP about to be solved. */
   phases: number;
@@ -221,4 +218,13 @@ export async function judge(
     ...(status === "feasible" && result.gap !== undefined ? { gap: result.gap } : {}),
     analysis: toReport(analysis),
   };
+}
+
+/** Two decimals, or two significant digits for small figures (so a positive one never reads 0.00). */
+export function fmt(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a === 0 || a >= 0.01) return x.toFixed(2);
+  return x.toPrecision(2);
 }
