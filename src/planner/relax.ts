@@ -12,10 +12,9 @@
  * full. (A payment that stopped only when the defection is detected would add just δ^(L+1)·μ.)
  */
 
-import type { AnalysisReport, CompiledScenario, PartyReport } from "../analysis/index.ts";
+import type { AnalysisReport, PartyReport } from "../analysis/index.ts";
 import { EPSILON, rowHolds } from "../analysis/index.ts";
 import type { Relaxation } from "./report.ts";
-import { fmt } from "./session.ts";
 
 /** Figures of the plan that the relaxation is about: the worst case in robust mode. */
 function figures(party: PartyReport, robust: boolean): { exposure: number[]; margin: number[] } {
@@ -92,28 +91,4 @@ function leastSlack(rows: AnalysisReport["rows"]): number {
   const any = rows.map((row) => row.slack);
   const pick = dependent.length > 0 ? dependent : any;
   return pick.length > 0 ? Math.min(...pick) : 0;
-}
-
-/**
- * "What it would take" in words, one sentence per non-zero amount: extra tolerance (with the
- * limit before and after) and an inducement per phase. Zero rows are left out (issue 10).
- */
-export function relaxationSentences(c: CompiledScenario, relax: Relaxation): string[] {
-  const sentences: string[] = [];
-  for (const [id, r] of Object.entries(relax)) {
-    const i = c.partyIndex.get(id)!;
-    const name = c.scenario.parties[i].name ?? id;
-    if (r.tolerance > 0) {
-      const before = c.tolerance[i];
-      sentences.push(
-        `${name} would need ${fmt(r.tolerance)} more tolerance (${fmt(before)} → ${fmt(before + r.tolerance)}).`,
-      );
-    }
-    if (r.inducement > 0) {
-      sentences.push(
-        `${name} would need an inducement of ${fmt(r.inducement)} per phase, paid while it keeps to the plan and stopped when it defects.`,
-      );
-    }
-  }
-  return sentences;
 }
