@@ -10,8 +10,10 @@ export default defineConfig({
       // global setup made from the same sources, as the CLI does, instead of through tsx.
       LOCKSTEP_SIMULATION_WORKER: fileURLToPath(new URL("dist/simulation-worker.mjs", import.meta.url)),
     },
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // generous: the CI machine may be 2–3× slower than this one, and a solve or a spawned CLI under load
+    // takes what it takes (the tests wait for conditions; these limits only end a hung test)
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
     pool: "forks",
   },
 });

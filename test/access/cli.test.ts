@@ -175,7 +175,8 @@ describe("lockstep serve --open and --public-read", () => {
     const served = startServe(["--public-read", "--db", join(scratch, "public.db")]);
     try {
       const url = await served.url;
-      expect(served.output()).toMatch(/--public-read/);
+      // the notice follows the URL line and may arrive after it: read on until it does
+      await served.waitForOutput(/readable without a token \(--public-read\)/);
       expect((await fetch(`${url}/api/agreements`)).status).toBe(200);
       expect((await fetch(`${url}/api/scenarios`)).status).toBe(401);
       expect((await fetch(`${url}/api/scenarios`, { headers: served.auth() })).status).toBe(200);

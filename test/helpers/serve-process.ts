@@ -5,6 +5,10 @@ import { BIN, ROOT } from "./cli.ts";
 /**
  * Starts `lockstep serve` (or, with `viaNpm`, `npm start -- …` as the README has a user do) and
  * resolves with its URL (and the admin token in it) once it prints it.
+ *
+ * The server writes its lines one after another, but they reach this process in chunks of the
+ * pipe's choosing: a line printed after the URL may arrive later. `waitForOutput` reads on until a
+ * line arrives, instead of checking `output()` at one moment.
  */
 export function startServe(args: string[], env: NodeJS.ProcessEnv = {}, viaNpm = false) {
   const { DATABASE_URL: _unset, LOCKSTEP_DB: _unset2, ...inherited } = process.env;
@@ -15,36 +19,68 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}, viaNpm =
   const child = spawn(command, rest, { cwd: ROOT, env: { ...inherited, ...env }, detached: viaNpm });
   let token = "";
   let out = "";
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = out.match(/Lockstep workbench: (http:\/\/127\.0\.0\.1:\d+)\/(?:#admin=(\S+))?\n/);
-      if (match) {
-        token = match[2] ?? "";
-        resolve(match[1]);
-      }
-    });
-    let err = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    child.on("exit", (code) =>
-      reject(new Error(`serve exited with ${code} before printing its URL: ${out}${err}`)),
-    );
+  let err = "";
+  let exited = false;
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const waiter of [...waiters]) waiter();
+  };
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+    notify();
   });
+  child.stderr.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  child.on("exit", () => {
+    exited = true;
+    notify();
+  });
+
+  /** Resolves with the first match of `pattern` in stdout, once it has arrived. */
+  const waitForOutput = (pattern: RegExp, timeoutMs = 60_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`serve printed no ${pattern} within ${timeoutMs} ms: ${out}${err}`));
+      }, timeoutMs);
+      function check() {
+        const match = out.match(pattern);
+        if (match || exited) {
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (match) resolve(match);
+          else reject(new Error(`serve exited before printing ${pattern}: ${out}${err}`));
+        }
+      }
+      waiters.add(check);
+      check();
+    });
+
+  const url = waitForOutput(
+    /Lockstep workbench: (http:\/\/127\.0\.0\.1:\d+)\/(?:#admin=(\S+))?\n/,
+    120_000,
+  ).then((match) => {
+    token = match[2] ?? "";
+    return match[1]!;
+  });
+  // a test that never awaits the URL must not see an unhandled rejection when the server stops
+  url.catch(() => {});
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.on("exit", resolve));
+    const done = new Promise((resolve) => child.on("exit", resolve));
     if (viaNpm) process.kill(-child.pid!, "SIGTERM");
     else child.kill("SIGTERM");
-    await exited;
+    await done;
   };
   return {
     url,
     stop,
+    waitForOutput,
     /** The admin token printed in the URL ("" with --open). */
     token: () => token,
     auth: () => ({ authorization: `Bearer ${token}` }),
+    /** Stdout so far: only the lines that have arrived (see waitForOutput). */
     output: () => out,
   };
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { compileScenario } from "../../src/analysis/compile.ts";
 import { parseSource, readScenarioSource } from "../../src/io/scenario-files.ts";
+import { eventually, SOLVE_MS, UPDATE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 
 let workbench: Workbench;
@@ -18,7 +19,7 @@ let page: Page;
 beforeAll(async () => {
   workbench = await openWorkbench();
   page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(UPDATE_MS);
   page.on("pageerror", (error) => {
     throw error;
   });
@@ -59,12 +60,13 @@ describe("the safest plan and its frontier", () => {
     const picker = page.locator("[data-testid=objective-picker]");
     await picker.waitFor();
     expect(await picker.getByRole("radio").count()).toBe(3);
-    expect(await page.getByRole("radio", { name: /Fewest phases/ }).isChecked()).toBe(true);
+    await eventually(() => page.getByRole("radio", { name: /Fewest phases/ }).isChecked()).toBe(true);
     await page.getByRole("radio", { name: /Safest/ }).check();
-    expect(params().get("objective")).toBe("safety");
+    // the app writes the choice into the address after the click, not during it
+    await eventually(() => params().get("objective")).toBe("safety");
     await page.locator("[data-testid=find-best-plan]").click();
     const result = page.locator("[data-testid=best-plan-result]");
-    await result.waitFor({ timeout: 120_000 });
+    await result.waitFor({ timeout: SOLVE_MS });
     // θ* beside the verdict in the heading, and the frontier with one bar per number of phases.
     expect(await result.locator("[data-testid=report-theta]").textContent()).toMatch(/θ\* \d+\.\d\d/);
     const buttons = result.locator("[data-testid=frontier] .frontier-points button");
@@ -85,13 +87,17 @@ describe("the safest plan and its frontier", () => {
     );
     // The fewest-phases point: its plan replaces the safest one, as feasible as the frontier says.
     await buttons.first().click();
-    expect(await buttons.first().getAttribute("aria-pressed")).toBe("true");
-    expect(await result.locator("h3").first().textContent()).toMatch(new RegExp(`within ${first} phases`));
-    expect(await result.locator("[data-testid=verdict]").first().textContent()).toMatch(/^Feasible/);
-    expect(await result.locator("[data-testid=safety]").first().textContent()).toMatch(/θ\* \d/);
+    await eventually(() => buttons.first().getAttribute("aria-pressed")).toBe("true");
+    await eventually(() => result.locator("h3").first().textContent()).toMatch(
+      new RegExp(`within ${first} phases`),
+    );
+    await eventually(() => result.locator("[data-testid=verdict]").first().textContent()).toMatch(
+      /^Feasible/,
+    );
+    await eventually(() => result.locator("[data-testid=safety]").first().textContent()).toMatch(/θ\* \d/);
     await result.getByRole("button", { name: "Back to the safest plan" }).click();
-    expect(await result.locator("[data-testid=report-theta]").count()).toBe(1);
-  }, 240_000);
+    await eventually(() => result.locator("[data-testid=report-theta]").count()).toBe(1);
+  }, 300_000);
 
   it("charts the frontier on the plan page; a bar picks the plan the view shows", async () => {
     await page.getByRole("tab", { name: "Plan", exact: true }).click();
@@ -101,56 +107,60 @@ describe("the safest plan and its frontier", () => {
     const bars = panel.locator("[data-testid=frontier-chart] svg g[aria-label=bar] rect");
     expect(await bars.count()).toBeGreaterThan(1);
     await bars.nth(1).click();
-    const chosen = await page.locator("[data-testid=plan-select]").inputValue();
-    expect(chosen).toMatch(/^frontier-\d+$/);
-    expect(params().get("plan")).toBe(chosen);
-    expect(await panel.locator("button[aria-pressed=true]").textContent()).toContain(
+    const select = page.locator("[data-testid=plan-select]");
+    await eventually(() => select.inputValue()).toMatch(/^frontier-\d+$/);
+    const chosen = await select.inputValue();
+    await eventually(() => params().get("plan")).toBe(chosen);
+    await eventually(() => panel.locator("button[aria-pressed=true]").textContent()).toContain(
       `≤ ${chosen.slice("frontier-".length)} phases`,
     );
-    expect(await page.locator(".plan-view [data-testid=verdict]").first().textContent()).toMatch(/^Feasible/);
-  });
+    await eventually(() => page.locator(".plan-view [data-testid=verdict]").first().textContent()).toMatch(
+      /^Feasible/,
+    );
+  }, 120_000);
 
   it("charts it on request when nothing has yet", async () => {
     await open("#/s/escrow-sale");
     const panel = page.locator("[data-testid=frontier-panel]");
     await panel.locator("[data-testid=chart-frontier]").click();
-    await panel.locator("[data-testid=frontier-chart] svg").waitFor({ timeout: 120_000 });
+    await panel.locator("[data-testid=frontier-chart] svg").waitFor({ timeout: SOLVE_MS });
     const point = panel.locator(".frontier-points button").first();
     await point.click();
-    expect(await page.locator("[data-testid=plan-select]").inputValue()).toMatch(/^frontier-/);
-    expect(await panel.getByRole("status").textContent()).toMatch(/now shows the safest plan/);
-  }, 240_000);
+    await eventually(() => page.locator("[data-testid=plan-select]").inputValue()).toMatch(/^frontier-/);
+    await eventually(() => panel.getByRole("status").textContent()).toMatch(/now shows the safest plan/);
+  }, 300_000);
 
   it("the briefing leads with the frontier and the safest plan, its θ* and what breaks first", async () => {
     await open("#/s/korea-2018/briefing");
     const frontier = page.locator("[data-testid=briefing-frontier]");
-    await frontier.waitFor({ timeout: 120_000 });
+    await frontier.waitFor({ timeout: SOLVE_MS });
     // The frontier comes before the recommendation.
     const [f, r] = await Promise.all([
       frontier.boundingBox(),
       page.locator("[data-testid=recommendation]").boundingBox(),
     ]);
     expect(f!.y).toBeLessThan(r!.y);
-    expect(await page.locator("[data-testid=briefing-plan]").inputValue()).toBe("safest");
-    const safety = await page.locator("[data-testid=briefing-safety]").textContent();
-    expect(safety).toMatch(/Safety factor θ\* \d+\.\d\d/);
-    expect(safety).toMatch(/What breaks first: \S/);
+    await eventually(() => page.locator("[data-testid=briefing-plan]").inputValue()).toBe("safest");
+    const safety = page.locator("[data-testid=briefing-safety]");
+    await eventually(() => safety.textContent()).toMatch(/Safety factor θ\* \d+\.\d\d/);
+    expect(await safety.textContent()).toMatch(/What breaks first: \S/);
     // A frontier point becomes the plan covered, kept in the address.
     await frontier.locator(".frontier-points button").first().click();
-    expect(await page.locator("[data-testid=briefing-plan]").inputValue()).toMatch(/^frontier-/);
-    expect(params().get("plan")).toMatch(/^frontier-/);
-    expect(await page.locator("[data-testid=recommended-instead]").textContent()).toMatch(/safest/);
-  }, 240_000);
+    await eventually(() => page.locator("[data-testid=briefing-plan]").inputValue()).toMatch(/^frontier-/);
+    await eventually(() => params().get("plan")).toMatch(/^frontier-/);
+    await eventually(() => page.locator("[data-testid=recommended-instead]").textContent()).toMatch(/safest/);
+  }, 300_000);
 });
 
 describe("the interim deal", () => {
   it("shows hanoi-2019's interim deal: its progress, and each deferred item with why", async () => {
     await open("#/s/hanoi-2019?tab=best");
     await page.getByRole("radio", { name: /Most progress/ }).check();
-    expect(params().get("objective")).toBe("progress");
+    // the app writes the choice into the address after the click, not during it
+    await eventually(() => params().get("objective")).toBe("progress");
     await page.locator("[data-testid=find-best-plan]").click();
     const interim = page.locator("[data-testid=interim-deal]");
-    await interim.waitFor({ timeout: 120_000 });
+    await interim.waitFor({ timeout: SOLVE_MS });
     const progress = Number(await interim.locator("progress").getAttribute("value"));
     expect(progress).toBeGreaterThan(0);
     expect(progress).toBeLessThan(1);
@@ -168,23 +178,25 @@ describe("the interim deal", () => {
         .first()
         .textContent(),
     ).toMatch(/^Feasible/);
-  }, 240_000);
+  }, 300_000);
 });
 
 describe("θ* beside feasibility", () => {
   it("in the compare table, one cell per plan", async () => {
     await open("#/s/korea-2018?tab=compare");
-    const rows = page.locator("[data-testid=compare-table] tbody tr");
-    await rows.first().waitFor();
+    // the table fills in once the planner has planned every plan it compares: a solve, so wait long
+    const table = page.locator("[data-testid=compare-table]");
+    const rows = table.locator("tbody tr");
+    await rows.first().waitFor({ timeout: SOLVE_MS });
+    await eventually(() => rows.count(), SOLVE_MS).toBeGreaterThan(2);
     const n = await rows.count();
-    expect(n).toBeGreaterThan(2);
     for (let i = 0; i < n; i++) {
       const row = rows.nth(i);
       const verdict = await row.locator("[data-testid=verdict]").textContent();
       const theta = await row.locator("[data-testid=theta]").textContent();
       expect(theta).toMatch(verdict?.startsWith("Feasible") ? /^(≥ )?\d+\.\d\d$|^unbounded$/ : /^—$/);
     }
-  });
+  }, 300_000);
 });
 
 describe("table editing", () => {
@@ -200,30 +212,31 @@ describe("table editing", () => {
     const other = compiled("escrow-sale").partyIds.find((p) => p !== a.actor)!;
     await page.locator(`[data-testid='actor-${a.id}']`).selectOption(other);
     await page.locator("[data-testid=unsaved]").waitFor();
-    expect((await yaml()).moves[0].actor).toBe(other);
+    await eventually(async () => (await yaml()).moves[0].actor).toBe(other);
     // Requires: an unknown id is refused with a did-you-mean, a known one written.
     const requires = page.locator(`[data-testid='requires-${b.id}']`);
     await requires.fill(`${a.id}x`);
     await requires.press("Tab");
-    expect(await requires.evaluate((el: HTMLInputElement) => el.validationMessage)).toMatch(
+    await eventually(() => requires.evaluate((el: HTMLInputElement) => el.validationMessage)).toMatch(
       new RegExp(`no move '${a.id}x'.*${a.id}`),
     );
     await requires.fill(a.id);
     await requires.press("Tab");
-    await expect.poll(async () => (await yaml()).moves[1].requires, { timeout: 5000 }).toEqual([a.id]);
+    await eventually(async () => (await yaml()).moves[1].requires).toEqual([a.id]);
     // A new move: every party's value starts at 0, ready to fill in.
     const form = page.locator("[data-testid=add-move]");
     await form.locator("[data-testid=new-move-id]").fill("audit");
     await form.locator("[data-testid=new-move-title]").fill("Independent audit of the code");
     await form.getByRole("button", { name: "Add the move" }).click();
     await page.locator("[data-testid='actor-audit']").waitFor();
+    await eventually(async () => (await yaml()).moves.at(-1)?.id).toBe("audit");
     const added = (await yaml()).moves.at(-1);
     expect(added).toMatchObject({ id: "audit", title: "Independent audit of the code" });
     expect(Object.values(added.value)).toEqual(compiled("escrow-sale").partyIds.map(() => 0));
     // A duplicate id is refused in words.
     await form.locator("[data-testid=new-move-id]").fill("audit");
     await form.getByRole("button", { name: "Add the move" }).click();
-    expect(await form.getByRole("alert").textContent()).toMatch(/already a move 'audit'/);
+    await eventually(() => form.getByRole("alert").textContent()).toMatch(/already a move 'audit'/);
     await form.locator("[data-testid=new-move-id]").fill("");
     // Undo by button takes the move back; Ctrl+Z the requires edit.
     await page.locator("[data-testid=table-undo]").click();
@@ -235,10 +248,10 @@ describe("table editing", () => {
         (document.querySelector(`[data-testid='requires-${id}']`) as HTMLInputElement)?.value === was,
       [b.id, b.requires.join(", ")],
     );
-    expect((await yaml()).moves[1].requires ?? []).toEqual(b.requires);
+    await eventually(async () => (await yaml()).moves[1].requires ?? []).toEqual(b.requires);
     // The actor edit is still there; the YAML editor shows it (tables → YAML).
     await page.getByRole("tab", { name: "YAML" }).click();
-    expect(await editorText()).toMatch(new RegExp(`id: ${a.id}\\n\\s*actor: ${other}\\n`));
+    await eventually(editorText).toMatch(new RegExp(`id: ${a.id}\\n\\s*actor: ${other}\\n`));
     // YAML → tables: the actor typed back in the editor appears in its cell. The cursor goes to the
     // end of the first move's actor line (the editor draws only the lines in view), then real keys.
     await page.evaluate((line) => {
@@ -263,17 +276,13 @@ describe("table editing", () => {
     }, `actor: ${other}`);
     for (let i = 0; i < other.length; i++) await page.keyboard.press("Backspace");
     await page.keyboard.type(a.actor);
-    await expect.poll(async () => (await yaml()).moves[0].actor, { timeout: 5000 }).toBe(a.actor);
+    await eventually(async () => (await yaml()).moves[0].actor).toBe(a.actor);
     await page.getByRole("tab", { name: "Tables" }).click();
     // Typing is analysed once it pauses (the editor's debounce), so the tables follow shortly.
-    await expect
-      .poll(() => page.locator(`[data-testid='actor-${a.id}']`).inputValue(), { timeout: 5000 })
-      .toBe(a.actor);
+    await eventually(() => page.locator(`[data-testid='actor-${a.id}']`).inputValue()).toBe(a.actor);
     // An edit outside the tables ends their undo history: undo never overwrites it.
-    await expect
-      .poll(() => page.locator("[data-testid=table-undo]").isDisabled(), { timeout: 5000 })
-      .toBe(true);
+    await eventually(() => page.locator("[data-testid=table-undo]").isDisabled()).toBe(true);
     await page.getByRole("button", { name: "Revert" }).click();
     await page.locator("[data-testid=unsaved]").waitFor({ state: "detached" });
-  });
+  }, 180_000);
 });
