@@ -32,3 +32,12 @@ export {
 export * from "./status.ts";
 export { AgreementStatus } from "./status-report.ts";
 export * from "./verify.ts";
+export {
+  type Alarm,
+  type AlarmKind,
+  ChainFollower,
+  chainHashes,
+  compareWithRecord,
+  Head,
+  WatchState,
+} from "./watch.ts";

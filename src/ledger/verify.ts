@@ -56,8 +56,11 @@ interface WellFormed {
   hash: string;
 }
 
-/** What is wrong with an event's shape, numbering, link or body; or its parts when nothing is. */
-function structuralFault(
+/**
+ * What is wrong with an event's shape, numbering, link or body; or its parts when nothing is.
+ * Exported for the watcher (watch.ts), which checks events one at a time as they arrive.
+ */
+export function structuralFault(
   raw: unknown,
   index: number,
   prevHash: string,

@@ -5,6 +5,7 @@ import { EXPORT_FORMAT, type LedgerExport, verifyLedger } from "../../ledger/ind
 import { agreementUrl, readKeyFile, readToken, requestJson } from "../agreement-client.ts";
 import { readCheckpoints } from "../checkpoint-file.ts";
 import { CliError } from "../errors.ts";
+import { registerLedgerWatch } from "./ledger-watch.ts";
 
 export function registerLedger(program: Command): void {
   const ledger = program.command("ledger").description("export and verify an agreement's signed ledger");
@@ -78,4 +79,6 @@ export function registerLedger(program: Command): void {
       if (result.checked > 0) process.stdout.write(`(the ${result.checked} events before it check)\n`);
       process.exitCode = 1;
     });
+
+  registerLedgerWatch(ledger);
 }
