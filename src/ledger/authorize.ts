@@ -1,10 +1,13 @@
 /**
  * Who may record what (issue 6): only a move's actor reports or reverses it, only a verifier named
  * for a move verifies it, parties and verifiers raise and resolve disputes and write notes, and
- * observers only read. Checked on the server before an event is appended and again by `ledger
+ * observers only read. Only parties propose and sign amendments, and an amended plan passes the
+ * same checks as a plan in a file (whether it chains to the version in force is amendments.ts's
+ * business: that depends on the chain, not on the event alone). Checked on the server before an event is appended and again by `ledger
  * verify`, so a ledger cannot hold an event its charter forbids.
  */
 import type { CompiledScenario } from "../analysis/index.ts";
+import { checkPlan, LIMITS } from "../model/index.ts";
 import type { Charter, Participant } from "./charter.ts";
 import type { EventBody } from "./events.ts";
 
@@ -69,6 +72,30 @@ export function authorize(
           error: "wrong_role",
           message: `${who.id} is not a verifier named for ${moveId}`,
         };
+      }
+      return undefined;
+    }
+    case "amendment.proposed":
+    case "amendment.signed": {
+      if (who.role !== "party") {
+        return {
+          status: 403,
+          error: "wrong_role",
+          message: `${who.id} is a ${who.role}: only parties propose and sign amendments`,
+        };
+      }
+      if (body.type === "amendment.proposed") {
+        // up to the phase limit rather than the scenario's horizon: a late agreement's
+        // continuation (lockstep replan) runs past the horizon it was adopted with
+        const scenario = { ...compiled.scenario, horizon: LIMITS.phases };
+        const problem = checkPlan(scenario, body.plan.phases, ["plan", "phases"])[0];
+        if (problem) {
+          return {
+            status: 400,
+            error: "invalid_plan",
+            message: `the amended plan: ${problem.at.join(".")}: ${problem.message}`,
+          };
+        }
       }
       return undefined;
     }

@@ -5,6 +5,7 @@
  * submission is recognised rather than recorded twice.
  */
 import { z } from "zod";
+import { Plan } from "../model/index.ts";
 
 export const EVENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 export const PARTICIPANT_ID = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
@@ -20,6 +21,7 @@ const common = {
 };
 
 const moveId = z.string().min(1).max(100);
+const HASH = z.string().regex(/^[0-9a-f]{64}$/, "a SHA-256 hash in hex");
 
 export const EventBody = z.discriminatedUnion("type", [
   /** The actor reports its move done; `fraction` is the cumulative share done (divisible moves). */
@@ -58,10 +60,26 @@ export const EventBody = z.discriminatedUnion("type", [
     text: text(20000),
   }),
   z.strictObject({ ...common, type: z.literal("note"), text: text(20000) }),
+  /**
+   * A party proposes charter version `version`: a new plan, chained to the version in force by
+   * that version's hash (version 1: the charter hash). Its own hash in the chain is the hash of the
+   * new version, which every party then signs with `amendment.signed` (amendments.ts).
+   */
+  z.strictObject({
+    ...common,
+    type: z.literal("amendment.proposed"),
+    version: z.int().min(2).max(1_000_000),
+    previous: HASH,
+    plan: z.strictObject({ name: z.string().min(1).max(200), phases: Plan }),
+    text: text(20000).optional(),
+  }),
+  /** A party accepts the charter version whose proposal is the ledger entry with hash `amendment`. */
+  z.strictObject({ ...common, type: z.literal("amendment.signed"), amendment: HASH }),
 ]);
 
 export type EventBody = z.output<typeof EventBody>;
 export type EventType = EventBody["type"];
+/** The events that record what happened (amendments change the terms instead: AMENDMENT_TYPES). */
 export const EVENT_TYPES: EventType[] = [
   "move.done",
   "move.verified",
@@ -71,6 +89,7 @@ export const EVENT_TYPES: EventType[] = [
   "dispute.resolved",
   "note",
 ];
+export const AMENDMENT_TYPES: EventType[] = ["amendment.proposed", "amendment.signed"];
 
 /** What a client submits: the body and the base64 Ed25519 signature of its canonical JSON. */
 export const SignedEvent = z.strictObject({

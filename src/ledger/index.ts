@@ -1,4 +1,12 @@
 /** The ledger: signed events, their hash chain, verification and the live status projection. */
+export {
+  type CharterVersion,
+  type CharterVersions,
+  charterInForce,
+  charterVersions,
+  type PendingAmendment,
+  type VersionEvent,
+} from "./amendments.ts";
 export { authorize, findParticipant, type Refusal } from "./authorize.ts";
 export { canonicalJson } from "./canonical.ts";
 export { charterHash, eventHash } from "./chain.ts";

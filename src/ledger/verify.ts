@@ -5,6 +5,7 @@
  * The first failure is named by sequence number and event id.
  */
 import type { CompiledScenario } from "../analysis/index.ts";
+import { type CharterVersions, charterVersions } from "./amendments.ts";
 import { authorize, findParticipant } from "./authorize.ts";
 import { canonicalJson } from "./canonical.ts";
 import { charterHash, eventHash, type Link } from "./chain.ts";
@@ -18,8 +19,11 @@ export const EXPORT_FORMAT = "lockstep-ledger";
 /** The export document (`lockstep ledger export`, `GET /api/agreements/:id/export`). */
 export interface LedgerExport {
   format: typeof EXPORT_FORMAT;
-  /** 2: with charter signatures and checkpoints (version 1 had neither). */
-  version: 2;
+  /**
+   * 3: events may include amendments (charter versions); 2: the same document without them
+   * (verifiers accept both); version 1 had neither charter signatures nor checkpoints.
+   */
+  version: 2 | 3;
   agreement: string;
   charter: Charter;
   charterHash: string;
@@ -42,7 +46,15 @@ export interface LedgerExport {
 }
 
 export type VerifyResult =
-  | { ok: true; events: number; head: string; checkpoints: number; signedBy: string[] }
+  | {
+      ok: true;
+      events: number;
+      head: string;
+      checkpoints: number;
+      signedBy: string[];
+      /** The charter's versions as the chain records them (amendments.ts). */
+      versions: CharterVersions;
+    }
   | { ok: false; checked: number; seq?: number; eventId?: string; message: string };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -159,12 +171,15 @@ async function checkpointFault(
 
 /**
  * Verifies a parsed export. `expectedHead`, if given, must equal the last hash (detects a cut tail);
- * `localCheckpoints` are checkpoints a participant kept, checked like the export's own.
+ * `localCheckpoints` are checkpoints a participant kept, checked like the export's own;
+ * `signedCharters` are charter or amendment hashes a participant signed, each of which the export
+ * must contain (an operator that replaced every party's key re-signs a charter nobody signed).
  */
 export async function verifyLedger(
   doc: unknown,
   expectedHead?: string,
   localCheckpoints: unknown[] = [],
+  signedCharters: string[] = [],
 ): Promise<VerifyResult> {
   if (isRecord(doc) && doc.format === EXPORT_FORMAT && doc.version === 1) {
     return {
@@ -174,8 +189,8 @@ export async function verifyLedger(
         "a version 1 export has no charter signatures or checkpoints: export it again from a current server",
     };
   }
-  if (!isRecord(doc) || doc.format !== EXPORT_FORMAT || doc.version !== 2) {
-    return { ok: false, checked: 0, message: `not a ${EXPORT_FORMAT} export (version 2)` };
+  if (!isRecord(doc) || doc.format !== EXPORT_FORMAT || (doc.version !== 2 && doc.version !== 3)) {
+    return { ok: false, checked: 0, message: `not a ${EXPORT_FORMAT} export (version 3 or 2)` };
   }
   const charter = Charter.safeParse(doc.charter);
   if (!charter.success) {
@@ -299,11 +314,35 @@ export async function verifyLedger(
       message: `head is ${prev}, expected ${expectedHead}: events were cut or added`,
     };
   }
+  // Every amendment event has been checked like any event (signature, role, a well-formed plan);
+  // which versions they put in force follows from the chain alone.
+  const versions = charterVersions(
+    charter.data,
+    rootHash,
+    pending.map((item) => ({
+      seq: item.index + 1,
+      body: item.link!.body,
+      hash: item.claimedHash!,
+      receivedAt: item.link!.receivedAt,
+    })),
+  );
+  const contained = new Set([rootHash, ...versions.versions.map((v) => v.hash)]);
+  for (const item of pending)
+    if (item.link?.body.type === "amendment.proposed") contained.add(item.claimedHash!);
+  const missing = signedCharters.find((hash) => !contained.has(hash));
+  if (missing !== undefined) {
+    return {
+      ok: false,
+      checked: doc.events.length,
+      message: `you signed charter version ${missing}, which this export does not contain (its charter hash is ${rootHash}): the charter or an amendment was replaced`,
+    };
+  }
   return {
     ok: true,
     events: doc.events.length,
     head: prev,
     checkpoints: checkpoints.length,
     signedBy: (doc.charterSignatures as Array<{ by: string }>).map((s) => s.by),
+    versions,
   };
 }

@@ -12,6 +12,7 @@ import {
   EventBody,
   SignedEvent,
 } from "../ledger/index.ts";
+import { StatusVersions } from "./plugins/agreement-amendments.ts";
 
 const AgreementHeader = {
   id: z.string(),
@@ -78,6 +79,7 @@ export type SignatureState = z.infer<typeof SignatureState>;
 export type AppendedEvent = z.infer<typeof AppendedEvent>;
 
 export const AgreementStatusDocument = AgreementStatus.extend({
+  ...StatusVersions,
   head: z.string().describe("Hash of the last event the status was computed from"),
 });
 

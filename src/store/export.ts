@@ -14,7 +14,7 @@ export async function exportLedger(
   const checkpoints = await agreements.checkpoints(id);
   return {
     format: EXPORT_FORMAT,
-    version: 2,
+    version: 3,
     agreement: record.id,
     charter: record.charter,
     charterHash: record.charterHash,

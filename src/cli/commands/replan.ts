@@ -4,7 +4,13 @@
  * server, or directly from a local database.
  */
 import type { Command } from "commander";
-import { compileCharter, ReplanError, type ReplanReport, replanAgreement } from "../../ledger/index.ts";
+import {
+  charterInForce,
+  compileCharter,
+  ReplanError,
+  type ReplanReport,
+  replanAgreement,
+} from "../../ledger/index.ts";
 import { type ContinuationObjective, ContinuationOptionError } from "../../planner/index.ts";
 import { openStore } from "../../store/index.ts";
 import { agreementUrl, readKeyFile, readToken, requestJson } from "../agreement-client.ts";
@@ -74,11 +80,13 @@ export async function fetchReplan(options: ReplanOptions): Promise<ReplanReport>
     const record = await store.agreements.get(options.agreement);
     if (!record) throw new CliError(`agreement '${options.agreement}' not found in the database`);
     const events = await store.agreements.events(record.id);
+    const now = at ?? new Date().toISOString();
     return await replanAgreement(
-      record.charter,
+      // the plan in force at that time: an activated amendment's, from its point on
+      charterInForce(record.charter, record.charterHash, events, now),
       compileCharter(record.charter),
       events,
-      at ?? new Date().toISOString(),
+      now,
       {
         objective: options.objective as ContinuationObjective | undefined,
         horizon,

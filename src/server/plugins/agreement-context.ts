@@ -1,6 +1,8 @@
 /**
  * What checking an event needs about its agreement — the charter, its compiled scenario and the
- * participants' imported keys — built once per agreement and kept: a charter never changes.
+ * participants' imported keys — built once per agreement and kept: none of these changes. An
+ * amendment changes only the plan, which is read from the chain (the version in force, memoised
+ * per head in agreement-amendments.ts), so this cache needs no invalidation when one is activated.
  */
 import type { CompiledScenario } from "../../analysis/index.ts";
 import type { Charter, VerifyResult } from "../../ledger/index.ts";
@@ -9,6 +11,7 @@ import type { AgreementRecord, Store } from "../../store/index.ts";
 
 export interface AgreementContext {
   record: AgreementRecord;
+  /** The charter as adopted (version 1); the plan in force is agreement-amendments.ts's `inForce`. */
   charter: Charter;
   compiled: CompiledScenario;
   keys: Map<string, CryptoKey>;

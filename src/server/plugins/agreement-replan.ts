@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ReplanError, ReplanReport, replanAgreement } from "../../ledger/index.ts";
+import { charterInForce, ReplanError, ReplanReport, replanAgreement } from "../../ledger/index.ts";
 import { ContinuationObjective, ContinuationOptionError } from "../../planner/index.ts";
 import type { StoredEvent } from "../../store/index.ts";
 import { HttpError } from "../errors.ts";
@@ -63,7 +63,9 @@ export function registerReplan(app: Routes, source: ReplanSource): void {
       const now = at === undefined ? source.now().toISOString() : new Date(at).toISOString();
       const events = await source.events(ctx.record.id);
       try {
-        return await replanAgreement(ctx.charter, ctx.compiled, events, now, {
+        // the plan in force at `now`: an activated amendment's, from its point on
+        const charter = charterInForce(ctx.charter, ctx.record.charterHash, events, now);
+        return await replanAgreement(charter, ctx.compiled, events, now, {
           objective,
           horizon,
           timeLimitSeconds: timeLimitSeconds ?? REPLAN_TIME_LIMIT,

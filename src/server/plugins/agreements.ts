@@ -30,6 +30,13 @@ import { HttpError, notFound } from "../errors.ts";
 import type { ScenarioLibrary } from "../scenarios.ts";
 import { errorResponses, IdParams, jsonResponse } from "../schemas.ts";
 import { registerReadSessions } from "./agreement-access.ts";
+import {
+  inForce,
+  refuseIneffectiveAmendment,
+  registerVersions,
+  statusVersions,
+  versionsOf,
+} from "./agreement-amendments.ts";
 import { adoptedScenario, checkEnvelope, checkSignedStep, checkStatement } from "./agreement-checks.ts";
 import { type AgreementContext, AgreementContexts, awaitingSignatures } from "./agreement-context.ts";
 import { AgreementFeed } from "./agreement-feed.ts";
@@ -129,7 +136,12 @@ class AgreementLedger {
   async status(id: string, at?: string) {
     const ctx = await this.context(id);
     const events = await this.store.agreements.events(ctx.record.id);
-    const status = projectStatus(ctx.charter, ctx.compiled, events, at ?? this.now().toISOString());
+    // the plan in force at that time: amendments (agreement-amendments.ts) change it from their point on
+    const chainVersions = versionsOf(ctx, events, at);
+    const versions = statusVersions(chainVersions);
+    const charter = inForce(ctx, chainVersions);
+    const status = projectStatus(charter, ctx.compiled, events, at ?? this.now().toISOString());
+    if (versions.alert) status.alerts.unshift(versions.alert);
     if (awaitingSignatures(ctx).length > 0 && !(await this.isActive(ctx))) {
       status.alerts.unshift({
         level: "warning",
@@ -140,7 +152,8 @@ class AgreementLedger {
     if (chain && !chain.ok) {
       status.alerts.unshift({ level: "critical", message: `the stored ledger is damaged: ${chain.message}` });
     }
-    return { ...status, head: events.at(-1)?.hash ?? ctx.record.charterHash };
+    const { alert: _alert, ...summary } = versions;
+    return { ...status, ...summary, head: events.at(-1)?.hash ?? ctx.record.charterHash };
   }
 
   /** At start, every stored chain is checked in the background: damage shows as an alert at once. */
@@ -159,6 +172,10 @@ export const agreementsPlugin: FastifyPluginAsyncZod<AgreementsPluginOptions> = 
   registerEvents(app, ledger);
   registerReading(app, ledger, options.streams ?? {});
   registerReadSessions(app, { access: options.access, context: (id) => ledger.context(id) });
+  registerVersions(app, {
+    context: (id) => ledger.context(id),
+    events: (id) => ledger.store.agreements.events(id),
+  });
   registerReplan(app, {
     context: (id) => ledger.context(id),
     events: (id) => ledger.store.agreements.events(id),
@@ -353,6 +370,10 @@ function registerEvents(app: Routes, ledger: AgreementLedger): void {
       const ctx = await ledger.context(request.params.id);
       const body = await checkSignedStep(ctx, signed);
       await refuseUnlessWritable(ledger, ctx);
+      if (body.type === "amendment.proposed" || body.type === "amendment.signed") {
+        const events = await store.agreements.events(ctx.record.id);
+        refuseIneffectiveAmendment(versionsOf(ctx, events), body, events);
+      }
       const result = await store.agreements.append(ctx.record.id, body, signed.signature);
       if (!result.duplicate) ledger.feed.publish(ctx.record.id, result.event);
       return reply

@@ -10,7 +10,8 @@ import { type Charter, compileCharter, type Participant } from "../../../../src/
 import { type EventDraft, recordEvent } from "../../lib/agreements.ts";
 import { signersOf, useKeyring } from "../../lib/keyring.ts";
 
-type Kind = EventDraft["type"];
+/** What happened (amendments change the terms and have their own panel: AmendmentPanel.tsx). */
+type Kind = Exclude<EventDraft["type"], "amendment.proposed" | "amendment.signed">;
 
 const LABELS: Record<Kind, string> = {
   "move.done": "done: the move is done (or a share of it)",
