@@ -4,7 +4,7 @@
  * server on 127.0.0.1.
  */
 import type { FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signReadChallenge } from "../../src/ledger/statements.ts";
 import type { AccessOptions } from "../../src/server/access.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
@@ -243,7 +243,9 @@ describe("short-lived tokens and challenges", () => {
   let served: Served;
   let cast: Cast;
   beforeAll(async () => {
-    served = await serveWith({ adminToken: ADMIN, readTokenTtlMs: 300, challengeTtlMs: 300 });
+    // a minute each, and the clock moved past it below: with a TTL of a few hundred ms, a slow
+    // machine could see the fresh token expire before its first use
+    served = await serveWith({ adminToken: ADMIN, readTokenTtlMs: 60_000, challengeTtlMs: 60_000 });
     cast = await makeCast();
     await adopt(served.url, cast, "freeze-deal");
   });
@@ -257,19 +259,25 @@ describe("short-lived tokens and challenges", () => {
       200,
     );
     const challenge = await http(`${base}/api/agreements/freeze-deal/challenge`, "POST", {});
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    const expired = await http(`${base}/api/agreements/freeze-deal/status`, "GET", undefined, token);
-    expect(expired.status).toBe(401);
-    expect(expired.json.error).toBe("token-expired");
-    expect(String(expired.json.message)).toMatch(/sign a new challenge/);
-    const text = String(challenge.json.challenge);
-    const late = await http(`${base}/api/agreements/freeze-deal/session`, "POST", {
-      participant: "north-gov",
-      challenge: text,
-      signature: await signReadChallenge("freeze-deal", text, cast.keys["north-gov"].privateKey),
-    });
-    expect(late.status).toBe(401);
-    expect(late.json.error).toBe("challenge-expired");
+    // the server runs in this process: move its clock (Date only; timers stay real) past both TTLs
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 61_000);
+      const expired = await http(`${base}/api/agreements/freeze-deal/status`, "GET", undefined, token);
+      expect(expired.status).toBe(401);
+      expect(expired.json.error).toBe("token-expired");
+      expect(String(expired.json.message)).toMatch(/sign a new challenge/);
+      const text = String(challenge.json.challenge);
+      const late = await http(`${base}/api/agreements/freeze-deal/session`, "POST", {
+        participant: "north-gov",
+        challenge: text,
+        signature: await signReadChallenge("freeze-deal", text, cast.keys["north-gov"].privateKey),
+      });
+      expect(late.status).toBe(401);
+      expect(late.json.error).toBe("challenge-expired");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

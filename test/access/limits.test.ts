@@ -95,7 +95,8 @@ describe("slow requests and alias bombs", () => {
     const text = await answer;
     clearInterval(drip);
     expect(text).toMatch(/^HTTP\/1\.1 408/);
-    expect(Date.now() - started).toBeLessThan(5000);
+    // the 1 s timeout, not the 30 s default and not never: room for a slower machine below 30 s
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it("answers 422 with the line and column of the alias past the limit", async () => {

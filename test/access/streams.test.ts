@@ -10,6 +10,7 @@ import { buildServer, type ServerOptions } from "../../src/server/app.ts";
 import { AgreementFeed } from "../../src/server/plugins/agreement-feed.ts";
 import { SharedStreams } from "../../src/server/plugins/agreement-stream.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
+import { eventually } from "../helpers/wait.ts";
 import { adoptAndSign, type Cast, makeCast, signedEvent } from "../ledger/helpers.ts";
 
 /** Reads a stream until `until` says it has enough; returns the [event, data, id] frames. */
@@ -87,8 +88,14 @@ describe.each(["shared", "per-subscriber"] as const)("event streams (%s)", (mode
     };
     const want = before.events + 12;
     const done = (frames: Frame[]) => ledgerSeqs(frames).at(-1) === want && frames.at(-1)?.event === "status";
-    const readers = Array.from({ length: 8 }, () => readFrames(stream, done));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // every reader has its first frame (it is subscribed) before the burst: no guessed pause
+    const subscribed: Promise<void>[] = [];
+    const readers = Array.from({ length: 8 }, () => {
+      let first = () => {};
+      subscribed.push(new Promise<void>((resolve) => (first = resolve)));
+      return readFrames(stream, done, {}, first);
+    });
+    await Promise.all(subscribed);
     await Promise.all(Array.from({ length: 12 }, (_, i) => post(served.url, served.cast, `burst ${i}`)));
     for (const frames of await Promise.all(readers)) {
       expect(ledgerSeqs(frames)).toEqual(Array.from({ length: want }, (_, i) => i + 1));
@@ -102,10 +109,16 @@ describe.each(["shared", "per-subscriber"] as const)("event streams (%s)", (mode
     const head = (
       (await (await fetch(`${served.url}/api/agreements/freeze-deal`)).json()) as { events: number }
     ).events;
-    const reading = readFrames(stream, (frames) => frames.some((f) => f.event === "ledger"), {
-      "last-event-id": String(head + 40),
-    });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    let subscribed = () => {};
+    const first = new Promise<void>((resolve) => (subscribed = resolve));
+    const reading = readFrames(
+      stream,
+      (frames) => frames.some((f) => f.event === "ledger"),
+      { "last-event-id": String(head + 40) },
+      subscribed,
+    );
+    // the error frame has arrived (against the head read above) before the ledger grows
+    await first;
     await post(served.url, served.cast, "after the rollback");
     const frames = await reading;
     expect(frames[0].event).toBe("error");
@@ -130,9 +143,13 @@ describe("caps on open streams", () => {
       expect(refused.status).toBe(503);
       expect(await refused.json()).toMatchObject({ error: "too-many-streams" });
       open[0].abort();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // the server learns of the closed stream when it does: ask until it has a place again
       const again = new AbortController();
-      expect((await fetch(stream, { signal: again.signal })).status).toBe(200);
+      await eventually(async () => {
+        const response = await fetch(stream, { signal: again.signal });
+        if (response.status !== 200) await response.body?.cancel();
+        return response.status;
+      }).toBe(200);
       again.abort();
       open[1].abort();
     } finally {

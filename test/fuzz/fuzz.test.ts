@@ -54,7 +54,8 @@ describe("fuzzed scenario files", () => {
         expect(result.issues.length, f.name).toBeGreaterThan(0);
         for (const issue of result.issues) expect(issue.message, f.name).toBeTruthy();
       }
-      expect(performance.now() - started, f.name).toBeLessThan(3000);
+      // tens of ms each; the bound catches runaway parses, with room for a slower, loaded machine
+      expect(performance.now() - started, f.name).toBeLessThan(10_000);
     }
     // the mutations must leave some files valid and make most invalid, or they test too little
     expect(valid).toBeGreaterThan(5);

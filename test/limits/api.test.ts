@@ -37,7 +37,9 @@ describe("plan objects sent to the API", () => {
       });
       expect(status).toBe(400);
       expect(typeof body.message).toBe("string");
-      expect(performance.now() - started).toBeLessThan(2000);
+      // a guard against work proportional to the phase (minutes), not a speed figure: normal is
+      // well under a second even on a loaded machine, so the bound leaves room for a slower one
+      expect(performance.now() - started).toBeLessThan(10_000);
     });
   }
 
@@ -92,6 +94,7 @@ describe("phase length", () => {
     const { status, json } = await http(`${base}/api/agreements/tiny-phases/status`);
     expect(status).toBe(200);
     expect(json.phase as number).toBeGreaterThan(10_000_000);
-    expect(performance.now() - started).toBeLessThan(2000);
+    // a guard against stepping through ten million phases, with room for a slower machine
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });

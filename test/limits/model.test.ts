@@ -55,7 +55,8 @@ describe("scenario limits", () => {
     ].join("\n");
     const started = performance.now();
     const result = parseScenario(doc);
-    expect(performance.now() - started).toBeLessThan(2000);
+    // a guard against expanding the aliases (which never ends), with room for a slower machine
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(result.issues[0].code).toBe("too-many-aliases");
   });
 
@@ -69,7 +70,8 @@ describe("scenario limits", () => {
     expect(text.length).toBeGreaterThan(2_000_000);
     const started = performance.now();
     const result = parseScenario(text);
-    expect(performance.now() - started).toBeLessThan(10_000);
+    // about 1 s here under load; the unbounded suggester took minutes: room for a slower machine
+    expect(performance.now() - started).toBeLessThan(30_000);
     expect(result.ok).toBe(false);
     expect(result.issues.some((i) => i.message.includes("at most 100 characters"))).toBe(true);
   });
