@@ -45,23 +45,25 @@ const parse = (id: string) => {
   if (!parsed.ok) throw new Error(`${id} does not parse`);
   return parsed.scenario;
 };
-const held = compileScenario(parse(values.scenario));
+const heldScenario = parse(values.scenario);
+const held = { scenario: heldScenario, compiled: compileScenario(heldScenario) };
 type Body = { scenarioId: string; plan: string };
 app.post("/bench/memory", async (request) => {
   const { plan: name } = request.body as Body;
-  const plan = await resolveRequestedPlan(held, name);
+  const plan = await resolveRequestedPlan(held, name, app.planner);
   return {
     scenarioId: values.scenario,
     plan,
-    analysis: analysisDocument(held, analyzePlan(held, plan.assignments)),
+    analysis: analysisDocument(held.compiled, analyzePlan(held.compiled, plan.assignments)),
   };
 });
 app.post("/bench/reparse", async (request) => {
   const { scenarioId, plan: name } = request.body as Body;
   if (!builtinNames().includes(scenarioId)) throw new Error("not a built-in");
   parse(scenarioId); // the library's describe()
-  const compiled = compileScenario(parse(scenarioId)); // and resolve()'s own parse
-  const plan = await resolveRequestedPlan(compiled, name);
+  const scenario = parse(scenarioId); // and resolve()'s own parse
+  const compiled = compileScenario(scenario);
+  const plan = await resolveRequestedPlan({ scenario, compiled }, name, app.planner);
   return { scenarioId, plan, analysis: analysisDocument(compiled, analyzePlan(compiled, plan.assignments)) };
 });
 const base = await app.listen({ port: 0, host: "127.0.0.1" });

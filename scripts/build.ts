@@ -5,8 +5,10 @@
  *   dist/cli.js                  the CLI's entry (bin/lockstep.js imports it)
  *   dist/chunks/*.js             code shared between commands; each command is its own chunk, so
  *                                a command loads only what it uses
- *   dist/simulation-worker.mjs   the worker threads' module: plain JavaScript with its npm
+ *   dist/simulation-worker.mjs   the simulation threads' module: plain JavaScript with its npm
  *                                dependencies inlined, so a worker starts in milliseconds
+ *   dist/planner-worker.mjs      the server's planner threads' module, one file with the npm
+ *                                packages external (HiGHS loads its WebAssembly beside itself)
  *
  * npm packages stay external in the CLI (better-sqlite3 is native, highs loads its WebAssembly
  * beside itself). `--if-stale` builds only when the sources differ from the last build's, by
@@ -89,6 +91,15 @@ async function compile(outdir: string): Promise<void> {
     ...COMMON,
     absWorkingDir: ROOT,
     entryPoints: { "simulation-worker": "src/io/simulation-task.ts" },
+    outExtension: { ".js": ".mjs" },
+    outdir,
+  });
+  await esbuild.build({
+    ...COMMON,
+    absWorkingDir: ROOT,
+    entryPoints: { "planner-worker": "src/io/planner-task.ts" },
+    // npm packages stay external, as in the CLI: highs finds its WebAssembly beside its own module
+    packages: "external",
     outExtension: { ".js": ".mjs" },
     outdir,
   });

@@ -11,12 +11,12 @@ import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { PACKAGE_ROOT } from "../io/package-root.ts";
-import { warmSolver } from "../planner/index.ts";
 import { openStore, openSweepStore, type Store, type StoreOptions } from "../store/index.ts";
 import { AccessControl, type AccessOptions, enforceAccess } from "./access.ts";
 import { handleError } from "./errors.ts";
 import { checkHostHeader } from "./host-check.ts";
 import { JobRegistry } from "./jobs.ts";
+import { ServerPlanner, type ServerPlannerOptions } from "./planner.ts";
 import { agreementsPlugin, type StreamOptions } from "./plugins/agreements.ts";
 import { analysisPlugin } from "./plugins/analysis.ts";
 import { registerOpenApi } from "./plugins/openapi.ts";
@@ -58,6 +58,11 @@ export interface ServerOptions {
   maxJobs?: number;
   /** Event streams: shared or per-subscriber status, and the caps on open streams. */
   streams?: StreamOptions;
+  /**
+   * The planner threads: how many, the most planner requests in flight (more get 429), a cap on
+   * each one's wall-clock limit (past it: 504), and whether to start them with the server.
+   */
+  planner?: ServerPlannerOptions;
   /** Compress responses (brotli or gzip, as the client accepts); default true (`serve --no-compress`). */
   compress?: boolean;
 }
@@ -95,9 +100,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   if (options.compress ?? true) await registerCompression(app);
   await registerOpenApi(app, VERSION);
 
-  // One warm solver for the life of the server: load and compile HiGHS-wasm now, in the
-  // background, rather than in the first request that plans. A failure shows in that request.
-  warmSolver().catch(() => {});
+  // Every solve runs on the planner threads, each with one warm solver for its life
+  // (src/io/planner-pool.ts); `lockstep serve` starts them with the server.
+  const planner = new ServerPlanner(options.planner);
+  app.decorate("planner", planner);
   const store = options.store ?? (await openStore(storeOptions(options)));
   // sweeps are run by `lockstep sweep` into the database; a store passed in has none to show
   const sweeps = await openSweepStore(options.store ? { sqlitePath: ":memory:" } : storeOptions(options));
@@ -105,6 +111,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const jobs = new JobRegistry(options.maxJobs);
   app.addHook("onClose", async () => {
     jobs.cancelAll();
+    await planner.close();
     await sweeps.close();
     if (!options.store) await store.close();
   });
@@ -191,6 +198,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** The server's access control: its admin token, and whether it is open or public-read. */
     access: AccessControl;
+    /** Where every planner request of every route runs: off the event loop, with limits. */
+    planner: ServerPlanner;
   }
 }
 

@@ -125,8 +125,9 @@ const errorText: Record<number, string> = {
   415: "The body is not JSON",
   421: "The Host header names a host this server does not answer to",
   422: "The scenario has problems (each with its line and column); nothing was saved or run",
-  429: "Too many requests from this address or token: wait as `retry-after` says",
+  429: "Too many requests from this address or token (wait as `retry-after` says), or too many simulations or planner requests in flight",
   503: "The stored ledger fails verification (nothing is appended until an operator restores it), or too many event streams are open",
+  504: "The planner ran past this server's wall-clock limit for the request; its thread was stopped",
 };
 
 /** Documented error answers of a route: each is `{ error, message, issues? }`. */

@@ -133,6 +133,8 @@ export function registerServe(program: Command): void {
           access: accessChoice(options, process.env),
           compress: options.compress,
           rateLimit: rate === 0 ? undefined : { max: rate, windowMs: 60_000 },
+          // the planner threads and their solvers start now, not in the first request that plans
+          planner: { warm: true },
         });
       } catch (error) {
         const where = storage.databaseUrl ? "the PostgreSQL database" : storage.dbPath;

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { charterInForce, ReplanError, ReplanReport, replanAgreement } from "../../ledger/index.ts";
+import { charterInForce, ReplanError, ReplanReport } from "../../ledger/index.ts";
 import { ContinuationObjective, ContinuationOptionError } from "../../planner/index.ts";
 import type { StoredEvent } from "../../store/index.ts";
 import { HttpError } from "../errors.ts";
@@ -19,7 +19,7 @@ export interface ReplanSource {
   now(): Date;
 }
 
-/** A re-plan's solve is bounded: the server answers within this even on a large scenario. */
+/** A re-plan's solve is bounded by this budget (and its thread by the planner pool's wall-clock limit). */
 export const REPLAN_TIME_LIMIT = 30;
 
 const ReplanQuery = z.object({
@@ -53,7 +53,7 @@ export function registerReplan(app: Routes, source: ReplanSource): void {
         querystring: ReplanQuery,
         response: {
           200: jsonResponse("The re-plan document (docs/ledger.md, MODEL.md §10)", ReplanReport),
-          ...errorResponses(400, 404, 422),
+          ...errorResponses(400, 404, 422, 429, 504),
         },
       },
     },
@@ -65,7 +65,8 @@ export function registerReplan(app: Routes, source: ReplanSource): void {
       try {
         // the plan in force at `now`: an activated amendment's, from its point on
         const charter = charterInForce(ctx.charter, ctx.record.charterHash, events, now);
-        return await replanAgreement(charter, ctx.compiled, events, now, {
+        // on the planner threads (app.planner): 429 when too many are in flight, 504 past the limit
+        return await app.planner.replan(charter, events, now, {
           objective,
           horizon,
           timeLimitSeconds: timeLimitSeconds ?? REPLAN_TIME_LIMIT,

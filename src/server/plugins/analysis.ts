@@ -1,4 +1,8 @@
-/** /api/analyze, /api/plan, /api/compare: thin wrappers over the analysis core and the planner. */
+/**
+ * /api/analyze, /api/plan, /api/compare: thin wrappers over the analysis core and the planner.
+ * Every solve runs on the planner threads (app.planner), never on the event loop: 429 when too
+ * many are in flight, 504 past the wall-clock limit.
+ */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AnalysisReport, analysisDocument, analyzePlan } from "../../analysis/index.ts";
@@ -6,8 +10,6 @@ import { Plan } from "../../model/index.ts";
 import {
   ComparisonReport,
   checkPlanOptions,
-  comparePlans,
-  findPlan,
   PlanOptionError,
   type PlanOptions,
   PlanReport,
@@ -37,13 +39,14 @@ export const analysisPlugin: FastifyPluginAsyncZod<{ library: ScenarioLibrary }>
         body: AnalyzeBody,
         response: {
           200: jsonResponse("The plan and its analysis", Analyzed),
-          ...errorResponses(400, 404, 409, 413, 415, 422),
+          ...errorResponses(400, 404, 409, 413, 415, 422, 429, 504),
         },
       },
     },
     async (request) => {
-      const { scenario, compiled } = await library.resolve(request.body);
-      const plan = await resolveRequestedPlan(compiled, request.body.plan);
+      const loaded = await library.resolve(request.body);
+      const { scenario, compiled } = loaded;
+      const plan = await resolveRequestedPlan(loaded, request.body.plan, app.planner);
       const analysis = analysisDocument(compiled, analyzePlan(compiled, plan.assignments));
       return { scenarioId: scenario.id, plan, analysis };
     },
@@ -57,7 +60,7 @@ export const analysisPlugin: FastifyPluginAsyncZod<{ library: ScenarioLibrary }>
         body: PlanBody,
         response: {
           200: jsonResponse("The planner's report", Planned),
-          ...errorResponses(400, 404, 413, 415, 422),
+          ...errorResponses(400, 404, 413, 415, 422, 429, 504),
         },
       },
     },
@@ -76,8 +79,8 @@ export const analysisPlugin: FastifyPluginAsyncZod<{ library: ScenarioLibrary }>
         if (error instanceof PlanOptionError) throw new HttpError(400, "bad-request", error.message);
         throw error;
       }
-      const { scenario, compiled } = await library.resolve(body);
-      return { scenarioId: scenario.id, result: await findPlan(compiled, options) };
+      const { scenario } = await library.resolve(body);
+      return { scenarioId: scenario.id, result: await app.planner.plan(scenario, options) };
     },
   );
 
@@ -89,13 +92,13 @@ export const analysisPlugin: FastifyPluginAsyncZod<{ library: ScenarioLibrary }>
         body: CompareBody,
         response: {
           200: jsonResponse("The comparison", Compared),
-          ...errorResponses(400, 404, 413, 415, 422),
+          ...errorResponses(400, 404, 413, 415, 422, 429, 504),
         },
       },
     },
     async (request) => {
-      const { scenario, compiled } = await library.resolve(request.body);
-      return { scenarioId: scenario.id, result: await comparePlans(compiled, {}) };
+      const { scenario } = await library.resolve(request.body);
+      return { scenarioId: scenario.id, result: await app.planner.compare(scenario) };
     },
   );
 };

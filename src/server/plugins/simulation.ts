@@ -34,14 +34,15 @@ export const simulationPlugin: FastifyPluginAsyncZod<SimulationPluginOptions> = 
         body: SimulateBody,
         response: {
           202: jsonResponse("Started; `location` names the job", StartedJob),
-          ...errorResponses(400, 404, 409, 413, 415, 422, 429),
+          ...errorResponses(400, 404, 409, 413, 415, 422, 429, 504),
         },
       },
     },
     async (request, reply) => {
       const { body } = request;
-      const { scenario, compiled } = await library.resolve(body);
-      const plan = await resolveRequestedPlan(compiled, body.plan);
+      const loaded = await library.resolve(body);
+      const { scenario } = loaded;
+      const plan = await resolveRequestedPlan(loaded, body.plan, app.planner);
       const simulation = {
         scenario,
         plan: plan.assignments,

@@ -1,0 +1,151 @@
+/**
+ * The server's planner runs on worker threads (issue 13): its answers over HTTP are the in-process
+ * planner's, figure for figure; too many planner requests in flight get 429; a solve past the
+ * wall-clock limit is stopped (504, naming what was asked) and the next request is served by a
+ * fresh thread. Real servers on 127.0.0.1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateCase } from "../../bench/generate.ts";
+import { compileScenario } from "../../src/analysis/index.ts";
+import { readScenarioSource } from "../../src/io/scenario-files.ts";
+import { compileCharter, replanAgreement } from "../../src/ledger/index.ts";
+import { parseScenario } from "../../src/model/index.ts";
+import { comparePlans, findPlan, type PlanOptions } from "../../src/planner/index.ts";
+import { buildServer } from "../../src/server/app.ts";
+import { openStore, type Store } from "../../src/store/index.ts";
+import { http } from "../ledger/helpers.ts";
+import { adoptLate } from "../replan/setup.ts";
+import { VALID } from "./http.ts";
+
+const DAY = 86_400_000;
+
+/** A report without its timings (`seconds` anywhere), which differ from run to run. */
+function timeless(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(timeless);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => key !== "seconds")
+        .map(([key, inner]) => [key, timeless(inner)]),
+    );
+  }
+  return value;
+}
+
+/** As the HTTP answer carries it: JSON (a typed array becomes an object of its entries, etc.). */
+const asJson = (value: unknown) => timeless(JSON.parse(JSON.stringify(value)));
+
+function builtin(id: string) {
+  const parsed = parseScenario(readScenarioSource(id).text, `${id}.yaml`);
+  if (!parsed.ok) throw new Error(`${id} does not parse`);
+  return compileScenario(parsed.scenario);
+}
+
+const post = (base: string, path: string, body: unknown) => http(`${base}${path}`, "POST", body);
+
+describe("planner requests on worker threads", () => {
+  let store: Store;
+  let app: Awaited<ReturnType<typeof buildServer>>;
+  let base: string;
+  beforeAll(async () => {
+    store = await openStore({ sqlitePath: ":memory:" });
+    app = await buildServer({ store, access: { open: true } });
+    base = await app.listen({ host: "127.0.0.1", port: 0 });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+  });
+
+  const plans: Array<[string, PlanOptions]> = [
+    ["korea-2018", {}],
+    ["supplier-terms", { objective: "safety", frontier: true }],
+    ["hanoi-2019", {}],
+  ];
+  for (const [id, options] of plans) {
+    it(`POST /api/plan for ${id} ${JSON.stringify(options)} answers what the in-process planner finds`, async () => {
+      const answer = await post(base, "/api/plan", { scenarioId: id, ...options });
+      expect(answer.status).toBe(200);
+      const local = await findPlan(builtin(id), options);
+      expect(local.status).not.toBe("time-limit");
+      expect(timeless(answer.json.result)).toEqual(asJson(local));
+    }, 180_000);
+  }
+
+  it("POST /api/compare and the 'optimal' plan of /api/analyze answer what the in-process planner finds", async () => {
+    const compared = await post(base, "/api/compare", { scenarioId: "korea-2018" });
+    expect(compared.status).toBe(200);
+    expect(timeless(compared.json.result)).toEqual(asJson(await comparePlans(builtin("korea-2018"), {})));
+    const analysed = await post(base, "/api/analyze", { scenarioId: "korea-2018", plan: "optimal" });
+    expect(analysed.status).toBe(200);
+    const optimal = await findPlan(builtin("korea-2018"));
+    expect((analysed.json.plan as { assignments: unknown }).assignments).toEqual(asJson(optimal.plan));
+  }, 180_000);
+
+  it("the re-plan route answers what the in-process re-plan finds", async () => {
+    const deal = await adoptLate(base, "threads-deal");
+    const at = new Date(deal.start + 50 * DAY).toISOString();
+    const answer = await http(`${base}/api/agreements/${deal.id}/replan?at=${encodeURIComponent(at)}`);
+    expect(answer.status).toBe(200);
+    const record = await store.agreements.get(deal.id);
+    const events = await store.agreements.events(deal.id);
+    const local = await replanAgreement(record!.charter, compileCharter(record!.charter), events, at, {
+      timeLimitSeconds: 30,
+    });
+    expect(local.continuation.feasible).toBe(true);
+    expect(timeless(answer.json)).toEqual(asJson(local));
+  }, 180_000);
+
+  it("keeps the planner's 400s: an unknown objective, an unknown plan name", async () => {
+    const objective = await post(base, "/api/plan", { scenarioId: "korea-2018", objective: "fastest" });
+    expect(objective.status).toBe(400);
+    expect(String(objective.json.message)).toMatch(/unknown objective 'fastest'/);
+    const plan = await post(base, "/api/analyze", { scenarioId: "korea-2018", plan: "no-such-plan" });
+    expect(plan.status).toBe(400);
+    expect(plan.json.error).toBe("unknown-plan");
+  });
+});
+
+describe("planner limits", () => {
+  // 200 moves, 6 parties, 40 phases: the slack objective is not proven in 60 s by HiGHS, GLPK or
+  // CBC (docs/benchmarks.md, planner solvers), so it is still solving when the limit comes.
+  const slow = JSON.stringify(generateCase({ moves: 200, parties: 6, phases: 40, seed: 1 }).scenario);
+  const LIMIT = 4;
+  let app: Awaited<ReturnType<typeof buildServer>>;
+  let base: string;
+  beforeAll(async () => {
+    app = await buildServer({
+      access: { open: true },
+      planner: { threads: 1, maxJobs: 1, maxSeconds: LIMIT },
+    });
+    base = await app.listen({ host: "127.0.0.1", port: 0 });
+  });
+  afterAll(() => app?.close());
+
+  it("refuses a planner request past the cap with 429, stops a solve past the limit with 504, then plans again", async () => {
+    const long = post(base, "/api/plan", { source: slow, objective: "slack", timeLimitSeconds: 120 });
+    await expect.poll(() => app.planner.load.inFlight, { timeout: 30_000 }).toBe(1);
+
+    const refused = await post(base, "/api/plan", { source: VALID });
+    expect(refused.status).toBe(429);
+    expect(refused.json.error).toBe("planner-busy");
+    expect(String(refused.json.message)).toMatch(/planner requests are in flight/);
+
+    const stopped = await long;
+    expect(stopped.status).toBe(504);
+    expect(stopped.json.error).toBe("planner-timeout");
+    expect(String(stopped.json.message)).toMatch(
+      new RegExp(`planning 'scenario' \\(objective slack\\) did not finish within ${LIMIT} s`),
+    );
+    expect(app.planner.load.inFlight).toBe(0);
+
+    // A fresh thread (and solver) replaces the stopped one. Starting it counts against the
+    // limit, so on a slow machine the first try may run out too: ask until one is served.
+    await expect
+      .poll(async () => (await post(base, "/api/plan", { source: VALID })).status, {
+        timeout: 90_000,
+        interval: 500,
+      })
+      .toBe(200);
+  }, 180_000);
+});
