@@ -43,6 +43,11 @@ export interface SimulationRequest {
   onProgress?: (runsDone: number, runsTotal: number) => void;
   /** Aborting stops the simulation; the report then covers the chunks done, marked partial. */
   signal?: AbortSignal;
+  /**
+   * Run even a single chunk on a worker thread. The server sets it: its event loop must not
+   * simulate, however small the job (a chunk of a large scenario takes seconds). The CLI does not.
+   */
+  offThread?: boolean;
 }
 
 /** A request a user got wrong (the CLI exits 2, the server answers 400). */
@@ -95,7 +100,7 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
   let nextToRun = 0;
   let done = 0;
 
-  if (chunkCount === 1 && !signal?.aborted) {
+  if (chunkCount === 1 && !request.offThread && !signal?.aborted) {
     // One chunk (at most CHUNK_RUNS runs, tens of milliseconds): starting a worker would cost
     // more than the runs. Same chunk, same tally, so the result is the same as on a worker.
     total = mergeTallies(total, simulateRuns(compiled, prepared, { seed, firstRun: 0, runs }));

@@ -56,6 +56,8 @@ export interface ServerOptions {
   rateLimit?: RateLimitOptions;
   /** Most simulation jobs running at once (default 2); more get 429. */
   maxJobs?: number;
+  /** A simulation job's wall-clock limit (default 5 min): then it is stopped, partial, `failed`. */
+  jobTimeLimitMs?: number;
   /** Event streams: shared or per-subscriber status, and the caps on open streams. */
   streams?: StreamOptions;
   /**
@@ -108,7 +110,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   // sweeps are run by `lockstep sweep` into the database; a store passed in has none to show
   const sweeps = await openSweepStore(options.store ? { sqlitePath: ":memory:" } : storeOptions(options));
   const library = new ScenarioLibrary(store.scenarios);
-  const jobs = new JobRegistry(options.maxJobs);
+  const jobs = new JobRegistry(options.maxJobs, options.jobTimeLimitMs);
   app.addHook("onClose", async () => {
     jobs.cancelAll();
     await planner.close();

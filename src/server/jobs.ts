@@ -1,6 +1,8 @@
 /**
  * Long-running work (simulations) as jobs: created by POST, watched through server-sent events,
  * cancelled by DELETE. Finished jobs are kept a while so a late client can still read the result.
+ * A job still running at the wall-clock limit is stopped like a cancelled one (its worker threads
+ * are terminated) and ends `failed`, with what it had done as a partial result.
  */
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
@@ -22,11 +24,16 @@ interface Job {
 const KEEP_FINISHED_MS = 15 * 60_000;
 /** Jobs running at once: each already spreads over the cores, so more would only queue for them. */
 export const MAX_RUNNING_JOBS = 2;
+/** A job's wall-clock limit: a million runs of a built-in take seconds; this is for the pathological. */
+export const JOB_TIME_LIMIT_MS = 5 * 60_000;
 
 export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
 
-  constructor(private readonly maxRunning = MAX_RUNNING_JOBS) {}
+  constructor(
+    private readonly maxRunning = MAX_RUNNING_JOBS,
+    private readonly timeLimitMs = JOB_TIME_LIMIT_MS,
+  ) {}
 
   start(total: number, work: (context: JobContext) => Promise<JobState["result"]>): JobState {
     this.sweep();
@@ -53,19 +60,33 @@ export class JobRegistry {
         job.events.emit("progress", job.state.progress);
       },
     };
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      job.controller.abort();
+    }, this.timeLimitMs);
     // Run after the response is sent, so the client gets the id before the first progress event.
     setImmediate(() => {
-      work(context).then(
-        (result) => {
-          // A cancelled simulation still returns what it did (marked partial): keep it for readers.
-          if (job.state.status === "cancelled") job.state = { ...job.state, result };
-          else this.finish(job, { status: "done", result });
-        },
-        (error: unknown) => {
-          if (job.state.status === "cancelled") return;
-          this.finish(job, { status: "failed", error: (error as Error)?.message ?? String(error) });
-        },
-      );
+      work(context)
+        .then(
+          (result) => {
+            // A cancelled simulation still returns what it did (marked partial): keep it for readers.
+            if (job.state.status === "cancelled") job.state = { ...job.state, result };
+            else if (timedOut) {
+              const { done: runs, total: all } = job.state.progress;
+              this.finish(job, {
+                status: "failed",
+                error: `stopped at this server's time limit of ${Math.round(this.timeLimitMs / 1000)} s after ${runs} of ${all} runs; the result covers those runs (partial)`,
+                result,
+              });
+            } else this.finish(job, { status: "done", result });
+          },
+          (error: unknown) => {
+            if (job.state.status === "cancelled") return;
+            this.finish(job, { status: "failed", error: (error as Error)?.message ?? String(error) });
+          },
+        )
+        .finally(() => clearTimeout(timer));
     });
     return job.state;
   }

@@ -93,7 +93,9 @@ export const JobState = z.object({
   id: z.string(),
   status: z.enum(["running", "done", "failed", "cancelled"]),
   progress: z.object({ done: z.number(), total: z.number() }),
-  result: SimulationReport.optional().describe("The report, when done (partial when cancelled)"),
+  result: SimulationReport.optional().describe(
+    "The report, when done (partial when cancelled or stopped at the time limit)",
+  ),
   error: z.string().optional(),
 });
 

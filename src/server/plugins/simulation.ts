@@ -54,7 +54,13 @@ export const simulationPlugin: FastifyPluginAsyncZod<SimulationPluginOptions> = 
       const problems = checkRequest(simulation);
       if (problems.length > 0) throw new HttpError(400, "bad-request", problems.join("; "));
       const job = jobs.start(body.runs, ({ signal, progress }) =>
-        runSimulation({ ...simulation, signal, onProgress: (done, total) => progress(done, total) }),
+        // every chunk on the pool's threads, never on the event loop
+        runSimulation({
+          ...simulation,
+          offThread: true,
+          signal,
+          onProgress: (done, total) => progress(done, total),
+        }),
       );
       return reply
         .code(202)
