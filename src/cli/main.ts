@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   ledger: async () => (await import("./commands/ledger.ts")).registerLedger,
   status: async () => (await import("./commands/status.ts")).registerStatus,
   replan: async () => (await import("./commands/replan.ts")).registerReplan,
+  archive: async () => (await import("./commands/archive.ts")).registerArchive,
   // one module registers both
   sweep,
   worker: sweep,

@@ -7,6 +7,13 @@ export {
   type PendingAmendment,
   type VersionEvent,
 } from "./amendments.ts";
+export {
+  ArchiveBody,
+  type ArchiveStateName,
+  archiveFault,
+  archiveState,
+  signArchive,
+} from "./archive.ts";
 export { authorize, findParticipant, type Refusal } from "./authorize.ts";
 export { canonicalJson } from "./canonical.ts";
 export { charterHash, eventHash } from "./chain.ts";

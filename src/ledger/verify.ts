@@ -6,6 +6,7 @@
  */
 import type { CompiledScenario } from "../analysis/index.ts";
 import { type CharterVersions, charterVersions } from "./amendments.ts";
+import { archiveFault } from "./archive.ts";
 import { authorize, findParticipant } from "./authorize.ts";
 import { canonicalJson } from "./canonical.ts";
 import { charterHash, eventHash, type Link } from "./chain.ts";
@@ -34,6 +35,8 @@ export interface LedgerExport {
   charterSignatures: Array<{ by: string; signature: string; signedAt: string }>;
   /** Participants' signed checkpoints of the head, as the server holds them. */
   checkpoints: Array<{ body: unknown; signature: string }>;
+  /** Parties' signed archive statements (archive.ts); absent when none asked. */
+  archive?: Array<{ body: unknown; signature: string }>;
   events: Array<{
     seq: number;
     eventId: string;
@@ -304,6 +307,8 @@ export async function verifyLedger(
     const fault = await checkpointFault(checkpoint, charter.data, keys, hashes);
     if (fault) return { ok: false, checked: doc.events.length, message: fault };
   }
+  const archived = await archiveFault(doc.archive, charter.data, rootHash, keys, hashes);
+  if (archived) return { ok: false, checked: doc.events.length, message: archived };
   if (doc.head !== prev) {
     return { ok: false, checked: doc.events.length, message: "head hash does not match the last event" };
   }

@@ -21,7 +21,14 @@ const AgreementHeader = {
 };
 
 export const AgreementList = z.object({
-  agreements: z.array(z.object({ id: z.string(), title: z.string(), createdAt: z.string() })),
+  agreements: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      createdAt: z.string(),
+      archived: z.boolean().describe("Every party asked to archive it (listed only with ?archived=1)"),
+    }),
+  ),
 });
 
 const Awaiting = z.array(z.string()).describe("Party participants who have not signed the charter yet");

@@ -1,17 +1,21 @@
 /** The export document of an agreement's ledger, as `ledger verify` reads it. */
 import { EXPORT_FORMAT, type LedgerExport } from "../ledger/index.ts";
 import type { AgreementRepository } from "./agreements.ts";
+import type { ArchiveRepository } from "./archive.ts";
 
 export async function exportLedger(
   agreements: AgreementRepository,
   id: string,
   exportedAt: string,
+  /** With it, the parties' archive statements are exported too (when there are any). */
+  archives?: ArchiveRepository,
 ): Promise<LedgerExport | undefined> {
   const record = await agreements.get(id);
   if (!record) return undefined;
   const events = await agreements.events(id);
   const charterSignatures = await agreements.charterSignatures(id);
   const checkpoints = await agreements.checkpoints(id);
+  const archive = (await archives?.statements(id))?.map(({ body, signature }) => ({ body, signature }));
   return {
     format: EXPORT_FORMAT,
     version: 3,
@@ -22,6 +26,7 @@ export async function exportLedger(
     exportedAt,
     charterSignatures,
     checkpoints,
+    ...(archive?.length ? { archive } : {}),
     events: events.map((e) => ({
       seq: e.seq,
       eventId: e.eventId,

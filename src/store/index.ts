@@ -7,11 +7,13 @@
  */
 import { Migrator } from "kysely";
 import { type AgreementRepository, agreementRepository } from "./agreements.ts";
+import { type ArchiveRepository, archiveRepository } from "./archive.ts";
 import { connect, type Dialect } from "./connect.ts";
 import { migrations } from "./migrations.ts";
 import { type ScenarioRepository, scenarioRepository } from "./scenarios.ts";
 
 export type { AgreementRecord, AgreementRepository, AppendResult, StoredEvent } from "./agreements.ts";
+export type { ArchiveRepository, StoredArchiveStatement } from "./archive.ts";
 export { StoreError } from "./errors.ts";
 export { exportLedger } from "./export.ts";
 export type { ScenarioRecord, ScenarioRepository, ScenarioSummary } from "./scenarios.ts";
@@ -28,6 +30,8 @@ export interface Store {
   dialect: Dialect;
   scenarios: ScenarioRepository;
   agreements: AgreementRepository;
+  /** Parties' requests to archive (hide) an agreement. */
+  archives: ArchiveRepository;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     dialect,
     scenarios: scenarioRepository(db),
     agreements: agreementRepository(db, dialect),
+    archives: archiveRepository(db),
     close: () => db.destroy(),
   };
 }

@@ -75,4 +75,21 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable("charter_signatures").execute();
     },
   },
+  /** Parties' signed archive statements (src/ledger/archive.ts): one per participant. */
+  "0004_archive_statements": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("archive_statements")
+        .addColumn("agreement_id", "varchar(100)", (c) => c.notNull().references("agreements.id"))
+        .addColumn("participant_id", "varchar(100)", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("signature", "text", (c) => c.notNull())
+        .addColumn("signed_at", "varchar(40)", (c) => c.notNull())
+        .addPrimaryKeyConstraint("archive_statements_pk", ["agreement_id", "participant_id"])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable("archive_statements").execute();
+    },
+  },
 };

@@ -52,10 +52,20 @@ export interface CheckpointTable {
   signature: string;
 }
 
+/** A party's signed request to archive (hide) an agreement; the body is canonical JSON as signed. */
+export interface ArchiveStatementTable {
+  agreement_id: string;
+  participant_id: string;
+  body: string;
+  signature: string;
+  signed_at: string;
+}
+
 export interface Database {
   scenarios: ScenarioTable;
   agreements: AgreementTable;
   ledger_events: EventTable;
   charter_signatures: CharterSignatureTable;
   checkpoints: CheckpointTable;
+  archive_statements: ArchiveStatementTable;
 }

@@ -151,12 +151,16 @@ export function registerAgreement(program: Command): void {
     .description("list the agreements on a server")
     .requiredOption("--server <url>", "the Lockstep server")
     .option("--token <token>", "the admin token (default: $LOCKSTEP_TOKEN)")
-    .action(async (options: { server: string; token?: string }) => {
+    .option("--archived", "also list the agreements their parties archived")
+    .action(async (options: { server: string; token?: string; archived?: boolean }) => {
+      const url = `${agreementUrl(options.server, "")}${options.archived ? "?archived=1" : ""}`;
       const { body } = await requestJson<{
-        agreements: Array<{ id: string; title: string; createdAt: string }>;
-      }>(agreementUrl(options.server, ""), { token: givenToken(options.token) });
+        agreements: Array<{ id: string; title: string; createdAt: string; archived?: boolean }>;
+      }>(url, { token: givenToken(options.token) });
       if (body.agreements.length === 0) process.stdout.write("no agreements\n");
       for (const a of body.agreements)
-        process.stdout.write(`${a.id}  ${a.title}  (adopted ${a.createdAt})\n`);
+        process.stdout.write(
+          `${a.id}  ${a.title}  (adopted ${a.createdAt}${a.archived ? "; archived" : ""})\n`,
+        );
     });
 }

@@ -37,6 +37,7 @@ import {
   statusVersions,
   versionsOf,
 } from "./agreement-amendments.ts";
+import { ListQuery, refuseIfArchived, registerArchive } from "./agreement-archive.ts";
 import { adoptedScenario, checkEnvelope, checkSignedStep, checkStatement } from "./agreement-checks.ts";
 import { type AgreementContext, AgreementContexts, awaitingSignatures } from "./agreement-context.ts";
 import { AgreementFeed } from "./agreement-feed.ts";
@@ -119,7 +120,12 @@ class AgreementLedger {
   /** The stored chain checked once per process, with every hash, signature and checkpoint. */
   checkChain(ctx: AgreementContext): Promise<VerifyResult> {
     ctx.chainCheck ??= (async () => {
-      const doc = await exportLedger(this.store.agreements, ctx.record.id, this.now().toISOString());
+      const doc = await exportLedger(
+        this.store.agreements,
+        ctx.record.id,
+        this.now().toISOString(),
+        this.store.archives,
+      );
       const result = await verifyLedger(doc);
       if (!result.ok) {
         this.log.error(
@@ -176,6 +182,7 @@ export const agreementsPlugin: FastifyPluginAsyncZod<AgreementsPluginOptions> = 
     context: (id) => ledger.context(id),
     events: (id) => ledger.store.agreements.events(id),
   });
+  registerArchive(app, { context: (id) => ledger.context(id), store: ledger.store, now: ledger.now });
   registerReplan(app, {
     context: (id) => ledger.context(id),
     events: (id) => ledger.store.agreements.events(id),
@@ -198,11 +205,17 @@ function registerAdoption(app: Routes, ledger: AgreementLedger, library: Scenari
     "/api/agreements",
     {
       schema: {
-        summary: "List adopted agreements",
-        response: { 200: jsonResponse("Every agreement", schemas.AgreementList) },
+        summary: "List adopted agreements (archived ones only with ?archived=1)",
+        querystring: ListQuery,
+        response: { 200: jsonResponse("Every agreement", schemas.AgreementList), ...errorResponses(400) },
       },
     },
-    async () => ({ agreements: await store.agreements.list() }),
+    async (request) => {
+      const withArchived = request.query.archived === "1" || request.query.archived === "true";
+      const archived = await store.archives.archivedIds();
+      const agreements = (await store.agreements.list()).map((a) => ({ ...a, archived: archived.has(a.id) }));
+      return { agreements: withArchived ? agreements : agreements.filter((a) => !a.archived) };
+    },
   );
 
   app.post(
@@ -392,6 +405,7 @@ async function refuseUnlessWritable(ledger: AgreementLedger, ctx: AgreementConte
       `the agreement is proposed, not active: waiting for the charter signatures of ${awaitingSignatures(ctx).join(", ")}`,
     );
   }
+  await refuseIfArchived(ledger.store, ctx);
   const chain = await ledger.checkChain(ctx);
   if (!chain.ok) {
     throw new HttpError(
@@ -455,7 +469,12 @@ function registerReading(app: Routes, ledger: AgreementLedger, streams: StreamOp
     },
     async (request) => {
       const { record } = await ledger.context(request.params.id);
-      const exported = await exportLedger(store.agreements, record.id, ledger.now().toISOString());
+      const exported = await exportLedger(
+        store.agreements,
+        record.id,
+        ledger.now().toISOString(),
+        store.archives,
+      );
       return exported as unknown as Record<string, unknown>;
     },
   );
