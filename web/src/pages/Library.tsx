@@ -8,6 +8,7 @@ export function Library() {
   const [scenarios, setScenarios] = useState<ScenarioSummary[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [agreements, setAgreements] = useState<AgreementList["agreements"]>([]);
+  const [showArchived, setShowArchived] = useState(false);
   const load = () =>
     api
       .list()
@@ -16,12 +17,15 @@ export function Library() {
   useEffect(() => {
     document.title = "Scenarios — Lockstep workbench";
     void load();
-    // Agreements exist only when the server has a database and the ledger's routes.
-    apiFetch("/api/agreements")
+    // Agreements exist only when the server has a database and the ledger's routes. All of them,
+    // archived ones too (each says so), so the toggle below shows them without another request.
+    apiFetch("/api/agreements?archived=1")
       .then((r) => (r.ok ? r.json() : { agreements: [] }))
       .then((body: AgreementList) => setAgreements(body.agreements))
       .catch(() => setAgreements([]));
   }, []);
+  const archivedCount = agreements.filter((a) => a.archived).length;
+  const shown = showArchived ? agreements : agreements.filter((a) => !a.archived);
   const remove = async (id: string) => {
     if (!confirm(`Delete the saved scenario '${id}'?`)) return;
     await api.remove(id).catch((e: Error) => setError(e.message));
@@ -70,13 +74,31 @@ export function Library() {
       {agreements.length > 0 && (
         <>
           <h2>Agreements</h2>
+          {archivedCount > 0 && (
+            <label class="inline">
+              <input
+                type="checkbox"
+                data-testid="show-archived"
+                checked={showArchived}
+                onChange={(e) => setShowArchived(e.currentTarget.checked)}
+              />{" "}
+              Show archived agreements ({archivedCount})
+            </label>
+          )}
+          {shown.length === 0 && <p class="muted">Every agreement here is archived.</p>}
           <ul class="cards" data-testid="agreements">
-            {agreements.map((a) => (
-              <li key={a.id} class="card" data-agreement={a.id}>
+            {shown.map((a) => (
+              <li
+                key={a.id}
+                class="card"
+                data-agreement={a.id}
+                data-archived={a.archived ? "true" : undefined}
+              >
                 <a href={`#/a/${encodeURIComponent(a.id)}`} class="card-link">
                   <strong>{a.title}</strong>
                   <span class="muted">
                     {a.id} · adopted {new Date(a.createdAt).toLocaleDateString()}
+                    {a.archived && " · archived by its parties"}
                   </span>
                 </a>
               </li>

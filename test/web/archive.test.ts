@@ -1,0 +1,77 @@
+/**
+ * The scenario library's agreement list in Chromium: an agreement every party asked to archive is
+ * hidden, and "Show archived agreements" lists it again, marked as archived.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signArchive } from "../../src/ledger/index.ts";
+import { adoptRequest, type Cast, charterSignature, http, makeCast } from "../ledger/helpers.ts";
+import { openWorkbench, type Workbench } from "./browser.ts";
+import { expectAccessible, SIZES } from "./page-checks.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "lockstep-web-archive-"));
+let workbench: Workbench;
+let cast: Cast;
+let page: Page;
+
+async function adopt(id: string, title: string): Promise<string> {
+  const created = await http(`${workbench.url}/api/agreements`, "POST", adoptRequest(cast, { id, title }));
+  expect(created.status).toBe(201);
+  for (const who of ["north-gov", "south-gov"] as const) {
+    const signed = await charterSignature(cast, who, id, String(created.json.charterHash));
+    expect((await http(`${workbench.url}/api/agreements/${id}/signatures`, "POST", signed)).status).toBe(200);
+  }
+  return String(created.json.charterHash);
+}
+
+beforeAll(async () => {
+  workbench = await openWorkbench({ dbPath: join(dir, "agreements.db") });
+  cast = await makeCast();
+  await adopt("kept-deal", "A deal still running");
+  const hash = await adopt("hidden-deal", "A deal the parties archived");
+  for (const who of ["north-gov", "south-gov"] as const) {
+    const statement = await signArchive(
+      { agreement: "hidden-deal", charterHash: hash, seq: 0, hash, at: new Date().toISOString(), by: who },
+      cast.keys[who].privateKey,
+    );
+    expect(
+      (await http(`${workbench.url}/api/agreements/hidden-deal/archive`, "POST", statement)).status,
+    ).toBe(200);
+  }
+  const context = await workbench.browser.newContext({ viewport: SIZES[0] });
+  page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+}, 120_000);
+afterAll(async () => {
+  await page?.context().close();
+  await workbench?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("archived agreements in the library", () => {
+  it("hides them by default and shows them, marked, with the toggle", async () => {
+    await page.goto(`${workbench.url}/#/`);
+    const list = page.locator("[data-testid=agreements]");
+    await list.locator("[data-agreement=kept-deal]").waitFor();
+    // the list arrives in one answer: once the running deal shows, the archived one is left out
+    expect(await list.locator("[data-agreement=hidden-deal]").count()).toBe(0);
+    const toggle = page.getByLabel("Show archived agreements (1)");
+    await toggle.waitFor();
+    expect(await toggle.isChecked()).toBe(false);
+    await expectAccessible(page, "library with an archived agreement hidden");
+
+    await toggle.check();
+    const hidden = list.locator("[data-agreement=hidden-deal]");
+    await hidden.waitFor();
+    await expect.poll(() => hidden.textContent(), { timeout: 30_000 }).toMatch(/archived by its parties/);
+    expect(await hidden.getAttribute("data-archived")).toBe("true");
+    expect(await list.locator("[data-agreement=kept-deal]").textContent()).not.toMatch(/archived/);
+    await expectAccessible(page, "library showing archived agreements");
+
+    await toggle.uncheck();
+    await expect.poll(() => hidden.count(), { timeout: 30_000 }).toBe(0);
+  }, 120_000);
+});
