@@ -7,6 +7,7 @@ import type { ComparisonReport, PlanReport } from "../../../src/planner/index.ts
 import type { SimulationReport } from "../../../src/simulate/index.ts";
 import type { PlannerOptions, PlannerRequest, SimulationRequest } from "../workers/protocol.ts";
 import { api } from "./api.ts";
+import { shared } from "./plan-cache.ts";
 import { WorkerClient, WorkerUnavailable } from "./worker-client.ts";
 
 export type Where = { in: "browser" } | { in: "server"; reason: string };
@@ -33,10 +34,24 @@ async function orServer<T>(inBrowser: () => Promise<T>, onServer: () => Promise<
   }
 }
 
-export function findPlanInBrowser(source: string, options: PlannerOptions): Promise<Located<PlanReport>> {
-  return orServer(
-    () => planner.ask({ kind: "plan", source, options }) as Promise<PlanReport>,
-    () => api.plan(source, options),
+/**
+ * The planner's answer for this text and these options: searched once per tab and kept (see
+ * plan-cache.ts). A caller that may leave before the answer passes `signal`.
+ */
+export function findPlanInBrowser(
+  source: string,
+  options: PlannerOptions,
+  signal?: AbortSignal,
+): Promise<Located<PlanReport>> {
+  const sorted = Object.fromEntries(Object.entries(options).sort(([a], [b]) => a.localeCompare(b)));
+  return shared(
+    JSON.stringify({ kind: "plan", options: sorted, source }),
+    (stop) =>
+      orServer(
+        () => planner.ask({ kind: "plan", source, options }, undefined, stop) as Promise<PlanReport>,
+        () => api.plan(source, options),
+      ),
+    signal,
   );
 }
 

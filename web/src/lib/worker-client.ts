@@ -75,15 +75,41 @@ export class WorkerClient<Request extends { id: number }, Result> {
     this.pending.clear();
   }
 
-  /** Rejects with WorkerUnavailable when the worker could not start. */
+  /**
+   * Rejects with WorkerUnavailable when the worker could not start. When `signal` aborts, the
+   * request is dropped; if no other request waits, the worker is stopped too, so a search no one
+   * waits for does not hold up the next one (a solve cannot be interrupted inside the worker).
+   */
   async ask(
     request: Omit<Request, "id">,
     onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
   ): Promise<Result> {
     const worker = await this.start();
     const id = this.nextId++;
     return new Promise<Result>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      const drop = () => {
+        if (!this.pending.delete(id)) return;
+        reject(new Error("cancelled"));
+        if (this.pending.size === 0 && this.worker === worker) this.restart();
+      };
+      if (signal?.aborted) {
+        reject(new Error("cancelled"));
+        return;
+      }
+      signal?.addEventListener("abort", drop, { once: true });
+      const done = () => signal?.removeEventListener("abort", drop);
+      this.pending.set(id, {
+        resolve: (result) => {
+          done();
+          resolve(result);
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
+        onProgress,
+      });
       worker.postMessage({ ...request, id });
     });
   }

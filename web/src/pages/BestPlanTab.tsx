@@ -37,6 +37,9 @@ interface Props {
   onUse(): void;
   /** Writes the plan into the scenario's `plans:` under the given name. */
   onSave(name: string, plan: Plan): void;
+  /** The frontier point shown instead of the safest plan (its number of phases; kept in the address). */
+  frontierPoint?: number;
+  onFrontierPoint(phases: number | undefined): void;
 }
 
 export function BestPlanTab(props: Props) {
@@ -142,13 +145,23 @@ function PlanResult({
   onUse,
   onSave,
   heading,
+  frontierPoint,
+  onFrontierPoint,
 }: Props & { report: PlanReport; heading: RefObject<HTMLHeadingElement | null> }) {
   const names = partyNames(compiled);
   const titles = moveTitles(compiled);
   const hasPlan = report.phases > 0;
   if (report.feasible) {
     return (
-      <FeasibleResult compiled={compiled} report={report} onUse={onUse} onSave={onSave} heading={heading} />
+      <FeasibleResult
+        compiled={compiled}
+        report={report}
+        onUse={onUse}
+        onSave={onSave}
+        heading={heading}
+        frontierPoint={frontierPoint}
+        onFrontierPoint={onFrontierPoint}
+      />
     );
   }
   const relaxation = report.relaxation ?? {};
@@ -245,15 +258,20 @@ function FeasibleResult({
   onUse,
   onSave,
   heading,
+  frontierPoint,
+  onFrontierPoint,
 }: {
   compiled: CompiledScenario;
   report: PlanReport;
   onUse(): void;
   onSave(name: string, plan: Plan): void;
   heading: RefObject<HTMLHeadingElement | null>;
+  frontierPoint?: number;
+  onFrontierPoint(phases: number | undefined): void;
 }) {
-  const [point, setPoint] = useState<FrontierPoint | undefined>();
-  useEffect(() => setPoint(undefined), [report]);
+  // The point picked is the workspace's (in the address); a new search clears it there.
+  const point = report.frontier?.find((p) => p.phases === frontierPoint);
+  const setPoint = (p: FrontierPoint | undefined) => onFrontierPoint(p?.phases);
   const plan = point?.plan ?? report.plan;
   const analysis = useMemo(() => analyse(compiled, plan), [compiled, plan]);
   const interim = report.objective === "progress" && (report.deferred?.length ?? 0) > 0;

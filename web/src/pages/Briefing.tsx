@@ -69,10 +69,15 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
   useEffect(() => {
     // The planner runs in a browser worker, so the optimum does not depend on the server's build.
     if (!source) return;
-    // The safest plan and the frontier lead the briefing (MODEL.md §7).
-    findPlanInBrowser(source, plannerOptions("safety", false))
+    // The safest plan and the frontier lead the briefing (MODEL.md §7). Leaving the briefing
+    // before the answer gives the search up, so it does not hold up the workbench's next one.
+    const leave = new AbortController();
+    findPlanInBrowser(source, plannerOptions("safety", false), leave.signal)
       .then(({ result }) => setOptimal(result))
-      .catch((e: Error) => setPlannerNote(`The planner failed: ${e.message}`));
+      .catch((e: Error) => {
+        if (!leave.signal.aborted) setPlannerNote(`The planner failed: ${e.message}`);
+      });
+    return () => leave.abort();
   }, [source]);
   const ws = useMemo(() => (source ? readSource(source, id) : undefined), [source, id]);
   useEffect(() => {

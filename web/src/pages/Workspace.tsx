@@ -9,7 +9,8 @@ import type { Plan } from "../../../src/model/index.ts";
 import type { FrontierPoint } from "../../../src/planner/index.ts";
 import { analyse, defaultPlan, type PlanChoice, planChoices } from "../lib/analysis.ts";
 import type { Capabilities } from "../lib/api.ts";
-import type { PlanReport } from "../lib/planner.ts";
+import { findPlanInBrowser } from "../lib/in-browser.ts";
+import { type PlanReport, plannerOptions } from "../lib/planner.ts";
 import { readSimulations, recordSimulation, type SimulationSummary } from "../lib/sim-results.ts";
 import { guardNavigation, planParam, readHash, writeParams } from "../lib/url-state.ts";
 import { setField } from "../lib/yaml-edit.ts";
@@ -46,6 +47,10 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
     readSimulations(pageId),
   );
   const [frontier, setFrontier] = useState<FrontierPoint[] | undefined>();
+  const [frontierPoint, setFrontierPoint] = useState<number | undefined>(() => {
+    const n = Number(initial.get("frontier"));
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  });
   const titleRef = useRef<HTMLHeadingElement>(null);
   const leaving = useRef(false);
 
@@ -56,8 +61,9 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
       plan: planName,
       objective: objective === "phases" ? undefined : objective,
       optimum: optimum?.plan ? JSON.stringify(optimum.plan) : undefined,
+      frontier: frontierPoint?.toString(),
     });
-  }, [tab, planName, objective, optimum]);
+  }, [tab, planName, objective, optimum, frontierPoint]);
 
   // Unsaved edits: warn before the tab closes or reloads, and before the app goes elsewhere
   // (the briefing of this scenario reads the draft, so going there loses nothing).
@@ -84,6 +90,11 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
   const { current, source } = state;
   // A frontier charted for other text would offer plans the scenario may no longer have.
   useEffect(() => setFrontier(undefined), [source]);
+  useRestoredSearches(source, initial, objective, optimum, {
+    onFrontier: setFrontier,
+    // A search run here meanwhile is newer than the link's.
+    onReport: (report) => setOptimum((held) => (held?.report ? held : { report, plan: report.plan })),
+  });
   const compiled = current?.compiled;
   const title = current?.scenario?.title ?? state.doc?.title ?? id ?? "New scenario";
   useEffect(() => {
@@ -132,6 +143,7 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
   const onOptimum = (report: PlanReport) => {
     setOptimum({ report, plan: report.feasible && report.phases > 0 ? report.plan : undefined });
     if (report.frontier) setFrontier(report.frontier);
+    setFrontierPoint(undefined);
   };
   const savePlan = (name: string, plan: Plan) =>
     state.editFromOutside(setField(source, ["plans", name], plan));
@@ -170,7 +182,57 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
         onSimulated={onSimulated}
         frontier={frontier}
         onFrontier={setFrontier}
+        frontierPoint={frontierPoint}
+        onFrontierPoint={setFrontierPoint}
       />
     </main>
   );
+}
+
+/** A plan's JSON with its keys in order, so two equal plans compare equal. */
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+}
+
+/**
+ * What the address names but only a search can give back, asked once when the scenario first
+ * loads: the frontier behind a `plan=frontier-N`, and the planner's full report behind an
+ * `optimum` (taken only when the search finds that same plan). In this tab the answers are kept
+ * (plan-cache.ts), so a reload shows them at once; a shared link searches again.
+ */
+function useRestoredSearches(
+  source: string | undefined,
+  initial: URLSearchParams,
+  objective: string,
+  optimum: Optimum | undefined,
+  restore: { onFrontier(points: FrontierPoint[]): void; onReport(report: PlanReport): void },
+): void {
+  const asked = useRef(false);
+  // Leaving the page gives the searches up; a later edit of the text does not.
+  const leave = useRef(new AbortController());
+  useEffect(() => () => leave.current.abort(), []);
+  useEffect(() => {
+    if (source === undefined || asked.current) return;
+    asked.current = true;
+    const { signal } = leave.current;
+    const ignore = () => undefined;
+    const linked = optimum?.report ? undefined : optimum?.plan;
+    if (linked) {
+      findPlanInBrowser(source, plannerOptions(objective, false), signal)
+        .then(({ result }) => {
+          if (!result.feasible || canonical(result.plan) !== canonical(linked)) return;
+          restore.onReport(result);
+          if (result.frontier) restore.onFrontier(result.frontier);
+        })
+        .catch(ignore);
+    }
+    if (initial.get("plan")?.startsWith("frontier-")) {
+      findPlanInBrowser(source, plannerOptions("safety", false), signal)
+        .then(({ result }) => result.frontier && restore.onFrontier(result.frontier))
+        .catch(ignore);
+    }
+    // Only the first text loaded: later edits make a different scenario than the link's.
+  }, [source]);
 }

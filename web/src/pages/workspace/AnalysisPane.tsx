@@ -54,6 +54,9 @@ interface Props {
   /** The safety frontier, once charted (here or by the safest objective). */
   frontier?: FrontierPoint[];
   onFrontier(points: FrontierPoint[]): void;
+  /** The frontier point the best-plan tab shows (its number of phases). */
+  frontierPoint?: number;
+  onFrontierPoint(phases: number | undefined): void;
 }
 
 /** The plan choice a frontier point becomes: the safest plan within that many phases. */
@@ -198,6 +201,8 @@ export function AnalysisPane(props: Props) {
                 onObjective={props.onObjective}
                 onReport={props.onOptimum}
                 onSave={props.onSavePlan}
+                frontierPoint={props.frontierPoint}
+                onFrontierPoint={props.onFrontierPoint}
                 onUse={() => {
                   props.onPlan("optimal");
                   props.onTab("plan");
