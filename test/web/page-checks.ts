@@ -1,8 +1,10 @@
 /** Checks a page state must pass at every size: axe-core (no serious or critical problem) and no sideways scroll. */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
+import { ROOT } from "../helpers/cli.ts";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -11,6 +13,13 @@ export const SIZES = [
   { name: "desktop", width: 1920, height: 1080 },
   { name: "phone", width: 390, height: 844 },
 ] as const;
+
+/** Where a test file keeps its screenshots (CI keeps test-artifacts/ as build artifacts). */
+export function screenshotDir(name: string): string {
+  const dir = join(ROOT, "test-artifacts", "screenshots", name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** Runs axe-core in the page; fails on any serious or critical violation, naming where. */
 export async function expectAccessible(page: Page, state: string): Promise<void> {

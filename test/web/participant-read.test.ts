@@ -4,17 +4,17 @@
  * the read token it gets; the participant then records an event from the same page. One key file
  * names its participant, the other does not (the page asks). No request carries a private key.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyFileText } from "../../src/ledger/index.ts";
-import { adoptRequest, type Cast, charterSignature, http, makeCast, ROOT } from "../ledger/helpers.ts";
+import { adoptRequest, type Cast, charterSignature, http, makeCast } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import { expectAccessible, expectNoSidewaysScroll, SIZES } from "./page-checks.ts";
+import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
 
-const ARTIFACTS = join(ROOT, "test-artifacts", "tracking");
+const ARTIFACTS = screenshotDir("tracking");
 const ADMIN = "participant-read-admin-token-0123";
 const dir = mkdtempSync(join(tmpdir(), "lockstep-read-"));
 let workbench: Workbench;
@@ -40,7 +40,6 @@ async function participantTab(): Promise<Page> {
 }
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   workbench = await openWorkbench({ dbPath: join(dir, "agreements.db"), access: { adminToken: ADMIN } });
   cast = await makeCast();
   const admin = { authorization: `Bearer ${ADMIN}` };

@@ -7,17 +7,17 @@
  * checked on the wizard, the event form and the agreement page at three sizes; screenshots go to
  * test-artifacts/tracking/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lockstepAsync, ROOT } from "../helpers/cli.ts";
+import { lockstepAsync } from "../helpers/cli.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import { expectAccessible, expectNoSidewaysScroll, SIZES } from "./page-checks.ts";
+import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
 
-const ARTIFACTS = join(ROOT, "test-artifacts", "tracking");
+const ARTIFACTS = screenshotDir("tracking");
 const dir = mkdtempSync(join(tmpdir(), "lockstep-tracking-"));
 const AGREEMENT = "korea-2018-phased";
 let workbench: Workbench;
@@ -43,7 +43,6 @@ async function checkSizes(state: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   const made = await Promise.all(
     ["dprk-gov", "rok-gov", "inspector"].map((who) =>
       lockstepAsync(["keys", "new", "--out", keyFile(who), "--as", who]),
@@ -105,6 +104,7 @@ describe("tracking in the browser", () => {
     await page.locator("[data-testid=agreement]").waitFor();
     expect(page.url()).toContain(`#/a/${AGREEMENT}`);
     expect(await page.locator("[data-testid=agreement-state]").textContent()).toContain("Proposed");
+    await checkSizes("agreement-proposed");
   });
 
   it("signs the charter with every party's key; the agreement becomes active", async () => {
@@ -217,6 +217,7 @@ describe("tracking in the browser", () => {
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain(AGREEMENT);
     expect(page.url()).toContain("/adopt");
+    await checkSizes("wizard-refused");
   });
 
   it("no request carried a private key, and the page stored none", async () => {
@@ -242,5 +243,6 @@ describe("tracking in the browser", () => {
     await failed.waitFor();
     expect(await failed.textContent()).toContain("event 2");
     expect(await page.locator("[data-testid=chain-verified]").count()).toBe(0);
+    await checkSizes("chain-failed");
   });
 });

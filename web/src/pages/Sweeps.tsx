@@ -129,13 +129,13 @@ function SweepView({ id }: { id: string }) {
               {report.flips.map((f) => (
                 <tr key={f.variable}>
                   <th scope="row">{f.variable}</th>
-                  <td>
+                  <td data-label="lines that flip">
                     {f.flipped} of {f.lines}
                   </td>
-                  <td>
+                  <td data-label="thresholds">
                     {f.low === null || f.high === null ? "never flips" : `${num(f.low)} … ${num(f.high)}`}
                   </td>
-                  <td>{f.asWritten ? side(f.asWritten) : "—"}</td>
+                  <td data-label="as written">{f.asWritten ? side(f.asWritten) : "—"}</td>
                 </tr>
               ))}
             </tbody>
@@ -148,13 +148,17 @@ function SweepView({ id }: { id: string }) {
           <section key={figure} data-testid={`tornado-${figure}`}>
             <h2>Tornado — {figure}</h2>
             {bars.map((b) => (
-              <div key={b.variable} class="tornado-row" style="display:flex;gap:0.5rem;align-items:center">
-                <span style="width:14rem">{b.variable}</span>
-                <span
-                  role="img"
-                  aria-label={`${b.variable}: ${num(b.atLow)} to ${num(b.atHigh)}`}
-                  style={`display:inline-block;height:0.9rem;background:#4a78b5;width:${largest > 0 ? (b.swing / largest) * 20 : 0}rem`}
-                />
+              <div key={b.variable} class="tornado-row">
+                <span class="tornado-label">{b.variable}</span>
+                {/* The bar is a share of its track, so the row fits a phone as well as a desktop. */}
+                <span class="tornado-track">
+                  <span
+                    class="tornado-bar"
+                    role="img"
+                    aria-label={`${b.variable}: ${num(b.atLow)} to ${num(b.atHigh)}`}
+                    style={`width:${largest > 0 ? (b.swing / largest) * 100 : 0}%`}
+                  />
+                </span>
                 <span class="muted">
                   {num(b.atLow)} → {num(b.atHigh)}
                 </span>
@@ -197,7 +201,7 @@ function HeatmapTable({ map }: { map: Heatmap }) {
             <tr key={y}>
               <th scope="row">{num(y)}</th>
               {map.cells[r].map((cell, c) => (
-                <td key={map.xs[c]} style={shade(cell)}>
+                <td key={map.xs[c]} style={shade(cell)} data-label={`${map.x} ${num(map.xs[c])}`}>
                   {cell === null ? "·" : num(cell)}
                 </td>
               ))}
