@@ -403,6 +403,8 @@ interface LagIndicator {
   col: number;
   /** The indicator of the next smaller lag; L = ℓ exactly when g − gPrevious = 1. */
   previous?: number;
+  /** The indicator of the largest lag in this phase: 0 exactly when i does no move in phase k. */
+  top: number;
 }
 
 function addLagIndicators(f: Build): LagIndicator[] {
@@ -413,6 +415,7 @@ function addLagIndicators(f: Build): LagIndicator[] {
     const lags = [...new Set(own.map((m) => c.lag[m]))].sort((a, z) => a - z);
     for (let k = f.k0 + 1; k <= T; k++) {
       let previous: number | undefined;
+      const phase: LagIndicator[] = [];
       for (const lag of lags) {
         const movers = own.filter((m) => c.lag[m] <= lag && o.earliest[m] <= k);
         if (movers.length === 0) continue;
@@ -421,9 +424,10 @@ function addLagIndicators(f: Build): LagIndicator[] {
         for (const m of movers)
           b.atLeast([{ col, coef: 1 }, ...happens(f, m, k, -1)], 0, `${name}.${mv(f, m)}`);
         b.atMost([{ col, coef: 1 }, ...movers.flatMap((m) => happens(f, m, k, -1))], 0, name);
-        out.push({ party: i, phase: k, lag, col, previous });
+        phase.push({ party: i, phase: k, lag, col, previous, top: col });
         previous = col;
       }
+      for (const g of phase) out.push({ ...g, top: previous ?? g.col });
     }
   }
   return out;
@@ -601,40 +605,99 @@ function addMarginRow(
     factor *= delta;
   }
   defect.push(...at(p.othK, k + lag, -decay));
-  // Big-M from the value magnitudes: every margin weight lies in [0, 1] for own moves and in
-  // [0, δ^{L+1}] for others' moves (docs/planner.md), so M ≥ Σ min(0, v)·(largest weight).
-  let lowest = 0;
-  for (const m of p.own) lowest += Math.min(0, values[i][m]);
-  for (const m of p.others) lowest += Math.min(0, values[i][m]) * decay;
+  // Big-M from the value magnitudes (docs/planner.md): M ≥ Σ min(0, v)·(largest weight). Two
+  // bounds, one for each way the row can be switched off: i acts in k with another lag (own
+  // weights up to 1), or i does nothing in k (own weights up to max(δ, δ^{L+1}(1−κ)), often much
+  // less). The row is then relaxed by B_idle·(1 − g_top) + B_act·(g_top − e), never more than
+  // the single big-M B_act·(1 − e) relaxed it, and less wherever the LP spreads i's moves thin.
+  const { acting, idle } = lowestMargins(f, p, k, lag, values, fig);
   const margin: Term[] = [{ col: p.comply[k], coef: 1 }, ...defect];
-  const when = (bigM: number): Term[] => [
-    { col: g.col, coef: -bigM },
-    ...(g.previous !== undefined ? [{ col: g.previous, coef: bigM }] : []),
-  ];
+  // −B_idle(1 − g_top) − B_act(g_top − g + g_prev), as terms (the constant −B_idle goes right).
+  const when = (bIdle: number, bAct: number): Term[] => {
+    const coefs = new Map<number, number>();
+    const add = (col: number, coef: number) => coefs.set(col, (coefs.get(col) ?? 0) + coef);
+    add(g.top, bAct - bIdle);
+    add(g.col, -bAct);
+    if (g.previous !== undefined) add(g.previous, bAct);
+    return [...coefs].flatMap(([col, coef]) => (coef === 0 ? [] : [{ col, coef }]));
+  };
   const name = `${f.tag}margin.${pt(f, i)}.${k}.${lag}`;
   if (!withSlack || f.o.relax) {
     // M_i(k) + μ_i ≥ 0 when L = lag
-    const bigM = -lowest;
-    if (bigM > 0)
-      f.b.atLeast([...margin, ...(withSlack ? elastic(f, f.mu, i, 1) : []), ...when(bigM)], -bigM, name);
+    if (-acting > 0) {
+      const elasticMu = withSlack ? elastic(f, f.mu, i, 1) : [];
+      f.b.atLeast([...margin, ...elasticMu, ...when(-idle, -acting)], idle, name);
+    }
     return;
   }
   // M_i(k) ≥ s when L = lag. A row that depends on no value is the constant 0 and is left out of
   // the slack (v2 §5); that can only happen when i acts in k with unvalued moves of its own, so
   // only then does a binary z ("constant") get to relax it, and z may be 1 only if every valued
   // move's weight in the row is 0.
-  const bigM = f.slackUpper - lowest;
+  const bAct = f.slackUpper - acting;
+  const bIdle = f.slackUpper - idle;
   const constant = constantMarginRow(f, p, k, lag);
+  const slackRow = [...margin, { col: f.slack, coef: -1 }, ...when(bIdle, bAct)];
   if (constant === undefined) {
-    if (bigM > 0) f.b.atLeast([...margin, { col: f.slack, coef: -1 }, ...when(bigM)], -bigM, `slack.${name}`);
+    if (bAct > 0) f.b.atLeast(slackRow, -bIdle, `slack.${name}`);
     return;
   }
-  if (-lowest > 0) f.b.atLeast([...margin, ...when(-lowest)], lowest, name);
-  f.b.atLeast(
-    [...margin, { col: f.slack, coef: -1 }, ...when(bigM), { col: constant, coef: bigM }],
-    -bigM,
-    `slack.${name}`,
-  );
+  if (-acting > 0) f.b.atLeast([...margin, ...when(-idle, -acting)], idle, name);
+  f.b.atLeast([...slackRow, { col: constant, coef: bAct }], -bIdle, `slack.${name}`);
+}
+
+/**
+ * Lower bounds on the margin M_i(k) at lag ℓ over every nondecreasing trajectory the column bounds
+ * allow: `acting` for any such trajectory, `idle` for one where i does no move in phase k. A move
+ * m's weight is W = S_k(m) − D_k(m). Others' moves: W ∈ [0, δ^{ℓ+1}]. Own moves: W = S_k(m) −
+ * c·x_{k−1}(m) with c = 1 − δ^{ℓ+1}(1 − κ_m), and S_k(m) = Σ_{t≥k} w_t x_t (w_t = (1−δ)δ^{t−k},
+ * w_T = δ^{T−k}) is at most the weight of the phases where x can be above 0. When i does nothing
+ * in k, x_k = x_{k−1} = a: W = a(1 − c) for a = 1, at most the weight of t > k for a = 0, and
+ * between the two for a share in between (x_t ≥ a after k).
+ */
+function lowestMargins(
+  f: Build,
+  p: MarginParts,
+  k: number,
+  lag: number,
+  values: Float64Array[],
+  fig: Figures,
+): { acting: number; idle: number } {
+  const { T } = f;
+  const i = p.party;
+  const delta = fig.discount[i];
+  const decay = delta ** (lag + 1);
+  const upper = f.b.model.colUpper;
+  const weight = (t: number) => (t === T ? delta ** (T - k) : (1 - delta) * delta ** (t - k));
+  let acting = 0;
+  let idle = 0;
+  for (const m of p.others) {
+    const v = Math.min(0, values[i][m]);
+    acting += v * decay;
+    idle += v * decay;
+  }
+  for (const m of p.own) {
+    const v = values[i][m];
+    if (v >= 0) continue;
+    let now = 0; // weight of t ≥ k where x_t can be above 0
+    let later = 0; // the same for t > k
+    for (let t = k; t <= T; t++) {
+      if (upper[f.x[m][t]] <= 0) continue;
+      now += weight(t);
+      if (t > k) later += weight(t);
+    }
+    acting += v * Math.min(1, now);
+    // The lag indicators see only moves that may start by k (`addLagIndicators`); any other move
+    // is counted as if it could act.
+    if (f.o.earliest[m] > k) {
+      idle += v * Math.min(1, now);
+      continue;
+    }
+    const started = k > 1 && upper[f.x[m][k - 1]] > 0;
+    const kept = decay * (1 - fig.kappa[m]); // 1 − c: the weight of a move done before k
+    idle += v * Math.min(1, started ? Math.max(kept, later) : later);
+  }
+  return { acting, idle };
 }
 
 /**
