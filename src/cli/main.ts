@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   keys: async () => (await import("./commands/keys.ts")).registerKeys,
   agreement: async () => (await import("./commands/agreement.ts")).registerAgreement,
   event: async () => (await import("./commands/event.ts")).registerEvent,
+  amend: async () => (await import("./commands/amend.ts")).registerAmend,
   ledger: async () => (await import("./commands/ledger.ts")).registerLedger,
   status: async () => (await import("./commands/status.ts")).registerStatus,
   replan: async () => (await import("./commands/replan.ts")).registerReplan,

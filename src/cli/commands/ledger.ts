@@ -56,7 +56,12 @@ export function registerLedger(program: Command): void {
       "--checkpoints <file>",
       "checkpoints you kept (from 'event --checkpoints'): each must be in the ledger",
     )
-    .action(async (file: string, options: { head?: string; checkpoints?: string }) => {
+    .option(
+      "--charter <hash>",
+      "a charter or amendment hash you signed (repeatable): the ledger must contain it",
+      (hash: string, list: string[] = []) => [...list, hash],
+    )
+    .action(async (file: string, options: { head?: string; checkpoints?: string; charter?: string[] }) => {
       let doc: unknown;
       try {
         doc = JSON.parse(readFileSync(file, "utf8"));
@@ -67,10 +72,19 @@ export function registerLedger(program: Command): void {
         throw new CliError(`${file}: not a ledger export (expected "format": "${EXPORT_FORMAT}")`);
       }
       const kept = options.checkpoints ? readCheckpoints(options.checkpoints) : [];
-      const result = await verifyLedger(doc, options.head, kept);
+      const result = await verifyLedger(doc, options.head, kept, options.charter ?? []);
       if (result.ok) {
+        const { current, pending } = result.versions;
+        const versions =
+          current.version > 1 || pending
+            ? `charter version ${current.version} in force (plan ${current.plan.name}${current.activatedSeq ? `, since event ${current.activatedSeq}` : ""})` +
+              (pending
+                ? `, version ${pending.version} pending (waiting for ${pending.awaiting.join(", ")})`
+                : "") +
+              "; "
+            : "";
         process.stdout.write(
-          `${file}: ok — charter signed by ${result.signedBy.join(", ")}; ${result.events} events, ` +
+          `${file}: ok — charter signed by ${result.signedBy.join(", ")}; ${versions}${result.events} events, ` +
             `every hash and signature checks; ${result.checkpoints} checkpoints found in the chain; head ${result.head}\n`,
         );
         return;

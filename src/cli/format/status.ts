@@ -4,11 +4,43 @@ import { num, renderTable } from "./table.ts";
 
 const MARK = { info: " ", warning: "!", critical: "!!" } as const;
 
-export function renderStatus(s: AgreementStatus & { head?: string }): string {
+/** What the server's status document says about charter versions (agreement-amendments.ts). */
+interface Versions {
+  charterVersion?: { version: number; hash: string; plan: string; activatedSeq?: number };
+  amendment?: {
+    version: number;
+    hash: string;
+    plan: string;
+    proposedBy: string;
+    signedBy: string[];
+    awaiting: string[];
+  };
+}
+
+function versionLines(s: Versions): string[] {
+  const lines: string[] = [];
+  const v = s.charterVersion;
+  if (v && v.version > 1) {
+    lines.push(
+      `charter version ${v.version} (plan '${v.plan}', hash ${v.hash}), in force since event ${v.activatedSeq}`,
+    );
+  }
+  const a = s.amendment;
+  if (a) {
+    lines.push(
+      `pending amendment: version ${a.version} (plan '${a.plan}', hash ${a.hash}) proposed by ${a.proposedBy}; ` +
+        `signed by ${a.signedBy.join(", ") || "nobody yet"}; waiting for ${a.awaiting.join(", ")}`,
+    );
+  }
+  return lines;
+}
+
+export function renderStatus(s: AgreementStatus & Versions & { head?: string }): string {
   const phase = s.phase === 0 ? "not started (phase 0)" : `phase ${s.phase} of ${s.plannedPhases} planned`;
   const lines = [
     `${s.agreement} — ${s.title} (plan '${s.plan}'): ${phase}, ${s.events} event${s.events === 1 ? "" : "s"}${s.complete ? ", COMPLETE" : ""}`,
     `as of ${s.asOf}${s.head ? `; ledger head ${s.head}` : ""}`,
+    ...versionLines(s),
     "",
   ];
   const moveRows = s.moves.map((m) => {
