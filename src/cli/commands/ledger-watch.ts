@@ -255,6 +255,9 @@ class Watcher {
   private async onMessage(message: EventSourceMessage): Promise<void> {
     if (message.event === "ledger") {
       const event = JSON.parse(message.data) as { seq: number; hash: string; body?: { type?: string } };
+      const head = this.follower!.head;
+      // already verified (a full sync ran ahead of the stream): nothing to do, unless it contradicts
+      if (event.seq < head.seq || (event.seq === head.seq && event.hash === head.hash)) return;
       const fault = await this.follower!.next(event);
       // the whole export decides: it names a rollback as such, and accepts what the one-event
       // check cannot judge alone (a charter that changed since, say)
