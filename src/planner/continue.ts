@@ -139,33 +139,24 @@ export async function findContinuation(
   };
   const search: Search = { c: scenario, history, horizon, ctx };
   const base = { objective, from: k0, notes, stats: ctx.stats };
-  const none = { phases: 0, steps: [], minSlack: null };
 
   const fewest = fewestContinuationPhases(c, history, earliest);
   if (fewest > horizon) {
-    return {
-      ...base,
-      ...none,
-      feasible: false,
-      status: "infeasible",
+    return noContinuation(base, "infeasible", {
       binding: [
         `No continuation fits in ${horizon} phases: the prerequisites and their verification lags mean the goal cannot be done before phase ${fewest}.`,
       ],
-    };
+    });
   }
   const tries = objective === "phases" ? range(fewest, horizon) : [horizon];
   for (const phases of tries) {
     const [f, result] = await solveAt(ctx, phases, false, { history });
     if (result.status === "infeasible") continue;
-    if (result.status === "error") return failed(base, none, result.message ?? "solver failed");
+    if (result.status === "error") return failed(base, result.message ?? "solver failed");
     if (!result.values) {
-      return {
-        ...base,
-        ...none,
-        feasible: false,
-        status: "time-limit",
-        notes: [...notes, `stopped (${result.message ?? "time limit reached"}) at ${phases} phases`],
-      };
+      return noContinuation(base, "time-limit", {
+        note: `stopped (${result.message ?? "time limit reached"}) at ${phases} phases`,
+      });
     }
     return judged(search, base, f, result);
   }
@@ -173,10 +164,22 @@ export async function findContinuation(
 }
 
 type Base = Pick<ContinuationReport, "objective" | "from" | "notes" | "stats">;
-type None = Pick<ContinuationReport, "phases" | "steps" | "minSlack">;
 
-function failed(base: Base, none: None, message: string): ContinuationReport {
-  return { ...base, ...none, feasible: false, status: "solver-error", notes: [...base.notes, message] };
+/**
+ * A report without a continuation: why, as what binds (shown to the user as the reason) or as a
+ * note added to the run's notes (how the search stopped).
+ */
+function noContinuation(
+  base: Base,
+  status: "infeasible" | "time-limit" | "solver-error",
+  why: { binding: string[] } | { note: string },
+): ContinuationReport {
+  const reason = "binding" in why ? { binding: why.binding } : { notes: [...base.notes, why.note] };
+  return { ...base, phases: 0, steps: [], minSlack: null, feasible: false, status, ...reason };
+}
+
+function failed(base: Base, message: string): ContinuationReport {
+  return noContinuation(base, "solver-error", { note: message });
 }
 
 function range(from: number, to: number): number[] {
@@ -194,11 +197,7 @@ async function judged(
   const first = checkContinuation(c, history, trajectory(c, history, f, result.values!), horizon);
   if (!first.feasible) {
     const why = first.violations[0]?.message ?? "infeasible";
-    return failed(
-      base,
-      { phases: 0, steps: [], minSlack: null },
-      `the solver's continuation failed the check: ${why}`,
-    );
+    return failed(base, `the solver's continuation failed the check: ${why}`);
   }
   const slackObjective = ctx.objective === "phases" || ctx.objective === "slack";
   if (
@@ -208,7 +207,6 @@ async function judged(
   ) {
     return failed(
       base,
-      { phases: 0, steps: [], minSlack: null },
       `solver slack ${result.values![f.slack]} differs from the checked continuation's ${first.minSlack}`,
     );
   }
@@ -276,32 +274,20 @@ async function earliestEqual(
 /** No continuation is feasible: the least extra tolerance and inducement, read off the chosen one. */
 async function relaxation(search: Search, base: Base): Promise<ContinuationReport> {
   const { c, history, horizon, ctx } = search;
-  const none = { phases: 0, steps: [], minSlack: null };
   const [f, result] = await solveAt(ctx, horizon, true, { history });
-  if (result.status === "error") return failed(base, none, result.message ?? "solver failed");
+  if (result.status === "error") return failed(base, result.message ?? "solver failed");
   if (result.status === "infeasible") {
-    return {
-      ...base,
-      ...none,
-      feasible: false,
-      status: "infeasible",
+    return noContinuation(base, "infeasible", {
       binding: [
         `No continuation within ${horizon} phases meets the goal, the prerequisites and every party's reservation, ` +
           "whatever extra tolerance or inducement is offered.",
       ],
-    };
+    });
   }
   if (!result.values) {
-    return {
-      ...base,
-      ...none,
-      feasible: false,
-      status: "infeasible",
-      notes: [
-        ...base.notes,
-        "no continuation is feasible; the relaxation ran out of time before finding what it would take",
-      ],
-    };
+    return noContinuation(base, "infeasible", {
+      note: "no continuation is feasible; the relaxation ran out of time before finding what it would take",
+    });
   }
   const check = checkContinuation(
     c,

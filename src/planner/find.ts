@@ -30,6 +30,7 @@ import {
   earliestAmongEqual,
   fmt,
   judge,
+  noPlan,
   now,
   type PlanProgress,
   type PlanResult,
@@ -159,15 +160,7 @@ export async function findPlan(scenario: CompiledScenario, options: PlanOptions 
     if (result.status === "error") return solverError(base, result.message ?? "solver failed");
     if (!result.values) {
       const why = `stopped (${result.message ?? "time limit reached"}) at ${phases} phases with no plan yet and no proof that none exists`;
-      return {
-        ...base,
-        feasible: false,
-        status: "time-limit",
-        phases: 0,
-        plan: {},
-        minSlack: null,
-        notes: [...base.notes, why],
-      };
+      return noPlan(base, "time-limit", why);
     }
     const plan = extractPlan(c, f, result.values);
     const status: PlanStatus = result.status === "optimal" ? "optimal" : "feasible";

@@ -17,7 +17,16 @@ import { analyzePlan, robustnessReport, safety } from "../analysis/index.ts";
 import type { Plan } from "../model/index.ts";
 import { extractPlan } from "./extract.ts";
 import type { FrontierPoint, PlanStatus } from "./report.ts";
-import { type Base, type Context, judge, type PlanResult, range, solveAt, solverError } from "./session.ts";
+import {
+  type Base,
+  type Context,
+  judge,
+  noPlan,
+  type PlanResult,
+  range,
+  solveAt,
+  solverError,
+} from "./session.ts";
 
 /** θ* above this counts as this (MODEL.md §7); an unbounded θ* is this too. */
 export const SAFETY_CAP = 100;
@@ -187,15 +196,7 @@ export async function safestPlan(ctx: Context, base: Base, fewest: number): Prom
 }
 
 function stopped(base: Base, message: string): PlanResult {
-  return {
-    ...base,
-    feasible: false,
-    status: "time-limit",
-    phases: 0,
-    plan: {},
-    minSlack: null,
-    notes: [...base.notes, message],
-  };
+  return noPlan(base, "time-limit", message);
 }
 
 /**

@@ -111,16 +111,21 @@ export function range(from: number, to: number): number[] {
 
 export type Base = Pick<PlanReport, "objective" | "robust" | "notes" | "stats">;
 
-export function solverError(base: Base, message: string): PlanResult {
+/** No plan, and a note saying why: the solver failed, or time ran out before one was found. */
+export function noPlan(base: Base, status: "solver-error" | "time-limit", message: string): PlanResult {
   return {
     ...base,
     feasible: false,
-    status: "solver-error",
+    status,
     phases: 0,
     plan: {},
     minSlack: null,
     notes: [...base.notes, message],
   };
+}
+
+export function solverError(base: Base, message: string): PlanResult {
+  return noPlan(base, "solver-error", message);
 }
 
 export function slackOf(ctx: Context, analysis: Analysis): number {
