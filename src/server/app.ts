@@ -99,7 +99,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   // Before every route and the static files, so it sees all their replies (@fastify/compress's
   // README: registered ahead of @fastify/static).
-  if (options.compress ?? true) await registerCompression(app);
+  const compress = options.compress ?? true;
+  if (compress) await registerCompression(app);
   await registerOpenApi(app, VERSION);
 
   // Every solve runs on the planner threads, each with one warm solver for its life
@@ -130,7 +131,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     streams: options.streams,
   });
   await app.register(sweepsPlugin, { store: sweeps });
-  await registerWebApp(app, options.webRoot ?? WEB_DIST);
+  await registerWebApp(app, options.webRoot ?? WEB_DIST, compress);
   return app;
 }
 
@@ -168,17 +169,25 @@ async function registerCompression(app: FastifyInstance): Promise<void> {
   await app.register(fastifyCompress, { encodings: ["br", "gzip"], threshold: 1024 });
 }
 
-/** The built web app, with every client-side route answered by its index page. */
-async function registerWebApp(app: FastifyInstance, webRoot: string): Promise<void> {
+/**
+ * The built web app, with every client-side route answered by its index page. With compression
+ * on, the build's own FILE.br / FILE.gz (web/vite.config.ts writes them) are sent as they are, so
+ * no script is compressed per request; a file without them is compressed on the fly as before.
+ */
+async function registerWebApp(app: FastifyInstance, webRoot: string, compress: boolean): Promise<void> {
   await app.register(fastifyStatic, {
     root: webRoot,
     wildcard: false,
     serve: existsSync(webRoot),
+    preCompressed: compress,
     // Vite names every file under assets/ by a hash of its contents, so a browser may keep it for
     // good; everything else (index.html) must be revalidated so a new build is picked up.
     cacheControl: false,
     setHeaders: (response, path) => {
       response.setHeader("cache-control", isHashedAsset(path) ? IMMUTABLE : "no-cache");
+      // the reply depends on accept-encoding (@fastify/compress says so for what it encodes; a
+      // precompressed file skips it, so say it here for every file)
+      if (compress) response.setHeader("vary", "accept-encoding");
     },
   });
   app.setNotFoundHandler((request, reply) => {
@@ -207,7 +216,10 @@ declare module "fastify" {
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
 
-/** A file Vite wrote under assets/ with a content hash in its name (e.g. index-B1x9_aZ3.js). */
+/**
+ * A file Vite wrote under assets/ with a content hash in its name (e.g. index-B1x9_aZ3.js), or its
+ * precompressed variant (index-B1x9_aZ3.js.br).
+ */
 export function isHashedAsset(path: string): boolean {
-  return /[\\/]assets[\\/][^\\/]+-[\w-]{8,}\.\w+$/.test(path);
+  return /[\\/]assets[\\/][^\\/]+-[\w-]{8,}\.\w+(\.br|\.gz)?$/.test(path);
 }

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "../../src/server/app.ts";
@@ -53,6 +53,9 @@ describe("compressed responses", () => {
       "",
     ),
   );
+  // a second script shipped with its build-time brotli variant (web/vite.config.ts writes them)
+  const prebuilt = Buffer.from(script.toString("utf8").replaceAll("return", "return /* prebuilt */"));
+  const prebuiltBr = brotliCompressSync(prebuilt, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
   const servers: FastifyInstance[] = [];
   let on: string;
   let off: string;
@@ -60,6 +63,8 @@ describe("compressed responses", () => {
     mkdirSync(join(webRoot, "assets"), { recursive: true });
     writeFileSync(join(webRoot, "index.html"), "<!doctype html><title>lockstep</title>");
     writeFileSync(join(webRoot, "assets", "index-B1x9_aZ3.js"), script);
+    writeFileSync(join(webRoot, "assets", "pages-C2y8_bZ4.js"), prebuilt);
+    writeFileSync(join(webRoot, "assets", "pages-C2y8_bZ4.js.br"), prebuiltBr);
     const start = async (compress: boolean | undefined, db: string) => {
       const app = await buildServer({ dbPath: join(dir, db), webRoot, access: { open: true }, compress });
       servers.push(app);
@@ -89,6 +94,21 @@ describe("compressed responses", () => {
     },
   );
 
+  it("a script with a build-time .br variant is sent as that file, with the script's type and caching", async () => {
+    const raw = await get(`${on}/assets/pages-C2y8_bZ4.js`, "gzip, deflate, br");
+    expect(raw.status).toBe(200);
+    expect(raw.headers["content-encoding"]).toBe("br");
+    expect(raw.headers["content-type"]).toMatch(/javascript/);
+    expect(String(raw.headers.vary)).toMatch(/accept-encoding/i);
+    expect(raw.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(raw.body.equals(prebuiltBr)).toBe(true);
+    expect(decode(raw).equals(prebuilt)).toBe(true);
+    // a client that does not take brotli gets the script compressed on the fly instead
+    const gz = await get(`${on}/assets/pages-C2y8_bZ4.js`, "gzip");
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(decode(gz).equals(prebuilt)).toBe(true);
+  });
+
   it("API JSON is compressed too, and decodes to the same document", async () => {
     const plain = await get(`${off}/api/scenarios/korea-2018`, "br, gzip");
     const raw = await get(`${on}/api/scenarios/korea-2018`, "br, gzip");
@@ -110,5 +130,8 @@ describe("compressed responses", () => {
     expect(raw.headers["content-encoding"]).toBeUndefined();
     expect(raw.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
     expect(raw.body.equals(script)).toBe(true);
+    const prebuiltOff = await get(`${off}/assets/pages-C2y8_bZ4.js`, "br, gzip");
+    expect(prebuiltOff.headers["content-encoding"]).toBeUndefined();
+    expect(prebuiltOff.body.equals(prebuilt)).toBe(true);
   });
 });

@@ -8,21 +8,17 @@ import { GlossaryPage } from "./components/Glossary.tsx";
 import { api, type Capabilities } from "./lib/api.ts";
 import { useRoute } from "./lib/hooks.ts";
 import { Library } from "./pages/Library.tsx";
+import { loadedPages, loadPages, type ScenarioPages } from "./pages/load-pages.ts";
 import { SweepsPage } from "./pages/Sweeps.tsx";
-
-type ScenarioPages = typeof import("./pages/scenario-pages.ts");
-
-let pagesModule: Promise<ScenarioPages> | undefined;
-const loadPages = () => {
-  pagesModule ??= import("./pages/scenario-pages.ts");
-  return pagesModule;
-};
 
 /** Renders a page from the lazily loaded chunk once it has arrived. */
 function Lazy<P extends object>({ pick, props }: { pick: (m: ScenarioPages) => ComponentType<P>; props: P }) {
-  const [Page, setPage] = useState<ComponentType<P> | undefined>();
+  const [Page, setPage] = useState<ComponentType<P> | undefined>(() => {
+    const pages = loadedPages();
+    return pages ? pick(pages) : undefined;
+  });
   useEffect(() => {
-    void loadPages().then((m) => setPage(() => pick(m)));
+    if (!Page) void loadPages().then((m) => setPage(() => pick(m)));
   }, [pick]);
   return Page ? (
     <Page {...props} />

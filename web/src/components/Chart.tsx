@@ -3,8 +3,9 @@
  * box changes), with a legend and a help link, and offers it as SVG and PNG that carry the title,
  * the legend and the summary with them.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { download, framedSvg, svgText, svgToPng } from "../lib/export.ts";
+import { mark } from "../lib/timing.ts";
 import { HelpLink } from "./Glossary.tsx";
 
 export interface LegendItem {
@@ -33,37 +34,52 @@ interface Props {
   note?: string;
 }
 
-/** The width of an element's content box, kept up to date by a ResizeObserver. */
+/**
+ * The width of an element's content box, kept up to date by a ResizeObserver. `measure()` reads it
+ * on the spot, so a chart's first drawing already has the box's width (no draw at a guess and
+ * again at the real width).
+ */
 function useBoxWidth(fallback = 600) {
-  const ref = useRef<HTMLDivElement>(null);
+  const ref = useRef<HTMLElement>(null);
   const [width, setWidth] = useState(fallback);
+  const measured = useRef(fallback);
+  const measure = () => {
+    const w = Math.floor(ref.current?.clientWidth ?? 0);
+    measured.current = w > 0 ? w : width;
+    return measured.current;
+  };
   useEffect(() => {
     const node = ref.current;
     if (!node) return;
-    const measure = () => {
+    // Only a width other than the one last drawn at is news (the observer also reports the first).
+    const observer = new ResizeObserver(() => {
       const w = Math.floor(node.clientWidth);
-      if (w > 0) setWidth(w);
-    };
-    measure();
-    const observer = new ResizeObserver(measure);
+      if (w > 0 && w !== measured.current) setWidth(w);
+    });
     observer.observe(node);
     return () => observer.disconnect();
   }, []);
-  return [ref, width] as const;
+  return [ref, width, measure] as const;
 }
 
 export function Chart({ title, fileName, render, deps, testId, summary, legend, terms, note }: Props) {
-  const [box, width] = useBoxWidth();
+  const [box, width, measure] = useBoxWidth();
   const host = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const node = render(width);
+  // Drawn in a layout effect: before the browser paints and before the page's other effects (the
+  // YAML editor builds itself in one), so a chart is on screen in the first frame that shows the
+  // plan (the "charts within 1 s of navigation" goal; docs/benchmarks.md, Workbench delivery).
+  useLayoutEffect(() => {
+    const w = measure();
+    const node = render(w);
     // The box is one image with the summary as its text; the SVG's own labels are hidden from
     // assistive technology (Plot labels its mark groups, which an image may not contain).
     const svg = node instanceof SVGSVGElement ? node : node.querySelector("svg");
     svg?.setAttribute("aria-hidden", "true");
     host.current?.replaceChildren(node);
+    host.current?.setAttribute("data-width", String(w));
     // The benchmark reads when the chart last changed, to time edit → updated chart.
     (window as unknown as { __lockstepChartDrawn?: number }).__lockstepChartDrawn = performance.now();
+    mark(`chart:${testId ?? fileName}`);
     return () => node.remove();
   }, [...deps, width]);
   const framed = () => {
@@ -116,13 +132,7 @@ export function Chart({ title, fileName, render, deps, testId, summary, legend, 
       )}
       {note && <p class="chart-note">{note}</p>}
       {/* The SVG is one image to assistive technology; the summary says what it shows. */}
-      <div
-        ref={host}
-        class="chart-body"
-        role="img"
-        data-width={width}
-        aria-label={summary ? `${title}. ${summary}` : title}
-      />
+      <div ref={host} class="chart-body" role="img" aria-label={summary ? `${title}. ${summary}` : title} />
     </figure>
   );
 }

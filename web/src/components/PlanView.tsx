@@ -13,6 +13,7 @@ import {
   hasViews,
   partiesOver,
 } from "../../../src/analysis/index.ts";
+import { mark } from "../lib/timing.ts";
 import { Chart } from "./Chart.tsx";
 import { exposureSummary, marginSummary } from "./chart-summaries.ts";
 import { EXPOSURE_LEGEND, exposureChart, MARGIN_LEGEND, marginChart, unitNote } from "./charts.ts";
@@ -70,6 +71,7 @@ export function PlanView({ compiled, analysis, planName, children }: Props) {
   );
   const [viewer, setViewer] = useState(TRUTH);
   const robustness = useMemo(() => robustnessOf(compiled, analysis), [compiled, analysis]);
+  mark("plan-view-render");
   const view = views.find((v) => v.viewer === viewer);
   const shown = useMemo(
     () => (view ? analyzeSchedule(view.compiled, analysis.schedule) : analysis),

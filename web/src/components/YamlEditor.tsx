@@ -8,6 +8,7 @@ import { Annotation } from "@codemirror/state";
 import { basicSetup, EditorView } from "codemirror";
 import { useEffect, useRef } from "preact/hooks";
 import type { ScenarioIssue } from "../../../src/model/index.ts";
+import { mark } from "../lib/timing.ts";
 
 interface Props {
   /** The text the editor starts with. After that the editor owns its text while the user types. */
@@ -62,6 +63,7 @@ export function YamlEditor({ initial, external: outside, issues, onChange, goToL
       ],
     });
     view.current = editor;
+    mark("editor");
     return () => editor.destroy();
   }, []);
 

@@ -12,6 +12,7 @@ import type { Capabilities } from "../lib/api.ts";
 import { findPlanInBrowser } from "../lib/in-browser.ts";
 import { type PlanReport, plannerOptions } from "../lib/planner.ts";
 import { readSimulations, recordSimulation, type SimulationSummary } from "../lib/sim-results.ts";
+import { mark } from "../lib/timing.ts";
 import { guardNavigation, planParam, readHash, writeParams } from "../lib/url-state.ts";
 import { setField } from "../lib/yaml-edit.ts";
 import type { SimulationDone } from "./SimulateTab.tsx";
@@ -122,10 +123,12 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
   const chosen =
     choices.find((c) => c.name === planName) ??
     choices.find((c) => compiled && c.name === defaultPlan(compiled));
-  const analysis = useMemo(
-    () => (compiled && chosen ? analyse(compiled, chosen.plan) : undefined),
-    [compiled, chosen],
-  );
+  const analysis = useMemo(() => {
+    if (!compiled || !chosen) return undefined;
+    const result = analyse(compiled, chosen.plan);
+    mark("analysed");
+    return result;
+  }, [compiled, chosen]);
 
   if (state.loadError)
     return (

@@ -9,8 +9,10 @@
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { readSource, type Workspace as Ws } from "../../lib/analysis.ts";
-import { api, type ScenarioDocument } from "../../lib/api.ts";
+import type { ScenarioDocument } from "../../lib/api.ts";
 import { drafts, NEW_SCENARIO } from "../../lib/drafts.ts";
+import { scenarioDocument } from "../../lib/early.ts";
+import { mark } from "../../lib/timing.ts";
 
 /** The pause in typing after which the text is analysed. */
 export const EDIT_PAUSE_MS = 250;
@@ -33,9 +35,10 @@ export function useScenarioSource(id: string | undefined) {
   const [loadError, setLoadError] = useState<string | undefined>();
   useEffect(() => {
     if (!id) return;
-    api
-      .get(id)
+    mark("scenario-requested");
+    scenarioDocument(id)
       .then((d) => {
+        mark("scenario-received");
         setDoc(d);
         const text = drafts.get(id) ?? d.source;
         setSource(text);
@@ -70,6 +73,7 @@ export function useScenarioSource(id: string | undefined) {
     const start = performance.now();
     const result = readSource(analysed ?? "", id ?? "scenario");
     (window as Timing).__lockstepAnalysisMs = performance.now() - start;
+    if (analysed !== undefined) mark("scenario-read");
     (window as Timing).__lockstepAnalyses = ((window as Timing).__lockstepAnalyses ?? 0) + 1;
     return result;
   }, [analysed, id]);

@@ -1,0 +1,154 @@
+/**
+ * Navigation → korea-2018's charts drawn, in headless Chromium with a cold cache (a new browser
+ * context per visit), side by side in one run with the least page that does the same work
+ * (bench/chart-floor: fetch the scenario from the same API, parse, compile, analyse, draw the
+ * exposure and margin charts with the same Plot specifications; no framework, editor or router).
+ * Variants, visited in turn, each round:
+ *   floor      the least page, served by the same server (compression on, precompressed build)
+ *   workbench  the workbench as built now (compression on: its precompressed files)
+ *   plain      the same workbench with compression off (`serve --no-compress`)
+ *   before     with --before REV: the workbench built from commit REV, served by today's server
+ * Times are the page's performance.now() when both charts' svgs are in the document (and when
+ * the exposure chart's is); bytes are Chrome's count (encodedDataLength, headers included).
+ *
+ *   npx tsx bench/workbench-charts.ts [--repeat 5] [--before c6ded8a]
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { FastifyInstance } from "fastify";
+import type { Browser } from "playwright-core";
+import { build } from "vite";
+import { PACKAGE_ROOT } from "../src/io/package-root.ts";
+import { buildServer } from "../src/server/app.ts";
+import { openWorkbench } from "../test/web/browser.ts";
+import { precompress } from "../web/vite.config.ts";
+
+const { values: args } = parseArgs({
+  options: { repeat: { type: "string", default: "5" }, before: { type: "string" } },
+});
+const repeat = Number(args.repeat);
+const PAGE = "/#/s/korea-2018";
+const EXPOSURE = "[data-testid=exposure-chart] svg";
+const MARGINS = "[data-testid=margin-chart] svg";
+
+interface Visit {
+  exposure: number;
+  both: number;
+  bytes: number;
+}
+
+async function visit(browser: Browser, base: string): Promise<Visit> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  let bytes = 0;
+  cdp.on("Network.loadingFinished", (event) => {
+    bytes += event.encodedDataLength;
+  });
+  await page.goto(base + PAGE);
+  // The page notes when each chart first appears; polling every 5 ms from the page itself.
+  const handle = await page.waitForFunction(
+    ([exposure, margins]) => {
+      const w = window as unknown as { __benchExposure?: number };
+      if (w.__benchExposure === undefined && document.querySelector(exposure))
+        w.__benchExposure = performance.now();
+      return document.querySelector(exposure) && document.querySelector(margins)
+        ? { exposure: w.__benchExposure ?? performance.now(), both: performance.now() }
+        : false;
+    },
+    [EXPOSURE, MARGINS] as const,
+    { polling: 5, timeout: 120_000 },
+  );
+  const times = (await handle.jsonValue()) as { exposure: number; both: number };
+  await page.waitForLoadState("networkidle");
+  await context.close();
+  return { ...times, bytes };
+}
+
+/** Builds a vite app into a fresh directory, precompressed like the workbench. */
+async function buildInto(root: string, configFile: string | false): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), "lockstep-bench-web-"));
+  await build({
+    root,
+    configFile,
+    base: "/",
+    logLevel: "warn",
+    ...(configFile === false ? { plugins: [precompress()] } : {}),
+    build: { outDir, emptyOutDir: true },
+  });
+  return outDir;
+}
+
+/** The workbench's sources at commit `rev`, built with that commit's vite config. */
+async function buildBefore(rev: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-before-"));
+  built.push(dir);
+  const archive = execFileSync("git", ["-C", PACKAGE_ROOT, "archive", rev, "web", "src", "package.json"]);
+  execFileSync("tar", ["-x", "-C", dir], { input: archive });
+  symlinkSync(join(PACKAGE_ROOT, "node_modules"), join(dir, "node_modules"));
+  return buildInto(join(dir, "web"), join(dir, "web", "vite.config.ts"));
+}
+
+const built: string[] = [];
+const workbench = await openWorkbench(); // compression on (the default)
+const servers: FastifyInstance[] = [];
+const serve = async (webRoot: string | undefined, compress: boolean) => {
+  const app = await buildServer({ access: { open: true }, compress, ...(webRoot ? { webRoot } : {}) });
+  servers.push(app);
+  return app.listen({ port: 0, host: "127.0.0.1" });
+};
+try {
+  const floorDir = await buildInto(join(PACKAGE_ROOT, "bench", "chart-floor"), false);
+  built.push(floorDir);
+  const variants: [string, string][] = [
+    ["floor", await serve(floorDir, true)],
+    ["workbench", workbench.url],
+    ["plain", await serve(undefined, false)],
+  ];
+  if (args.before) {
+    const beforeDir = await buildBefore(args.before);
+    built.push(beforeDir);
+    if (!existsSync(join(beforeDir, "index.html"))) throw new Error(`no web app built from ${args.before}`);
+    variants.push([`before (${args.before})`, await serve(beforeDir, true)]);
+  }
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} at start; ${repeat} cold visits each after a warm-up round, variants in turn`,
+  );
+  const results = new Map<string, Visit[]>(variants.map(([name]) => [name, []]));
+  for (let r = 0; r <= repeat; r++) {
+    for (const [name, base] of variants) {
+      const v = await visit(workbench.browser, base);
+      if (r === 0) continue; // warms the servers' caches and the JIT
+      results.get(name)!.push(v);
+      console.log(
+        `  ${name.padEnd(22)} exposure ${v.exposure.toFixed(0).padStart(5)} ms, both charts ${v.both.toFixed(0).padStart(5)} ms, ${(v.bytes / 1024).toFixed(0)} KiB`,
+      );
+    }
+  }
+  const span = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log("variant                 exposure chart (ms)        both charts (ms)           KiB");
+  for (const [name, vs] of results) {
+    const e = vs.map((v) => v.exposure);
+    const b = vs.map((v) => v.both);
+    console.log(
+      `${name.padEnd(22)}  ${span(e).padEnd(11)} median ${median(e).toFixed(0).padStart(5)}   ` +
+        `${span(b).padEnd(11)} median ${median(b).toFixed(0).padStart(5)}   ${median(vs.map((v) => v.bytes / 1024)).toFixed(0)}`,
+    );
+  }
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} at the end`,
+  );
+} finally {
+  for (const app of servers) await app.close();
+  await workbench.close();
+  for (const dir of built) rmSync(dir, { recursive: true, force: true });
+}
