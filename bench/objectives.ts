@@ -12,7 +12,9 @@
  *
  * Scenarios from test/planner/generate.ts with the settings of bench/planner.ts (class A:
  * tolerances as generated; class B: tolerances 10–30). HiGHS is loaded, and one untimed solve of
- * seed 99 warms it, before timing. Every call's time limit is wall clock (findPlan's deadline).
+ * seed 99 warms it, before timing. Every call's time limit is wall clock (findPlan's deadline);
+ * the CPU column (`process.cpuUsage`, user + system) says how much of it the process got, which
+ * on a loaded machine can be a small fraction.
  */
 import { loadavg } from "node:os";
 import { findPlan, type Objective, type PlanResult, warmSolver } from "../src/planner/index.ts";
@@ -48,7 +50,7 @@ await findPlan(
 );
 
 const header =
-  "| class | seed | objective | status | proven | phases | progress | θ* | MILPs | solver s | wall s | ÷ phases |";
+  "| class | seed | objective | status | proven | phases | progress | θ* | MILPs | solver s | wall s | CPU s | ÷ phases |";
 console.log(
   `${size.moves} moves × ${size.parties} parties × ${size.horizon} phases, limit ${limit} s; ` +
     `load average ${loadavg()[0].toFixed(1)} at start (${new Date().toISOString()})\n`,
@@ -78,8 +80,11 @@ for (const [name, extra] of classes) {
     let phasesProven = false;
     for (const objective of objectives) {
       const started = performance.now();
+      const before = process.cpuUsage();
       const r: PlanResult = await findPlan(c, { timeLimitSeconds: limit, objective });
       const wall = (performance.now() - started) / 1000;
+      const used = process.cpuUsage(before);
+      const cpu = (used.user + used.system) / 1e6;
       const proven = r.status === "optimal";
       if (objective === "phases") {
         phasesWall = wall;
@@ -95,7 +100,7 @@ for (const [name, extra] of classes) {
         `| ${name} | ${seed} | ${objective} | ${r.status} | ${proven ? "yes" : "no"} | ${r.phases} | ` +
           `${r.progress === undefined ? "" : r.progress.toFixed(3)} | ` +
           `${typeof theta === "number" ? theta.toFixed(3) : theta} | ${s.solves} | ${s.seconds.toFixed(2)} | ` +
-          `${wall.toFixed(2)} | ${objective === "phases" ? "" : `${ratio.toFixed(2)}×`} |`,
+          `${wall.toFixed(2)} | ${cpu.toFixed(2)} | ${objective === "phases" ? "" : `${ratio.toFixed(2)}×`} |`,
       );
     }
   }

@@ -4,7 +4,11 @@
  * the plan's number of phases) is exported as free MPS and solved by `glpsol` and `cbc` straight
  * from the file (process start and file reading included, as a user of --export would run them).
  * Printed: HiGHS's time on that MILP, findPlan's total, each binary's wall time and status, and
- * HiGHS ÷ best native.
+ * HiGHS ÷ best native. Each time is wall clock and, in brackets, CPU seconds (user + system:
+ * `process.cpuUsage` around the HiGHS solve, `/usr/bin/time` around each binary). On a loaded
+ * machine the CPU times are the fairer comparison: a short native run and a longer wasm run get
+ * different shares of the cores, but each uses the same CPU time whatever the load. The ratio is
+ * given both ways.
  *
  *   npx tsx bench/planner-solvers.ts [--limit 60] [--repeat 1] [--cases a60,b200,bslack200]
  */
@@ -49,24 +53,42 @@ const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-solvers-"));
 await warmSolver();
 // One untimed solve of another scenario of the same size: the first solve in a process runs the
 // wasm before V8 has optimised it, and would otherwise be charged to whichever case runs first.
+// The same generator settings as the cases (divisible moves included): a warm-up without them
+// left a60's first round at 3.6 CPU-s against 0.9 in the second (30 Nov, 14:0x UTC).
 await findPlan(
-  compileGenerated(99, { moves: 60, parties: 4, horizon: 20, generosity: 1.5, requires: 0.3, ranges: 0.2 }),
+  compileGenerated(99, {
+    moves: 60,
+    parties: 4,
+    horizon: 20,
+    generosity: 1.5,
+    requires: 0.3,
+    ranges: 0.2,
+    divisible: 0.1,
+  }),
   { timeLimitSeconds: 10 },
 );
 console.log(`time limit ${limit} s; load average ${loadavg()[0].toFixed(1)} at start`);
 console.log(
-  "| case | model | HiGHS first MILP s | findPlan total s | glpsol s | cbc s | HiGHS ÷ best native |",
+  "| case | model | HiGHS first MILP s [CPU s] | findPlan total s | glpsol s [CPU s] | cbc s [CPU s] | HiGHS ÷ best native, wall [CPU] |",
 );
 console.log("|---|---|---|---|---|---|---|");
 
-function native(binary: "glpsol" | "cbc", file: string): { seconds: number; status: string } {
+const TIMED = /^LOCKSTEP_CPU ([\d.]+) ([\d.]+)$/m;
+
+function native(binary: "glpsol" | "cbc", file: string): { seconds: number; cpu: number; status: string } {
   const args =
     binary === "glpsol"
       ? ["--freemps", file, "--tmlim", String(limit), "--mipgap", "1e-9"]
       : ["-import", file, "-sec", String(limit), "-ratioGap", "1e-9", "-solve"];
   const started = performance.now();
-  const run = spawnSync(binary, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  // /usr/bin/time reports the child's CPU time on stderr (GNU time's -f format).
+  const run = spawnSync("/usr/bin/time", ["-f", "LOCKSTEP_CPU %U %S", binary, ...args], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const seconds = (performance.now() - started) / 1000;
+  const timed = TIMED.exec(run.stderr ?? "");
+  const cpu = timed ? Number(timed[1]) + Number(timed[2]) : Number.NaN;
   const out = run.stdout ?? "";
   const status =
     binary === "glpsol"
@@ -80,7 +102,7 @@ function native(binary: "glpsol" | "cbc", file: string): { seconds: number; stat
         : /Stopped on time/.test(out)
           ? "limit"
           : "other";
-  return { seconds, status };
+  return { seconds, cpu, status };
 }
 
 for (let r = 0; r < Number(values.repeat); r++) {
@@ -97,11 +119,13 @@ for (let r = 0; r < Number(values.repeat); r++) {
       divisible: 0.1,
       ...extra,
     });
-    const solved: Array<{ milp: Milp; result: SolveResult }> = [];
+    const solved: Array<{ milp: Milp; result: SolveResult; cpu: number }> = [];
     configureSolver({
       backend: async (milp, options) => {
+        const before = process.cpuUsage();
         const result = await solveWithHighs(milp, options);
-        solved.push({ milp, result });
+        const used = process.cpuUsage(before);
+        solved.push({ milp, result, cpu: (used.user + used.system) / 1e6 });
         return result;
       },
     });
@@ -114,17 +138,18 @@ for (let r = 0; r < Number(values.repeat); r++) {
     writeFileSync(file, writeModel(first.milp, "mps", { names: exportNames(c, first.milp) }));
     const glpk = native("glpsol", file);
     const cbc = native("cbc", file);
-    const best = Math.min(
-      glpk.status === "optimal" ? glpk.seconds : Number.POSITIVE_INFINITY,
-      cbc.status === "optimal" ? cbc.seconds : Number.POSITIVE_INFINITY,
-    );
+    const optimal = (run: { status: string }, x: number) =>
+      run.status === "optimal" ? x : Number.POSITIVE_INFINITY;
+    const best = Math.min(optimal(glpk, glpk.seconds), optimal(cbc, cbc.seconds));
+    const bestCpu = Math.min(optimal(glpk, glpk.cpu), optimal(cbc, cbc.cpu));
     const h = first.result;
     const gap = h.gap !== undefined && h.status !== "optimal" ? `, gap ${(h.gap * 100).toFixed(0)}%` : "";
+    const ratio = (x: number, y: number) => (Number.isFinite(y) ? `${(x / y).toFixed(1)}×` : "—");
     console.log(
       `| ${name} ${moves}×${parties}×${horizon} ${objective} | ${first.milp.colLower.length}×${first.milp.rowLower.length} | ` +
-        `${h.seconds.toFixed(2)} (${h.status}${gap}) | ${total.toFixed(2)} (${report.status}) | ` +
-        `${glpk.seconds.toFixed(2)} (${glpk.status}) | ${cbc.seconds.toFixed(2)} (${cbc.status}) | ` +
-        `${Number.isFinite(best) ? `${(h.seconds / best).toFixed(1)}×` : "—"} |`,
+        `${h.seconds.toFixed(2)} [${first.cpu.toFixed(2)}] (${h.status}${gap}) | ${total.toFixed(2)} (${report.status}) | ` +
+        `${glpk.seconds.toFixed(2)} [${glpk.cpu.toFixed(2)}] (${glpk.status}) | ${cbc.seconds.toFixed(2)} [${cbc.cpu.toFixed(2)}] (${cbc.status}) | ` +
+        `${ratio(h.seconds, best)} [${ratio(first.cpu, bestCpu)}] |`,
     );
   }
 }
