@@ -244,6 +244,43 @@ describe("lockstep ledger watch", () => {
     expect(again.stderr).toMatch(/ALARM \(tampered\).*event 1 .*signature does not match south-gov's key/);
   }, 120_000);
 
+  it("waits for a proposed agreement to become active (--once: exit 2), then records it", async () => {
+    const start = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const created = await http(
+      `${server}/api/agreements`,
+      "POST",
+      adoptRequest(cast, { id: "proposed", start }),
+      admin,
+    );
+    expect(created.status).toBe(201);
+    const once = await lockstepAsync(watchArgs("proposed", "f", "--once"), { LOCKSTEP_TOKEN: "" });
+    expect(once.status).toBe(2);
+    expect(once.stderr).toMatch(
+      /proposed is proposed, not yet active: waiting for the charter signatures of north-gov, south-gov/,
+    );
+    expect(existsSync(join(stateDir("f"), "proposed.json"))).toBe(false);
+    const watcher = follow("proposed", "f");
+    await expect.poll(() => watcher.stderr(), POLL).toMatch(/not yet active.*; waiting/);
+    for (const who of ["north-gov", "south-gov"] as const) {
+      const signed = await charterSignature(cast, who, "proposed", String(created.json.charterHash));
+      expect((await http(`${server}/api/agreements/proposed/signatures`, "POST", signed)).status).toBe(200);
+    }
+    await expect
+      .poll(() => watcher.stdout(), POLL)
+      .toMatch(/proposed: ok — 0 events verified \(first record\)/);
+    expect(readState("f", "proposed").head).toMatchObject({ seq: 0, hash: created.json.charterHash });
+    await watcher.stop();
+    expect(watcher.stderr()).not.toMatch(/ALARM/);
+  }, 120_000);
+
+  it("will not countersign with a key the charter does not list for that participant (exit 2)", async () => {
+    const args = watchArgs("followed", "g", "--once", "--as", "south-gov", "--token", ADMIN);
+    const wrong = await lockstepAsync(args, { LOCKSTEP_TOKEN: "" }); // north's key file, as south
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/the charter lists another public key for south-gov .*not countersigning/);
+    expect(existsSync(join(stateDir("g"), "followed.json"))).toBe(false);
+  }, 120_000);
+
   it("refuses a damaged state file and an unknown agreement with a clear message (exit 2)", async () => {
     const bad = stateDir("d");
     rmSync(bad, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import {
   compareWithRecord,
   EXPORT_FORMAT,
   type LedgerExport,
+  normalisePublicKey,
   signCheckpoint,
   verifyLedger,
   type WatchState,
@@ -143,7 +144,11 @@ class Watcher {
       );
     }
     await this.newToken();
-    await this.sync();
+    // a proposed agreement has nothing to watch yet: --once says so, following waits for it
+    while (!(await this.sync())) {
+      if (this.options.once) throw new CliError(this.waiting!, EXIT.badInput);
+      await new Promise((resolve) => setTimeout(resolve, this.intervalSeconds * 1000));
+    }
     if (this.options.once) return;
     this.timer = setInterval(() => void this.serial(() => this.checkHead()), this.intervalSeconds * 1000);
     await this.follow();
@@ -159,11 +164,12 @@ class Watcher {
    * rollback, whatever else it holds), then every hash and signature, with the record's
    * checkpoints. The record then moves to the verified head.
    */
-  private async sync(): Promise<void> {
+  private async sync(): Promise<boolean> {
     const doc = await this.get<LedgerExport>("/export");
     if ((doc as { format?: unknown }).format !== EXPORT_FORMAT || !Array.isArray(doc.events)) {
       throw new AlarmError({ kind: "tampered", message: "the server's export is not a ledger export" });
     }
+    if (!this.state && !(await this.active(doc))) return false;
     const hashes = chainHashes(doc);
     const behind = this.state && compareWithRecord(this.state, doc.charterHash, hashes);
     if (behind) throw new AlarmError(behind);
@@ -179,6 +185,7 @@ class Watcher {
       );
       throw new AlarmError(own ?? { kind: "tampered", message: verified.message });
     }
+    this.checkOwnKey(doc);
     const before = this.state?.head.seq;
     this.charterHash = doc.charterHash;
     this.follower = await ChainFollower.from(doc);
@@ -187,6 +194,39 @@ class Watcher {
     process.stdout.write(
       `${this.options.agreement}: ok — ${verified.events} events verified (${news}); head ${verified.head}\n`,
     );
+    return true;
+  }
+
+  /** Message while the agreement is proposed (some party has not signed the charter). */
+  private waiting: string | undefined;
+
+  /**
+   * Whether every party has signed the charter (an agreement the watcher has no record of yet may
+   * still be proposed: that is not damage). Once recorded, a missing signature is for verifyLedger.
+   */
+  private async active(doc: LedgerExport): Promise<boolean> {
+    const signed = new Set(
+      (Array.isArray(doc.charterSignatures) ? doc.charterSignatures : []).map((s) => s.by),
+    );
+    const participants = Array.isArray(doc.charter?.participants) ? doc.charter.participants : [];
+    const awaiting = participants.filter((p) => p.role === "party" && !signed.has(p.id)).map((p) => p.id);
+    if (awaiting.length === 0) return true;
+    const message = `agreement ${this.options.agreement} is proposed, not yet active: waiting for the charter signatures of ${awaiting.join(", ")}`;
+    if (this.waiting !== message && !this.options.once) process.stderr.write(`${message}; waiting\n`);
+    this.waiting = message;
+    return false;
+  }
+
+  /** With --key, the charter must list that key for the participant: else its checkpoints would not verify. */
+  private checkOwnKey(doc: LedgerExport): void {
+    if (!this.key) return;
+    const me = doc.charter.participants.find((p) => p.id === this.by);
+    if (!me) throw new CliError(`${this.by} is not a participant of ${this.options.agreement}`);
+    if (normalisePublicKey(me.publicKey)?.x !== normalisePublicKey(this.key.publicKey)?.x) {
+      throw new CliError(
+        `the charter lists another public key for ${this.by} than the one in ${this.options.key}: not countersigning with it`,
+      );
+    }
   }
 
   /** Writes the follower's head to the record, countersigning it first when given a key. */
