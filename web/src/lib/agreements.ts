@@ -7,6 +7,7 @@
 import {
   type AdoptRequest,
   type Charter,
+  type CharterVersions,
   type CheckpointBody,
   charterHash,
   describeIssues,
@@ -18,6 +19,7 @@ import {
   signCheckpoint,
   signEvent,
   signReadChallenge,
+  verifyLedger,
 } from "../../../src/ledger/index.ts";
 import type {
   AdoptedAgreement,
@@ -37,7 +39,37 @@ export const agreementsApi = {
   adopt: (request: AdoptRequest) => call<AdoptedAgreement>("POST", "/api/agreements", request),
   get: (id: string) => call<AgreementDocument>("GET", path(id)),
   export: (id: string) => call<LedgerExport>("GET", path(id, "/export")),
+  versions: (id: string) => call<VersionsDocument>("GET", path(id, "/versions")),
 };
+
+/** `GET …/versions` (src/server/plugins/agreement-amendments.ts): the charter's versions. */
+export type VersionsDocument = Omit<CharterVersions, "current"> & { agreement: string; current: number };
+
+/**
+ * Signs the pending amendment as `by`, as `lockstep amend sign` does: only after verifying the
+ * whole ledger here and finding that the amendment pending in it is the one shown (`hash`), and
+ * that the charter lists this key for `by`. Sent as an event, then the new head is countersigned.
+ */
+export async function signAmendment(
+  charter: Charter,
+  by: Participant,
+  key: HeldKey,
+  hash: string,
+): Promise<Recorded> {
+  if (by.publicKey.x !== key.publicX) {
+    throw new Error(`The charter lists another public key for ${by.id} than the key loaded.`);
+  }
+  const verified = await verifyLedger(
+    await agreementsApi.export(charter.id),
+    undefined,
+    keptCheckpoints(charter.id),
+  );
+  if (!verified.ok) throw new Error(`The ledger does not verify, so nothing was signed: ${verified.message}`);
+  if (verified.versions.pending?.hash !== hash) {
+    throw new Error("The pending amendment changed since the page showed it: reload and check it again.");
+  }
+  return recordEvent(charter, by.id, key, { type: "amendment.signed", amendment: hash });
+}
 
 /**
  * Signs the charter as `participant`: only after recomputing the charter's hash here and finding

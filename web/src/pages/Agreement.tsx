@@ -12,6 +12,7 @@ import { Chart } from "../components/Chart.tsx";
 import { Replan } from "../components/Replan.tsx";
 import { agreementsApi, openReadSession, readerOf } from "../lib/agreements.ts";
 import { apiFetch, streamUrl } from "../lib/auth.ts";
+import { AmendmentPanel } from "./agreement/AmendmentPanel.tsx";
 import { ChainCheck } from "./agreement/ChainCheck.tsx";
 import { CharterPanel, PhaseDates } from "./agreement/CharterPanel.tsx";
 import { EventForm } from "./agreement/EventForm.tsx";
@@ -129,6 +130,9 @@ export function Agreement({ id }: { id: string }) {
           <ChainCheck id={id} version={`${doc.head}:${doc.signedBy.length}`} />
           <KeyLoader charter={doc.charter} />
           <CharterPanel doc={doc} partyName={partyName} onSigned={() => setSignatures((n) => n + 1)} />
+          {doc.state === "active" && (
+            <AmendmentPanel charter={doc.charter} events={status.events} participantName={participantName} />
+          )}
           {doc.state === "active" && <EventForm charter={doc.charter} status={status} />}
           <PhaseDates calendar={doc.charter.calendar} phases={status.plannedPhases} current={status.phase} />
         </>
