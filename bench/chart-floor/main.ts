@@ -27,5 +27,6 @@ const unit = compiled.scenario.unit;
 const exposure = document.getElementById("exposure")!;
 const focus = [...partiesOver(analysis.rows, "exposure")][0];
 exposure.append(exposureChart(analysis, names, { width: exposure.clientWidth }, focus, unit));
+performance.mark("lockstep:chart:exposure-chart"); // as the workbench's Chart marks it
 const margins = document.getElementById("margins")!;
 margins.append(marginChart(analysis, names, { width: margins.clientWidth }, unit));
