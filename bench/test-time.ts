@@ -1,20 +1,32 @@
 /**
- * Where the test suite's time goes: runs vitest (all of it, or the given paths) with the JSON
- * reporter and prints the wall-clock time, the load average before and after, and the slowest files
- * and tests. `--workers N` sets vitest's maxWorkers (its default on a 2-core machine is 1: the
- * available parallelism minus one), so runs with 1 and 2 workers can be set side by side.
+ * Where the test suite's time goes, and how it compares with an older suite.
+ *
+ * Without --baseline: runs vitest (all of it, or the given paths) with the JSON reporter and prints
+ * the wall-clock time, the load average before and after, and the slowest files and tests.
+ * `--workers N` sets vitest's maxWorkers.
+ *
+ * With --baseline DIR (a checkout of an older commit with its own `npm ci`): runs the full
+ * `npm test` (type-check, lint and every test, as a user runs it) in DIR and here, alternating,
+ * `--rounds` times, in one run on the same machine, and prints each time, the load around it and
+ * the ratio, so the two suites are measured under the same conditions.
  *
  *   npx tsx bench/test-time.ts [--workers 2] [--top 15] [test/cli test/server …]
+ *   npx tsx bench/test-time.ts --baseline /tmp/lockstep-v1 [--rounds 2] [--top 10]
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { workers: { type: "string" }, top: { type: "string", default: "15" } },
+  options: {
+    workers: { type: "string" },
+    top: { type: "string", default: "15" },
+    baseline: { type: "string" },
+    rounds: { type: "string", default: "1" },
+  },
 });
 
 interface Report {
@@ -28,37 +40,86 @@ interface Report {
   }[];
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), "lockstep-test-time-"));
-const out = path.join(dir, "report.json");
-const args = ["vitest", "run", "--reporter=json", `--outputFile=${out}`, ...positionals];
-if (values.workers) args.push(`--maxWorkers=${values.workers}`);
+interface Timed {
+  seconds: number;
+  loadBefore: string;
+  loadAfter: string;
+  report: Report;
+  root: string;
+}
+
 const load = () =>
   loadavg()
     .map((x) => x.toFixed(1))
     .join(" ");
-const loadBefore = load();
-const started = performance.now();
-spawnSync("npx", args, { stdio: ["ignore", "ignore", "inherit"] });
-const seconds = (performance.now() - started) / 1000;
-const report = JSON.parse(readFileSync(out, "utf8")) as Report;
-rmSync(dir, { recursive: true, force: true });
 
-const root = process.cwd();
-const files = report.testResults
-  .map((f) => ({ file: path.relative(root, f.name), seconds: (f.endTime - f.startTime) / 1000 }))
-  .sort((a, b) => b.seconds - a.seconds);
-const tests = report.testResults
-  .flatMap((f) => f.assertionResults.map((t) => ({ name: t.fullName, seconds: (t.duration ?? 0) / 1000 })))
-  .sort((a, b) => b.seconds - a.seconds);
+/** One run of `command` in `root` with vitest's JSON report, timed from start to exit. */
+function timed(root: string, command: string[], vitestArgs: string[]): Timed {
+  const dir = mkdtempSync(path.join(tmpdir(), "lockstep-test-time-"));
+  const out = path.join(dir, "report.json");
+  const loadBefore = load();
+  const started = performance.now();
+  spawnSync(command[0]!, [...command.slice(1), "--reporter=json", `--outputFile=${out}`, ...vitestArgs], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const loadAfter = load();
+  if (!existsSync(out)) throw new Error(`no vitest report from ${command.join(" ")} in ${root}`);
+  const report = JSON.parse(readFileSync(out, "utf8")) as Report;
+  rmSync(dir, { recursive: true, force: true });
+  return { seconds, loadBefore, loadAfter, report, root };
+}
+
+function summary(run: Timed, label: string): string {
+  const files = run.report.testResults.length;
+  return (
+    `${label}: ${run.seconds.toFixed(0)} s wall clock, ${run.report.numTotalTests} tests ` +
+    `(${run.report.numFailedTests} failed) in ${files} files; load average ${run.loadBefore} before, ` +
+    `${run.loadAfter} after`
+  );
+}
+
+function slowest(run: Timed, top: number): void {
+  const files = run.report.testResults
+    .map((f) => ({ file: path.relative(run.root, f.name), seconds: (f.endTime - f.startTime) / 1000 }))
+    .sort((a, b) => b.seconds - a.seconds);
+  const tests = run.report.testResults
+    .flatMap((f) => f.assertionResults.map((t) => ({ name: t.fullName, seconds: (t.duration ?? 0) / 1000 })))
+    .sort((a, b) => b.seconds - a.seconds);
+  const sum = files.reduce((s, f) => s + f.seconds, 0);
+  console.log(`  files add up to ${sum.toFixed(0)} s; slowest files:`);
+  for (const f of files.slice(0, top)) console.log(`  ${f.seconds.toFixed(1).padStart(7)} s  ${f.file}`);
+  console.log(`  slowest tests:`);
+  for (const t of tests.slice(0, top)) console.log(`  ${t.seconds.toFixed(1).padStart(7)} s  ${t.name}`);
+}
+
 const top = Number(values.top);
-const sum = files.reduce((s, f) => s + f.seconds, 0);
+const workerArgs = values.workers ? [`--maxWorkers=${values.workers}`] : [];
 
-console.log(
-  `${report.numTotalTests} tests (${report.numFailedTests} failed) in ${files.length} files: ` +
-    `${seconds.toFixed(0)} s wall clock with ${values.workers ?? "vitest's default"} worker(s); ` +
-    `files add up to ${sum.toFixed(0)} s; load average ${loadBefore} before, ${load()} after`,
-);
-console.log(`\nslowest files:`);
-for (const f of files.slice(0, top)) console.log(`  ${f.seconds.toFixed(1).padStart(7)} s  ${f.file}`);
-console.log(`\nslowest tests:`);
-for (const t of tests.slice(0, top)) console.log(`  ${t.seconds.toFixed(1).padStart(7)} s  ${t.name}`);
+if (values.baseline) {
+  // the full `npm test` in both: what a user waits for, type-check and lint included
+  const npmTest = ["npm", "test", "--"];
+  const baseline = path.resolve(values.baseline);
+  const runs: { before: Timed; now: Timed }[] = [];
+  for (let round = 0; round < Number(values.rounds); round++) {
+    const before = timed(baseline, npmTest, []);
+    console.log(summary(before, `round ${round + 1} baseline (${baseline})`));
+    const now = timed(process.cwd(), npmTest, workerArgs);
+    console.log(summary(now, `round ${round + 1} current`));
+    console.log(`  current ÷ baseline: ${(now.seconds / before.seconds).toFixed(2)}`);
+    runs.push({ before, now });
+  }
+  const ratios = runs.map((r) => r.now.seconds / r.before.seconds);
+  console.log(
+    `\ncurrent ÷ baseline over ${runs.length} round(s): ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
+  );
+  console.log("\nbaseline, last round:");
+  slowest(runs.at(-1)!.before, top);
+  console.log("\ncurrent, last round:");
+  slowest(runs.at(-1)!.now, top);
+} else {
+  const run = timed(process.cwd(), ["npx", "vitest", "run"], [...positionals, ...workerArgs]);
+  console.log(summary(run, `vitest with ${values.workers ?? "vitest's default"} worker(s)`));
+  slowest(run, top);
+}
