@@ -14,8 +14,8 @@ export default defineConfig({
     },
     // generous: the CI machine may be 2–3× slower than this one, and a solve or a spawned CLI under load
     // takes what it takes (the tests wait for conditions; these limits only end a hung test)
-    testTimeout: 120_000,
-    hookTimeout: 240_000,
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     pool: "forks",
   },
 });

@@ -12,6 +12,6 @@ export const UPDATE_MS = 30_000;
 export const SOLVE_MS = 120_000;
 
 /** `expect.poll` with a timeout that suits updates (vitest's default, 1 s, does not). */
-export function eventually<T>(read: () => T | Promise<T>, timeout = UPDATE_MS) {
-  return expect.poll(read, { timeout, interval: 50 });
+export function eventually<T>(read: () => T | Promise<T>, timeout = UPDATE_MS, message?: string) {
+  return expect.poll(read, { timeout, interval: 50, message });
 }

@@ -2,7 +2,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { builtinNames, parseSource, readScenarioSource } from "../../src/io/scenario-files.ts";
+import {
+  analysisDocument,
+  analyzePerspectives,
+  analyzePlan,
+  defaultPlanName,
+} from "../../src/analysis/index.ts";
+import { formatAnalysis } from "../../src/cli/format/analysis.ts";
+import { loadScenario } from "../../src/cli/load.ts";
+import { choosePlan } from "../../src/cli/plan-choice.ts";
+import { builtinNames, readScenarioSource } from "../../src/io/scenario-files.ts";
+import { runSimulation } from "../../src/io/simulation-pool.ts";
+import { findPlan } from "../../src/planner/index.ts";
 import { lockstep, lockstepAsync } from "../helpers/cli.ts";
 
 const names = builtinNames();
@@ -83,41 +94,92 @@ describe("lockstep new", () => {
   });
 });
 
-describe.each(names)("built-in %s from the command line", (name) => {
-  it.concurrent("validates (exit 0)", async () => {
-    const r = await lockstepAsync(["validate", name]);
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
+/*
+ * Every built-in through the functions each command calls (the same loader, plan choice, analysis,
+ * planner and simulation pool, and the document the CLI prints), in this process; the commands
+ * themselves, through the real process, once each just below. One process per built-in and plan
+ * made this the slowest file of the suite while testing the same code paths.
+ */
+describe.each(names)("built-in %s, as the commands see it", (name) => {
+  const loaded = loadScenario(name);
+  const plans = ["(default)", "simultaneous", ...Object.keys(loaded.scenario.plans)];
+
+  it("validates: the loader resolves the name and finds no problem", () => {
+    expect(loaded.source.builtin).toBe(true);
+    expect(loaded.scenario.id).toBe(name);
   });
 
-  const parsed = parseSource(readScenarioSource(name));
-  const plans = parsed.ok ? Object.keys(parsed.scenario.plans) : [];
-  it.concurrent.each(["(default)", "simultaneous", ...plans])(
-    "analyzes plan %s (exit 0 or 1, never 2)",
+  it.each(plans)(
+    "analyzes plan %s: a JSON document whose feasibility gives the exit status",
     async (plan) => {
-      const args =
-        plan === "(default)" ? ["analyze", name, "--json"] : ["analyze", name, "--plan", plan, "--json"];
-      const r = await lockstepAsync(args);
-      expect(r.stderr).toBe("");
-      expect([0, 1]).toContain(r.status);
-      const doc = JSON.parse(r.stdout) as { feasible: boolean };
-      expect(r.status).toBe(doc.feasible ? 0 : 1);
+      const chosen = plan === "(default)" ? defaultPlanName(loaded.compiled) : plan;
+      const analysis = analyzePlan(loaded.compiled, await choosePlan(loaded, chosen));
+      const report = analysisDocument(
+        loaded.compiled,
+        analysis,
+        analyzePerspectives(loaded.compiled, analysis),
+      );
+      const doc = JSON.parse(JSON.stringify(report)) as { feasible: unknown };
+      expect(typeof doc.feasible).toBe("boolean");
+      expect(formatAnalysis(report, `${name} — plan '${chosen}'`, loaded.scenario.unit)).toContain(name);
     },
   );
 
-  it.concurrent("plans (exit 0 when a plan exists, 1 when it is proven there is none)", async () => {
-    const r = await lockstepAsync(["plan", name, "--json", "--time-limit", "60"]);
-    expect(r.stderr).toBe("");
-    const doc = JSON.parse(r.stdout) as { feasible: boolean; status: string };
-    expect(["optimal", "feasible", "infeasible"]).toContain(doc.status);
-    expect(r.status).toBe(doc.feasible ? 0 : 1);
-  });
+  it("plans: a plan, or proof that there is none", async () => {
+    const report = await findPlan(loaded.compiled, { timeLimitSeconds: 60 });
+    expect(["optimal", "feasible", "infeasible"]).toContain(report.status);
+    expect(report.feasible).toBe(report.status !== "infeasible");
+  }, 180_000);
 
-  it.concurrent("simulates its default plan (exit 0)", async () => {
-    const r = await lockstepAsync(["simulate", name, "--runs", "200", "--workers", "1", "--json"]);
+  it("simulates its default plan", async () => {
+    const planName = defaultPlanName(loaded.compiled);
+    const report = await runSimulation({
+      scenario: loaded.scenario,
+      plan: await choosePlan(loaded, planName),
+      planName,
+      runs: 200,
+      seed: 1,
+      workers: 1,
+    });
+    expect(report.runs).toBe(200);
+    expect(report.partial).toBeFalsy();
+  }, 180_000);
+});
+
+describe("the commands on built-ins, through the real process", () => {
+  it("validates every built-in by name in one run (exit 0, one line each)", async () => {
+    const r = await lockstepAsync(["validate", ...names]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    const doc = JSON.parse(r.stdout) as { runs: number };
-    expect(doc.runs).toBe(200);
+    for (const name of names) expect(r.stdout).toMatch(new RegExp(`${name}\\.yaml: ok — \\d+ parties`));
   });
+
+  it("analyzes by name: exit 0 for a feasible plan, 1 for an infeasible one, matching the JSON", async () => {
+    const [feasible, infeasible] = await Promise.all([
+      lockstepAsync(["analyze", "korea-2018", "--json"]),
+      lockstepAsync(["analyze", "korea-2018", "--plan", "upfront:dprk", "--json"]),
+    ]);
+    for (const [r, status] of [
+      [feasible, 0],
+      [infeasible, 1],
+    ] as const) {
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(status);
+      expect((JSON.parse(r.stdout) as { feasible: boolean }).feasible).toBe(status === 0);
+    }
+  });
+
+  it("plans and simulates a built-in by name", async () => {
+    const [plan, simulate] = await Promise.all([
+      lockstepAsync(["plan", "korea-2018", "--json", "--time-limit", "60"]),
+      lockstepAsync(["simulate", "korea-2018", "--runs", "200", "--workers", "1", "--json"]),
+    ]);
+    expect(plan.stderr).toBe("");
+    const doc = JSON.parse(plan.stdout) as { feasible: boolean; status: string };
+    expect(["optimal", "feasible"]).toContain(doc.status);
+    expect(plan.status).toBe(0);
+    expect(simulate.stderr).toBe("");
+    expect(simulate.status).toBe(0);
+    expect((JSON.parse(simulate.stdout) as { runs: number }).runs).toBe(200);
+  }, 180_000);
 });

@@ -5,6 +5,7 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { adoptRequest, charterSignature, http, makeCast } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 
@@ -25,7 +26,7 @@ beforeAll(async () => {
     ).toBe(200);
   }
   page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(UPDATE_MS);
 });
 afterAll(async () => {
   await workbench?.close();
@@ -36,7 +37,7 @@ describe("the workbench behind an admin token", () => {
     await page.goto(`${workbench.url}/`);
     const alert = page.locator("[data-testid=library] [role=alert]");
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/admin token.*#admin=/);
+    await eventually(() => alert.textContent()).toMatch(/admin token.*#admin=/);
     await page.goto(`${workbench.url}/#/a/freeze-deal`);
     await page.locator("[data-testid=read-access]", { hasText: "participant's key" }).waitFor();
   });
@@ -44,11 +45,13 @@ describe("the workbench behind an admin token", () => {
   it("keeps #admin=TOKEN for the tab, strips it from the address, and reads and streams with it", async () => {
     await page.goto(`${workbench.url}/#admin=${ADMIN}`);
     await page.locator("[data-scenario=korea-2018]").waitFor();
-    expect(new URL(page.url()).hash).toBe("#/");
-    expect(await page.evaluate(() => sessionStorage.getItem("lockstep.admin"))).toBe(ADMIN);
+    await eventually(() => new URL(page.url()).hash).toBe("#/");
+    await eventually(() => page.evaluate(() => sessionStorage.getItem("lockstep.admin"))).toBe(ADMIN);
     await page.locator("[data-agreement=freeze-deal] a").click();
     await page.locator("[data-testid=live]", { hasText: "live" }).waitFor();
-    expect(await page.locator("[data-testid=agreement] h1").textContent()).toBe("Freeze for relief");
+    await eventually(() => page.locator("[data-testid=agreement] h1").textContent()).toBe(
+      "Freeze for relief",
+    );
     // a reload keeps the token: it lives in sessionStorage, not in the address
     await page.reload();
     await page.locator("[data-testid=live]", { hasText: "live" }).waitFor();

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/cli.ts";
+import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { adoptAndSign, type Cast, makeCast, signedEvent } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 
@@ -28,7 +29,7 @@ beforeAll(async () => {
   const adopted = await adoptAndSign(workbench.url, cast);
   expect(adopted.status).toBe(201);
   page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(UPDATE_MS);
 });
 afterAll(async () => {
   await workbench?.close();
@@ -43,7 +44,7 @@ describe("agreement page", () => {
     const freeze = page.locator(
       "[data-testid=agreement-moves] tr[data-move=freeze] [data-testid=move-state]",
     );
-    expect(await freeze.textContent()).toBe("not started");
+    await eventually(() => freeze.textContent()).toBe("not started");
   });
 
   it("updates live when a signed event arrives", async () => {
@@ -56,8 +57,8 @@ describe("agreement page", () => {
       (selector) => document.querySelector(selector)?.textContent !== "not started",
       "[data-testid=agreement-moves] tr[data-move=freeze] [data-testid=move-state]",
     );
-    expect(await freeze.textContent()).toBe("done");
-    expect(await page.locator("[data-testid=ledger-events] li").count()).toBeGreaterThan(0);
+    await eventually(() => freeze.textContent()).toBe("done");
+    await eventually(() => page.locator("[data-testid=ledger-events] li").count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, "agreement.png"), fullPage: true });
   });
 });

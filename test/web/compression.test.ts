@@ -5,6 +5,7 @@
  */
 import type { Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SOLVE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 
 let workbench: Workbench;
@@ -24,7 +25,7 @@ describe("compressed workbench", () => {
       if (/\/assets\/.+\.(js|css)$/.test(new URL(response.url()).pathname)) assets.push(response);
     });
     await page.goto(`${workbench.url}/#/s/korea-2018`);
-    await page.locator("[data-testid=exposure-chart] svg").waitFor({ timeout: 60_000 });
+    await page.locator("[data-testid=exposure-chart] svg").waitFor({ timeout: SOLVE_MS });
     expect(assets.length).toBeGreaterThan(1);
     for (const response of assets) {
       const headers = await response.allHeaders();
@@ -33,5 +34,5 @@ describe("compressed workbench", () => {
       expect.soft(headers.vary ?? "", response.url()).toMatch(/accept-encoding/i);
     }
     await context.close();
-  }, 120_000);
+  }, 300_000);
 });

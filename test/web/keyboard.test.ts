@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/cli.ts";
+import { eventually, SOLVE_MS, UPDATE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
@@ -20,7 +21,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   workbench = await openWorkbench();
   page = await workbench.browser.newPage({ viewport: VIEWPORT });
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(UPDATE_MS);
   page.on("pageerror", (error) => {
     throw error;
   });
@@ -73,7 +74,7 @@ const focusIsVisible = () =>
 async function pressUntil(key: string, selector: string, limit = 60): Promise<number> {
   for (let presses = 1; presses <= limit; presses++) {
     await page.keyboard.press(key);
-    expect(await focusIsVisible(), `focus ring on ${await describeFocus()}`).toBe(true);
+    await eventually(() => focusIsVisible(), UPDATE_MS, `focus ring on ${await describeFocus()}`).toBe(true);
     if (await focusedMatches(selector)) return presses;
   }
   throw new Error(`${key} ${limit} times never reached ${selector}; focus is on ${await describeFocus()}`);
@@ -143,16 +144,16 @@ async function expectRovingTabs(): Promise<void> {
     .locator("[role=tablist][aria-label=Views] [role=tab][aria-selected=true]")
     .getAttribute("id");
   const panel = page.locator("[role=tabpanel][aria-labelledby]").filter({ has: page.locator("*") });
-  expect(await page.locator(`[role=tabpanel][aria-labelledby='${selectedId}']`).count()).toBe(1);
-  expect(await panel.count()).toBeGreaterThan(0);
+  await eventually(() => page.locator(`[role=tabpanel][aria-labelledby='${selectedId}']`).count()).toBe(1);
+  await eventually(() => panel.count()).toBeGreaterThan(0);
 }
 
 describe("the workbench from the keyboard", () => {
   it("opens korea-2018 from the library with Tab and Enter", async () => {
     await page.goto(`${workbench.url}/`);
     await page.locator("[data-scenario=korea-2018]").waitFor();
-    expect(await unnamedControls()).toEqual([]);
-    expect(await overflowing()).toEqual([]);
+    await eventually(() => unnamedControls()).toEqual([]);
+    await eventually(() => overflowing()).toEqual([]);
     await pressUntil("Tab", "[data-scenario=korea-2018] a");
     await shot("library");
     await page.keyboard.press("Enter");
@@ -164,52 +165,52 @@ describe("the workbench from the keyboard", () => {
     await pressUntil("Tab", "[role=tab][aria-selected=true]#view-tab-plan");
     await expectRovingTabs();
     await page.keyboard.press("ArrowRight");
-    expect(await selectedView()).toBe("Compare");
-    expect(await focusedMatches("#view-tab-compare")).toBe(true);
+    await eventually(() => selectedView()).toBe("Compare");
+    await eventually(() => focusedMatches("#view-tab-compare")).toBe(true);
     await page.locator("[data-testid=compare-chart] svg").first().waitFor();
-    expect(await overflowing()).toEqual([]);
+    await eventually(() => overflowing()).toEqual([]);
     await page.keyboard.press("End");
-    expect(await selectedView()).toBe("Export");
+    await eventually(() => selectedView()).toBe("Export");
     await page.keyboard.press("ArrowRight");
-    expect(await selectedView()).toBe("Plan");
+    await eventually(() => selectedView()).toBe("Plan");
     await page.keyboard.press("ArrowLeft");
-    expect(await selectedView()).toBe("Export");
+    await eventually(() => selectedView()).toBe("Export");
     await page.keyboard.press("Home");
-    expect(await selectedView()).toBe("Plan");
+    await eventually(() => selectedView()).toBe("Plan");
     await expectRovingTabs();
     // One Tab leaves the tab list for the panel rather than visiting the other tabs.
     await page.keyboard.press("Tab");
-    expect(await focusedMatches("[role=tab]")).toBe(false);
+    await eventually(() => focusedMatches("[role=tab]")).toBe(false);
     await page.keyboard.press("Shift+Tab");
-    expect(await focusedMatches("#view-tab-plan")).toBe(true);
+    await eventually(() => focusedMatches("#view-tab-plan")).toBe(true);
   });
 
   it("runs 'Find the best plan' with Enter", async () => {
     await page.keyboard.press("ArrowRight");
     await page.keyboard.press("ArrowRight");
-    expect(await selectedView()).toBe("Find the best plan");
+    await eventually(() => selectedView()).toBe("Find the best plan");
     await pressUntil("Tab", "[data-testid=find-best-plan]", 10);
     await page.keyboard.press("Enter");
     const result = page.locator("[data-testid=best-plan-result]");
-    await result.waitFor({ timeout: 90_000 });
-    expect(await result.locator("[data-testid=verdict]").textContent()).toMatch(/^Feasible/);
-    expect(await unnamedControls()).toEqual([]);
-    expect(await overflowing()).toEqual([]);
+    await result.waitFor({ timeout: SOLVE_MS });
+    await eventually(() => result.locator("[data-testid=verdict]").textContent()).toMatch(/^Feasible/);
+    await eventually(() => unnamedControls()).toEqual([]);
+    await eventually(() => overflowing()).toEqual([]);
     await shot("best-plan");
   });
 
   it("picks a violation with Enter and highlights its phase and moves", async () => {
     await pressUntil("Shift+Tab", "#view-tab-best", 40);
     await page.keyboard.press("Home");
-    expect(await selectedView()).toBe("Plan");
+    await eventually(() => selectedView()).toBe("Plan");
     await pressUntil("Tab", "[data-testid=plan-select]", 5);
     // A closed select changes its value with the arrow keys.
     for (let i = 0; i < 10; i++) {
       if ((await page.locator("[data-testid=plan-select]").inputValue()) === "upfront:dprk") break;
       await page.keyboard.press("ArrowDown");
     }
-    expect(await page.locator("[data-testid=plan-select]").inputValue()).toBe("upfront:dprk");
-    expect(await page.locator("[data-testid=verdict]").first().textContent()).toBe("Not feasible");
+    await eventually(() => page.locator("[data-testid=plan-select]").inputValue()).toBe("upfront:dprk");
+    await eventually(() => page.locator("[data-testid=verdict]").first().textContent()).toBe("Not feasible");
     // The charts carry a text summary naming the exposed party.
     const exposureLabel = await page
       .locator("[data-testid=exposure-chart] [role=img]")
@@ -219,24 +220,26 @@ describe("the workbench from the keyboard", () => {
       new RegExp(`${dprk} peaks at [\\d.]+ after phase \\d+ .*above tolerance from phase \\d`),
     );
     expect(exposureLabel).toMatch(/above tolerance from phase \d/);
-    expect(await page.locator("[data-testid=margin-chart] [role=img]").getAttribute("aria-label")).toMatch(
-      /lowest -?\d/,
-    );
-    expect(await page.locator(".chip.is-highlighted").count()).toBe(0);
+    await eventually(() =>
+      page.locator("[data-testid=margin-chart] [role=img]").getAttribute("aria-label"),
+    ).toMatch(/lowest -?\d/);
+    await eventually(() => page.locator(".chip.is-highlighted").count()).toBe(0);
     await pressUntil("Tab", "[data-testid=violations] button");
     const violation = (await page.evaluate(() => document.activeElement?.textContent)) ?? "";
     const phase = violation.match(/phase (\d+)/)?.[1];
     expect(phase).toBeDefined();
     await page.keyboard.press("Enter");
-    expect(await page.locator(":focus").getAttribute("aria-pressed")).toBe("true");
-    expect(await page.locator(".chip.is-highlighted").count()).toBeGreaterThan(0);
-    expect(await page.locator("th.lane-phase.is-highlighted").textContent()).toBe(`phase ${phase}`);
-    expect(await page.locator("[data-testid=highlight-status]").textContent()).toContain(`phase ${phase}`);
-    expect(await unnamedControls()).toEqual([]);
-    expect(await overflowing()).toEqual([]);
+    await eventually(() => page.locator(":focus").getAttribute("aria-pressed")).toBe("true");
+    await eventually(() => page.locator(".chip.is-highlighted").count()).toBeGreaterThan(0);
+    await eventually(() => page.locator("th.lane-phase.is-highlighted").textContent()).toBe(`phase ${phase}`);
+    await eventually(() => page.locator("[data-testid=highlight-status]").textContent()).toContain(
+      `phase ${phase}`,
+    );
+    await eventually(() => unnamedControls()).toEqual([]);
+    await eventually(() => overflowing()).toEqual([]);
     await shot("violation");
     await page.keyboard.press("Enter");
-    expect(await page.locator(".chip.is-highlighted").count()).toBe(0);
+    await eventually(() => page.locator(".chip.is-highlighted").count()).toBe(0);
   });
 
   it("keeps the other views and the tables inside 1280×800 with named controls", async () => {
@@ -244,48 +247,50 @@ describe("the workbench from the keyboard", () => {
     for (const view of ["Simulate", "Export"]) {
       while ((await selectedView()) !== view) await page.keyboard.press("ArrowRight");
       await page.locator("[role=tabpanel]#view-panel *").first().waitFor();
-      expect(await unnamedControls(), view).toEqual([]);
-      expect(await overflowing(), view).toEqual([]);
+      await eventually(() => unnamedControls(), UPDATE_MS, view).toEqual([]);
+      await eventually(() => overflowing(), UPDATE_MS, view).toEqual([]);
       await shot(view.toLowerCase());
     }
     await page.keyboard.press("Home");
     // The editor's YAML / Tables switch is a tab list too.
     await pressUntil("Shift+Tab", "#editor-tab-yaml[aria-selected=true]", 80);
     await page.keyboard.press("ArrowRight");
-    expect(await page.locator("#editor-tab-table").getAttribute("aria-selected")).toBe("true");
-    expect(await page.locator("#editor-panel").getAttribute("aria-labelledby")).toBe("editor-tab-table");
+    await eventually(() => page.locator("#editor-tab-table").getAttribute("aria-selected")).toBe("true");
+    await eventually(() => page.locator("#editor-panel").getAttribute("aria-labelledby")).toBe(
+      "editor-tab-table",
+    );
     await page.locator("[data-testid='value-arsenal-dismantle-dprk']").waitFor();
-    expect(await unnamedControls(), "tables").toEqual([]);
-    expect(await overflowing(), "tables").toEqual([]);
+    await eventually(() => unnamedControls(), UPDATE_MS, "tables").toEqual([]);
+    await eventually(() => overflowing(), UPDATE_MS, "tables").toEqual([]);
     await shot("tables");
     await page.keyboard.press("ArrowLeft");
-    expect(await page.locator("#editor-tab-yaml").getAttribute("aria-selected")).toBe("true");
+    await eventually(() => page.locator("#editor-tab-yaml").getAttribute("aria-selected")).toBe("true");
   });
 
   it("saves a copy through the inline form: Escape closes, a bad id is announced, Enter saves", async () => {
     const saveButton = "button[aria-controls=save-copy-form]";
     await pressUntil("Tab", saveButton, 5);
-    expect(await page.locator(saveButton).textContent()).toBe("Save a copy");
+    await eventually(() => page.locator(saveButton).textContent()).toBe("Save a copy");
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => document.activeElement?.id === "save-copy-id");
-    expect(await page.locator(saveButton).getAttribute("aria-expanded")).toBe("true");
+    await eventually(() => page.locator(saveButton).getAttribute("aria-expanded")).toBe("true");
     await page.keyboard.press("Escape");
     await page.locator("#save-copy-form").waitFor({ state: "detached" });
     await page.waitForFunction((s) => document.activeElement?.matches(s), saveButton);
 
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => document.activeElement?.id === "save-copy-id");
-    expect(await page.locator("#save-copy-id").inputValue()).toBe("korea-2018-copy");
+    await eventually(() => page.locator("#save-copy-id").inputValue()).toBe("korea-2018-copy");
     await page.keyboard.press("Control+A");
     await page.keyboard.type("Not An Id!");
     await page.keyboard.press("Enter");
     const error = page.locator("[data-testid=save-copy-error]");
     await page.waitForFunction(() => document.querySelector("[data-testid=save-copy-error]")?.textContent);
-    expect(await error.getAttribute("role")).toBe("alert");
-    expect(await error.textContent()).toMatch(/lower-case/);
-    expect(await page.locator("#save-copy-id").getAttribute("aria-invalid")).toBe("true");
-    expect(await focusedMatches("#save-copy-id")).toBe(true);
-    expect(await overflowing()).toEqual([]);
+    await eventually(() => error.getAttribute("role")).toBe("alert");
+    await eventually(() => error.textContent()).toMatch(/lower-case/);
+    await eventually(() => page.locator("#save-copy-id").getAttribute("aria-invalid")).toBe("true");
+    await eventually(() => focusedMatches("#save-copy-id")).toBe(true);
+    await eventually(() => overflowing()).toEqual([]);
     await shot("save-copy-error");
 
     // An id the server refuses (a built-in's) comes back as an announced message too.
@@ -297,7 +302,7 @@ describe("the workbench from the keyboard", () => {
       const text = document.querySelector("[data-testid=save-copy-error]")?.textContent ?? "";
       return text !== "" && !/lower-case/.test(text);
     });
-    expect(await error.textContent()).not.toBe("");
+    await eventually(() => error.textContent()).not.toBe("");
 
     const id = `korea-keyboard-${Date.now()}`;
     await page.keyboard.press("Control+A");

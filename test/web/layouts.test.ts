@@ -145,7 +145,7 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
   it("library", async () => {
     await open("#/");
     await page.locator("[data-scenario=korea-2018]").waitFor();
-    expect(await page.title()).toMatch(/Scenarios/);
+    await eventually(() => page.title()).toMatch(/Scenarios/);
     await atEverySize("library", "library");
   });
 
@@ -160,7 +160,7 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
     await eventually(() => page.locator("[data-testid=safety]").first().textContent()).toMatch(/θ\* —/);
     // The last violation names a party by name; picking it lights its lane, brought into view.
     const last = page.locator("[data-testid=violations] button").last();
-    expect(await last.textContent()).toMatch(/United States/);
+    await eventually(() => last.textContent()).toMatch(/United States/);
     await last.click();
     const lit = page.locator("[data-testid=swimlane] .chip.is-highlighted").first();
     await lit.waitFor();
@@ -197,10 +197,12 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
   it("the address keeps the tab and the plan across a reload; compare", async () => {
     await page.getByRole("tab", { name: "Compare" }).click();
     await eventually(() => params().get("tab")).toBe("compare");
-    expect(params().get("plan")).toBe("upfront:dprk");
+    await eventually(() => params().get("plan")).toBe("upfront:dprk");
     await page.reload();
     await page.locator("[data-testid=compare-table]").waitFor();
-    expect(await page.getByRole("tab", { name: "Compare" }).getAttribute("aria-selected")).toBe("true");
+    await eventually(() => page.getByRole("tab", { name: "Compare" }).getAttribute("aria-selected")).toBe(
+      "true",
+    );
     await page.getByRole("tab", { name: "Plan", exact: true }).click();
     await eventually(() => page.locator("[data-testid=plan-select]").inputValue()).toBe("upfront:dprk");
     await page.getByRole("tab", { name: "Compare" }).click();
@@ -263,8 +265,10 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
       await page.getByRole("spinbutton", { name: "forgiveness" }).fill("0.5");
       await page.getByRole("button", { name: "Simulate", exact: true }).click();
       await page.locator("[data-testid=simulation-result]").waitFor({ timeout: SOLVE_MS });
-      expect(await page.locator("[data-testid=causes-explained]").textContent()).toMatch(/outside shock/);
-      expect(await page.locator("[data-testid=over-tolerance]").textContent()).toMatch(/midpoint/);
+      await eventually(() => page.locator("[data-testid=causes-explained]").textContent()).toMatch(
+        /outside shock/,
+      );
+      await eventually(() => page.locator("[data-testid=over-tolerance]").textContent()).toMatch(/midpoint/);
       await atEverySize("simulation results", "simulate");
       await page.getByRole("tab", { name: "Compare" }).click();
       await eventually(() =>
@@ -278,8 +282,8 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
       await atEverySize("export", "export");
       await page.locator("[data-testid=open-briefing-chosen]").click();
       await page.locator("[data-testid=briefing]").waitFor();
-      expect(await page.locator("[data-testid=briefing-plan]").inputValue()).toBe("phased");
-      expect(await page.locator("[data-testid=briefing-simulation]").textContent()).toMatch(
+      await eventually(() => page.locator("[data-testid=briefing-plan]").inputValue()).toBe("phased");
+      await eventually(() => page.locator("[data-testid=briefing-simulation]").textContent()).toMatch(
         /hazard 0.05, generous/,
       );
       await eventually(() => page.title()).toMatch(/briefing/);
@@ -288,7 +292,7 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
       await atEverySize("briefing of a chosen plan", "briefing");
       await page.reload();
       await page.locator("[data-testid=briefing-frontier]").waitFor();
-      expect(await page.locator("[data-testid=briefing-plan]").inputValue()).toBe("phased");
+      await eventually(() => page.locator("[data-testid=briefing-plan]").inputValue()).toBe("phased");
     },
     SEARCHING_MS,
   );
@@ -296,14 +300,14 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
   it("the briefing led by the frontier (its search kept from before)", async () => {
     await open("#/s/korea-2018/briefing");
     await page.locator("[data-testid=briefing-frontier]").waitFor({ timeout: SOLVE_MS });
-    expect(await page.locator("[data-testid=briefing-plan]").inputValue()).toBe("safest");
+    await eventually(() => page.locator("[data-testid=briefing-plan]").inputValue()).toBe("safest");
     await atEverySize("briefing with the frontier", "briefing-frontier");
   });
 
   it("glossary", async () => {
     await page.locator("a.glossary-link").click();
     await page.locator(".glossary dt").first().waitFor();
-    expect(await page.locator(".glossary").textContent()).toMatch(/θ\*.*slack/s);
+    await eventually(() => page.locator(".glossary").textContent()).toMatch(/θ\*.*slack/s);
     await eventually(() => page.title()).toMatch(/Glossary/);
     await atEverySize("glossary", "glossary");
   });
@@ -323,15 +327,19 @@ describe("planner states", { timeout: SEARCHING_MS }, () => {
       await page.reload();
       // The link's optimum comes back with the planner's report (the search is kept in the tab).
       await result.locator("[data-testid=verdict]").first().waitFor();
-      expect(await result.locator("[data-testid=verdict]").first().textContent()).toMatch(/^Feasible/);
+      await eventually(() => result.locator("[data-testid=verdict]").first().textContent()).toMatch(
+        /^Feasible/,
+      );
       await eventually(() => result.locator("h3").first().textContent(), SOLVE_MS).toMatch(/^Optimal plan/);
       // The optimum shows its safety factor and what breaks first, and the tornado of its breaking points.
-      expect(await result.locator("[data-testid=safety]").first().textContent()).toMatch(
+      await eventually(() => result.locator("[data-testid=safety]").first().textContent()).toMatch(
         /θ\* (≥ )?\d|unbounded/,
       );
       const tornado = result.locator("[data-testid=tornado-chart]");
       if ((await tornado.count()) > 0) {
-        expect(await tornado.locator(".chart-body").getAttribute("aria-label")).toMatch(/half-range/);
+        await eventually(() => tornado.locator(".chart-body").getAttribute("aria-label")).toMatch(
+          /half-range/,
+        );
       }
       await page.locator("[data-testid=save-optimum]").click();
       await page.locator("[data-testid=unsaved]").waitFor();
@@ -359,7 +367,9 @@ describe("planner states", { timeout: SEARCHING_MS }, () => {
       await page.reload();
       // The same point, picked, after the reload.
       await eventually(() => first.getAttribute("aria-pressed"), SOLVE_MS).toBe("true");
-      expect(await result.locator("h3").first().textContent()).toMatch(new RegExp(`within ${phases} phases`));
+      await eventually(() => result.locator("h3").first().textContent()).toMatch(
+        new RegExp(`within ${phases} phases`),
+      );
     },
     SEARCHING_MS,
   );
@@ -396,12 +406,12 @@ describe("planner states", { timeout: SEARCHING_MS }, () => {
     await eventually(() => title.textContent()).toMatch(/as United States sees it/);
     // Washington's view changes DPRK's patience, so the margins are redrawn.
     await eventually(() => margins.innerHTML()).not.toBe(before);
-    expect(await page.locator("[data-testid=credible]").textContent()).toMatch(/to United States/);
+    await eventually(() => page.locator("[data-testid=credible]").textContent()).toMatch(/to United States/);
     // Washington fears DPRK would walk away, which in truth it would not: a fear, in words.
     const fear = page.locator("[data-testid=surprises-fears] tr[data-finding=fear]").first();
-    expect(await fear.textContent()).toMatch(/United States.*DPR Korea/s);
-    expect(
-      await page.locator("[data-testid=perspectives-chart] .chart-body").getAttribute("aria-label"),
+    await eventually(() => fear.textContent()).toMatch(/United States.*DPR Korea/s);
+    await eventually(() =>
+      page.locator("[data-testid=perspectives-chart] .chart-body").getAttribute("aria-label"),
     ).toMatch(/1 fear/);
     await atEverySize("perspectives", "perspectives");
   });
@@ -413,11 +423,11 @@ describe("planner states", { timeout: SEARCHING_MS }, () => {
       await page.locator("[data-testid=find-best-plan]").click();
       await page.locator("[data-testid=what-it-would-take]").waitFor({ timeout: SOLVE_MS });
       // The relaxed plan is shown feasible (under the relaxation); what fails without it is apart, as a list.
-      expect(await page.locator("[data-testid=relaxed-plan] [data-testid=verdict]").textContent()).toMatch(
-        /^Feasible/,
-      );
-      expect(await page.locator("[data-testid=fails-without] li").count()).toBeGreaterThan(0);
-      expect(await page.locator("[data-testid=what-it-would-take] p.error").count()).toBe(0);
+      await eventually(() =>
+        page.locator("[data-testid=relaxed-plan] [data-testid=verdict]").textContent(),
+      ).toMatch(/^Feasible/);
+      await eventually(() => page.locator("[data-testid=fails-without] li").count()).toBeGreaterThan(0);
+      await eventually(() => page.locator("[data-testid=what-it-would-take] p.error").count()).toBe(0);
       await atEverySize("what it would take", "what-it-would-take");
     },
     SEARCHING_MS,
@@ -427,7 +437,7 @@ describe("planner states", { timeout: SEARCHING_MS }, () => {
     await page.getByRole("tab", { name: "Plan", exact: true }).click();
     const verdict = page.locator(".plan-view [data-testid=verdict]").first();
     await verdict.waitFor();
-    expect(await verdict.textContent()).toBe("Not feasible");
+    await eventually(() => verdict.textContent()).toBe("Not feasible");
     await atEverySize("infeasible plan view", "infeasible-plan");
   });
 

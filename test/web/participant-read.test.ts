@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyFileText } from "../../src/ledger/index.ts";
+import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { adoptRequest, type Cast, charterSignature, http, makeCast } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
@@ -27,7 +28,7 @@ async function participantTab(): Promise<Page> {
   const context = await workbench.browser.newContext({ viewport: SIZES[0] });
   contexts.push(context);
   const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(UPDATE_MS);
   page.on("pageerror", (error) => {
     throw error;
   });
@@ -104,8 +105,8 @@ describe("a participant reads and records without the admin token", () => {
     const page = await participantTab();
     await page.goto(`${workbench.url}/#/a/freeze-deal`);
     await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "stranger.key.json"));
-    expect(await page.locator("[data-testid=read-error]").textContent()).toContain("bad-signature");
-    expect(await page.locator("[data-testid=live]").count()).toBe(0);
+    await eventually(() => page.locator("[data-testid=read-error]").textContent()).toContain("bad-signature");
+    await eventually(() => page.locator("[data-testid=live]").count()).toBe(0);
   });
 
   it("read with signatures only: no request carried a private key", () => {

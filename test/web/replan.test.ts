@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventBody } from "../../src/ledger/index.ts";
 import { signEvent } from "../../src/ledger/index.ts";
 import { ROOT } from "../helpers/cli.ts";
+import { eventually } from "../helpers/wait.ts";
 import { http } from "../ledger/helpers.ts";
 import { adoptLate, type LateAgreement } from "../replan/setup.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
@@ -34,17 +35,17 @@ describe("agreement page: does the rest of the plan still hold", () => {
     await page.goto(`${workbench.url}/#/a/${deal.id}`);
     const verdict = page.locator("[data-testid=replan-verdict]");
     await verdict.waitFor();
-    expect(await verdict.textContent()).toMatch(
+    await eventually(() => verdict.textContent()).toMatch(
       /^No: from the actual state after phase 2, the rest of plan 'adopted' no longer holds/,
     );
-    expect(await page.locator("[data-testid=replan-breaks] li").first().textContent()).toMatch(
+    await eventually(() => page.locator("[data-testid=replan-breaks] li").first().textContent()).toMatch(
       /'b1' \(b\) starts in phase 3 but requires 'a1'/,
     );
-    expect(await page.locator("[data-testid=continuation-summary]").textContent()).toMatch(
+    await eventually(() => page.locator("[data-testid=continuation-summary]").textContent()).toMatch(
       /done by phase 4, least slack 1/,
     );
     const row = page.locator("[data-testid=continuation-steps] tr[data-move=b1] td").first();
-    expect(await row.textContent()).toBe("4");
+    await eventually(() => row.textContent()).toBe("4");
     await page.screenshot({ path: join(ARTIFACTS, "agreement-replan.png"), fullPage: true });
   });
 
@@ -67,7 +68,7 @@ describe("agreement page: does the rest of the plan still hold", () => {
     await page.waitForFunction(() =>
       document.querySelector("[data-testid=replan-verdict]")?.textContent?.startsWith("Yes"),
     );
-    expect(await page.locator("[data-testid=replan-breaks]").count()).toBe(0);
-    expect(await page.locator("[data-testid=replan]").textContent()).toMatch(/Nothing left to do/);
+    await eventually(() => page.locator("[data-testid=replan-breaks]").count()).toBe(0);
+    await eventually(() => page.locator("[data-testid=replan]").textContent()).toMatch(/Nothing left to do/);
   });
 });

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, ROOT } from "../helpers/cli.ts";
+import { eventually } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-sweep-web-"));
@@ -70,10 +71,10 @@ describe("sweeps page", () => {
     expect(await exited).toBe(0);
 
     const flips = page.locator("[data-testid=sweep-flips] tbody tr");
-    expect(await flips.count()).toBe(2);
-    expect(await flips.nth(0).locator("th").textContent()).toBe("DPRK arsenal cost");
-    expect(await flips.nth(0).textContent()).toMatch(/feasible (above|below) -?\d/);
+    await eventually(() => flips.count()).toBe(2);
+    await eventually(() => flips.nth(0).locator("th").textContent()).toBe("DPRK arsenal cost");
+    await eventually(() => flips.nth(0).textContent()).toMatch(/feasible (above|below) -?\d/);
     await page.locator("[data-testid='tornado-simulation.completion'] [role=img]").first().waitFor();
-    expect(await page.locator("[data-testid=sweep-heatmap] tbody tr").count()).toBe(3);
+    await eventually(() => page.locator("[data-testid=sweep-heatmap] tbody tr").count()).toBe(3);
   }, 300_000);
 });

@@ -14,6 +14,7 @@ import Database from "better-sqlite3";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockstepAsync } from "../helpers/cli.ts";
+import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
 
@@ -52,7 +53,7 @@ beforeAll(async () => {
   workbench = await openWorkbench({ dbPath: join(dir, "agreements.db") });
   context = await workbench.browser.newContext({ viewport: SIZES[0], acceptDownloads: true });
   page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(UPDATE_MS);
   page.on("pageerror", (error) => {
     throw error;
   });
@@ -74,11 +75,11 @@ describe("tracking in the browser", () => {
     await page.goto(`${workbench.url}/#/s/korea-2018?tab=export&plan=phased`);
     await page.locator("[data-testid=open-adopt]").click();
     await page.locator("[data-testid=adopt]").waitFor();
-    expect(await page.locator("[data-testid=adopt-plan]").inputValue()).toBe("phased");
+    await eventually(() => page.locator("[data-testid=adopt-plan]").inputValue()).toBe("phased");
     await page.locator("[data-testid=adopt-id]").fill(AGREEMENT);
     await page.locator("[data-testid=adopt-phase-days]").fill("30");
     // Seven phases, each with its dates.
-    expect(await page.locator("[data-testid=adopt-phases] li").count()).toBe(7);
+    await eventually(() => page.locator("[data-testid=adopt-phases] li").count()).toBe(7);
 
     const row = (name: string) => page.locator(`[data-participant-row="${name}"]`);
     for (const party of ["us", "dprk", "rok"]) {
@@ -102,8 +103,8 @@ describe("tracking in the browser", () => {
 
     await page.locator("[data-testid=adopt-submit]").click();
     await page.locator("[data-testid=agreement]").waitFor();
-    expect(page.url()).toContain(`#/a/${AGREEMENT}`);
-    expect(await page.locator("[data-testid=agreement-state]").textContent()).toContain("Proposed");
+    await eventually(() => page.url()).toContain(`#/a/${AGREEMENT}`);
+    await eventually(() => page.locator("[data-testid=agreement-state]").textContent()).toContain("Proposed");
     await checkSizes("agreement-proposed");
   });
 
@@ -119,7 +120,7 @@ describe("tracking in the browser", () => {
     const participants = await page.locator("[data-testid=participants]").textContent();
     expect(participants).toContain("DPR Korea");
     expect(participants).toContain("Inspector");
-    expect(await page.locator("[data-testid=phase-dates] li").count()).toBe(7);
+    await eventually(() => page.locator("[data-testid=phase-dates] li").count()).toBe(7);
   });
 
   it("records done and verified from two participants' keys, each with a checkpoint", async () => {
@@ -144,11 +145,11 @@ describe("tracking in the browser", () => {
       (selector) => document.querySelector(selector)?.textContent === "verified",
       "tr[data-move=test-moratorium] [data-testid=move-state]",
     );
-    expect(await state.textContent()).toBe("verified");
+    await eventually(() => state.textContent()).toBe("verified");
     const reports = await page.locator("[data-testid=verifier-reports]").textContent();
     expect(reports).toContain("Seismic stations report no test");
     expect(reports).toContain("Inspector");
-    expect(await page.locator("[data-testid=ledger-events]").textContent()).toContain("DPR Korea");
+    await eventually(() => page.locator("[data-testid=ledger-events]").textContent()).toContain("DPR Korea");
     await checkSizes("agreement");
   });
 
@@ -215,8 +216,8 @@ describe("tracking in the browser", () => {
     await page.locator("[data-testid=adopt-submit]").click();
     const refusal = page.locator("[data-testid=adopt-error]");
     await refusal.waitFor();
-    expect(await refusal.textContent()).toContain(AGREEMENT);
-    expect(page.url()).toContain("/adopt");
+    await eventually(() => refusal.textContent()).toContain(AGREEMENT);
+    await eventually(() => page.url()).toContain("/adopt");
     await checkSizes("wizard-refused");
   });
 
@@ -241,8 +242,8 @@ describe("tracking in the browser", () => {
     await page.goto(`${workbench.url}/#/a/${AGREEMENT}`);
     const failed = page.locator("[data-testid=chain-failed]");
     await failed.waitFor();
-    expect(await failed.textContent()).toContain("event 2");
-    expect(await page.locator("[data-testid=chain-verified]").count()).toBe(0);
+    await eventually(() => failed.textContent()).toContain("event 2");
+    await eventually(() => page.locator("[data-testid=chain-verified]").count()).toBe(0);
     await checkSizes("chain-failed");
   });
 });

@@ -8,6 +8,7 @@ import type { Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimulationReport } from "../../src/simulate/report.ts";
 import { ROOT } from "../helpers/cli.ts";
+import { eventually, SOLVE_MS, UPDATE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
@@ -18,7 +19,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   workbench = await openWorkbench();
   page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(UPDATE_MS);
   page.on("pageerror", (error) => {
     throw error;
   });
@@ -82,8 +83,8 @@ describe("workbench", () => {
     await page.goto(`${workbench.url}/`);
     const card = page.locator("[data-scenario=korea-2018]");
     await card.waitFor();
-    expect(await card.textContent()).toMatch(/built-in/);
-    expect(await card.textContent()).toMatch(/denuclearisation/);
+    await eventually(() => card.textContent()).toMatch(/built-in/);
+    await eventually(() => card.textContent()).toMatch(/denuclearisation/);
     await shot("library");
   });
 
@@ -91,27 +92,29 @@ describe("workbench", () => {
     await page.locator("[data-scenario=korea-2018] a").click();
     await page.locator("[data-testid=plan-select]").waitFor();
     await page.selectOption("[data-testid=plan-select]", "upfront:dprk");
-    expect(await page.locator("[data-testid=plan-select] option:checked").textContent()).toMatch(
+    await eventually(() => page.locator("[data-testid=plan-select] option:checked").textContent()).toMatch(
       /disarm first/,
     );
-    expect(await page.locator("[data-testid=verdict]").textContent()).toBe("Not feasible");
-    expect(
-      await page.locator("[data-testid=exposure-legend] li[data-party=dprk]").getAttribute("class"),
+    await eventually(() => page.locator("[data-testid=verdict]").textContent()).toBe("Not feasible");
+    await eventually(() =>
+      page.locator("[data-testid=exposure-legend] li[data-party=dprk]").getAttribute("class"),
     ).toContain("over");
-    expect(await page.locator("[data-testid=swimlane] tr[data-party=dprk]").getAttribute("class")).toContain(
-      "is-exposed",
-    );
-    expect(
-      await page.locator("[data-testid=swimlane] tr[data-party=us]").getAttribute("class"),
+    await eventually(() =>
+      page.locator("[data-testid=swimlane] tr[data-party=dprk]").getAttribute("class"),
+    ).toContain("is-exposed");
+    await eventually(() =>
+      page.locator("[data-testid=swimlane] tr[data-party=us]").getAttribute("class"),
     ).not.toContain("is-exposed");
     // A violation, when chosen, lights up the phase and the moves it names.
     const first = page.locator("[data-testid=violations] button").first();
-    expect(await first.textContent()).toMatch(/exposure · DPR Korea · phase 1/);
+    await eventually(() => first.textContent()).toMatch(/exposure · DPR Korea · phase 1/);
     await first.click();
-    expect(await page.locator(".chip.is-highlighted").count()).toBeGreaterThan(0);
-    expect(await page.locator("th.lane-phase.is-highlighted").textContent()).toBe("phase 1");
+    await eventually(() => page.locator(".chip.is-highlighted").count()).toBeGreaterThan(0);
+    await eventually(() => page.locator("th.lane-phase.is-highlighted").textContent()).toBe("phase 1");
     // No layout break at 1280×800: nothing sticks out sideways, and both panes fit the window.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await eventually(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      1280,
+    );
     for (const pane of await page.locator(".pane").all()) {
       const box = (await pane.boundingBox())!;
       expect(box.x + box.width).toBeLessThanOrEqual(1280);
@@ -123,8 +126,8 @@ describe("workbench", () => {
   it("compares the plans side by side", async () => {
     await page.getByRole("tab", { name: "Compare" }).click();
     const row = page.locator("[data-testid=compare-table] tr[data-plan='upfront:dprk']");
-    expect(await row.locator("[data-testid=verdict]").textContent()).toBe("Not feasible");
-    expect(await page.locator("[data-testid=compare-chart] svg").count()).toBeGreaterThan(0);
+    await eventually(() => row.locator("[data-testid=verdict]").textContent()).toBe("Not feasible");
+    await eventually(() => page.locator("[data-testid=compare-chart] svg").count()).toBeGreaterThan(0);
     await shot("compare");
   });
 
@@ -133,10 +136,12 @@ describe("workbench", () => {
     const calls = countRequests(/\/api\/(plan|compare)$/);
     await page.locator("[data-testid=find-best-plan]").click();
     const result = page.locator("[data-testid=best-plan-result]");
-    await result.waitFor({ timeout: 90_000 });
-    expect(await result.locator("[data-testid=verdict]").textContent()).toMatch(/^Feasible/);
-    expect(await result.locator("[data-testid=swimlane] .chip").count()).toBeGreaterThan(0);
-    expect(await page.locator("[data-testid=solved-in]").getAttribute("data-where")).toBe("browser");
+    await result.waitFor({ timeout: SOLVE_MS });
+    await eventually(() => result.locator("[data-testid=verdict]").textContent()).toMatch(/^Feasible/);
+    await eventually(() => result.locator("[data-testid=swimlane] .chip").count()).toBeGreaterThan(0);
+    await eventually(() => page.locator("[data-testid=solved-in]").getAttribute("data-where")).toBe(
+      "browser",
+    );
     expect(calls.stop()).toEqual([]);
     expect(workers().some((url) => /planner\.worker/.test(url))).toBe(true);
     await shot("best-plan");
@@ -147,17 +152,15 @@ describe("workbench", () => {
     await page.reload();
     await page.getByRole("tab", { name: "Compare" }).click();
     await page.locator("[data-testid=compare-table] tr[data-plan=optimal]").waitFor();
-    expect(await page.locator("[data-testid=compare-add-optimum]").count()).toBe(0);
+    await eventually(() => page.locator("[data-testid=compare-add-optimum]").count()).toBe(0);
     // Without it in the address, Compare offers to find it.
     await page.goto(`${workbench.url}/#/s/korea-2018?tab=compare`);
     await page.reload();
     const calls = countRequests(/\/api\/(plan|compare)$/);
     await page.locator("[data-testid=compare-add-optimum]").click();
-    await page.locator("[data-testid=compare-table] tr[data-plan=optimal]").waitFor({ timeout: 90_000 });
-    expect(
-      await page
-        .locator("[data-testid=compare-table] tr[data-plan=optimal] [data-testid=verdict]")
-        .textContent(),
+    await page.locator("[data-testid=compare-table] tr[data-plan=optimal]").waitFor({ timeout: SOLVE_MS });
+    await eventually(() =>
+      page.locator("[data-testid=compare-table] tr[data-plan=optimal] [data-testid=verdict]").textContent(),
     ).toMatch(/^Feasible/);
     expect(calls.stop()).toEqual([]);
   });
@@ -179,9 +182,9 @@ describe("workbench", () => {
       (svg) => document.querySelector("[data-testid=exposure-chart] svg")?.innerHTML !== svg,
       before,
     );
-    expect(await page.locator("[data-testid=exposure-legend] li[data-party=dprk]").textContent()).not.toBe(
-      legendBefore,
-    );
+    await eventually(() =>
+      page.locator("[data-testid=exposure-legend] li[data-party=dprk]").textContent(),
+    ).not.toBe(legendBefore);
     await shot("editor-tables");
   });
 
@@ -197,10 +200,10 @@ describe("workbench", () => {
     expect(line).toBeGreaterThan(1);
     const issues = page.locator("[data-testid=issues]");
     await issues.waitFor();
-    expect(await issues.textContent()).toContain(`line ${line}:1`);
-    expect(await issues.textContent()).toContain("unknown field 'colour'");
-    expect(await page.locator(".cm-lintRange-error").count()).toBeGreaterThan(0);
-    expect(await page.locator(".cm-gutter-lint .cm-lint-marker-error").count()).toBe(1);
+    await eventually(() => issues.textContent()).toContain(`line ${line}:1`);
+    await eventually(() => issues.textContent()).toContain("unknown field 'colour'");
+    await eventually(() => page.locator(".cm-lintRange-error").count()).toBeGreaterThan(0);
+    await eventually(() => page.locator(".cm-gutter-lint .cm-lint-marker-error").count()).toBe(1);
     await shot("editor-error");
     await page.getByRole("button", { name: "Revert" }).click();
     await page.locator("[data-testid=issues]").waitFor({ state: "detached" });
@@ -211,14 +214,16 @@ describe("workbench", () => {
     await page.selectOption("[data-testid=plan-select]", "phased");
     await page.getByLabel("runs", { exact: true }).fill("20000");
     await page.getByLabel("seed", { exact: true }).fill("5");
-    expect(await page.locator("[data-testid=simulate-where]").textContent()).toBe("in this browser");
+    await eventually(() => page.locator("[data-testid=simulate-where]").textContent()).toBe(
+      "in this browser",
+    );
     const calls = countRequests(/\/api\/simulate/);
     await watchProgress();
     await page.getByRole("button", { name: "Simulate", exact: true }).click();
     const result = page.locator("[data-testid=simulation-result]");
-    await result.waitFor({ timeout: 90_000 });
+    await result.waitFor({ timeout: SOLVE_MS });
     expect(calls.stop()).toEqual([]);
-    expect(await page.locator("progress[data-where=browser]").getAttribute("value")).toBe("20000");
+    await eventually(() => page.locator("progress[data-where=browser]").getAttribute("value")).toBe("20000");
     // The bar moved through intermediate values, not straight from 0 to done.
     const seen = await page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
     expect(seen.filter((v) => v > 0 && v < 20000).length).toBeGreaterThan(0);
@@ -228,13 +233,13 @@ describe("workbench", () => {
     const server = await serverSimulation(20000, 5);
     expect((server.completion.p * 100).toFixed(1)).toBe(shown);
     expect(text).toContain(`over ${server.runs} runs`);
-    expect(await result.locator("svg").count()).toBeGreaterThanOrEqual(2);
+    await eventually(() => result.locator("svg").count()).toBeGreaterThanOrEqual(2);
     await shot("simulate");
   });
 
   it("sends a large simulation to the server as a job with progress", async () => {
     await page.getByLabel("runs", { exact: true }).fill("40000");
-    expect(await page.locator("[data-testid=simulate-where]").textContent()).toBe("on the server");
+    await eventually(() => page.locator("[data-testid=simulate-where]").textContent()).toBe("on the server");
     const calls = countRequests(/\/api\/simulate$/);
     await page.getByRole("button", { name: "Simulate", exact: true }).click();
     await page.locator("progress[data-where=server]").waitFor();
@@ -242,7 +247,7 @@ describe("workbench", () => {
       () =>
         document.querySelector("[data-testid=simulation-result]")?.textContent?.includes("over 40000 runs"),
       null,
-      { timeout: 90_000 },
+      { timeout: SOLVE_MS },
     );
     expect(calls.stop()).toEqual(["POST"]);
     await page.getByLabel("runs", { exact: true }).fill("2000");
@@ -253,11 +258,13 @@ describe("workbench", () => {
     // walks the whole journey).
     await page.getByRole("tab", { name: "Plan", exact: true }).focus();
     await page.keyboard.press("End");
-    expect(await page.getByRole("tab", { name: "Export" }).getAttribute("aria-selected")).toBe("true");
-    await page.keyboard.press("Home");
-    expect(await page.getByRole("tab", { name: "Plan", exact: true }).getAttribute("aria-selected")).toBe(
+    await eventually(() => page.getByRole("tab", { name: "Export" }).getAttribute("aria-selected")).toBe(
       "true",
     );
+    await page.keyboard.press("Home");
+    await eventually(() =>
+      page.getByRole("tab", { name: "Plan", exact: true }).getAttribute("aria-selected"),
+    ).toBe("true");
   });
 
   it("exports the plan and a printable briefing", async () => {
@@ -282,9 +289,9 @@ describe("workbench", () => {
         timeout: 150_000,
       },
     );
-    expect(await page.locator("[data-testid=recommendation]").textContent()).toMatch(/feasible/);
-    expect(await page.locator("[data-testid=alternatives] li").count()).toBeGreaterThan(1);
-    expect(await page.locator("[data-testid=alternatives]").textContent()).toMatch(/upfront:dprk/);
+    await eventually(() => page.locator("[data-testid=recommendation]").textContent()).toMatch(/feasible/);
+    await eventually(() => page.locator("[data-testid=alternatives] li").count()).toBeGreaterThan(1);
+    await eventually(() => page.locator("[data-testid=alternatives]").textContent()).toMatch(/upfront:dprk/);
     await shot("briefing");
     await page.emulateMedia({ media: "print" });
     await page.pdf({ path: join(ARTIFACTS, "briefing.pdf"), format: "A4" });
@@ -296,7 +303,7 @@ describe("workbench", () => {
     const htmlPath = join(ARTIFACTS, html.suggestedFilename());
     await html.saveAs(htmlPath);
     expect(readFileSync(htmlPath, "utf8")).toMatch(/Why the alternatives fail/);
-  }, 240_000);
+  }, 300_000);
 
   it("offers every chart as SVG and PNG", async () => {
     await page.goBack();
@@ -335,19 +342,19 @@ describe("workbench", () => {
       await other.goto(`${workbench.url}/#/s/korea-2018`);
       await other.getByRole("tab", { name: "Find the best plan" }).click();
       await other.locator("[data-testid=find-best-plan]").click();
-      await other.locator("[data-testid=best-plan-result]").waitFor({ timeout: 90_000 });
+      await other.locator("[data-testid=best-plan-result]").waitFor({ timeout: SOLVE_MS });
       const note = other.locator("[data-testid=solved-in]");
-      expect(await note.getAttribute("data-where")).toBe("server");
-      expect(await note.textContent()).toMatch(/could not start/);
+      await eventually(() => note.getAttribute("data-where")).toBe("server");
+      await eventually(() => note.textContent()).toMatch(/could not start/);
       expect(planCalls).toEqual(["POST"]);
 
       await other.getByRole("tab", { name: "Simulate" }).click();
       await other.getByRole("button", { name: "Simulate", exact: true }).click();
-      await other.locator("[data-testid=simulation-result]").waitFor({ timeout: 90_000 });
-      expect(await other.locator("progress").getAttribute("data-where")).toBe("server");
-      expect(await other.getByRole("status").filter({ hasText: "simulation worker" }).textContent()).toMatch(
-        /could not start/,
-      );
+      await other.locator("[data-testid=simulation-result]").waitFor({ timeout: SOLVE_MS });
+      await eventually(() => other.locator("progress").getAttribute("data-where")).toBe("server");
+      await eventually(() =>
+        other.getByRole("status").filter({ hasText: "simulation worker" }).textContent(),
+      ).toMatch(/could not start/);
     } finally {
       await other.close();
     }
