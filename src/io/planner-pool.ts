@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { PACKAGE_ROOT } from "./package-root.ts";
-import { errorOf, type PlannerAnswers, type PlannerTask, type TaskOutcome } from "./planner-task.ts";
+import { errorOf, type PlannerAnswers, type PlannerTask, type TaskOutcome } from "./planner-messages.ts";
 
 export interface PlannerPoolOptions {
   /** Threads, each solving one task at a time; default 2 (or the cores, when fewer). */
@@ -24,6 +24,8 @@ export interface PlannerPoolOptions {
   maxJobs?: number;
   /** Caps every task's wall-clock limit (seconds); default none beyond the task's own. */
   maxSeconds?: number;
+  /** Load and warm the solver in each thread (default true; a pool that only parses says false). */
+  solver?: boolean;
 }
 
 /** Refused: too many planner requests in flight already. */
@@ -63,6 +65,7 @@ export class PlannerPool {
   readonly threads: number;
   readonly maxJobs: number;
   private readonly maxSeconds: number;
+  private readonly solver: boolean;
   private pool: Piscina<PlannerTask, TaskOutcome> | undefined;
   private inFlight = 0;
   private running = 0;
@@ -73,6 +76,7 @@ export class PlannerPool {
     this.threads = Math.max(1, options.threads ?? Math.min(2, availableParallelism()));
     this.maxJobs = Math.max(1, options.maxJobs ?? 2 * this.threads);
     this.maxSeconds = options.maxSeconds ?? Number.POSITIVE_INFINITY;
+    this.solver = options.solver ?? true;
   }
 
   /** Starts the threads (and their solvers) now rather than on the first request. */
@@ -168,6 +172,7 @@ export class PlannerPool {
         // not the parent's flags (tsx's loader under `tsx`): the bundle needs none, the .cjs
         // entry registers tsx itself
         execArgv: [],
+        workerData: { solver: this.solver },
       });
     }
     return this.pool;

@@ -8,6 +8,10 @@ import type { Plan, Scenario } from "../model/index.ts";
 import type { SimulationOverrides, Tally } from "../simulate/index.ts";
 // not ../simulate/index.ts: that would load zod (for the report schema) into every worker
 import { preparePlan, simulateRuns } from "../simulate/index.ts";
+import { lowerThreadPriority } from "./thread-priority.ts";
+
+// a chunk yields the core to the server's event loop (thread-priority.ts)
+lowerThreadPriority();
 
 export interface ChunkTask {
   /** Identifies one simulation, so a worker prepares its plan once however many chunks it runs. */

@@ -110,7 +110,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const store = options.store ?? (await openStore(storeOptions(options)));
   // sweeps are run by `lockstep sweep` into the database; a store passed in has none to show
   const sweeps = await openSweepStore(options.store ? { sqlitePath: ":memory:" } : storeOptions(options));
-  const library = new ScenarioLibrary(store.scenarios);
+  // large scenario texts are parsed on a thread, not on the event loop
+  const library = new ScenarioLibrary(store.scenarios, (source, name) => planner.parse(source, name));
   const jobs = new JobRegistry(options.maxJobs, options.jobTimeLimitMs);
   app.addHook("onClose", async () => {
     jobs.cancelAll();

@@ -5,15 +5,15 @@
  * (bad options, an unknown plan) come back as the planner's own classes, for the routes to answer.
  */
 
+import type { PlannerTask, TaskPlanOptions } from "../io/planner-messages.ts";
 import {
   PlannerBusyError,
   PlannerPool,
   type PlannerPoolOptions,
   PlannerTimeoutError,
 } from "../io/planner-pool.ts";
-import type { PlannerTask, TaskPlanOptions } from "../io/planner-task.ts";
 import type { Charter, ReplanReport, StatusEvent } from "../ledger/index.ts";
-import type { Scenario } from "../model/index.ts";
+import { type ParseResult, parseScenario, type Scenario } from "../model/index.ts";
 import {
   type Comparison,
   type ContinuationOptions,
@@ -28,12 +28,53 @@ export interface ServerPlannerOptions extends PlannerPoolOptions {
   warm?: boolean;
 }
 
+/** Scenario texts longer than this are parsed on a thread (a megabyte of YAML takes a second). */
+export const PARSE_OFF_THREAD_CHARS = 64 * 1024;
+/**
+ * A YAML alias (`*name`): resolving and counting aliases is the slow part of parsing (150 of them
+ * in 8 KB take tens of milliseconds), so a text with any is parsed on the thread too. A `*` that
+ * only looks like one costs a thread hop, nothing else.
+ */
+const ALIAS = /(^|[\s[{,:-])\*[^\s,[\]{}]/;
+
+/** Whether parsing this text could hold the event loop long enough to be felt. */
+export function parseIsSlow(source: string): boolean {
+  return source.length > PARSE_OFF_THREAD_CHARS || ALIAS.test(source);
+}
+/** The budget of parsing one text on a thread (its wall-clock limit adds the usual margin). */
+const PARSE_BUDGET_SECONDS = 10;
+
 export class ServerPlanner {
   private readonly pool: PlannerPool;
+  /** One thread of its own for large scenario texts, so they never wait behind a long solve. */
+  private readonly parser: PlannerPool;
 
   constructor(options: ServerPlannerOptions = {}) {
     this.pool = new PlannerPool(options);
+    this.parser = new PlannerPool({ threads: 1, maxJobs: 8, maxSeconds: options.maxSeconds, solver: false });
     if (options.warm) this.pool.warm();
+  }
+
+  /** Parses a scenario text: on the parser thread when it is large or has aliases, else here (quick). */
+  async parse(source: string, name: string): Promise<ParseResult> {
+    if (!parseIsSlow(source)) return parseScenario(source, name);
+    const size = `${Math.round(source.length / 1024)} KiB`;
+    try {
+      return await this.parser.run<"parse">(
+        { kind: "parse", source, name },
+        PARSE_BUDGET_SECONDS,
+        `parsing a ${size} scenario text`,
+      );
+    } catch (error) {
+      if (error instanceof PlannerBusyError)
+        throw new HttpError(
+          429,
+          "parser-busy",
+          `too many large scenario texts are being parsed: ${error.message}`,
+        );
+      if (error instanceof PlannerTimeoutError) throw new HttpError(504, "parse-timeout", error.message);
+      throw error;
+    }
   }
 
   plan(scenario: Scenario, options: TaskPlanOptions): Promise<PlanResult> {
@@ -82,8 +123,8 @@ export class ServerPlanner {
     return this.pool.load;
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), this.parser.close()]);
   }
 
   private async run<K extends PlannerTask["kind"]>(

@@ -53,6 +53,11 @@ export class ScenarioCache<T> {
     return value;
   }
 
+  /** Whether an inline source is cached (its maker would not run). */
+  hasInline(source: string): boolean {
+    return this.inlineEntries.has(source);
+  }
+
   /** Forgets a saved scenario (deleted); a later one with the same id starts afresh. */
   forget(id: string): void {
     this.savedEntries.delete(id);

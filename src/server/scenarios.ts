@@ -4,7 +4,7 @@
  */
 import { type CompiledScenario, compileScenario } from "../analysis/index.ts";
 import { builtinNames, readScenarioSource } from "../io/scenario-files.ts";
-import type { Scenario } from "../model/index.ts";
+import type { ParseResult, Scenario } from "../model/index.ts";
 import { parseScenario } from "../model/index.ts";
 import type { ScenarioRepository } from "../store/index.ts";
 import { HttpError, notFound } from "./errors.ts";
@@ -54,7 +54,15 @@ export class ScenarioLibrary {
    */
   private readonly builtinDocs = new Map<string, ScenarioDocument>();
 
-  constructor(private readonly saved: ScenarioRepository) {}
+  /**
+   * `parse` parses a scenario text off the event loop (the server's parser thread, for large
+   * texts); without it, texts are parsed here.
+   */
+  constructor(
+    private readonly saved: ScenarioRepository,
+    private readonly parse: (source: string, name: string) => Promise<ParseResult> = async (source, name) =>
+      parseScenario(source, name),
+  ) {}
 
   isBuiltin(id: string): boolean {
     return this.builtins.has(id);
@@ -87,7 +95,7 @@ export class ScenarioLibrary {
   }
 
   async create(source: string, requestedId?: string): Promise<ScenarioDocument> {
-    const scenario = checked(source, requestedId ?? "scenario");
+    const scenario = checked(await this.parse(source, `${requestedId ?? "scenario"}.yaml`));
     const id = requestedId ?? scenario.id!;
     if (this.isBuiltin(id)) {
       throw new HttpError(409, "conflict", `'${id}' is a built-in scenario; save under another id`);
@@ -102,7 +110,7 @@ export class ScenarioLibrary {
   async update(id: string, source: string): Promise<ScenarioDocument> {
     if (this.isBuiltin(id)) throw readOnly(id);
     if (!(await this.saved.get(id))) throw notFound(`scenario '${id}'`);
-    checked(source, id);
+    checked(await this.parse(source, `${id}.yaml`));
     await this.saved.update(id, source);
     return describe(id, source, false);
   }
@@ -123,7 +131,9 @@ export class ScenarioLibrary {
   async resolve(ref: { scenarioId?: string; source?: string }): Promise<LoadedScenario> {
     if (ref.source !== undefined) {
       const source = ref.source;
-      return this.cache.inline(source, () => loaded(source, "scenario"));
+      // a new text is parsed before the cache takes it (a large one off the event loop)
+      const parsed = this.cache.hasInline(source) ? undefined : await this.parse(source, "scenario.yaml");
+      return this.cache.inline(source, () => fromParsed(parsed ?? parseScenario(source, "scenario.yaml")));
     }
     if (ref.scenarioId !== undefined) {
       const id = ref.scenarioId;
@@ -139,7 +149,11 @@ export class ScenarioLibrary {
 }
 
 function loaded(source: string, name: string): LoadedScenario {
-  const scenario = checked(source, name);
+  return fromParsed(parseScenario(source, `${name}.yaml`));
+}
+
+function fromParsed(parsed: ParseResult): LoadedScenario {
+  const scenario = checked(parsed);
   return { scenario, compiled: compileScenario(scenario) };
 }
 
@@ -155,9 +169,8 @@ const readOnly = (id: string) =>
     `'${id}' is a built-in scenario and cannot be changed; save a copy instead`,
   );
 
-/** Parses scenario text, or answers 422 with every problem and its line and column. */
-function checked(source: string, name: string): Scenario {
-  const parsed = parseScenario(source, `${name}.yaml`);
+/** A parsed scenario text, or 422 with every problem and its line and column. */
+function checked(parsed: ParseResult): Scenario {
   if (!parsed.ok) {
     const count = parsed.issues.length;
     throw new HttpError(

@@ -1,0 +1,77 @@
+/**
+ * What crosses between the server and its planner threads: the tasks, what each answers, and the
+ * errors a request may cause, sent by class name and rebuilt on the other side so the routes keep
+ * answering them with the same 4xx as in-process. Kept apart from planner-task.ts, which only the
+ * threads load (it warms the solver as it is imported).
+ */
+import type { Charter, ReplanReport, StatusEvent } from "../ledger/index.ts";
+import { ReplanError } from "../ledger/index.ts";
+import type { ParseResult, Scenario } from "../model/index.ts";
+import {
+  type CompareOptions,
+  type Comparison,
+  ContinuationOptionError,
+  type ContinuationOptions,
+  type PlanChoice,
+  PlanOptionError,
+  type PlanOptions,
+  type PlanResult,
+  UnknownPlanError,
+} from "../planner/index.ts";
+
+/** Plan options as they cross to a worker: plain data only (no signal, no progress callback). */
+export type TaskPlanOptions = Omit<PlanOptions, "signal" | "onProgress">;
+
+export type PlannerTask =
+  | { kind: "plan"; scenario: Scenario; options: TaskPlanOptions }
+  | { kind: "compare"; scenario: Scenario; options: Omit<CompareOptions, "signal" | "onProgress"> }
+  | { kind: "choose"; scenario: Scenario; name: string }
+  /** A large scenario text: parsing a megabyte of YAML holds a thread for a second or more. */
+  | { kind: "parse"; source: string; name: string }
+  | {
+      kind: "replan";
+      charter: Charter;
+      events: StatusEvent[];
+      now: string;
+      options: Omit<ContinuationOptions, "signal">;
+    };
+
+/** What each kind of task answers. */
+export interface PlannerAnswers {
+  plan: PlanResult;
+  compare: Comparison;
+  choose: PlanChoice;
+  parse: ParseResult;
+  replan: ReplanReport;
+}
+
+/** The errors a task may end with that mean "the request was wrong", by class name. */
+const USER_ERRORS = {
+  PlanOptionError,
+  UnknownPlanError,
+  ContinuationOptionError,
+  ReplanError,
+} as const;
+type UserErrorName = keyof typeof USER_ERRORS;
+
+export type TaskOutcome =
+  | { ok: true; value: unknown }
+  | { ok: false; error: { name: UserErrorName | "Error"; message: string } };
+
+/** Rebuilds a worker's error as the class the routes catch (an unknown one as a plain Error). */
+export function errorOf(outcome: Extract<TaskOutcome, { ok: false }>): Error {
+  const { name, message } = outcome.error;
+  return name === "Error" ? new Error(message) : new USER_ERRORS[name](message);
+}
+
+export function nameOf(error: unknown): UserErrorName | "Error" {
+  // most specific first: UnknownPlanError is a PlanOptionError
+  for (const name of [
+    "UnknownPlanError",
+    "PlanOptionError",
+    "ContinuationOptionError",
+    "ReplanError",
+  ] as const)
+    if (error instanceof USER_ERRORS[name]) return name;
+  return "Error";
+}
