@@ -1,15 +1,15 @@
 /** The agreement page: planned against actual, updated live as signed events arrive. */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers/cli.ts";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { adoptAndSign, type Cast, makeCast, signedEvent } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
+import { screenshotDir } from "./page-checks.ts";
 
-const ARTIFACTS = join(ROOT, "test-artifacts");
+const ARTIFACTS = screenshotDir("agreement");
 const dir = mkdtempSync(join(tmpdir(), "lockstep-agreement-"));
 let workbench: Workbench;
 let page: Page;
@@ -23,7 +23,6 @@ const post = (path: string, body: unknown) =>
   });
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   workbench = await openWorkbench({ dbPath: join(dir, "agreements.db") });
   cast = await makeCast();
   const adopted = await adoptAndSign(workbench.url, cast);

@@ -10,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signArchive } from "../../src/ledger/index.ts";
 import { adoptRequest, type Cast, charterSignature, http, makeCast } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import { expectAccessible, SIZES } from "./page-checks.ts";
+import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-web-archive-"));
+const ARTIFACTS = screenshotDir("archive");
 let workbench: Workbench;
 let cast: Cast;
 let page: Page;
@@ -45,6 +46,17 @@ beforeAll(async () => {
   page = await context.newPage();
   page.setDefaultTimeout(30_000);
 }, 120_000);
+/** The library as it stands at the three sizes: axe-core, no sideways scroll, a screenshot of each. */
+async function atEverySize(state: string): Promise<void> {
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await expectAccessible(page, `${state} at ${size.name}`);
+    await expectNoSidewaysScroll(page, `${state} at ${size.name}`);
+    await page.screenshot({ path: join(ARTIFACTS, `${state}-${size.name}.png`), fullPage: true });
+  }
+  await page.setViewportSize(SIZES[0]);
+}
+
 afterAll(async () => {
   await page?.context().close();
   await workbench?.close();
@@ -61,7 +73,7 @@ describe("archived agreements in the library", () => {
     const toggle = page.getByLabel("Show archived agreements (1)");
     await toggle.waitFor();
     expect(await toggle.isChecked()).toBe(false);
-    await expectAccessible(page, "library with an archived agreement hidden");
+    await atEverySize("library-archived-hidden");
 
     await toggle.check();
     const hidden = list.locator("[data-agreement=hidden-deal]");
@@ -69,7 +81,12 @@ describe("archived agreements in the library", () => {
     await expect.poll(() => hidden.textContent(), { timeout: 30_000 }).toMatch(/archived by its parties/);
     expect(await hidden.getAttribute("data-archived")).toBe("true");
     expect(await list.locator("[data-agreement=kept-deal]").textContent()).not.toMatch(/archived/);
-    await expectAccessible(page, "library showing archived agreements");
+    await atEverySize("library-archived-shown");
+    // The toggle is kept in the address: a reload shows the archived agreement again.
+    await expect.poll(() => page.url(), { timeout: 30_000 }).toMatch(/[?&]archived=yes/);
+    await page.reload();
+    await hidden.waitFor();
+    expect(await toggle.isChecked()).toBe(true);
 
     await toggle.uncheck();
     await expect.poll(() => hidden.count(), { timeout: 30_000 }).toBe(0);

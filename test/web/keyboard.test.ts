@@ -4,21 +4,19 @@
  * save-copy form. Along the way every control must have an accessible name, every tab stop a
  * visible focus ring, and no view may stick out sideways. Screenshots go to test-artifacts/.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../helpers/cli.ts";
 import { eventually, SOLVE_MS, UPDATE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
+import { screenshotDir } from "./page-checks.ts";
 
-const ARTIFACTS = join(ROOT, "test-artifacts");
+const ARTIFACTS = screenshotDir("keyboard");
 const VIEWPORT = { width: 1280, height: 800 };
 let workbench: Workbench;
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   workbench = await openWorkbench();
   page = await workbench.browser.newPage({ viewport: VIEWPORT });
   page.setDefaultTimeout(UPDATE_MS);

@@ -251,6 +251,11 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
     await atEverySize("table editor after adding a move", "tables-add-move");
     await page.locator("[data-testid=table-undo]").click();
     await page.locator("[data-testid=unsaved]").waitFor({ state: "detached" });
+    // Which editor is open is kept in the address too.
+    await eventually(() => params().get("editor")).toBe("table");
+    await page.reload();
+    await page.locator("[data-testid='tolerance-us']").waitFor();
+    expect(await page.getByRole("tab", { name: "Tables" }).getAttribute("aria-selected")).toBe("true");
     await page.getByRole("tab", { name: "YAML" }).click();
   });
 
@@ -413,6 +418,11 @@ describe("planner states", { timeout: SEARCHING_MS }, () => {
     await eventually(() =>
       page.locator("[data-testid=perspectives-chart] .chart-body").getAttribute("aria-label"),
     ).toMatch(/1 fear/);
+    // Whose view is shown is kept in the address: a reload redraws it as Washington sees it.
+    await eventually(() => params().get("view")).toBe("us");
+    await page.reload();
+    await eventually(() => title.textContent()).toMatch(/as United States sees it/);
+    expect(await switcher.getByLabel("United States").isChecked()).toBe(true);
     await atEverySize("perspectives", "perspectives");
   });
 

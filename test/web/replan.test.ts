@@ -2,25 +2,23 @@
  * The agreement page's "does the rest of the plan still hold" panel (MODEL.md §10), in Chromium:
  * docs/model.md §10's late first move, then the panel updating when the ledger grows.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventBody } from "../../src/ledger/index.ts";
 import { signEvent } from "../../src/ledger/index.ts";
-import { ROOT } from "../helpers/cli.ts";
 import { eventually } from "../helpers/wait.ts";
 import { http } from "../ledger/helpers.ts";
 import { adoptLate, type LateAgreement } from "../replan/setup.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
+import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
 
-const ARTIFACTS = join(ROOT, "test-artifacts");
+const ARTIFACTS = screenshotDir("agreement");
 let workbench: Workbench;
 let page: Page;
 let deal: LateAgreement;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   workbench = await openWorkbench();
   deal = await adoptLate(workbench.url);
   page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -46,7 +44,13 @@ describe("agreement page: does the rest of the plan still hold", () => {
     );
     const row = page.locator("[data-testid=continuation-steps] tr[data-move=b1] td").first();
     await eventually(() => row.textContent()).toBe("4");
-    await page.screenshot({ path: join(ARTIFACTS, "agreement-replan.png"), fullPage: true });
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await expectAccessible(page, `re-plan panel at ${size.name}`);
+      await expectNoSidewaysScroll(page, `re-plan panel at ${size.name}`);
+      await page.screenshot({ path: join(ARTIFACTS, `replan-${size.name}.png`), fullPage: true });
+    }
+    await page.setViewportSize(SIZES[0]);
   });
 
   it("re-plans when the ledger grows: once b1 is done too, the rest holds", async () => {

@@ -10,6 +10,7 @@ import type { SimulationReport } from "../../src/simulate/report.ts";
 import { ROOT } from "../helpers/cli.ts";
 import { eventually, SOLVE_MS, UPDATE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
+import { screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
 let workbench: Workbench;
@@ -75,7 +76,8 @@ async function serverSimulation(runs: number, seed: number): Promise<SimulationR
   }
 }
 
-const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+const SHOTS = screenshotDir("workbench");
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const exposureSvg = () => page.locator("[data-testid=exposure-chart] svg").first().innerHTML();
 
 describe("workbench", () => {

@@ -28,6 +28,9 @@ interface Props {
   planName: string;
   /** Extra lines under the verdict (the safety factor, when the analysis has it). */
   children?: ComponentChildren;
+  /** Whose perspective the charts show, when the page keeps it (the plan tab, in the address). */
+  viewer?: string;
+  onViewer?(viewer: string): void;
 }
 
 export function partyNames(compiled: CompiledScenario): Record<string, string> {
@@ -57,7 +60,7 @@ export function moveTitles(compiled: CompiledScenario): Record<string, string> {
   return Object.fromEntries(compiled.scenario.moves.map((m) => [m.id, m.title ?? m.id]));
 }
 
-export function PlanView({ compiled, analysis, planName, children }: Props) {
+export function PlanView({ compiled, analysis, planName, children, ...kept }: Props) {
   const [selected, setSelected] = useState<number | undefined>(undefined);
   const names = useMemo(() => partyNames(compiled), [compiled]);
   const titles = useMemo(() => moveTitles(compiled), [compiled]);
@@ -69,7 +72,9 @@ export function PlanView({ compiled, analysis, planName, children }: Props) {
     () => (views.length > 0 ? analyzePerspectives(compiled, analysis) : undefined),
     [views, compiled, analysis],
   );
-  const [viewer, setViewer] = useState(TRUTH);
+  const [ownViewer, setOwnViewer] = useState(TRUTH);
+  const viewer = kept.viewer ?? ownViewer;
+  const setViewer = kept.onViewer ?? setOwnViewer;
   const robustness = useMemo(() => robustnessOf(compiled, analysis), [compiled, analysis]);
   mark("plan-view-render");
   const view = views.find((v) => v.viewer === viewer);

@@ -35,6 +35,19 @@ export function writeParams(values: Record<string, string | undefined>): void {
   if (next !== location.hash) history.replaceState(history.state, "", next);
 }
 
+/**
+ * A view state kept in the address under `key` (absent when it is the default), so a reload or a
+ * shared link opens the page as it was left.
+ */
+export function useParam<T extends string>(key: string, fallback: T, valid: (v: string) => v is T) {
+  const [value, setValue] = useState<T>(() => {
+    const given = readHash().params.get(key);
+    return given !== null && valid(given) ? given : fallback;
+  });
+  useEffect(() => writeParams({ [key]: value === fallback ? undefined : value }), [key, value, fallback]);
+  return [value, setValue] as const;
+}
+
 /** A plan kept in the address as JSON; undefined when absent or not a plan. */
 export function planParam(params: URLSearchParams, key: string): Plan | undefined {
   const text = params.get(key);

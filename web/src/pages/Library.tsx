@@ -3,12 +3,17 @@ import { useEffect, useState } from "preact/hooks";
 import type { AgreementList } from "../../../src/server/agreement-schemas.ts";
 import { api, type ScenarioSummary } from "../lib/api.ts";
 import { apiFetch } from "../lib/auth.ts";
+import { useParam } from "../lib/url-state.ts";
+
+const yesNo = (v: string): v is "yes" | "no" => v === "yes" || v === "no";
 
 export function Library() {
   const [scenarios, setScenarios] = useState<ScenarioSummary[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [agreements, setAgreements] = useState<AgreementList["agreements"]>([]);
-  const [showArchived, setShowArchived] = useState(false);
+  const [archived, setArchived] = useParam("archived", "no", yesNo);
+  const showArchived = archived === "yes";
+  const setShowArchived = (show: boolean) => setArchived(show ? "yes" : "no");
   const load = () =>
     api
       .list()

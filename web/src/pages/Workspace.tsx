@@ -7,13 +7,14 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Plan } from "../../../src/model/index.ts";
 import type { FrontierPoint } from "../../../src/planner/index.ts";
+import { TRUTH } from "../components/Perspectives.tsx";
 import { analyse, defaultPlan, type PlanChoice, planChoices } from "../lib/analysis.ts";
 import type { Capabilities } from "../lib/api.ts";
 import { findPlanInBrowser } from "../lib/in-browser.ts";
 import { type PlanReport, plannerOptions } from "../lib/planner.ts";
 import { readSimulations, recordSimulation, type SimulationSummary } from "../lib/sim-results.ts";
 import { mark } from "../lib/timing.ts";
-import { guardNavigation, planParam, readHash, writeParams } from "../lib/url-state.ts";
+import { guardNavigation, planParam, readHash, useParam, writeParams } from "../lib/url-state.ts";
 import { setField } from "../lib/yaml-edit.ts";
 import type { SimulationDone } from "./SimulateTab.tsx";
 import { AnalysisPane, frontierPlanName, isTab, type Tab } from "./workspace/AnalysisPane.tsx";
@@ -48,6 +49,8 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
     readSimulations(pageId),
   );
   const [frontier, setFrontier] = useState<FrontierPoint[] | undefined>();
+  // Whose perspective the plan view shows; a party without a view falls back to the truth there.
+  const [viewer, setViewer] = useParam("view", TRUTH, (v): v is string => v.length > 0);
   const [frontierPoint, setFrontierPoint] = useState<number | undefined>(() => {
     const n = Number(initial.get("frontier"));
     return Number.isInteger(n) && n > 0 ? n : undefined;
@@ -187,6 +190,8 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
         onFrontier={setFrontier}
         frontierPoint={frontierPoint}
         onFrontierPoint={setFrontierPoint}
+        viewer={viewer}
+        onViewer={setViewer}
       />
     </main>
   );

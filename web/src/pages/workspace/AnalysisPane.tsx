@@ -57,6 +57,9 @@ interface Props {
   /** The frontier point the best-plan tab shows (its number of phases). */
   frontierPoint?: number;
   onFrontierPoint(phases: number | undefined): void;
+  /** Whose perspective the plan view shows (MODEL.md §9; kept in the address). */
+  viewer: string;
+  onViewer(viewer: string): void;
 }
 
 /** The plan choice a frontier point becomes: the safest plan within that many phases. */
@@ -168,7 +171,13 @@ export function AnalysisPane(props: Props) {
             )}
             {tab === "plan" && (
               <>
-                <PlanView compiled={compiled} analysis={analysis} planName={chosen.name} />
+                <PlanView
+                  compiled={compiled}
+                  analysis={analysis}
+                  planName={chosen.name}
+                  viewer={props.viewer}
+                  onViewer={props.onViewer}
+                />
                 <FrontierPanel
                   source={source}
                   points={props.frontier}

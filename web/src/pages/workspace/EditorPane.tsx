@@ -10,7 +10,10 @@ import { Tabs, tabPanelProps } from "../../components/Tabs.tsx";
 import { YamlEditor } from "../../components/YamlEditor.tsx";
 import { ApiError, api } from "../../lib/api.ts";
 import { drafts } from "../../lib/drafts.ts";
+import { useParam } from "../../lib/url-state.ts";
 import type { ScenarioSource } from "./useScenarioSource.ts";
+
+const isEditorMode = (v: string): v is "yaml" | "table" => v === "yaml" || v === "table";
 
 interface Props {
   state: ScenarioSource;
@@ -22,7 +25,8 @@ interface Props {
 
 export function EditorPane({ state, title, titleRef, onSaved }: Props) {
   const { doc, source = "", ws, lastGood } = state;
-  const [editorMode, setEditorMode] = useState<"yaml" | "table">("yaml");
+  // Which editor is open is kept in the address (editor=table), like the view tab.
+  const [editorMode, setEditorMode] = useParam("editor", "yaml", isEditorMode);
   const [goToLine, setGoToLine] = useState<{ line: number; at: number } | undefined>();
   const [status, setStatus] = useState<string | undefined>();
   const [saveIssues, setSaveIssues] = useState<string[]>([]);
