@@ -78,15 +78,14 @@ export function guardNavigation(check: Guard): () => void {
 export function useRoute(): string[] {
   const [route, setRoute] = useState(() => readHash().path);
   useEffect(() => {
-    let current = location.hash;
-    const update = () => {
+    const update = (event: HashChangeEvent) => {
       const next = readHash();
       if (guard && !guard(next)) {
-        // Stay: put the old address back without another hashchange.
-        history.replaceState(history.state, "", current);
+        // Stay: put the old address back without another hashchange. The event's old URL has
+        // what replaceState wrote since (tab, plan, editor), which a copy kept here would not.
+        history.replaceState(history.state, "", event.oldURL);
         return;
       }
-      current = location.hash;
       setRoute(next.path);
     };
     window.addEventListener("hashchange", update);
