@@ -1,15 +1,18 @@
 /**
- * Navigation → korea-2018's charts drawn, in headless Chromium with a cold cache (a new browser
- * context per visit), side by side in one run with the least page that does the same work
- * (bench/chart-floor: fetch the scenario from the same API, parse, compile, analyse, draw the
- * exposure and margin charts with the same Plot specifications; no framework, editor or router).
- * Variants, visited in turn, each round:
+ * Navigation → korea-2018's charts drawn, in headless Chromium, side by side in one run with the
+ * least page that does the same work (bench/chart-floor: fetch the scenario from the same API,
+ * parse, compile, analyse, draw the exposure and margin charts with the same Plot specifications;
+ * no framework, editor or router). Each variant is visited twice per round in one browser
+ * context: a first visit (fresh context, empty cache) and a second navigation to the same address
+ * in the same tab (hashed assets from the cache, as they are served immutable; index.html and the
+ * scenario from the server). Variants, visited in turn, each round:
  *   floor      the least page, served by the same server (compression on, precompressed build)
  *   workbench  the workbench as built now (compression on: its precompressed files)
- *   plain      the same workbench with compression off (`serve --no-compress`)
+ *   plain      with --plain: the same workbench with compression off (`serve --no-compress`)
  *   before     with --before REV: the workbench built from commit REV, served by today's server
  * Times are the page's performance.now() when both charts' svgs are in the document (and when
- * the exposure chart's is); bytes are Chrome's count (encodedDataLength, headers included).
+ * the exposure chart's is); bytes are Chrome's count (encodedDataLength, headers included) until
+ * the network is idle (so the editor's chunk, fetched after the charts, counts).
  *
  * On a loaded machine the wall times measure the queue for the CPU as much as the page, so each
  * visit is also traced (Chromium's trace: the main thread's top-level tasks, ThreadControllerImpl::RunTask, with
@@ -18,7 +21,7 @@
  * drawn (its `lockstep:chart:exposure-chart` mark), which the load does not inflate. On an idle
  * machine the wall time is about that plus the few waits on the network and the server.
  *
- *   npx tsx bench/workbench-charts.ts [--repeat 5] [--before c6ded8a]
+ *   npx tsx bench/workbench-charts.ts [--repeat 5] [--plain] [--before c6ded8a]
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -26,7 +29,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { FastifyInstance } from "fastify";
-import type { Browser } from "playwright-core";
+import type { Browser, CDPSession, Page } from "playwright-core";
 import { build } from "vite";
 import { PACKAGE_ROOT } from "../src/io/package-root.ts";
 import { buildServer } from "../src/server/app.ts";
@@ -34,7 +37,11 @@ import { openWorkbench } from "../test/web/browser.ts";
 import { precompress } from "../web/vite.config.ts";
 
 const { values: args } = parseArgs({
-  options: { repeat: { type: "string", default: "5" }, before: { type: "string" } },
+  options: {
+    repeat: { type: "string", default: "5" },
+    before: { type: "string" },
+    plain: { type: "boolean", default: false },
+  },
 });
 const repeat = Number(args.repeat);
 const PAGE = "/#/s/korea-2018";
@@ -85,17 +92,15 @@ function mainThreadCpu(trace: Buffer): number {
   return micros / 1000;
 }
 
-async function visit(browser: Browser, base: string): Promise<Visit> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
+/** One navigation to the page in `page`, traced, until both charts are in the document. */
+async function navigate(browser: Browser, page: Page, cdp: CDPSession, url: string): Promise<Visit> {
   await browser.startTracing(page, { categories: ["toplevel", "blink.user_timing"] });
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Network.enable");
   let bytes = 0;
-  cdp.on("Network.loadingFinished", (event) => {
+  const count = (event: { encodedDataLength: number }) => {
     bytes += event.encodedDataLength;
-  });
-  await page.goto(base + PAGE);
+  };
+  cdp.on("Network.loadingFinished", count);
+  await page.goto(url);
   // The page notes when each chart first appears; polling every 5 ms from the page itself.
   const handle = await page.waitForFunction(
     ([exposure, margins]) => {
@@ -110,10 +115,32 @@ async function visit(browser: Browser, base: string): Promise<Visit> {
     { polling: 5, timeout: 120_000 },
   );
   const times = (await handle.jsonValue()) as { exposure: number; both: number };
+  // What the page fetches after the charts (the editor's chunk) counts in its bytes.
   await page.waitForLoadState("networkidle");
   const cpu = mainThreadCpu(await browser.stopTracing());
-  await context.close();
+  cdp.off("Network.loadingFinished", count);
   return { ...times, bytes, cpu };
+}
+
+/**
+ * A first visit in a fresh browser context (empty cache: every asset crosses the network), then,
+ * in the same tab, a second navigation to the same address after leaving it for about:blank: a
+ * new document, with the hashed assets from the cache (they are served immutable) and index.html
+ * and the scenario asked of the server again, as when a user comes back to the workbench.
+ */
+async function visit(browser: Browser, base: string): Promise<{ cold: Visit; warm: Visit }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    const cold = await navigate(browser, page, cdp, base + PAGE);
+    await page.goto("about:blank");
+    const warm = await navigate(browser, page, cdp, base + PAGE);
+    return { cold, warm };
+  } finally {
+    await context.close();
+  }
 }
 
 /** Builds a vite app into a fresh directory, precompressed like the workbench. */
@@ -165,53 +192,52 @@ try {
   const variants: [string, string][] = [
     ["floor", await serve(floorDir, true)],
     ["workbench", workbench.url],
-    ["plain", await serve(undefined, false)],
   ];
+  if (args.plain) variants.push(["plain", await serve(undefined, false)]);
   if (args.before) {
     const beforeDir = await buildBefore(args.before);
     built.push(beforeDir);
     if (!existsSync(join(beforeDir, "index.html"))) throw new Error(`no web app built from ${args.before}`);
     variants.push([`before (${args.before})`, await serve(beforeDir, true)]);
   }
-  console.log(
-    `load average ${loadavg()
+  const load = () =>
+    loadavg()
       .map((l) => l.toFixed(1))
-      .join(" ")} at start; ${repeat} cold visits each after a warm-up round, variants in turn`,
+      .join(" ");
+  console.log(
+    `load average ${load()} at start; ${repeat} rounds after a warm-up round, variants in turn, ` +
+      "each a first visit (fresh context) and a second navigation in the same tab (assets cached)",
   );
-  const results = new Map<string, Visit[]>(variants.map(([name]) => [name, []]));
+  const results = new Map<string, Visit[]>();
   for (let r = 0; r <= repeat; r++) {
     for (const [name, base] of variants) {
-      const v = await visit(workbench.browser, base);
+      const visits = await visit(workbench.browser, base);
       if (r === 0) continue; // warms the servers' caches and the JIT
-      results.get(name)!.push(v);
-      console.log(
-        `  ${name.padEnd(22)} exposure ${v.exposure.toFixed(0).padStart(5)} ms, both charts ${v.both.toFixed(0).padStart(5)} ms, ` +
-          `main CPU ${v.cpu.toFixed(0).padStart(4)} ms, ${(v.bytes / 1024).toFixed(0)} KiB`,
-      );
+      for (const [kind, v] of Object.entries(visits)) {
+        const key = `${name}, ${kind}`;
+        results.set(key, [...(results.get(key) ?? []), v]);
+        console.log(
+          `  ${key.padEnd(28)} exposure ${v.exposure.toFixed(0).padStart(5)} ms, both charts ${v.both.toFixed(0).padStart(5)} ms, ` +
+            `main CPU ${v.cpu.toFixed(0).padStart(4)} ms, ${(v.bytes / 1024).toFixed(0)} KiB`,
+        );
+      }
     }
+    if (r > 0) console.log(`  (round ${r} done, load average ${load()})`);
   }
   const span = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const cell = (xs: number[]) => `${span(xs).padEnd(11)} median ${median(xs).toFixed(0).padStart(5)}`;
   console.log(
-    "variant                 exposure chart (ms)        both charts (ms)           main CPU (ms)              KiB",
+    `${"variant".padEnd(28)}  ${"exposure chart (ms)".padEnd(24)}   ${"both charts (ms)".padEnd(24)}   ` +
+      `${"main CPU (ms)".padEnd(24)}   KiB`,
   );
-  for (const [name, vs] of results) {
-    const e = vs.map((v) => v.exposure);
-    const b = vs.map((v) => v.both);
+  for (const [name, vs] of [...results].sort(([a], [b]) => a.localeCompare(b))) {
     console.log(
-      `${name.padEnd(22)}  ${span(e).padEnd(11)} median ${median(e).toFixed(0).padStart(5)}   ` +
-        `${span(b).padEnd(11)} median ${median(b).toFixed(0).padStart(5)}   ` +
-        `${span(vs.map((v) => v.cpu)).padEnd(11)} median ${median(vs.map((v) => v.cpu))
-          .toFixed(0)
-          .padStart(5)}   ` +
-        `${median(vs.map((v) => v.bytes / 1024)).toFixed(0)}`,
+      `${name.padEnd(28)}  ${cell(vs.map((v) => v.exposure))}   ${cell(vs.map((v) => v.both))}   ` +
+        `${cell(vs.map((v) => v.cpu))}   ${median(vs.map((v) => v.bytes / 1024)).toFixed(0)}`,
     );
   }
-  console.log(
-    `load average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(" ")} at the end`,
-  );
+  console.log(`load average ${load()} at the end`);
 } finally {
   for (const app of servers) await app.close();
   await workbench.close();

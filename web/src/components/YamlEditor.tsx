@@ -1,14 +1,14 @@
 /**
- * The scenario text in CodeMirror: YAML highlighting, and each problem the parser reports drawn at
- * its line and column (the same issues the CLI prints as FILE:LINE:COL).
+ * The scenario text, editable. CodeMirror itself (yaml-codemirror.ts) is a separate chunk that
+ * is asked for only after the page's first frame with the text, i.e. after the charts drawn in
+ * that frame's layout effects: opening a scenario shows its charts without waiting for the
+ * editor's code to download and run (docs/benchmarks.md, "Charts after navigation"). Until it
+ * arrives the text is shown read-only, as plain text in the editor's place.
  */
-import { yaml } from "@codemirror/lang-yaml";
-import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
-import { Annotation } from "@codemirror/state";
-import { basicSetup, EditorView } from "codemirror";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { ScenarioIssue } from "../../../src/model/index.ts";
 import { mark } from "../lib/timing.ts";
+import type { YamlView } from "./yaml-codemirror.ts";
 
 interface Props {
   /** The text the editor starts with. After that the editor owns its text while the user types. */
@@ -21,82 +21,96 @@ interface Props {
   goToLine?: { line: number; at: number };
 }
 
-function toDiagnostics(view: EditorView, issues: ScenarioIssue[]): Diagnostic[] {
-  const doc = view.state.doc;
-  return issues.map((issue) => {
-    const line = doc.line(Math.min(Math.max(issue.line ?? 1, 1), doc.lines));
-    const from = Math.min(line.from + Math.max((issue.column ?? 1) - 1, 0), line.to);
-    const to = Math.max(line.to, from);
-    return {
-      from,
-      to: to === from ? Math.min(from + 1, doc.length) : to,
-      severity: "error",
-      message: `${issue.path ? `${issue.path}: ` : ""}${issue.message}`,
-    };
-  });
-}
+/**
+ * Lines of the text shown until the editor arrives: more than its box shows on a tall screen, and
+ * few enough that laying them out costs nothing before the first chart (all of a 200-move
+ * scenario would).
+ */
+const PLACEHOLDER_LINES = 80;
 
-/** Marks text replaced from outside (the table view, Revert), which must not echo back as an edit. */
-const external = Annotation.define<boolean>();
+type CodeMirror = typeof import("./yaml-codemirror.ts");
+let codeMirror: Promise<CodeMirror> | undefined;
+
+/** CodeMirror's chunk, fetched once per page load. */
+export function loadCodeMirror(): Promise<CodeMirror> {
+  codeMirror ??= import("./yaml-codemirror.ts");
+  return codeMirror;
+}
 
 export function YamlEditor({ initial, external: outside, issues, onChange, goToLine }: Props) {
   const host = useRef<HTMLDivElement>(null);
-  const view = useRef<EditorView | undefined>(undefined);
-  const latestChange = useRef(onChange);
-  latestChange.current = onChange;
+  const [view, setView] = useState<YamlView | undefined>();
+  const [loadFailed, setLoadFailed] = useState(false);
+  // The props as last rendered, for the editor built once CodeMirror has arrived.
+  const latest = useRef({ initial, outside, onChange });
+  latest.current = { initial, outside, onChange };
+  const applied = useRef(0);
 
   useEffect(() => {
-    const editor = new EditorView({
-      doc: initial,
-      parent: host.current!,
-      extensions: [
-        basicSetup,
-        yaml(),
-        lintGutter(),
-        EditorView.lineWrapping,
-        // An explicit tab stop: the scrolling editor region is reachable by keyboard.
-        EditorView.contentAttributes.of({ "aria-label": "Scenario YAML", tabindex: "0" }),
-        EditorView.updateListener.of((update) => {
-          if (!update.docChanged || update.transactions.some((t) => t.annotation(external))) return;
-          latestChange.current(update.state.doc.toString());
-        }),
-      ],
-    });
-    view.current = editor;
-    mark("editor");
-    return () => editor.destroy();
+    let built: YamlView | undefined;
+    let gone = false;
+    // Effects run after the frame they belong to has been painted, so the charts of this first
+    // frame are on screen before CodeMirror is even requested.
+    loadCodeMirror()
+      .then(({ createYamlView }) => {
+        if (gone || !host.current) return;
+        // Until now nobody could type, so the latest text the page holds is the one to start from
+        // (a table edit or Revert meanwhile included).
+        const { initial: text, outside: pending } = latest.current;
+        applied.current = pending?.version ?? 0;
+        built = createYamlView(host.current, text, (edited) => latest.current.onChange(edited));
+        setView(built);
+        mark("editor");
+      })
+      .catch(() => {
+        if (!gone) setLoadFailed(true);
+      });
+    return () => {
+      gone = true;
+      built?.destroy();
+    };
   }, []);
 
   // Text changed elsewhere: replace the editor's text. Typing never comes back this way, since
   // the page may re-render with a text older than what the editor already holds. (The page passes
   // the change only while the editor is shown, so table edits do not re-highlight a hidden editor.)
-  const applied = useRef(0);
   useEffect(() => {
-    const editor = view.current;
-    if (!editor || !outside || outside.version <= applied.current) return;
+    if (!view || !outside || outside.version <= applied.current) return;
     applied.current = outside.version;
-    const current = editor.state.doc.toString();
-    if (current !== outside.text) {
-      editor.dispatch({
-        changes: { from: 0, to: current.length, insert: outside.text },
-        annotations: external.of(true),
-      });
-    }
-  }, [outside]);
+    view.replace(outside.text);
+  }, [view, outside]);
 
   useEffect(() => {
-    const editor = view.current;
-    if (!editor) return;
-    editor.dispatch(setDiagnostics(editor.state, toDiagnostics(editor, issues)));
-  }, [issues]);
+    view?.showIssues(issues);
+  }, [view, issues]);
 
   useEffect(() => {
-    const editor = view.current;
-    if (!editor || !goToLine) return;
-    const line = editor.state.doc.line(Math.min(Math.max(goToLine.line, 1), editor.state.doc.lines));
-    editor.dispatch({ selection: { anchor: line.from }, scrollIntoView: true });
-    editor.focus();
-  }, [goToLine]);
+    if (view && goToLine) view.goToLine(goToLine.line);
+  }, [view, goToLine]);
 
-  return <div ref={host} class="yaml-editor" data-testid="yaml-editor" />;
+  return (
+    <div class="yaml-editor" data-testid="yaml-editor">
+      {/* The text, read-only, until CodeMirror is built in the empty box below it. */}
+      {!view && (
+        <pre class="yaml-placeholder" aria-busy={loadFailed ? undefined : "true"}>
+          {firstLines(initial, PLACEHOLDER_LINES)}
+        </pre>
+      )}
+      {loadFailed && (
+        <p class="muted" role="alert">
+          The editor could not be loaded; reload the page to edit the text.
+        </p>
+      )}
+      <div ref={host} />
+    </div>
+  );
+}
+
+function firstLines(text: string, n: number): string {
+  let end = -1;
+  for (let i = 0; i < n; i++) {
+    end = text.indexOf("\n", end + 1);
+    if (end < 0) return text;
+  }
+  return text.slice(0, end);
 }
