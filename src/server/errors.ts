@@ -30,8 +30,9 @@ export interface ErrorBody {
 export const notFound = (what: string) => new HttpError(404, "not-found", `${what} not found`);
 export const badRequest = (message: string) => new HttpError(400, "bad-request", message);
 
-/** The store's refusals (an id taken, no such row, an id that is not a slug) as HTTP errors. */
+/** The store's refusals (an id taken, no such row, an id that is not a slug, an archived agreement) as HTTP errors. */
 export function fromStoreError(error: StoreError): HttpError {
+  if (error.code === "archived") return new HttpError(409, "archived", error.message);
   const status = error.code === "conflict" ? 409 : error.code === "not_found" ? 404 : 400;
   const code =
     error.code === "not_found" ? "not-found" : error.code === "invalid" ? "bad-request" : "conflict";

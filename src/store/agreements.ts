@@ -8,9 +8,9 @@
  */
 import type { Kysely, Transaction } from "kysely";
 import type { ChainedEvent, Charter, CheckpointBody, EventBody } from "../ledger/index.ts";
-import { canonicalJson, charterHash, eventHash } from "../ledger/index.ts";
+import { archiveState, canonicalJson, charterHash, eventHash } from "../ledger/index.ts";
 import type { Dialect } from "./connect.ts";
-import { isUniqueViolation, StoreError } from "./errors.ts";
+import { isBusy, isUniqueViolation, StoreError } from "./errors.ts";
 import type { Database, EventTable } from "./schema.ts";
 
 export interface AgreementRecord {
@@ -42,7 +42,8 @@ export interface AgreementRepository {
   events(id: string, options?: { afterSeq?: number; limit?: number }): Promise<StoredEvent[]>;
   /**
    * Appends a signed event (the caller has checked signature and role). `body` must be the
-   * canonical JSON that was signed.
+   * canonical JSON that was signed. A new event for an archived agreement is refused with
+   * StoreError("archived"), decided in the append's own transaction; a resent one is still found.
    */
   append(id: string, body: EventBody, signature: string): Promise<AppendResult>;
   /** Records a participant's (already checked) charter signature; a second one is ignored. */
@@ -97,13 +98,6 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code;
-  // SQLite busy/locked, PostgreSQL serialization failure / deadlock
-  if (code?.startsWith("SQLITE_BUSY") || code?.startsWith("SQLITE_LOCKED")) return true;
-  return code === "40001" || code === "40P01";
-}
-
 interface Pending {
   bodyText: string;
   body: EventBody;
@@ -126,6 +120,48 @@ function lastEvent(db: Kysely<Database> | Transaction<Database>, id: string) {
     .orderBy("seq", "desc")
     .limit(1)
     .executeTakeFirst();
+}
+
+/** The head of an agreement's chain: its last event, or seq 0 and the charter hash; undefined if no agreement. */
+export async function chainHead(
+  db: Kysely<Database> | Transaction<Database>,
+  id: string,
+): Promise<{ seq: number; hash: string } | undefined> {
+  const agreement = await db
+    .selectFrom("agreements")
+    .select("charter_hash")
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!agreement) return undefined;
+  return (await lastEvent(db, id)) ?? { seq: 0, hash: agreement.charter_hash };
+}
+
+/** True once every party of the agreement has asked to archive it (src/ledger/archive.ts). */
+async function isArchived(trx: Transaction<Database>, id: string): Promise<boolean> {
+  const askers = await trx
+    .selectFrom("archive_statements")
+    .select("participant_id")
+    .where("agreement_id", "=", id)
+    .execute();
+  if (askers.length === 0) return false; // the usual case: no charter to read
+  const { charter } = await trx
+    .selectFrom("agreements")
+    .select("charter")
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  return (
+    archiveState(
+      JSON.parse(charter) as Charter,
+      askers.map((a) => a.participant_id),
+    ).state === "archived"
+  );
+}
+
+function archivedError(id: string): StoreError {
+  return new StoreError(
+    "archived",
+    `agreement '${id}' is archived (every party asked to): it takes no new events; its ledger can still be read and exported`,
+  );
 }
 
 export function agreementRepository(db: Kysely<Database>, dialect: Dialect): AgreementRepository {
@@ -154,6 +190,10 @@ export function agreementRepository(db: Kysely<Database>, dialect: Dialect): Agr
         .execute();
       for (const row of rows) existing.set(row.event_id, row);
     }
+    // Read under the same lock (PostgreSQL) or snapshot (SQLite) as the head: archiving takes that
+    // lock too (archive.ts), so an event is either in the chain before the agreement is archived
+    // or refused, never appended after.
+    const archived = await isArchived(trx, id);
     const head = await lastEvent(trx, id);
     let seq = head?.seq ?? 0;
     let prevHash = head?.hash ?? agreement.charter_hash;
@@ -173,6 +213,10 @@ export function agreementRepository(db: Kysely<Database>, dialect: Dialect): Agr
                 ),
               },
         );
+        continue;
+      }
+      if (archived) {
+        outcomes.push({ error: archivedError(id) });
         continue;
       }
       seq += 1;
@@ -269,15 +313,7 @@ export function agreementRepository(db: Kysely<Database>, dialect: Dialect): Agr
       };
     },
 
-    async head(id) {
-      const agreement = await db
-        .selectFrom("agreements")
-        .select("charter_hash")
-        .where("id", "=", id)
-        .executeTakeFirst();
-      if (!agreement) return undefined;
-      return (await lastEvent(db, id)) ?? { seq: 0, hash: agreement.charter_hash };
-    },
+    head: (id) => chainHead(db, id),
 
     async events(id, options = {}) {
       let query = db

@@ -48,7 +48,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     dialect,
     scenarios: scenarioRepository(db),
     agreements: agreementRepository(db, dialect),
-    archives: archiveRepository(db),
+    archives: archiveRepository(db, dialect),
     close: () => db.destroy(),
   };
 }

@@ -5,40 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "../../src/ledger/verify.ts";
-import { openStore, type Store } from "../../src/store/index.ts";
-import {
-  adoptAndSign,
-  backendNames,
-  type Cast,
-  freshDatabase,
-  http,
-  makeCast,
-  signedEvent,
-  startServer,
-} from "./helpers.ts";
+import { adoptAndSign, backendNames, type Cast, http, makeCast, signedEvent, twoWriters } from "./helpers.ts";
 
 for (const backend of backendNames) {
   describe.skipIf(backend.skip)(`50 concurrent clients on ${backend.name}`, () => {
-    const cleanups: Array<() => Promise<void> | void> = [];
-    const servers: string[] = [];
+    let servers: string[] = [];
+    let close: (() => Promise<void>) | undefined;
     let cast: Cast;
 
     beforeAll(async () => {
-      const { options, drop } = await freshDatabase(backend.name, "race");
-      cleanups.push(drop);
-      for (let i = 0; i < 2; i++) {
-        const store: Store = await openStore(options);
-        const { app, url } = await startServer(store);
-        servers.push(url);
-        cleanups.push(async () => {
-          await app.close();
-          await store.close();
-        });
-      }
+      ({ servers, close } = await twoWriters(backend.name, "race"));
       cast = await makeCast();
     });
     afterAll(async () => {
-      for (const cleanup of cleanups.reverse()) await cleanup();
+      await close?.();
     });
 
     it("leaves one linear chain, and resent events count once", async () => {

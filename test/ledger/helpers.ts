@@ -92,6 +92,37 @@ export async function freshDatabase(
   return { options: { databaseUrl: db.url }, env: { DATABASE_URL: db.url }, drop: db.drop };
 }
 
+/**
+ * Two stores on one fresh database, each with a server (open), so that two writers really race for
+ * a chain's head. close() stops the servers, closes the stores and removes the database.
+ */
+export async function twoWriters(
+  backend: "sqlite" | "postgres",
+  label: string,
+): Promise<{ stores: Store[]; servers: string[]; close: () => Promise<void> }> {
+  const { options, drop } = await freshDatabase(backend, label);
+  const cleanups: Array<() => Promise<void>> = [drop];
+  const stores: Store[] = [];
+  const servers: string[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    for (let i = 0; i < 2; i++) {
+      const store = await openStore(options);
+      cleanups.push(() => store.close());
+      const { app, url } = await startServer(store);
+      cleanups.push(() => app.close());
+      stores.push(store);
+      servers.push(url);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { stores, servers, close };
+}
+
 export interface Backend {
   name: "sqlite" | "postgres";
   skip?: string;

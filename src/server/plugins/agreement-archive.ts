@@ -2,7 +2,9 @@
  * Archiving (hiding) an agreement by its parties (src/ledger/archive.ts): `POST …/archive` takes a
  * party's signed archive statement, `GET …/archive` says who has asked and who is awaited. Once
  * every party has asked, the agreement is left out of the default list (`?archived=1` shows it)
- * and `POST …/events` answers 409 `archived`; reading, exporting and verifying stay as they were.
+ * and `POST …/events` answers 409 `archived` (decided by the store inside the append's transaction,
+ * so an event racing the last statement is either in the chain before it or refused); reading,
+ * exporting and verifying stay as they were.
  */
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -53,23 +55,6 @@ async function archiveDocument(source: ArchiveSource, ctx: AgreementContext): Pr
     ),
     statements,
   };
-}
-
-/** 409 for an event sent to an archived agreement. */
-export async function refuseIfArchived(store: Store, ctx: AgreementContext): Promise<void> {
-  const statements = await store.archives.statements(ctx.record.id);
-  if (
-    archiveState(
-      ctx.charter,
-      statements.map((s) => s.body.by),
-    ).state === "archived"
-  ) {
-    throw new HttpError(
-      409,
-      "archived",
-      `agreement '${ctx.record.id}' is archived (every party asked to): it takes no new events; its ledger can still be read and exported`,
-    );
-  }
 }
 
 export function registerArchive(app: Routes, source: ArchiveSource): void {

@@ -37,7 +37,7 @@ import {
   statusVersions,
   versionsOf,
 } from "./agreement-amendments.ts";
-import { ListQuery, refuseIfArchived, registerArchive } from "./agreement-archive.ts";
+import { ListQuery, registerArchive } from "./agreement-archive.ts";
 import { adoptedScenario, checkEnvelope, checkSignedStep, checkStatement } from "./agreement-checks.ts";
 import { type AgreementContext, AgreementContexts, awaitingSignatures } from "./agreement-context.ts";
 import { AgreementFeed } from "./agreement-feed.ts";
@@ -396,7 +396,10 @@ function registerEvents(app: Routes, ledger: AgreementLedger): void {
   );
 }
 
-/** Appends go only to an active agreement whose stored chain verifies. */
+/**
+ * Appends go only to an active agreement whose stored chain verifies. Whether it is archived is
+ * the store's to decide, inside the append's transaction (409 `archived`, via fromStoreError).
+ */
 async function refuseUnlessWritable(ledger: AgreementLedger, ctx: AgreementContext): Promise<void> {
   if (!(await ledger.isActive(ctx))) {
     throw new HttpError(
@@ -405,7 +408,6 @@ async function refuseUnlessWritable(ledger: AgreementLedger, ctx: AgreementConte
       `the agreement is proposed, not active: waiting for the charter signatures of ${awaitingSignatures(ctx).join(", ")}`,
     );
   }
-  await refuseIfArchived(ledger.store, ctx);
   const chain = await ledger.checkChain(ctx);
   if (!chain.ok) {
     throw new HttpError(
