@@ -2,15 +2,17 @@
  * Where the test suite's time goes, and how it compares with an older suite.
  *
  * Without --baseline: runs vitest (all of it, or the given paths) with the JSON reporter and prints
- * the wall-clock time, the load average before and after, and the slowest files and tests.
- * `--workers N` sets vitest's maxWorkers.
+ * the wall-clock time, the CPU time it took (with every process it waited for: a figure near
+ * twice the wall clock on 2 cores means more workers cannot help), the load average before and
+ * after, and the slowest files and tests. `--workers N` sets vitest's maxWorkers (vitest.config.ts
+ * runs 2 by default); `--full` times the whole `npm test` (type-check and lint first) instead.
  *
  * With --baseline DIR (a checkout of an older commit with its own `npm ci`): runs the full
  * `npm test` (type-check, lint and every test, as a user runs it) in DIR and here, alternating,
  * `--rounds` times, in one run on the same machine, and prints each time, the load around it and
  * the ratio, so the two suites are measured under the same conditions.
  *
- *   npx tsx bench/test-time.ts [--workers 2] [--top 15] [test/cli test/server …]
+ *   npx tsx bench/test-time.ts [--full] [--workers 2] [--top 15] [test/cli test/server …]
  *   npx tsx bench/test-time.ts --baseline /tmp/lockstep-v1 [--rounds 2] [--top 10]
  */
 import { spawnSync } from "node:child_process";
@@ -23,6 +25,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     workers: { type: "string" },
+    full: { type: "boolean", default: false },
     top: { type: "string", default: "15" },
     baseline: { type: "string" },
     rounds: { type: "string", default: "1" },
@@ -42,10 +45,26 @@ interface Report {
 
 interface Timed {
   seconds: number;
+  /** CPU seconds (user + system) of the run and everything it waited for: Chromium, servers, CLIs. */
+  cpu: number | undefined;
   loadBefore: string;
   loadAfter: string;
   report: Report;
   root: string;
+}
+
+/**
+ * CPU time of this process's reaped descendants (user + system, /proc/self/stat fields 16–17):
+ * vitest and, through it, every process it waited for. Linux only; undefined elsewhere.
+ */
+function childCpuSeconds(): number | undefined {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+    // after "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 const load = () =>
@@ -58,23 +77,28 @@ function timed(root: string, command: string[], vitestArgs: string[]): Timed {
   const dir = mkdtempSync(path.join(tmpdir(), "lockstep-test-time-"));
   const out = path.join(dir, "report.json");
   const loadBefore = load();
+  const cpuBefore = childCpuSeconds();
   const started = performance.now();
   spawnSync(command[0]!, [...command.slice(1), "--reporter=json", `--outputFile=${out}`, ...vitestArgs], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
   });
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = childCpuSeconds();
+  const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
   const loadAfter = load();
   if (!existsSync(out)) throw new Error(`no vitest report from ${command.join(" ")} in ${root}`);
   const report = JSON.parse(readFileSync(out, "utf8")) as Report;
   rmSync(dir, { recursive: true, force: true });
-  return { seconds, loadBefore, loadAfter, report, root };
+  return { seconds, cpu, loadBefore, loadAfter, report, root };
 }
 
 function summary(run: Timed, label: string): string {
   const files = run.report.testResults.length;
   return (
-    `${label}: ${run.seconds.toFixed(0)} s wall clock, ${run.report.numTotalTests} tests ` +
+    `${label}: ${run.seconds.toFixed(0)} s wall clock` +
+    (run.cpu === undefined ? "" : `, ${run.cpu.toFixed(0)} s CPU`) +
+    `, ${run.report.numTotalTests} tests ` +
     `(${run.report.numFailedTests} failed) in ${files} files; load average ${run.loadBefore} before, ` +
     `${run.loadAfter} after`
   );
@@ -119,7 +143,8 @@ if (values.baseline) {
   console.log("\ncurrent, last round:");
   slowest(runs.at(-1)!.now, top);
 } else {
-  const run = timed(process.cwd(), ["npx", "vitest", "run"], [...positionals, ...workerArgs]);
-  console.log(summary(run, `vitest with ${values.workers ?? "vitest's default"} worker(s)`));
+  const command = values.full ? ["npm", "test", "--"] : ["npx", "vitest", "run"];
+  const run = timed(process.cwd(), command, [...positionals, ...workerArgs]);
+  console.log(summary(run, `${command.join(" ")} with ${values.workers ?? "the configured"} worker(s)`));
   slowest(run, top);
 }
