@@ -13,6 +13,7 @@ import {
   hasViews,
   partiesOver,
 } from "../../../src/analysis/index.ts";
+import { useAfterFirstFrame } from "../lib/first-frame.ts";
 import { mark } from "../lib/timing.ts";
 import { Chart } from "./Chart.tsx";
 import { exposureSummary, marginSummary } from "./chart-summaries.ts";
@@ -68,9 +69,12 @@ export function PlanView({ compiled, analysis, planName, children, ...kept }: Pr
   const unit = compiled.scenario.unit;
   // Perspectives (MODEL.md §9): the charts can be redrawn as one party sees the plan.
   const views = useMemo(() => (hasViews(compiled) ? compileViews(compiled) : []), [compiled]);
+  // What lies below the two main charts (the tornado, the perspectives' findings, whose analysis
+  // costs more than the plan's own) waits for the page's first frame to be painted.
+  const below = useAfterFirstFrame();
   const perspectives = useMemo(
-    () => (views.length > 0 ? analyzePerspectives(compiled, analysis) : undefined),
-    [views, compiled, analysis],
+    () => (below && views.length > 0 ? analyzePerspectives(compiled, analysis) : undefined),
+    [below, views, compiled, analysis],
   );
   const [ownViewer, setOwnViewer] = useState(TRUTH);
   const viewer = kept.viewer ?? ownViewer;
@@ -150,7 +154,7 @@ export function PlanView({ compiled, analysis, planName, children, ...kept }: Pr
           render={(width) => marginChart(shown, names, { width }, unit)}
         />
       </div>
-      <Tornado compiled={compiled} points={robustness.breakingPoints} planName={planName} />
+      {below && <Tornado compiled={compiled} points={robustness.breakingPoints} planName={planName} />}
       {perspectives && <PerspectiveFindings perspectives={perspectives} names={names} planName={planName} />}
       <h2>Violations, in the order they bite</h2>
       <Violations
