@@ -27,3 +27,35 @@ export function fewestPossiblePhases(c: CompiledScenario, earliest: number[]): n
   for (const item of c.goal) phases = Math.max(phases, Math.min(...item.map((m) => earliest[m])));
   return phases;
 }
+
+/**
+ * The latest phase by which each move must be done in every valid plan of T phases, or undefined
+ * when a plan may leave it out. A move alone in a goal item must be done by T; a move that such a
+ * move requires must be done and verified before that move starts, so by its latest phase minus
+ * the prerequisite's lag + 1 (a move starts no later than it is done). Moves that only an `anyOf`
+ * item or nothing needs are free. Used to fix x_k(m) = 1 from that phase on (docs/planner.md).
+ */
+export function latestDone(c: CompiledScenario, T: number): Array<number | undefined> {
+  const M = c.moveIds.length;
+  const latest = new Array<number | undefined>(M).fill(undefined);
+  const dependents: number[][] = Array.from({ length: M }, () => []);
+  c.requires.forEach((prereqs, m) => {
+    for (const p of prereqs) dependents[p].push(m);
+  });
+  for (const item of c.goal) if (item.length === 1) latest[item[0]] = T;
+  // requires is acyclic: settle a move after every move that requires it, by depth-first search.
+  const settled = new Array<boolean>(M).fill(false);
+  const visit = (m: number): number | undefined => {
+    if (settled[m]) return latest[m];
+    settled[m] = true;
+    let by = latest[m];
+    for (const d of dependents[m]) {
+      const dBy = visit(d);
+      if (dBy !== undefined) by = Math.min(by ?? dBy - c.lag[m] - 1, dBy - c.lag[m] - 1);
+    }
+    latest[m] = by;
+    return by;
+  };
+  for (let m = 0; m < M; m++) visit(m);
+  return latest;
+}

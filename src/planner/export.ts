@@ -37,6 +37,7 @@ const KEY = [
   "goal.MOVE[.or.MOVE]  the goal item is done;  requires.MOVE.PREREQ.K  PREREQ done and verified first",
   "exposure.PARTY.K, reservation.PARTY, margin.PARTY.K.L  the rows of the figures (L: detection lag)",
   "slack.ROW      the same row against the minimum slack s;  touched.PARTY.K.MOVE  the touch indicators",
+  "most.margin.PARTY.K.L  s cannot exceed the most that margin row can be, when it applies",
   "lag.PARTY.K.L[.MOVE]  which detection lag applies;  def.FAMILY.PARTY.K  the aggregate columns",
 ];
 

@@ -19,6 +19,7 @@ import { didYouMean } from "../model/index.ts";
 import { earliestStarts, fewestPossiblePhases } from "./bounds.ts";
 import { noCrediblePlan } from "./credible.ts";
 import { extractPlan } from "./extract.ts";
+import { solveLargestSlack } from "./floor.ts";
 import { MIN_SHARE } from "./formulation.ts";
 import { mostProgress, progressOf } from "./progress.ts";
 import { applyRelaxation, relaxationOf } from "./relax.ts";
@@ -154,8 +155,9 @@ export async function findPlan(scenario: CompiledScenario, options: PlanOptions 
     return options.frontier ? { ...best, frontier: await safetyFrontier(ctx, fewest) } : best;
   }
   const tries = objective === "phases" ? range(fewest, horizon) : [horizon];
+  const slackFirst = objective === "phases" || objective === "slack";
   for (const phases of tries) {
-    const [f, result] = await solveAt(ctx, phases, false);
+    const [f, result] = slackFirst ? await solveLargestSlack(ctx, phases) : await solveAt(ctx, phases, false);
     if (result.status === "infeasible") continue;
     if (result.status === "error") return solverError(base, result.message ?? "solver failed");
     if (!result.values) {

@@ -15,6 +15,7 @@ import {
   exposureCoefficient,
   type History,
 } from "../analysis/index.ts";
+import { latestDone } from "./bounds.ts";
 import { MilpBuilder, type Term } from "./milp.ts";
 import type { Objective } from "./report.ts";
 
@@ -67,6 +68,8 @@ export interface Formulation {
   mu: number[];
   /** Per goal item, the column d_g of how much of it is done (interim plans only). */
   done: number[];
+  /** The lag indicators g (continuous; integral at every integral x). */
+  lags: number[];
 }
 
 const INF = Number.POSITIVE_INFINITY;
@@ -90,6 +93,11 @@ interface Build {
   k0: number;
   /** Fixed columns holding a credited share above the history's state (see `credit`). */
   creditCols: Map<string, number>;
+  /**
+   * Per move, the phase from which every valid plan has it done (x fixed at 1), or undefined
+   * (`latestDone`; only for complete plans without a history).
+   */
+  latest: Array<number | undefined>;
 }
 
 export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Formulation {
@@ -108,6 +116,12 @@ export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Fo
     tag: "",
     k0: o.history?.phases ?? 0,
     creditCols: new Map(),
+    latest:
+      o.interim || o.history || !EXPERIMENT.latest
+        ? c.moveIds.map(() => undefined)
+        : latestDone(c, o.phases).map((by, m) =>
+            by !== undefined && by >= o.earliest[m] && !o.excluded?.[m] ? by : undefined,
+          ),
   };
   addStateColumns(build);
   addStateRows(build);
@@ -127,7 +141,7 @@ export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Fo
   build.tag = "";
   setObjective(build);
   const { b, x, active, slack, sigma, mu, done } = build;
-  return { builder: b, x, active, slack, sigma, mu, done };
+  return { builder: b, x, active, slack, sigma, mu, done, lags: indicators.map((g) => g.col) };
 }
 
 // --- names -------------------------------------------------------------------------------------------
@@ -199,9 +213,12 @@ function addStateColumns(f: Build): void {
       }
       // a move already (partly) done stays done; one not started waits for its earliest phase
       const upper = (now > 0 ? false : k < o.earliest[m]) || out ? now : 1;
+      // Done by its latest phase in every valid plan: fixing it lets the bounds below use it.
+      const by = f.latest[m];
+      const lower = by !== undefined && k >= by && upper === 1 ? 1 : now;
       // A complete plan does a divisible move completely or not at all, so its final state is
       // binary too; an interim plan may stop part-way (MODEL.md §8).
-      row.push(b.addColumn(`x_${m}_${k}`, now, upper, !divisible || (k === T && !o.interim)));
+      row.push(b.addColumn(`x_${m}_${k}`, lower, upper, !divisible || (k === T && !o.interim)));
     }
     f.x.push(row);
     if (divisible) {
@@ -311,7 +328,9 @@ function addPrerequisites(f: Build): void {
 function addSlackColumns(f: Build): void {
   const { c, o, b } = f;
   const slackObjective = o.objective === "phases" || o.objective === "slack";
-  f.slackUpper = o.relax ? 0 : Math.min(slackBound(c, o.values), forcedReservationBound(f));
+  f.slackUpper = o.relax
+    ? 0
+    : Math.min(slackBound(c, o.values), forcedReservationBound(f), lastMoverBound(f), forcedActingBound(f));
   f.slack = b.addColumn("s", 0, f.slackUpper, false, slackObjective && !o.relax ? 1 : 0);
   for (let i = 0; i < c.partyIds.length; i++) {
     f.sigma.push(o.relax ? b.addColumn(`sigma_${i}`, 0, INF, false, 1) : -1);
@@ -358,6 +377,84 @@ function forcedReservationBound(f: Build): number {
     if (touchedAlways) bound = Math.min(bound, Math.max(0, most));
   });
   return bound;
+}
+
+/**
+ * A bound on s from the last phase K in which anybody acts (docs/planner.md, "The last mover").
+ * Every move done is done by K, so in a margin row (i, K, L) of a party acting in K another
+ * party's move weighs δ^{L+1}(1 − κ), and so does an own move done before K, while an own move
+ * done in K weighs 1. The row is then at most b_i(L): each move at its better weight (a move the
+ * plan may leave out at no less than 0, an own move in K only if its lag is ≥ L), with at least one
+ * own move of lag L in K. Somebody acts in K, so s ≤ max_i max_L b_i(L); a party that must act in
+ * phase T (a required move that cannot start earlier) always acts in K = T, so s ≤ its own
+ * max_L b_i(L) too. A party whose row (K, L) may depend on no value (no required move it values
+ * with κ < 1) bounds nothing. Complete plans without a history only; Infinity otherwise.
+ */
+function lastMoverBound(f: Build): number {
+  const { c, o, T } = f;
+  if (o.interim || o.history || !EXPERIMENT.lastMover) return INF;
+  const lower = f.b.model.colLower;
+  const upper = f.b.model.colUpper;
+  const forced = c.moveIds.map((_, m) => lower[f.x[m][T]] === 1);
+  const possible = c.moveIds.map((_, m) => upper[f.x[m][T]] > 0);
+  if (!forced.some(Boolean)) return INF;
+  let anyone = Number.NEGATIVE_INFINITY;
+  let always = INF;
+  c.partyIds.forEach((_, i) => {
+    const own = ownMoves(c, i).filter((m) => possible[m]);
+    if (own.length === 0) return; // never acts
+    const delta = c.discount[i];
+    const measured = forced.some((must, m) => must && valued(c, i, m) && c.kappa[m] < 1 && delta > 0);
+    const atT = own.filter((m) => forced[m] && o.earliest[m] >= T);
+    let best = Number.NEGATIVE_INFINITY;
+    let bestAtT = Number.NEGATIVE_INFINITY;
+    for (const lag of new Set(own.map((m) => c.lag[m]))) {
+      const decay = delta ** (lag + 1);
+      let total = 0;
+      let pick = Number.NEGATIVE_INFINITY;
+      for (let m = 0; m < c.moveIds.length; m++) {
+        if (!possible[m]) continue;
+        const v = o.values[i][m];
+        const before = decay * (1 - c.kappa[m]) * v;
+        const mine = c.actor[m] === i;
+        const most = mine && c.lag[m] >= lag ? Math.max(before, v) : before;
+        const contribution = forced[m] ? most : Math.max(0, most);
+        total += contribution;
+        if (mine && c.lag[m] === lag) pick = Math.max(pick, v - contribution);
+      }
+      if (pick === Number.NEGATIVE_INFINITY) continue;
+      const row = measured ? total + pick : INF;
+      best = Math.max(best, row);
+      if (atT.some((m) => c.lag[m] >= lag)) bestAtT = Math.max(bestAtT, row);
+    }
+    anyone = Math.max(anyone, best);
+    if (atT.length > 0) always = Math.min(always, bestAtT);
+  });
+  return Math.max(0, Math.min(anyone, always));
+}
+
+/**
+ * A bound on s from the phases in which a party must act: a required indivisible move m that can
+ * only be done in phase k (earliest = latest) puts its actor i in k with a detection lag L ≤
+ * lag(m), so the row (i, k, L) is in the minimum slack (m is valued by i: its weight 1 makes the
+ * row depend on a value) and s ≤ the most that row can be (`highestMargin`).
+ */
+function forcedActingBound(f: Build): number {
+  const { c, o } = f;
+  if (o.interim || o.history || !EXPERIMENT.forcedActing) return INF;
+  let bound = INF;
+  for (let m = 0; m < c.moveIds.length; m++) {
+    const k = f.latest[m];
+    const i = c.actor[m];
+    if (k === undefined || k !== o.earliest[m] || c.divisible[m] || !valued(c, i, m)) continue;
+    const lags = new Set(ownMoves(c, i).map((n) => c.lag[n]));
+    let most = Number.NEGATIVE_INFINITY;
+    for (const lag of lags) {
+      if (lag <= c.lag[m]) most = Math.max(most, highestMargin(f, i, k, lag, o.values, c));
+    }
+    bound = Math.min(bound, most);
+  }
+  return Math.max(0, bound);
 }
 
 /**
@@ -419,7 +516,7 @@ function addLagIndicators(f: Build): LagIndicator[] {
       for (const lag of lags) {
         const movers = own.filter((m) => c.lag[m] <= lag && o.earliest[m] <= k);
         if (movers.length === 0) continue;
-        const col = b.addColumn(`g_${i}_${k}_${lag}`, 0, 1);
+        const col = b.addColumn(`g_${i}_${k}_${lag}`, 0, 1, EXPERIMENT.integerLags);
         const name = `lag.${pt(f, i)}.${k}.${lag}`;
         for (const m of movers)
           b.atLeast([{ col, coef: 1 }, ...happens(f, m, k, -1)], 0, `${name}.${mv(f, m)}`);
@@ -640,6 +737,13 @@ function addMarginRow(
   const slackRow = [...margin, { col: f.slack, coef: -1 }, ...when(bIdle, bAct)];
   if (constant === undefined) {
     if (bAct > 0) f.b.atLeast(slackRow, -bIdle, `slack.${name}`);
+    // s ≤ ub·e + U(1 − e): the row's own big-M is U − (least margin); this one is U − (most).
+    const most = highestMargin(f, i, k, lag, values, fig);
+    if (EXPERIMENT.rowCuts && Number.isFinite(most) && most < f.slackUpper) {
+      const e: Term[] = [{ col: g.col, coef: f.slackUpper - most }];
+      if (g.previous !== undefined) e.push({ col: g.previous, coef: most - f.slackUpper });
+      f.b.atMost([{ col: f.slack, coef: 1 }, ...e], f.slackUpper, `most.${name}`);
+    }
     return;
   }
   if (-acting > 0) f.b.atLeast([...margin, ...when(-idle, -acting)], idle, name);
@@ -672,13 +776,20 @@ function lowestMargins(
   let acting = 0;
   let idle = 0;
   for (const m of p.others) {
-    const v = Math.min(0, values[i][m]);
-    acting += v * decay;
-    idle += v * decay;
+    const v = values[i][m];
+    // A benefit counts at its least weight, which is above 0 only for a move every plan does.
+    const w = v < 0 ? decay : leastWeight(f, m, k, lag, false, delta, fig.kappa[m]);
+    acting += v * w;
+    idle += v * w;
   }
   for (const m of p.own) {
     const v = values[i][m];
-    if (v >= 0) continue;
+    if (v >= 0) {
+      const w = leastWeight(f, m, k, lag, true, delta, fig.kappa[m]);
+      acting += v * w;
+      idle += v * w;
+      continue;
+    }
     let now = 0; // weight of t ≥ k where x_t can be above 0
     let later = 0; // the same for t > k
     for (let t = k; t <= T; t++) {
@@ -698,6 +809,95 @@ function lowestMargins(
     idle += v * Math.min(1, started ? Math.max(kept, later) : later);
   }
   return { acting, idle };
+}
+
+/**
+ * Switches for the strengthenings of docs/planner.md ("What holds the bound"), all on by default
+ * except `integerLags` (the lag indicators declared integer in the direct MILP; the floor search's
+ * probes always declare them so). Benchmarks and experiments turn them off one at a time to
+ * measure each; every setting gives the same optimum.
+ */
+export const EXPERIMENT = {
+  rowCuts: true,
+  integerLags: false,
+  latest: true,
+  leastWeight: true,
+  lastMover: true,
+  forcedActing: true,
+};
+
+/**
+ * The most the margin M_i(k) at lag ℓ can be when i acts in k with L = ℓ: each move at its best
+ * weight over the phases j where it may be done (or left out, weight 0, when a plan may leave it
+ * out), with the weights of `leastWeight`; an own move of a lag below ℓ is not done in k, and at
+ * least one indivisible own move of lag ℓ is, at weight 1 (a divisible one may mix phases: no
+ * charge). -Infinity when no own move of lag ℓ can be done in k.
+ */
+function highestMargin(
+  f: Build,
+  i: number,
+  k: number,
+  lag: number,
+  values: Float64Array[],
+  fig: Figures,
+): number {
+  const { c, T } = f;
+  const delta = fig.discount[i];
+  const decay = delta ** (lag + 1);
+  const upper = f.b.model.colUpper;
+  let total = 0;
+  let pick = Number.NEGATIVE_INFINITY;
+  for (let m = 0; m < c.moveIds.length; m++) {
+    const v = values[i][m];
+    if (v === 0 && !(c.actor[m] === i && c.lag[m] === lag)) continue;
+    const own = c.actor[m] === i;
+    const by = f.latest[m];
+    let best = by === undefined ? 0 : Number.NEGATIVE_INFINITY;
+    for (let j = Math.max(1, f.o.earliest[m]); j <= (by ?? T); j++) {
+      if (upper[f.x[m][j]] <= 0) continue;
+      if (own && j === k && c.lag[m] < lag) continue;
+      const early = own ? j < k : j <= k + lag;
+      best = Math.max(best, v * (early ? decay * (1 - fig.kappa[m]) : delta ** (j - k)));
+    }
+    if (best === Number.NEGATIVE_INFINITY) best = 0; // cannot be done at all (excluded)
+    total += best;
+    if (own && c.lag[m] === lag && canActIn(f, m, k)) pick = Math.max(pick, c.divisible[m] ? 0 : v - best);
+  }
+  return pick === Number.NEGATIVE_INFINITY ? Number.NEGATIVE_INFINITY : total + pick;
+}
+
+/** Whether move m can have a share done in phase k (not before its earliest phase, nor after it must be done). */
+function canActIn(f: Build, m: number, k: number): boolean {
+  const upper = f.b.model.colUpper;
+  const lower = f.b.model.colLower;
+  return upper[f.x[m][k]] > 0 && (k === 1 || lower[f.x[m][k - 1]] < 1);
+}
+
+/**
+ * The least weight S_k(m) − D_k(m) a move every valid plan does (`latestDone`) can have in party
+ * i's margin row (k, ℓ), over the phases j ∈ [earliest, latest] in which it may be done (a
+ * divisible move's trajectory mixes these): an own move weighs δ^{j−k} when j ≥ k and
+ * δ^{ℓ+1}(1 − κ) when done before k; another party's move weighs δ^{j−k} when j > k + ℓ and
+ * δ^{ℓ+1}(1 − κ) when done by k + ℓ. 0 for a move a plan may leave out.
+ */
+function leastWeight(
+  f: Build,
+  m: number,
+  k: number,
+  lag: number,
+  own: boolean,
+  delta: number,
+  kappa: number,
+): number {
+  const by = f.latest[m];
+  if (by === undefined || !EXPERIMENT.leastWeight) return 0;
+  const decay = delta ** (lag + 1);
+  let least = 1;
+  for (let j = Math.max(1, f.o.earliest[m]); j <= by; j++) {
+    const early = own ? j < k : j <= k + lag;
+    least = Math.min(least, early ? decay * (1 - kappa) : delta ** (j - k));
+  }
+  return Math.max(0, least);
 }
 
 /**

@@ -19,6 +19,7 @@ import { type Analysis, analyzePlan, EPSILON } from "../analysis/index.ts";
 import type { GoalItem, Plan } from "../model/index.ts";
 import { earliestStarts, fewestPossiblePhases } from "./bounds.ts";
 import { extractPlan, worstSlack } from "./extract.ts";
+import { solveLargestSlack } from "./floor.ts";
 import type { Deferred, PlanStatus } from "./report.ts";
 import {
   type Base,
@@ -106,7 +107,7 @@ async function largestSlack(
   const { c } = ctx;
   const infeasible = { ...base, feasible: false, phases: 0, plan: {}, minSlack: null };
   for (const phases of tries) {
-    const [f, result] = await solveAt(ctx, phases, false, {
+    const [f, result] = await solveLargestSlack(ctx, phases, {
       interim: true,
       objective: "slack",
       minProgress: least,

@@ -16,6 +16,7 @@ import type { CompiledScenario, Safety } from "../analysis/index.ts";
 import { analyzePlan, robustnessReport, safety } from "../analysis/index.ts";
 import type { Plan } from "../model/index.ts";
 import { extractPlan } from "./extract.ts";
+import { solveLargestSlack } from "./floor.ts";
 import type { FrontierPoint, PlanStatus } from "./report.ts";
 import {
   type Base,
@@ -216,7 +217,7 @@ async function largestSlackAt(
   const target = theta * (1 - 1e-9);
   ctx.fits = (a) => a.feasible && (rankedTheta(safety(ctx.c, a)) ?? -1) >= target - 1e-9;
   for (const phases of range(fewest, ctx.horizon)) {
-    const [f, result] = await solveAt(ctx, phases, false, {
+    const [f, result] = await solveLargestSlack(ctx, phases, {
       objective: "slack",
       alsoFeasibleAt: target > 0 ? [shiftedValues(ctx.c, target)] : [],
       excluded: target > 0 ? signRisk(ctx.c, target) : undefined,

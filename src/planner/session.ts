@@ -56,11 +56,16 @@ export function now(): number {
   return performance.now() / 1000;
 }
 
+/**
+ * Builds the MILP for `phases` phases and solves it within `share` of the time left (the rest is
+ * kept for what follows, e.g. the floor search of floor.ts).
+ */
 export async function solveAt(
   ctx: Context,
   phases: number,
   relax: boolean,
   extra: Partial<FormulationOptions> = {},
+  share = 1,
 ): Promise<[Formulation, SolveResult]> {
   const f = buildFormulation(ctx.c, {
     phases,
@@ -86,7 +91,10 @@ export async function solveAt(
   // Keep back a little of the budget for checking the plan, so the whole call meets the limit.
   const reserve = Math.min(1, 0.02 * remaining);
   ctx.onProgress?.({ phases, relaxation: relax, solves: ctx.stats.solves - 1, seconds: ctx.stats.seconds });
-  const result = await solveMilp(model, { timeLimitSeconds: remaining - reserve, signal: ctx.signal });
+  const result = await solveMilp(model, {
+    timeLimitSeconds: (remaining - reserve) * share,
+    signal: ctx.signal,
+  });
   record(ctx, result);
   return [f, result];
 }

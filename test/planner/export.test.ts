@@ -230,6 +230,7 @@ describe("lockstep plan --export / --solver", () => {
       [/^(?:slack\.)?exposure\.(.+)\.(\d+)$/, (i, k) => parties.has(i) && phase(k)],
       [/^(?:slack\.)?reservation\.(.+)$/, (i) => parties.has(i)],
       [/^(?:slack\.)?margin\.(.+)\.(\d+)\.(\d+)$/, (i, k) => parties.has(i) && phase(k)],
+      [/^most\.margin\.(.+)\.(\d+)\.(\d+)$/, (i, k) => parties.has(i) && phase(k)],
       [
         /^touched\.(.+)\.(\d+|final)\.(.+)$/,
         (i, k, m) => parties.has(i) && (k === "final" || phase(k)) && moves.has(m),

@@ -115,12 +115,16 @@ describe("time limit", () => {
 
   it("stopped with a plan in hand: returns it as 'feasible' with its gap, and it is feasible", async () => {
     // HiGHS itself, told to stop at its first improving solution: the same "limit with an incumbent"
-    // a time limit gives, but reached at the same point on every machine.
+    // a time limit gives, but reached at the same point on every machine. Every later solve (the
+    // floor search's probes, src/planner/floor.ts) then "runs out of time" before it has a plan.
+    let calls = 0;
     configureSolver({
       backend: (milp, options) =>
-        solveWithHighs(milp, { ...options, highsOptions: { mip_max_improving_sols: 1 } }),
+        ++calls === 1
+          ? solveWithHighs(milp, { ...options, highsOptions: { mip_max_improving_sols: 1 } })
+          : Promise.resolve({ status: "limit", seconds: 0, message: "time limit reached" }),
     });
-    const input = generateScenario(3, {
+    const input = generateScenario(4, {
       moves: 10,
       parties: 3,
       horizon: 8,

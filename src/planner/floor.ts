@@ -1,0 +1,131 @@
+/**
+ * Raising the floor: an exact search for the largest minimum slack when the direct MILP ("maximise
+ * s") runs out of its share of the time without a proof (docs/planner.md, "When the bound stalls").
+ *
+ * The direct MILP's bound can stall far above the optimum (B seed 2 of bench/objectives.ts: 34.37
+ * against 29.05), yet the same model with s fixed at a floor and no objective is a feasibility
+ * question that HiGHS settles much faster: presolve and propagation use the floor in every slack
+ * row, and the lag indicators g, declared integer in these probes, then switch off whole phases of
+ * a party. So the search probes floors: a probe with a plan raises the best slack to that plan's
+ * own (analysed) slack, an infeasible one lowers the upper bound to its floor. While the two are
+ * far apart it probes halfway; then just above the best plan (by TIE_TOLERANCE, relative), and
+ * that probe being infeasible proves the best plan optimal to within that tolerance.
+ */
+
+import { analyzePlan } from "../analysis/index.ts";
+import { extractPlan } from "./extract.ts";
+import type { Formulation, FormulationOptions } from "./formulation.ts";
+import { type Context, now, record, slackOf, solveAt, TIE_TOLERANCE } from "./session.ts";
+import type { SolveResult } from "./solver.ts";
+import { solveMilp } from "./solver.ts";
+
+/**
+ * How the time of a slack search is shared. `firstShare`: the direct MILP's share of the time left
+ * (the rest is for the probes). `probesOnly` skips the direct MILP (tests use it to exercise every
+ * step of the probe search on small scenarios, which the direct MILP proves at once).
+ */
+export const floorSearch = { firstShare: 0.3, probesOnly: false };
+
+/** Below this relative gap the next probe asks for just above the best plan. */
+const CLOSE = 0.02;
+/** Probes per search, at most (each one halves the gap or raises the best plan). */
+const MOST_PROBES = 40;
+
+/**
+ * The largest minimum slack at `phases` phases: the direct MILP within its share of the time, then,
+ * if it stopped at its limit, the floor search with the rest. The result reads like a direct
+ * solve's: `optimal` with the best plan's values (s set to its slack) when proven, `infeasible`
+ * when no plan exists, `limit` (with the best plan found, if any, and its gap) when time ran out.
+ */
+export async function solveLargestSlack(
+  ctx: Context,
+  phases: number,
+  extra: Partial<FormulationOptions> = {},
+): Promise<[Formulation, SolveResult]> {
+  if (floorSearch.probesOnly) {
+    const [f] = await solveAt(ctx, phases, false, extra, 0);
+    return [f, await raiseFloor(ctx, f, undefined)];
+  }
+  const [f, first] = await solveAt(ctx, phases, false, extra, floorSearch.firstShare);
+  if (first.status !== "limit" || ctx.signal?.aborted) return [f, first];
+  return [f, await raiseFloor(ctx, f, first)];
+}
+
+interface Best {
+  values: Float64Array;
+  slack: number;
+}
+
+async function raiseFloor(
+  ctx: Context,
+  f: Formulation,
+  first: SolveResult | undefined,
+): Promise<SolveResult> {
+  const model = f.builder.model;
+  const started = now();
+  let solver = first?.solver;
+  let best: Best | undefined;
+  if (first?.values) {
+    const own = judged(ctx, f, first.values);
+    if (own === undefined) return first; // judge() reports the failed check
+    best = own;
+  }
+  // Where to probe: below the column's bound and HiGHS's, if that one is sane. Only an infeasible
+  // probe proves anything, so a wrong bound could cost probes but never a wrong "optimal".
+  let high = model.colUpper[f.slack];
+  const bound = first?.work?.bound;
+  if (bound !== undefined && best !== undefined && bound >= best.slack) high = Math.min(high, bound);
+  const done = (status: "optimal" | "limit", message?: string): SolveResult => {
+    const seconds = now() - started + (first?.seconds ?? 0);
+    if (!best) return { status: "limit", seconds, solver, message: message ?? "time limit reached" };
+    const values = Float64Array.from(best.values);
+    values[f.slack] = best.slack;
+    const gap =
+      status === "optimal" ? 0 : Math.max(0, high - best.slack) / Math.max(1e-9, Math.abs(best.slack));
+    return { status, values, objective: best.slack, gap, seconds, solver, ...(message ? { message } : {}) };
+  };
+  for (let n = 0; n < MOST_PROBES; n++) {
+    const step = best === undefined ? 0 : TIE_TOLERANCE * Math.max(1, Math.abs(best.slack));
+    const floor =
+      best === undefined
+        ? 0
+        : (high - best.slack) / Math.max(1, Math.abs(best.slack)) > CLOSE
+          ? (best.slack + high) / 2
+          : best.slack + step;
+    const remaining = ctx.deadline - now();
+    if (ctx.signal?.aborted || remaining <= 0.05) return done("limit");
+    const probe = structuredClone(model);
+    probe.colLower[f.slack] = floor;
+    probe.colCost = probe.colCost.map(() => 0);
+    for (const col of f.lags) probe.integer[col] = true;
+    ctx.stats.solves += 1;
+    const reserve = Math.min(1, 0.02 * remaining);
+    const result = await solveMilp(probe, { timeLimitSeconds: remaining - reserve, signal: ctx.signal });
+    record(ctx, result);
+    solver = result.solver ?? solver;
+    if (result.status === "error") return result;
+    if (result.status === "infeasible") {
+      // no plan clears the floor: with no plan at all, there is none (s ≥ 0 is every plan)
+      if (best === undefined) return { ...result, seconds: now() - started + (first?.seconds ?? 0) };
+      if (floor <= best.slack + step) return done("optimal");
+      high = floor;
+      continue;
+    }
+    if (!result.values) return done("limit", result.message);
+    const found = judged(ctx, f, result.values);
+    if (found === undefined) return { ...result, status: "limit" }; // judge() reports the failed check
+    if (best === undefined || found.slack > best.slack) best = found;
+    // A probe's plan clears its floor (to the solver's tolerance); if the analysis says otherwise
+    // the search could not move, so stop with what there is.
+    if (found.slack < floor - TIE_TOLERANCE * Math.max(1, Math.abs(floor))) return done("limit");
+    if (result.status === "limit") return done("limit", result.message);
+  }
+  return done("limit");
+}
+
+/** The plan in these values and its slack by the analysis; undefined if it fails the check. */
+function judged(ctx: Context, f: Formulation, values: Float64Array): Best | undefined {
+  const analysis = analyzePlan(ctx.c, extractPlan(ctx.c, f, values));
+  if (!ctx.fits(analysis)) return undefined;
+  return { values, slack: slackOf(ctx, analysis) };
+}

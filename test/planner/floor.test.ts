@@ -1,0 +1,58 @@
+/**
+ * The floor search (src/planner/floor.ts) against exhaustive enumeration. Small scenarios are
+ * proven by the direct MILP at once, so `probesOnly` skips it: every answer here comes from the
+ * probes alone (a plan at s ≥ 0, halfway probes, the last probe just above the best plan).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { analyzePlan } from "../../src/analysis/analyze.ts";
+import { floorSearch } from "../../src/planner/floor.ts";
+import { findPlan } from "../../src/planner/index.ts";
+import { bruteForce } from "./brute-force.ts";
+import { compileGenerated, type GenerateOptions } from "./generate.ts";
+
+function options(seed: number): GenerateOptions {
+  const moves = 3 + (seed % 4); // 3..6
+  return {
+    parties: 2 + (seed % 2),
+    moves,
+    horizon: moves >= 6 ? 2 : 3,
+    requires: 0.3,
+    ranges: 0.25,
+    looseGoal: 0.35,
+    generosity: 1 + (seed % 3),
+  };
+}
+
+afterEach(() => {
+  floorSearch.probesOnly = false;
+});
+
+describe("floor search = brute force", () => {
+  it("finds the fewest phases and the largest minimum slack by probes alone (60 seeds)", async () => {
+    floorSearch.probesOnly = true;
+    let feasible = 0;
+    let infeasible = 0;
+    for (let seed = 2001; seed <= 2060; seed++) {
+      const o = options(seed);
+      const c = compileGenerated(seed, o);
+      const truth = bruteForce(c, o.horizon);
+      const where = `seed ${seed}`;
+      const phases = await findPlan(c, { horizon: o.horizon, timeLimitSeconds: 120 });
+      expect(phases.status, where).toBe(truth.fewest ? "optimal" : "infeasible");
+      if (truth.fewest) {
+        feasible++;
+        expect(phases.phases, where).toBe(truth.fewest.phases);
+        expect(phases.minSlack!, where).toBeCloseTo(truth.fewest.minSlack, 6);
+        expect(analyzePlan(c, phases.plan).minSlack, where).toBeCloseTo(phases.minSlack!, 9);
+      } else infeasible++;
+      const slack = await findPlan(c, { horizon: o.horizon, objective: "slack", timeLimitSeconds: 120 });
+      expect(slack.feasible, where).toBe(truth.slack !== undefined);
+      if (truth.slack !== undefined) {
+        expect(slack.status, where).toBe("optimal");
+        expect(slack.minSlack!, where).toBeCloseTo(truth.slack, 6);
+      }
+    }
+    expect(feasible).toBeGreaterThan(15);
+    expect(infeasible).toBeGreaterThan(3);
+  }, 600_000);
+});
