@@ -115,7 +115,13 @@ async function navigate(browser: Browser, page: Page, cdp: CDPSession, url: stri
     { polling: 5, timeout: 120_000 },
   );
   const times = (await handle.jsonValue()) as { exposure: number; both: number };
-  // What the page fetches after the charts (the editor's chunk) counts in its bytes.
+  // What the page fetches after the charts (the editor's chunk) counts in its bytes: the editor
+  // (where the page has one) is built, then nothing is in flight.
+  await page.waitForFunction(
+    () => !document.querySelector("[data-testid=yaml-editor]") || document.querySelector(".cm-content"),
+    null,
+    { polling: 50, timeout: 120_000 },
+  );
   await page.waitForLoadState("networkidle");
   const cpu = mainThreadCpu(await browser.stopTracing());
   cdp.off("Network.loadingFinished", count);
