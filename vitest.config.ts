@@ -1,9 +1,26 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+/**
+ * Test files that measure the server's responsiveness under attack (a p99 against a baseline
+ * window taken just before). Another test file running beside them would take CPU in one window
+ * and not in the other, so they run after everything else, one at a time.
+ */
+const ALONE = ["test/limits/attacks.test.ts"];
+
+/**
+ * Test files at a time: vitest's default (one fewer than the cores, so one on this 2-core machine)
+ * until two have passed the full suite three times in a row here (docs/benchmarks.md, "Test suite",
+ * says what was measured). The files are written to run side by side: each sets up its own server
+ * on port 0, temporary directory and PostgreSQL database, and the attack test, the one that
+ * measures timing, runs alone after the others (the "alone" project). `LOCKSTEP_TEST_WORKERS=2 npm
+ * test` runs the rest two at a time. The suite needs about 900 CPU seconds, so on 2 cores two
+ * workers can at best halve its one-worker time, and more only contend for the cores.
+ */
+const WORKERS = process.env.LOCKSTEP_TEST_WORKERS ? Number(process.env.LOCKSTEP_TEST_WORKERS) : undefined;
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
     env: {
       // In-process simulations (the pool and server tests) run their workers from the build the
@@ -17,5 +34,16 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: "forks",
+    ...(WORKERS ? { maxWorkers: WORKERS } : {}),
+    projects: [
+      {
+        extends: true,
+        test: { name: "suite", include: ["test/**/*.test.ts"], exclude: ALONE },
+      },
+      {
+        extends: true,
+        test: { name: "alone", include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
