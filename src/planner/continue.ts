@@ -21,8 +21,9 @@ import {
 } from "./continuation-report.ts";
 import { DEFAULT_TIME_LIMIT } from "./find.ts";
 import type { Formulation } from "./formulation.ts";
+import { relaxationSentences } from "./relax.ts";
 import type { Relaxation } from "./report.ts";
-import { CHECK_TOLERANCE, type Context, fmt, now, scale, solveAt, TIE_TOLERANCE } from "./session.ts";
+import { CHECK_TOLERANCE, type Context, now, scale, solveAt, TIE_TOLERANCE } from "./session.ts";
 import type { SolveResult } from "./solver.ts";
 import { solveMilp } from "./solver.ts";
 
@@ -296,21 +297,7 @@ async function relaxation(search: Search, base: Base): Promise<ContinuationRepor
     horizon,
   );
   const relax = relaxationOfRows(c, check);
-  const binding: string[] = [];
-  for (const [id, r] of Object.entries(relax)) {
-    const i = c.partyIndex.get(id)!;
-    const name = c.scenario.parties[i].name ?? id;
-    if (r.tolerance > 0) {
-      binding.push(
-        `${name} would need ${fmt(r.tolerance)} more tolerance (${fmt(c.tolerance[i])} → ${fmt(c.tolerance[i] + r.tolerance)}).`,
-      );
-    }
-    if (r.inducement > 0) {
-      binding.push(
-        `${name} would need an inducement of ${fmt(r.inducement)} per phase, paid while it keeps to the plan and stopped when it defects.`,
-      );
-    }
-  }
+  const binding = relaxationSentences(c, relax);
   for (const v of check.violations) binding.push(v.message);
   return {
     ...base,

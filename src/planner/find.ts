@@ -20,16 +20,16 @@ import { earliestStarts, fewestPossiblePhases } from "./bounds.ts";
 import { noCrediblePlan } from "./credible.ts";
 import { extractPlan } from "./extract.ts";
 import { solveLargestSlack } from "./floor.ts";
+import { fmt } from "./fmt.ts";
 import { MIN_SHARE } from "./formulation.ts";
 import { mostProgress, progressOf } from "./progress.ts";
-import { applyRelaxation, relaxationOf } from "./relax.ts";
+import { applyRelaxation, relaxationOf, relaxationSentences } from "./relax.ts";
 import { Objective, type PlanStatus } from "./report.ts";
 import { safestPlan, safetyFrontier } from "./safety.ts";
 import {
   type Base,
   type Context,
   earliestAmongEqual,
-  fmt,
   judge,
   noPlan,
   now,
@@ -214,21 +214,7 @@ async function relaxation(ctx: Context, base: Base): Promise<PlanResult> {
   const analysis = analyzePlan(c, plan);
   // σ and μ from the plan's own figures, not the solver's columns (which drift by its tolerance).
   const relax = relaxationOf(analysis, ctx.robust);
-  const binding: string[] = [];
-  for (const [id, r] of Object.entries(relax)) {
-    const i = c.partyIndex.get(id)!;
-    const name = c.scenario.parties[i].name ?? id;
-    if (r.tolerance > 0) {
-      binding.push(
-        `${name} would need ${fmt(r.tolerance)} more tolerance (${fmt(c.tolerance[i])} → ${fmt(c.tolerance[i] + r.tolerance)}).`,
-      );
-    }
-    if (r.inducement > 0) {
-      binding.push(
-        `${name} would need an inducement of ${fmt(r.inducement)} per phase, paid while it keeps to the plan and stopped when it defects.`,
-      );
-    }
-  }
+  const binding = relaxationSentences(c, relax);
   if (ctx.robust) binding.push(...worstCaseBreaches(c, analysis));
   for (const violation of analysis.violations) binding.push(violation.message);
   const notes = [...base.notes];

@@ -12,8 +12,9 @@
  * full. (A payment that stopped only when the defection is detected would add just δ^(L+1)·μ.)
  */
 
-import type { AnalysisReport, PartyReport } from "../analysis/index.ts";
+import type { AnalysisReport, CompiledScenario, PartyReport } from "../analysis/index.ts";
 import { EPSILON, rowHolds } from "../analysis/index.ts";
+import { fmt } from "./fmt.ts";
 import type { Relaxation } from "./report.ts";
 
 /** Figures of the plan that the relaxation is about: the worst case in robust mode. */
@@ -91,4 +92,29 @@ function leastSlack(rows: AnalysisReport["rows"]): number {
   const any = rows.map((row) => row.slack);
   const pick = dependent.length > 0 ? dependent : any;
   return pick.length > 0 ? Math.min(...pick) : 0;
+}
+
+/**
+ * "What it would take" in words, for the planner (find.ts) and the re-plan (continue.ts) alike:
+ * per party, one sentence for extra tolerance (its limit before and after) and one for an
+ * inducement per phase, each only when its amount is above zero.
+ */
+export function relaxationSentences(c: CompiledScenario, relax: Relaxation): string[] {
+  const sentences: string[] = [];
+  for (const [id, r] of Object.entries(relax)) {
+    const i = c.partyIndex.get(id)!;
+    const name = c.scenario.parties[i].name ?? id;
+    if (r.tolerance > 0) {
+      const before = c.tolerance[i];
+      sentences.push(
+        `${name} would need ${fmt(r.tolerance)} more tolerance (${fmt(before)} → ${fmt(before + r.tolerance)}).`,
+      );
+    }
+    if (r.inducement > 0) {
+      sentences.push(
+        `${name} would need an inducement of ${fmt(r.inducement)} per phase, paid while it keeps to the plan and stopped when it defects.`,
+      );
+    }
+  }
+  return sentences;
 }

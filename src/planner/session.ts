@@ -232,12 +232,3 @@ export async function judge(
     analysis: toReport(analysis),
   };
 }
-
-/** Two decimals, or two significant digits for small figures (so a positive one never reads 0.00). */
-export function fmt(x: number): string {
-  const a = Math.abs(x);
-  if (a >= 100) return x.toFixed(0);
-  if (a >= 10) return x.toFixed(1);
-  if (a === 0 || a >= 0.01) return x.toFixed(2);
-  return x.toPrecision(2);
-}
