@@ -16,16 +16,19 @@ export interface Link {
   receivedAt: string;
 }
 
+/** The text an event's hash is the SHA-256 of (hex): the link as canonical JSON. */
+export function eventHashText(link: Link): string {
+  return canonicalJson({
+    seq: link.seq,
+    prevHash: link.prevHash,
+    body: link.body,
+    signature: link.signature,
+    receivedAt: link.receivedAt,
+  });
+}
+
 export function eventHash(link: Link): Promise<string> {
-  return sha256Hex(
-    canonicalJson({
-      seq: link.seq,
-      prevHash: link.prevHash,
-      body: link.body,
-      signature: link.signature,
-      receivedAt: link.receivedAt,
-    }),
-  );
+  return sha256Hex(eventHashText(link));
 }
 
 export function charterHash(charter: unknown): Promise<string> {

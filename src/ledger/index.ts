@@ -16,7 +16,7 @@ export {
 } from "./archive.ts";
 export { authorize, findParticipant, type Refusal } from "./authorize.ts";
 export { canonicalJson } from "./canonical.ts";
-export { charterHash, eventHash } from "./chain.ts";
+export { charterHash, eventHash, eventHashText, type Link } from "./chain.ts";
 export {
   AdoptRequest,
   buildCharter,

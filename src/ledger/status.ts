@@ -65,7 +65,7 @@ interface Actual {
   disputes: Map<string, { id: string; by: string; move?: string; text: string }>;
 }
 
-function replay(charter: Charter, c: CompiledScenario, events: StatusEvent[]): Actual {
+function replay(charter: Charter, c: CompiledScenario, events: readonly StatusEvent[]): Actual {
   const M = c.moveIds.length;
   const actual: Actual = {
     done: new Float64Array(M),
@@ -150,7 +150,7 @@ function fmt(x: number): string {
 export function projectStatus(
   charter: Charter,
   c: CompiledScenario,
-  events: StatusEvent[],
+  events: readonly StatusEvent[],
   now: string,
 ): AgreementStatus {
   const planned = buildSchedule(c, charter.plan.phases);

@@ -6,9 +6,10 @@
  * client event id already in the chain returns the stored event (same body and signature) or a
  * conflict.
  */
+import { createHash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
-import type { ChainedEvent, Charter, CheckpointBody, EventBody } from "../ledger/index.ts";
-import { archiveState, canonicalJson, charterHash, eventHash } from "../ledger/index.ts";
+import type { ChainedEvent, Charter, CheckpointBody, EventBody, Link } from "../ledger/index.ts";
+import { archiveState, canonicalJson, charterHash, eventHashText } from "../ledger/index.ts";
 import type { Dialect } from "./connect.ts";
 import { isBusy, isUniqueViolation, StoreError } from "./errors.ts";
 import type { Database, EventTable } from "./schema.ts";
@@ -92,6 +93,15 @@ function toEvent(row: EventTable): StoredEvent {
     hash: row.hash,
     receivedAt: row.received_at,
   };
+}
+
+/**
+ * The event's chain hash (src/ledger/chain.ts's eventHash), computed synchronously: WebCrypto's
+ * digest is a round trip to the thread pool per event, all of it inside the append transaction,
+ * which on SQLite holds the one connection every other query waits for.
+ */
+function chainHash(link: Link): string {
+  return createHash("sha256").update(eventHashText(link)).digest("hex");
 }
 
 function sleep(ms: number): Promise<void> {
@@ -220,7 +230,7 @@ export function agreementRepository(db: Kysely<Database>, dialect: Dialect): Agr
         continue;
       }
       seq += 1;
-      const hash = await eventHash({ seq, prevHash, body: item.body, signature: item.signature, receivedAt });
+      const hash = chainHash({ seq, prevHash, body: item.body, signature: item.signature, receivedAt });
       const row: EventTable = {
         agreement_id: id,
         seq,

@@ -4,6 +4,7 @@
  * HTTP on 127.0.0.1, plus one in-process check that counts the status projections.
  */
 import { createServer, type Server } from "node:http";
+import { connect } from "node:net";
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer, type ServerOptions } from "../../src/server/app.ts";
@@ -157,6 +158,46 @@ describe("caps on open streams", () => {
       await served.store.close();
     }
   });
+});
+
+describe("a client that stops reading", () => {
+  it("is disconnected once its unread frames pass the limit, so the server keeps no backlog for it", async () => {
+    const served = await serveAgreement({ streams: { perAddress: 1, maxUnreadBytes: 64 * 1024 } });
+    const stream = `${served.url}/api/agreements/freeze-deal/events/stream`;
+    const { port } = new URL(served.url);
+    // a raw socket that asks for the stream and never reads a byte of it
+    const stalled = connect(Number(port), "127.0.0.1");
+    stalled.on("error", () => {});
+    try {
+      stalled.write(
+        "GET /api/agreements/freeze-deal/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n",
+      );
+      stalled.pause();
+      // it holds the one stream this address may have
+      await eventually(async () => {
+        const response = await fetch(stream);
+        await response.body?.cancel();
+        return response.status;
+      }).toBe(503);
+      // large events until the server has let it go and takes a stream from this address again
+      await eventually(async () => {
+        const event = await signedEvent(served.cast, "north-gov", { type: "note", text: "x".repeat(20_000) });
+        const response = await fetch(`${served.url}/api/agreements/freeze-deal/events`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(event),
+        });
+        expect(response.status).toBe(201);
+        const again = await fetch(stream);
+        await again.body?.cancel();
+        return again.status;
+      }, 60_000).toBe(200);
+    } finally {
+      stalled.destroy();
+      await served.app.close();
+      await served.store.close();
+    }
+  }, 120_000);
 });
 
 describe("the shared path", () => {

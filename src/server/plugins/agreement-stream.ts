@@ -20,6 +20,12 @@ import type { Store, StoredEvent } from "../../store/index.ts";
 import type { AgreementFeed } from "./agreement-feed.ts";
 
 const HEARTBEAT_MS = 15_000;
+/**
+ * Bytes a stream may have waiting for its client to read. A client that stops reading would
+ * otherwise make the server keep every frame for it; past this it is disconnected, and on
+ * reconnecting (with its Last-Event-ID) it gets what it missed from the store.
+ */
+export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
 
 export type StreamMode = "shared" | "per-subscriber";
 
@@ -30,6 +36,8 @@ export interface StreamDeps {
   toWire(event: StoredEvent): unknown;
   /** Open responses, so the server can end them when it closes. */
   open: Set<ServerResponse>;
+  /** Bytes a stream may have unread before it is disconnected (default MAX_UNREAD_BYTES). */
+  maxUnread?: number;
   log: FastifyBaseLogger;
 }
 
@@ -46,7 +54,18 @@ function openStream(reply: FastifyReply, deps: StreamDeps, onClose: () => void) 
     connection: "keep-alive",
     "x-accel-buffering": "no",
   });
-  const stream = { out, closed: false, write: (text: string) => !stream.closed && out.write(text) };
+  const stream = {
+    out,
+    closed: false,
+    write: (chunk: string | Buffer) => {
+      if (stream.closed) return false;
+      if (out.writableLength > (deps.maxUnread ?? MAX_UNREAD_BYTES)) {
+        out.destroy();
+        return false;
+      }
+      return out.write(chunk);
+    },
+  };
   const heartbeat = setInterval(() => stream.write(": keep-alive\n\n"), HEARTBEAT_MS);
   deps.open.add(out);
   out.on("close", () => {
@@ -86,7 +105,7 @@ export function streamAgreement(
 }
 
 interface Subscriber {
-  write(text: string): unknown;
+  write(chunk: string | Buffer): unknown;
   closed: boolean;
   cursor: number;
   /** Still reading its own backlog: the shared batches it missed meanwhile are re-read after. */
@@ -189,7 +208,8 @@ export class SharedStreams {
     try {
       while (channel.dirty) {
         channel.dirty = false;
-        const events = await this.deps.store.agreements.events(id, { afterSeq: channel.head });
+        const from = channel.head;
+        const events = await this.deps.store.agreements.events(id, { afterSeq: from });
         if (events.length === 0) continue;
         channel.head = events.at(-1)!.seq;
         const frames = events.map((event) => ({
@@ -197,16 +217,23 @@ export class SharedStreams {
           text: frame("ledger", this.deps.toWire(event), event.seq),
         }));
         const status = await this.statusFrame(id, channel.head);
+        // encoded once: every subscriber that was at the channel's head gets the same bytes
+        let common: Buffer | undefined;
         for (const sub of channel.subscribers) {
           if (sub.catchingUp) {
             sub.missed = true;
             continue;
           }
-          let text = "";
-          for (const f of frames) if (f.seq > sub.cursor) text += f.text;
-          if (text === "") continue;
+          if (sub.cursor >= channel.head) continue;
+          if (sub.cursor === from) {
+            common ??= Buffer.from(frames.map((f) => f.text).join("") + status);
+            sub.write(common);
+          } else {
+            let text = "";
+            for (const f of frames) if (f.seq > sub.cursor) text += f.text;
+            sub.write(text + status);
+          }
           sub.cursor = channel.head;
-          sub.write(text + status);
         }
       }
     } catch (error) {

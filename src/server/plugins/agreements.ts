@@ -38,6 +38,7 @@ import {
   versionsOf,
 } from "./agreement-amendments.ts";
 import { ListQuery, registerArchive } from "./agreement-archive.ts";
+import { ChainCache } from "./agreement-chain.ts";
 import { adoptedScenario, checkEnvelope, checkSignedStep, checkStatement } from "./agreement-checks.ts";
 import { type AgreementContext, AgreementContexts, awaitingSignatures } from "./agreement-context.ts";
 import { AgreementFeed } from "./agreement-feed.ts";
@@ -61,6 +62,8 @@ export interface StreamOptions {
   /** Most event streams open at once (default 2,000), and from one address (default 600). */
   max?: number;
   perAddress?: number;
+  /** Bytes a stream may leave unread before it is disconnected (default 4 MiB; agreement-stream.ts). */
+  maxUnreadBytes?: number;
 }
 
 export const MAX_STREAMS = 2000;
@@ -83,13 +86,17 @@ class AgreementLedger {
   /** Open streams per client address, for the per-address cap. */
   readonly streamsByAddress = new Map<string, number>();
   readonly shared: SharedStreams;
+  /** Chains kept parsed for the status, extended as they grow (agreement-chain.ts). */
+  private readonly chains: ChainCache;
 
   constructor(
     readonly store: Store,
     readonly now: () => Date,
     private readonly log: FastifyBaseLogger,
+    private readonly maxUnread?: number,
   ) {
     this.contexts = new AgreementContexts(store);
+    this.chains = new ChainCache(store);
     this.shared = new SharedStreams(this.streamDeps());
   }
 
@@ -101,6 +108,7 @@ class AgreementLedger {
       toWire,
       open: this.openStreams,
       log: this.log,
+      maxUnread: this.maxUnread,
     };
   }
 
@@ -141,7 +149,7 @@ class AgreementLedger {
   /** The live status, with alerts for an agreement not yet active or a damaged chain. */
   async status(id: string, at?: string) {
     const ctx = await this.context(id);
-    const events = await this.store.agreements.events(ctx.record.id);
+    const events = await this.chains.events(ctx.record.id, ctx.record.charterHash);
     // the plan in force at that time: amendments (agreement-amendments.ts) change it from their point on
     const chainVersions = versionsOf(ctx, events, at);
     const versions = statusVersions(chainVersions);
@@ -172,7 +180,12 @@ class AgreementLedger {
 }
 
 export const agreementsPlugin: FastifyPluginAsyncZod<AgreementsPluginOptions> = async (app, options) => {
-  const ledger = new AgreementLedger(options.store, options.now ?? (() => new Date()), app.log);
+  const ledger = new AgreementLedger(
+    options.store,
+    options.now ?? (() => new Date()),
+    app.log,
+    options.streams?.maxUnreadBytes,
+  );
   registerAdoption(app, ledger, options.library);
   registerSignatures(app, ledger);
   registerEvents(app, ledger);
