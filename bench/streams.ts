@@ -17,7 +17,8 @@
  * the whole time; then --burst events are posted all at once, then events are posted for
  * --seconds with --concurrency in flight. Printed per configuration: appends/s (burst and run),
  * the time until every stream has every event, the GET's p50/p99 (streams idle, burst, run) and
- * the load average. --profile runs each server under `node --cpu-prof` (profiles in --profile-dir).
+ * the load average. --profile runs each server under `node --cpu-prof` (profiles in --profile-dir,
+ * by default .tmp-streams/profiles).
  *
  *   npx tsx bench/streams.ts [--streams 500] [--burst 100] [--seconds 10] [--concurrency 64]
  *                            [--modes per-subscriber,shared] [--rounds 1] [--profile]
@@ -45,7 +46,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "1" },
     "deliver-timeout": { type: "string", default: "60" },
     profile: { type: "boolean", default: false },
-    "profile-dir": { type: "string", default: "bench/profiles" },
+    "profile-dir": { type: "string", default: ".tmp-streams/profiles" },
   },
 });
 const STREAMS = Number(values.streams);
@@ -78,25 +79,35 @@ interface Served {
   stop(): Promise<void>;
 }
 
+/**
+ * Under --profile the server runs as one bundled file on plain node: with the TypeScript loader's
+ * thread in the process, V8's profile marked the busy main thread as idle.
+ */
+async function serverEntry(): Promise<string[]> {
+  if (!values.profile) return ["--import", "tsx", "bench/streams-server.ts"];
+  mkdirSync(values["profile-dir"], { recursive: true });
+  // inside the checkout (ignored by git), so node finds the packages left out of the bundle
+  const outfile = join(ROOT, ".tmp-streams", "streams-server.mjs");
+  const { build } = await import("esbuild");
+  await build({
+    entryPoints: [join(ROOT, "bench/streams-server.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    outfile,
+    logLevel: "warning",
+  });
+  return ["--cpu-prof", "--cpu-prof-dir", values["profile-dir"], outfile];
+}
+
 async function startServer(mode: string, db: string, profileName: string): Promise<Served> {
-  const profile = values.profile
-    ? ["--cpu-prof", "--cpu-prof-dir", values["profile-dir"], "--cpu-prof-name", `${profileName}.cpuprofile`]
-    : [];
-  if (values.profile) mkdirSync(values["profile-dir"], { recursive: true });
-  const child = spawn(
-    process.execPath,
-    [
-      ...profile,
-      "--import",
-      "tsx",
-      "bench/streams-server.ts",
-      "--db",
-      db,
-      "--mode",
-      mode === "none" ? "shared" : mode,
-    ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
-  );
+  const entry = await serverEntry();
+  if (values.profile) entry.splice(3, 0, "--cpu-prof-name", `${profileName}.cpuprofile`);
+  const child = spawn(process.execPath, [...entry, "--db", db, "--mode", mode === "none" ? "shared" : mode], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -152,15 +163,20 @@ function request(
   });
 }
 
+const ID_LINE = Buffer.from("\nid: ");
+const STATUS = Buffer.from("event: status");
+
 /**
- * One event-stream client on its own socket: it keeps only the last `id:` it has seen and how many
- * status frames arrived, which is all the benchmark asks of it.
+ * One event-stream client on its own socket: it keeps only the last `id:` it has seen and whether a
+ * status frame arrived, which is all the benchmark asks of it. It reads bytes, never decodes the
+ * text: 500 clients in this process share its cores with the server.
  */
 class Subscriber {
   seq = 0;
   statuses = 0;
   error?: string;
-  private tail = "";
+  /** The end of the previous chunk, for an id line split between two chunks. */
+  private carry = Buffer.alloc(0);
   private readonly req: http.ClientRequest;
 
   constructor(
@@ -174,8 +190,7 @@ class Subscriber {
         this.onData(this);
         return;
       }
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => this.feed(chunk));
+      res.on("data", (chunk: Buffer) => this.feed(chunk));
       res.on("error", () => {});
     });
     this.req.on("error", (error) => {
@@ -184,20 +199,20 @@ class Subscriber {
     });
   }
 
-  private feed(chunk: string): void {
-    const text = this.tail + chunk;
-    const end = text.lastIndexOf("\n\n");
-    if (end < 0) {
-      this.tail = text;
-      return;
+  private feed(chunk: Buffer): void {
+    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    // events arrive in chain order, so the last complete id line is the newest event seen
+    let at = bytes.lastIndexOf(ID_LINE);
+    while (at >= 0) {
+      const end = bytes.indexOf(10, at + ID_LINE.length);
+      if (end >= 0) {
+        this.seq = Number(bytes.toString("latin1", at + ID_LINE.length, end));
+        break;
+      }
+      at = at > 0 ? bytes.lastIndexOf(ID_LINE, at - 1) : -1;
     }
-    const complete = text.slice(0, end);
-    this.tail = text.slice(end + 2);
-    // events arrive in chain order, so the last id in the text is the newest seen
-    const at = complete.lastIndexOf("\nid: ");
-    if (at >= 0) this.seq = Number.parseInt(complete.slice(at + 5), 10);
-    else if (complete.startsWith("id: ")) this.seq = Number.parseInt(complete.slice(4), 10);
-    if (complete.includes("event: status")) this.statuses++;
+    if (bytes.includes(STATUS)) this.statuses++;
+    this.carry = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 32)));
     this.onData(this);
   }
 

@@ -278,7 +278,14 @@ export function agreementRepository(db: Kysely<Database>, dialect: Dialect): Agr
 
   async function drain(id: string): Promise<void> {
     const queue = queues.get(id)!;
-    while (queue.length > 0) await commitBatch(id, queue.splice(0, MAX_BATCH));
+    while (queue.length > 0) {
+      // A SQLite commit (its fsync) runs synchronously on the event loop: nothing can join the
+      // queue while it runs. Letting the loop take its pending I/O first (requests that arrived,
+      // signature checks that finished) before the next batch is taken makes that batch hold all
+      // of them, instead of one transaction and one fsync per event.
+      await new Promise((resolve) => setImmediate(resolve));
+      await commitBatch(id, queue.splice(0, MAX_BATCH));
+    }
     queues.delete(id);
   }
 

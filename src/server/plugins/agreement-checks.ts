@@ -14,10 +14,10 @@ import {
   SignedEvent,
   SignedStatement,
   verifyStatement,
-  verifyText,
 } from "../../ledger/index.ts";
 import { HttpError } from "../errors.ts";
 import type { ScenarioLibrary } from "../scenarios.ts";
+import { verifyOffLoop } from "../signature-check.ts";
 import type { AgreementContext } from "./agreement-context.ts";
 
 /** The scenario text an adoption names: inline, or a saved or built-in scenario by id. */
@@ -75,7 +75,8 @@ export async function checkSignedStep(ctx: AgreementContext, signed: Signed): Pr
       `'${body.data.by}' is not a participant of this agreement`,
     );
   // The signature covers the body exactly as sent (re-encoded canonically), extra fields included.
-  if (!(await verifyText(key, canonicalJson(signed.body), signed.signature)))
+  // on the thread pool: a burst of appends must not hold the event loop (signature-check.ts)
+  if (!(await verifyOffLoop(key, canonicalJson(signed.body), signed.signature)))
     throw new HttpError(403, "bad-signature", `the signature does not match ${who.id}'s key`);
   const refusal = authorize(ctx.charter, ctx.compiled, body.data);
   if (refusal) throw new HttpError(refusal.status, refusal.error.replace(/_/g, "-"), refusal.message);

@@ -6,8 +6,9 @@
  *
  * **Shared** (the default): one reader per agreement. After each batch of appends it reads the new
  * events once and computes the status once, and writes the same bytes to every subscriber, so
- * 500 streams cost one store read and one status projection per batch, not 500. A subscriber
- * first catches up on its own (from its cursor), then joins. **Per subscriber** (the old path,
+ * 500 streams cost one store read and one status projection per batch, not 500. A batch goes out
+ * at once after a quiet spell, then at most every BATCH_INTERVAL_MS while appends keep coming. A
+ * subscriber first catches up on its own (from its cursor), then joins. **Per subscriber** (the old path,
  * kept for the benchmark's side-by-side figure): each stream reads and projects for itself.
  *
  * A cursor beyond the head (a `Last-Event-ID` the ledger never reached, or no longer has) gets an
@@ -31,6 +32,12 @@ export type StreamMode = "shared" | "per-subscriber";
 
 export interface StreamDeps {
   store: Store;
+  /**
+   * The agreement's whole chain as the shared path reads it: kept parsed by the server
+   * (agreement-chain.ts), so catching up 600 new streams does not read and parse it 600 times.
+   * Without it, the store is read.
+   */
+  chain?(id: string): Promise<readonly StoredEvent[]>;
   feed: AgreementFeed;
   status(id: string): Promise<unknown>;
   toWire(event: StoredEvent): unknown;
@@ -38,11 +45,34 @@ export interface StreamDeps {
   open: Set<ServerResponse>;
   /** Bytes a stream may have unread before it is disconnected (default MAX_UNREAD_BYTES). */
   maxUnread?: number;
+  /** Least time between two batches to an agreement's streams (default BATCH_INTERVAL_MS). */
+  batchIntervalMs?: number;
   log: FastifyBaseLogger;
 }
 
 const frame = (event: string, data: unknown, seq?: number) =>
   `event: ${event}\n${seq === undefined ? "" : `id: ${seq}\n`}data: ${JSON.stringify(data)}\n\n`;
+
+/** Each kept event's frame, encoded once however many streams it goes to. */
+const ledgerFrames = new WeakMap<StoredEvent, string>();
+
+function ledgerFrame(deps: StreamDeps, event: StoredEvent): string {
+  let text = ledgerFrames.get(event);
+  if (text === undefined) {
+    text = frame("ledger", deps.toWire(event), event.seq);
+    ledgerFrames.set(event, text);
+  }
+  return text;
+}
+
+/** The events after `afterSeq`, from the kept chain when the server keeps one. */
+async function eventsAfter(deps: StreamDeps, id: string, afterSeq: number): Promise<readonly StoredEvent[]> {
+  if (!deps.chain) return deps.store.agreements.events(id, { afterSeq });
+  const chain = await deps.chain(id);
+  // seq n is at index n − 1 in a whole chain; filter in case it is not whole
+  const from = chain[afterSeq - 1]?.seq === afterSeq || afterSeq === 0 ? afterSeq : -1;
+  return from >= 0 ? chain.slice(from) : chain.filter((event) => event.seq > afterSeq);
+}
 
 /** The stream's response: headers written, heartbeat running, registered until it closes. */
 function openStream(reply: FastifyReply, deps: StreamDeps, onClose: () => void) {
@@ -119,8 +149,18 @@ interface Channel {
   head: number;
   dirty: boolean;
   draining: boolean;
+  /** When the last batch went out (performance.now()), and the timer for the next one. */
+  lastFlush: number;
+  timer?: NodeJS.Timeout;
   unsubscribe(): void;
 }
+
+/**
+ * Least time between two batches sent to an agreement's streams. Each batch is one write per open
+ * stream (a system call each): sent after every group commit, 500 streams under a steady flow of
+ * appends cost more than the appends. A quiet agreement's next event still goes out at once.
+ */
+export const BATCH_INTERVAL_MS = 100;
 
 /** The shared path: one channel per followed agreement. */
 export class SharedStreams {
@@ -172,12 +212,17 @@ export class SharedStreams {
           head,
           dirty: false,
           draining: false,
+          lastFlush: Number.NEGATIVE_INFINITY,
           unsubscribe: () => {},
         };
-        channel.unsubscribe = this.deps.feed.subscribe(id, () => {
+        const stopFeed = this.deps.feed.subscribe(id, () => {
           channel.dirty = true;
-          void this.drain(id, channel);
+          this.schedule(id, channel);
         });
+        channel.unsubscribe = () => {
+          stopFeed();
+          clearTimeout(channel.timer);
+        };
         return channel;
       })();
       this.channels.set(id, entry);
@@ -189,10 +234,10 @@ export class SharedStreams {
   private async catchUp(id: string, sub: Subscriber): Promise<void> {
     do {
       sub.missed = false;
-      const events = await this.deps.store.agreements.events(id, { afterSeq: sub.cursor });
+      const events = await eventsAfter(this.deps, id, sub.cursor);
       if (sub.closed) return;
       let text = "";
-      for (const event of events) text += frame("ledger", this.deps.toWire(event), event.seq);
+      for (const event of events) text += ledgerFrame(this.deps, event);
       if (events.length > 0) {
         sub.cursor = events.at(-1)!.seq;
         sub.write(text + (await this.statusFrame(id, sub.cursor)));
@@ -201,21 +246,33 @@ export class SharedStreams {
     sub.catchingUp = false;
   }
 
+  /** The next batch: now if the last one went out long enough ago, else when it has. */
+  private schedule(id: string, channel: Channel): void {
+    if (channel.draining || channel.timer) return;
+    const wait = channel.lastFlush + (this.deps.batchIntervalMs ?? BATCH_INTERVAL_MS) - performance.now();
+    if (wait <= 0) {
+      void this.drain(id, channel);
+      return;
+    }
+    channel.timer = setTimeout(() => {
+      channel.timer = undefined;
+      void this.drain(id, channel);
+    }, wait);
+  }
+
   /** After appends: read the new events once, project the status once, send both to everyone. */
   private async drain(id: string, channel: Channel): Promise<void> {
     if (channel.draining) return;
     channel.draining = true;
     try {
-      while (channel.dirty) {
+      if (channel.dirty) {
         channel.dirty = false;
+        channel.lastFlush = performance.now();
         const from = channel.head;
-        const events = await this.deps.store.agreements.events(id, { afterSeq: from });
-        if (events.length === 0) continue;
+        const events = await eventsAfter(this.deps, id, from);
+        if (events.length === 0) return;
         channel.head = events.at(-1)!.seq;
-        const frames = events.map((event) => ({
-          seq: event.seq,
-          text: frame("ledger", this.deps.toWire(event), event.seq),
-        }));
+        const frames = events.map((event) => ({ seq: event.seq, text: ledgerFrame(this.deps, event) }));
         const status = await this.statusFrame(id, channel.head);
         // encoded once: every subscriber that was at the channel's head gets the same bytes
         let common: Buffer | undefined;
@@ -240,6 +297,8 @@ export class SharedStreams {
       this.deps.log.error(error);
     } finally {
       channel.draining = false;
+      // appends that came in meanwhile: the next batch, at the earliest one interval after this one
+      if (channel.dirty) this.schedule(id, channel);
     }
   }
 

@@ -103,6 +103,7 @@ class AgreementLedger {
   streamDeps() {
     return {
       store: this.store,
+      chain: async (id: string) => this.chains.events(id, (await this.context(id)).record.charterHash),
       feed: this.feed,
       status: (id: string) => this.status(id),
       toWire,
