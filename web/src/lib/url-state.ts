@@ -35,6 +35,9 @@ export function writeParams(values: Record<string, string | undefined>): void {
   if (next !== location.hash) history.replaceState(history.state, "", next);
 }
 
+/** For a toggle kept in the address as `yes` (its default, `no`, is left out). */
+export const yesNo = (v: string): v is "yes" | "no" => v === "yes" || v === "no";
+
 /**
  * A view state kept in the address under `key` (absent when it is the default), so a reload or a
  * shared link opens the page as it was left.

@@ -33,6 +33,9 @@ interface Props {
   restored?: Plan;
   objective: string;
   onObjective(objective: string): void;
+  /** Plan for the worst case of the value ranges (kept in the address). */
+  robust: boolean;
+  onRobust(robust: boolean): void;
   onReport(report: PlanReport): void;
   onUse(): void;
   /** Writes the plan into the scenario's `plans:` under the given name. */
@@ -43,8 +46,7 @@ interface Props {
 }
 
 export function BestPlanTab(props: Props) {
-  const { compiled, source, report, restored, objective, onObjective, onReport } = props;
-  const [robust, setRobust] = useState(false);
+  const { compiled, source, report, restored, objective, onObjective, onReport, robust, onRobust } = props;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [where, setWhere] = useState<Where | undefined>();
@@ -83,7 +85,7 @@ export function BestPlanTab(props: Props) {
             type="checkbox"
             checked={robust && objective !== "safety"}
             disabled={objective === "safety"}
-            onChange={(e) => setRobust(e.currentTarget.checked)}
+            onChange={(e) => onRobust(e.currentTarget.checked)}
           />{" "}
           robust (worst case of ranges)
           {objective === "safety" && <span class="muted"> — θ* already measures it</span>}

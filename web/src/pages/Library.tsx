@@ -3,9 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { AgreementList } from "../../../src/server/agreement-schemas.ts";
 import { api, type ScenarioSummary } from "../lib/api.ts";
 import { apiFetch } from "../lib/auth.ts";
-import { useParam } from "../lib/url-state.ts";
-
-const yesNo = (v: string): v is "yes" | "no" => v === "yes" || v === "no";
+import { useParam, yesNo } from "../lib/url-state.ts";
 
 export function Library() {
   const [scenarios, setScenarios] = useState<ScenarioSummary[] | undefined>();

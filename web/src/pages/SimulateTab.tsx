@@ -15,6 +15,8 @@ import { api, type Capabilities, type JobState } from "../lib/api.ts";
 import { streamUrl } from "../lib/auth.ts";
 import { cancelBrowserSimulation, simulateInBrowser, WorkerUnavailable } from "../lib/in-browser.ts";
 import type { RiskSetup } from "../lib/sim-results.ts";
+import { RESPONSES, readSimulationSetup, simulationSetupParams } from "../lib/sim-setup.ts";
+import { readHash, writeParams } from "../lib/url-state.ts";
 import { setField } from "../lib/yaml-edit.ts";
 import { BROWSER_MAX_RUNS } from "../workers/simulation-runs.ts";
 
@@ -33,8 +35,6 @@ interface Props {
   capabilities?: Capabilities;
   onDone(done: SimulationDone): void;
 }
-
-const RESPONSES = ["grim", "tit-for-tat", "generous"] as const;
 
 /** The scenario's own risk settings, as the form starts. */
 function scenarioRisk(compiled: CompiledScenario): RiskSetup {
@@ -90,10 +90,18 @@ export function SimulateTab({
   capabilities,
   onDone,
 }: Props) {
-  const [risk, setRisk] = useState<RiskSetup>(() => scenarioRisk(compiled));
+  // The form starts as the address left it (a reload, the back button, a shared link), over the
+  // scenario's own risk settings; the address follows every change.
+  const defaults = useMemo(() => scenarioRisk(compiled), [compiled]);
+  const initial = useMemo(() => readSimulationSetup(readHash().params, defaults), []);
+  const [risk, setRisk] = useState<RiskSetup>(initial.risk);
   const source = useMemo(() => withRisk(scenarioSource, risk), [scenarioSource, risk]);
-  const [runs, setRuns] = useState(2000);
-  const [seed, setSeed] = useState(1);
+  const [runs, setRuns] = useState(initial.runs);
+  const [seed, setSeed] = useState(initial.seed);
+  useEffect(
+    () => writeParams(simulationSetupParams({ runs, seed, risk }, defaults)),
+    [runs, seed, risk, defaults],
+  );
   const [job, setJob] = useState<Run | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [note, setNote] = useState<string | undefined>();
@@ -370,6 +378,7 @@ function SimulationResult({ report, names }: { report: SimulationReport; names: 
             { label: "median (tick)", color: "#1f2937", shape: "line" },
             { label: "mean", color: "#1d4ed8", shape: "dot" },
           ]}
+          terms={["delta", "hazard", "sigma"]}
           deps={[report]}
           render={(width) => valuesChart(values, { width })}
         />

@@ -14,7 +14,7 @@ import { findPlanInBrowser } from "../lib/in-browser.ts";
 import { type PlanReport, plannerOptions } from "../lib/planner.ts";
 import { readSimulations, recordSimulation, type SimulationSummary } from "../lib/sim-results.ts";
 import { mark } from "../lib/timing.ts";
-import { guardNavigation, planParam, readHash, useParam, writeParams } from "../lib/url-state.ts";
+import { guardNavigation, planParam, readHash, useParam, writeParams, yesNo } from "../lib/url-state.ts";
 import { setField } from "../lib/yaml-edit.ts";
 import type { SimulationDone } from "./SimulateTab.tsx";
 import { AnalysisPane, frontierPlanName, isTab, type Tab } from "./workspace/AnalysisPane.tsx";
@@ -41,6 +41,9 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
   });
   const [planName, setPlanName] = useState<string | undefined>(initial.get("plan") ?? undefined);
   const [objective, setObjective] = useState(initial.get("objective") ?? "phases");
+  // The planner's "robust" option (worst case of the value ranges), kept with the objective.
+  const [robustParam, setRobustParam] = useParam("robust", "no", yesNo);
+  const robust = robustParam === "yes";
   const [optimum, setOptimum] = useState<Optimum | undefined>(() => {
     const plan = planParam(initial, "optimum");
     return plan ? { plan } : undefined;
@@ -94,7 +97,7 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
   const { current, source } = state;
   // A frontier charted for other text would offer plans the scenario may no longer have.
   useEffect(() => setFrontier(undefined), [source]);
-  useRestoredSearches(source, initial, objective, optimum, {
+  useRestoredSearches(source, initial, objective, robust, optimum, {
     onFrontier: setFrontier,
     // A search run here meanwhile is newer than the link's.
     onReport: (report) => setOptimum((held) => (held?.report ? held : { report, plan: report.plan })),
@@ -183,6 +186,8 @@ export function Workspace({ id, capabilities }: { id?: string; capabilities?: Ca
         onOptimum={onOptimum}
         objective={objective}
         onObjective={setObjective}
+        robust={robust}
+        onRobust={(on) => setRobustParam(on ? "yes" : "no")}
         onSavePlan={savePlan}
         simulations={simulations}
         onSimulated={onSimulated}
@@ -214,6 +219,7 @@ function useRestoredSearches(
   source: string | undefined,
   initial: URLSearchParams,
   objective: string,
+  robust: boolean,
   optimum: Optimum | undefined,
   restore: { onFrontier(points: FrontierPoint[]): void; onReport(report: PlanReport): void },
 ): void {
@@ -228,7 +234,7 @@ function useRestoredSearches(
     const ignore = () => undefined;
     const linked = optimum?.report ? undefined : optimum?.plan;
     if (linked) {
-      findPlanInBrowser(source, plannerOptions(objective, false), signal)
+      findPlanInBrowser(source, plannerOptions(objective, robust), signal)
         .then(({ result }) => {
           if (!result.feasible || canonical(result.plan) !== canonical(linked)) return;
           restore.onReport(result);

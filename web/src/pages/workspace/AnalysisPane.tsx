@@ -48,6 +48,9 @@ interface Props {
   onOptimum(report: PlanReport): void;
   objective: string;
   onObjective(objective: string): void;
+  /** The planner's "robust" option (kept in the address). */
+  robust: boolean;
+  onRobust(robust: boolean): void;
   onSavePlan(name: string, plan: Plan): void;
   simulations: Record<string, SimulationSummary>;
   onSimulated(done: SimulationDone): void;
@@ -208,6 +211,8 @@ export function AnalysisPane(props: Props) {
                 restored={props.restoredOptimum}
                 objective={props.objective}
                 onObjective={props.onObjective}
+                robust={props.robust}
+                onRobust={props.onRobust}
                 onReport={props.onOptimum}
                 onSave={props.onSavePlan}
                 frontierPoint={props.frontierPoint}

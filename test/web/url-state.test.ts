@@ -1,0 +1,183 @@
+/**
+ * The Simulate tab's setup (runs, seed, hazard, response, forgiveness, each party's noise) and the
+ * planner's "robust" option kept in the page's address, in headless Chromium at 1280×800,
+ * 1920×1080 and 390×844: each setting changed shows in the address (defaults left out), and comes
+ * back after a reload and after leaving the page and pressing Back; a simulation started after a
+ * reload runs with the setup restored. At each size too: the tab and the plan chosen come back
+ * after a reload, and an unsaved edit of the scenario warns before it is lost.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, SOLVE_MS } from "../helpers/wait.ts";
+import { openWorkbench, type Workbench } from "./browser.ts";
+import { SIZES } from "./page-checks.ts";
+
+let workbench: Workbench;
+
+beforeAll(async () => {
+  workbench = await openWorkbench();
+});
+afterAll(async () => {
+  await workbench?.close();
+});
+
+/** The page's address parameters (after the `#/path?`). */
+const paramsOf = (page: Page) => new URL(page.url().replace("#/", "")).searchParams;
+
+async function newPage(size: (typeof SIZES)[number]): Promise<Page> {
+  const page = await workbench.browser.newPage({ viewport: size });
+  page.setDefaultTimeout(30_000);
+  page.on("pageerror", (error) => {
+    throw error;
+  });
+  return page;
+}
+
+/** korea-2018's own risk settings: hazard 0.05, grim, noise us 0.5, dprk 0.5, rok 0.2. */
+const SETUP = {
+  runs: "300",
+  seed: "7",
+  hazard: "0.1",
+  response: "generous",
+  forgive: "0.3",
+  "noise.dprk": "0.8",
+};
+
+const form = (page: Page) => ({
+  runs: page.getByLabel("runs", { exact: true }),
+  seed: page.getByLabel("seed", { exact: true }),
+  hazard: page.getByLabel("hazard per phase"),
+  response: page.getByRole("combobox", { name: "response" }),
+  forgive: page.getByRole("spinbutton", { name: "forgiveness" }),
+  dprkNoise: page.getByLabel("noise σ DPR Korea"),
+  usNoise: page.getByLabel("noise σ United States"),
+});
+
+/** The form shows SETUP (and the defaults it does not change). */
+async function expectSetupShown(page: Page): Promise<void> {
+  const f = form(page);
+  await f.runs.waitFor();
+  await eventually(() => f.runs.inputValue()).toBe(SETUP.runs);
+  await eventually(() => f.seed.inputValue()).toBe(SETUP.seed);
+  await eventually(() => f.hazard.inputValue()).toBe(SETUP.hazard);
+  await eventually(() => f.response.inputValue()).toBe(SETUP.response);
+  await eventually(() => f.forgive.inputValue()).toBe(SETUP.forgive);
+  await eventually(() => f.dprkNoise.inputValue()).toBe(SETUP["noise.dprk"]);
+  await eventually(() => f.usNoise.inputValue()).toBe("0.5");
+}
+
+describe("the address keeps the simulation setup and the robust option", () => {
+  for (const size of SIZES) {
+    it(`at ${size.width}×${size.height}: in the address, after a reload and after Back`, async () => {
+      const page = await newPage(size);
+      try {
+        await page.goto(`${workbench.url}/#/s/korea-2018?tab=simulate`);
+        const f = form(page);
+        await f.runs.waitFor();
+        // the scenario's own settings and the defaults are not written into the address
+        for (const key of [...Object.keys(SETUP), "noise.us", "noise.rok"])
+          expect(paramsOf(page).get(key), key).toBeNull();
+        // the plan simulated is kept too (with the tab)
+        await page.selectOption("[data-testid=plan-select]", "phased");
+        await f.runs.fill(SETUP.runs);
+        await f.seed.fill(SETUP.seed);
+        await f.hazard.fill(SETUP.hazard);
+        await f.response.selectOption(SETUP.response);
+        await f.forgive.fill(SETUP.forgive);
+        await f.dprkNoise.fill(SETUP["noise.dprk"]);
+        for (const [key, value] of Object.entries(SETUP))
+          await eventually(() => paramsOf(page).get(key), undefined, key).toBe(value);
+        expect(paramsOf(page).get("noise.us")).toBeNull();
+
+        await eventually(() => paramsOf(page).get("plan")).toBe("phased");
+        expect(paramsOf(page).get("tab")).toBe("simulate");
+
+        await page.reload();
+        await expectSetupShown(page);
+        await eventually(() => page.locator("[data-testid=plan-select]").inputValue()).toBe("phased");
+        expect(await page.getByRole("tab", { name: "Simulate" }).getAttribute("aria-selected")).toBe("true");
+
+        // Leave for the library, then Back: the form is as it was left.
+        await page.locator("a.brand").click();
+        await page.locator("[data-scenario=korea-2018]").waitFor();
+        await page.goBack();
+        await expectSetupShown(page);
+
+        // Another tab and back again: still there (the tab's form is rebuilt from the address).
+        await page.getByRole("tab", { name: "Plan", exact: true }).click();
+        await page.getByRole("tab", { name: "Simulate" }).click();
+        await expectSetupShown(page);
+
+        // Back to a default: that setting leaves the address.
+        await f.hazard.fill("0.05");
+        await eventually(() => paramsOf(page).get("hazard")).toBeNull();
+        await eventually(() => paramsOf(page).get("runs")).toBe(SETUP.runs);
+
+        // The planner's robust option.
+        await page.getByRole("tab", { name: "Find the best plan" }).click();
+        const robust = page.getByLabel("robust (worst case of ranges)");
+        expect(await robust.isChecked()).toBe(false);
+        expect(paramsOf(page).get("robust")).toBeNull();
+        await robust.check();
+        await eventually(() => paramsOf(page).get("robust")).toBe("yes");
+        await page.reload();
+        await eventually(() => page.getByLabel("robust (worst case of ranges)").isChecked()).toBe(true);
+        await page.locator("a.brand").click();
+        await page.locator("[data-scenario=korea-2018]").waitFor();
+        await page.goBack();
+        await eventually(() => page.getByLabel("robust (worst case of ranges)").isChecked()).toBe(true);
+        await page.getByLabel("robust (worst case of ranges)").uncheck();
+        await eventually(() => paramsOf(page).get("robust")).toBeNull();
+
+        // An unsaved edit of the scenario: leaving asks first, and declining keeps the page as it was.
+        await page.getByRole("tab", { name: "Tables" }).click();
+        const cell = page.locator("[data-testid='tolerance-us']");
+        await cell.fill("1.5");
+        await cell.press("Tab");
+        await page.locator("[data-testid=unsaved]").waitFor();
+        const asked = page.waitForEvent("dialog").then(async (dialog) => {
+          const text = dialog.message();
+          await dialog.dismiss();
+          return text;
+        });
+        await page.locator("a.brand").click();
+        expect(await asked).toMatch(/unsaved edits/);
+        await eventually(() => paramsOf(page).get("runs")).toBe(SETUP.runs);
+        await eventually(() => page.url()).toMatch(/#\/s\/korea-2018\?/);
+        await page.getByRole("button", { name: "Revert" }).click();
+        await page.locator("[data-testid=unsaved]").waitFor({ state: "detached" });
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it(
+    "a simulation started after a reload runs with the restored setup",
+    async () => {
+      const page = await newPage(SIZES[0]);
+      try {
+        const query = new URLSearchParams({ tab: "simulate", plan: "phased", ...SETUP }).toString();
+        await page.goto(`${workbench.url}/#/s/korea-2018?${query}`);
+        await page.reload();
+        await expectSetupShown(page);
+        await page.getByRole("button", { name: "Simulate", exact: true }).click();
+        await page.locator("[data-testid=simulation-result]").waitFor({ timeout: SOLVE_MS });
+        await eventually(() => page.locator("[data-testid=simulation-result]").textContent()).toMatch(
+          /over 300 runs/,
+        );
+        // Compare records the settings the run used.
+        await page.getByRole("tab", { name: "Compare" }).click();
+        const cell = page.locator(
+          "[data-testid=compare-table] tr[data-plan=phased] [data-testid=simulated] span",
+        );
+        await eventually(() => cell.getAttribute("title"), SOLVE_MS).toBe(
+          "300 runs, seed 7, hazard 0.1, generous",
+        );
+      } finally {
+        await page.close();
+      }
+    },
+    2 * SOLVE_MS,
+  );
+});
