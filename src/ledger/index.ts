@@ -1,4 +1,5 @@
 /** The ledger: signed events, their hash chain, verification and the live status projection. */
+export { type AmendedPlanText, amendedPlanProblems, parseAmendedPlan } from "./amended-plan.ts";
 export {
   type CharterVersion,
   type CharterVersions,
@@ -25,6 +26,7 @@ export {
   MIN_PHASE_DAYS,
   Participant,
 } from "./charter.ts";
+export { type ContinuationPlan, continuationPlan } from "./continuation-plan.ts";
 export * from "./crypto.ts";
 export * from "./events.ts";
 export { KeyFile, type KeyFileResult, keyFileText, parseKeyFile } from "./key-file.ts";

@@ -3,6 +3,7 @@
  * `lockstep replan --json`), as a schema: the types and the HTTP API's response schema come from here.
  */
 import { z } from "zod";
+import { Plan } from "../model/index.ts";
 import { ContinuationReport, ContinuationStep } from "../planner/index.ts";
 
 export const Break = z.object({
@@ -35,6 +36,15 @@ export const ReplanReport = z.object({
   continuation: ContinuationReport.describe(
     "The best continuation from the actual state, or what it would take",
   ),
+  proposal: z
+    .object({
+      phases: Plan.describe("Phase 1 to k0 as done (shares later reversed left out), then the continuation"),
+      left: z.array(z.string()).describe("Moves the plan leaves out, and why"),
+    })
+    .optional()
+    .describe(
+      "When a continuation is feasible: it as a whole plan on the charter's calendar, what an amendment proposes",
+    ),
   summary: z.array(z.string()).describe("The answer in words"),
 });
 

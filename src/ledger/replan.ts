@@ -24,6 +24,7 @@ import {
   findContinuation,
 } from "../planner/index.ts";
 import type { Charter } from "./charter.ts";
+import { continuationPlan } from "./continuation-plan.ts";
 import type { Break, ReplanReport } from "./replan-report.ts";
 import { phaseAt, type StatusEvent } from "./status.ts";
 
@@ -140,6 +141,7 @@ export async function replanAgreement(
       breaks,
     },
     continuation,
+    ...(continuation.feasible ? { proposal: continuationPlan(c, history, continuation.steps) } : {}),
     summary,
   };
 }

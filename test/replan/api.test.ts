@@ -41,6 +41,8 @@ describe("GET /api/agreements/:id/replan", () => {
       minSlack: 1,
     });
     expect((json.summary as string[])[0]).toMatch(/no longer holds/);
+    // the continuation as a whole plan to propose as an amendment: a1 where it was done (phase 2)
+    expect(json.proposal).toEqual({ phases: { a1: 2, b1: 4 }, left: [] });
   });
 
   it("as of phase 1 (before a1 was reported) a1 is overdue: the rest also breaks", async () => {

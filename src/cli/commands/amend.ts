@@ -9,21 +9,15 @@ import { basename, extname } from "node:path";
 import type { Command } from "commander";
 import { compileScenario } from "../../analysis/index.ts";
 import {
+  amendedPlanProblems,
   type CharterVersion,
   compileCharter,
   describeIssues,
   EventBody,
+  parseAmendedPlan,
   signEvent,
 } from "../../ledger/index.ts";
-import {
-  checkPlan,
-  formatIssue,
-  isMapping,
-  LIMITS,
-  Plan,
-  readYaml,
-  type Scenario,
-} from "../../model/index.ts";
+import type { Plan, Scenario } from "../../model/index.ts";
 import { choosePlan as choose } from "../../planner/index.ts";
 import { readKeyFile, readToken } from "../agreement-client.ts";
 import { sendEvent, verifiedLedger } from "../amendment-client.ts";
@@ -56,32 +50,9 @@ function readPlanFile(path: string, scenario: Scenario): Plan {
   } catch (error) {
     throw new CliError(`${path}: cannot read: ${(error as Error).message}`);
   }
-  const yaml = readYaml(text);
-  if (!yaml.ok) throw new CliError(yaml.issues.map((issue) => formatIssue(path, issue)).join("\n"));
-  if (!isMapping(yaml.raw)) {
-    throw new CliError(
-      `${path}:1:1: expected a plan: a mapping of move ids to a phase or { phase: fraction }`,
-    );
-  }
-  const parsed = Plan.safeParse(yaml.raw);
-  const issues = parsed.success
-    ? // an amended plan may run past the scenario's horizon (a late agreement's continuation does)
-      checkPlan({ ...scenario, horizon: LIMITS.phases }, parsed.data, []).map((p) => ({
-        at: p.at,
-        message: p.message,
-      }))
-    : parsed.error.issues.map((issue) => ({
-        at: issue.path.filter((k): k is string | number => typeof k !== "symbol"),
-        message: issue.message,
-      }));
-  if (issues.length > 0) {
-    const lines = issues.map(({ at, message }) => {
-      const { line, column } = yaml.locator.locate(at, true);
-      return formatIssue(path, { path: at.join("."), line, column, code: "invalid-plan", message });
-    });
-    throw new CliError(lines.join("\n"));
-  }
-  return parsed.data!;
+  const read = parseAmendedPlan(text, scenario, path);
+  if (!read.ok) throw new CliError(read.message);
+  return read.phases;
 }
 
 /** `--plan` as a file, or as a plan name of `--scenario FILE` or of the charter's own scenario. */
@@ -95,7 +66,7 @@ async function amendedPlan(options: ProposeOptions, charterScenario: Scenario) {
     : compileScenario(charterScenario);
   const choice = await choose(compiled, options.plan);
   if (!choice.ok) throw new CliError(`--plan: ${choice.message}`);
-  const problem = checkPlan({ ...charterScenario, horizon: LIMITS.phases }, choice.plan)[0];
+  const problem = amendedPlanProblems(charterScenario, choice.plan)[0];
   if (problem) {
     throw new CliError(
       `--plan ${options.plan}: does not fit the agreement's scenario: ${problem.at.join(".")}: ${problem.message}`,

@@ -6,8 +6,16 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { ReplanReport } from "../../../src/ledger/index.ts";
+import type { Plan } from "../../../src/model/index.ts";
 import type { ContinuationStep } from "../../../src/planner/index.ts";
 import { call } from "../lib/api.ts";
+
+/** The best continuation as a whole plan, handed to the amendment form. */
+export interface ContinuationProposal {
+  name: string;
+  phases: Plan;
+  text: string;
+}
 
 function StepsTable({ steps, label }: { steps: ContinuationStep[]; label: string }) {
   if (steps.length === 0) return <p>Nothing left to do.</p>;
@@ -39,7 +47,16 @@ function StepsTable({ steps, label }: { steps: ContinuationStep[]; label: string
   );
 }
 
-export function Replan({ id, events }: { id: string; events: number }) {
+export function Replan({
+  id,
+  events,
+  onPropose,
+}: {
+  id: string;
+  events: number;
+  /** Given when the agreement can be amended: offers the best continuation as an amendment. */
+  onPropose?: (proposal: ContinuationProposal) => void;
+}) {
   const [report, setReport] = useState<ReplanReport | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -94,6 +111,27 @@ export function Replan({ id, events }: { id: string; events: number }) {
           </p>
           <StepsTable steps={c.steps} label="Best continuation" />
           {c.notes.length > 0 && <p class="muted">{c.notes.join(" ")}</p>}
+          {onPropose && report.proposal && (
+            <p class="toolbar">
+              <button
+                type="button"
+                data-testid="propose-continuation"
+                onClick={() =>
+                  onPropose({
+                    name: `continuation-from-${report.phase}`,
+                    phases: report.proposal!.phases,
+                    text: `The best continuation from the actual state after phase ${report.phase} (${c.objective}): done by phase ${c.phases}.`,
+                  })
+                }
+              >
+                Propose this as an amendment
+              </button>
+              <span class="muted">
+                as a whole plan: what was done so far in the phases it was done, then these steps
+                {report.proposal.left.length > 0 ? ` (left out: ${report.proposal.left.join("; ")})` : ""}
+              </span>
+            </p>
+          )}
         </>
       )}
     </section>

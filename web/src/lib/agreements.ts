@@ -21,6 +21,7 @@ import {
   signReadChallenge,
   verifyLedger,
 } from "../../../src/ledger/index.ts";
+import type { Plan } from "../../../src/model/index.ts";
 import type {
   AdoptedAgreement,
   AgreementDocument,
@@ -69,6 +70,52 @@ export async function signAmendment(
     throw new Error("The pending amendment changed since the page showed it: reload and check it again.");
   }
   return recordEvent(charter, by.id, key, { type: "amendment.signed", amendment: hash });
+}
+
+/** What a party proposes: a new plan for the agreement, and why. */
+export interface AmendmentDraft {
+  name: string;
+  phases: Plan;
+  text?: string;
+}
+
+/**
+ * Proposes charter version N+1 as `by`, as `lockstep amend` does: verifies the whole ledger here
+ * first and chains the proposal to the version in force that this verification found (not one
+ * the server names), sends it, then signs the new version's hash as the proposer. Each event is
+ * countersigned as it is recorded.
+ */
+export async function proposeAmendment(
+  charter: Charter,
+  by: Participant,
+  key: HeldKey,
+  draft: AmendmentDraft,
+): Promise<{ proposed: Recorded; signed: Recorded; version: number }> {
+  if (by.publicKey.x !== key.publicX) {
+    throw new Error(`The charter lists another public key for ${by.id} than the key loaded.`);
+  }
+  const verified = await verifyLedger(
+    await agreementsApi.export(charter.id),
+    undefined,
+    keptCheckpoints(charter.id),
+  );
+  if (!verified.ok)
+    throw new Error(`The ledger does not verify, so nothing was proposed: ${verified.message}`);
+  const { current } = verified.versions;
+  const version = current.version + 1;
+  const proposed = await recordEvent(charter, by.id, key, {
+    type: "amendment.proposed",
+    version,
+    previous: current.hash,
+    plan: { name: draft.name, phases: draft.phases },
+    ...(draft.text ? { text: draft.text } : {}),
+  });
+  // proposing is agreeing: the proposer signs the new version's hash at once
+  const signed = await recordEvent(charter, by.id, key, {
+    type: "amendment.signed",
+    amendment: proposed.event.hash,
+  });
+  return { proposed, signed, version };
 }
 
 /**

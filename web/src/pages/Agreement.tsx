@@ -9,7 +9,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { AgreementStatus } from "../../../src/ledger/index.ts";
 import type { AgreementDocument, LedgerEvent } from "../../../src/server/agreement-schemas.ts";
 import { Chart } from "../components/Chart.tsx";
-import { Replan } from "../components/Replan.tsx";
+import { type ContinuationProposal, Replan } from "../components/Replan.tsx";
 import { agreementsApi, openReadSession, readerOf } from "../lib/agreements.ts";
 import { apiFetch, streamUrl } from "../lib/auth.ts";
 import { AmendmentPanel } from "./agreement/AmendmentPanel.tsx";
@@ -17,6 +17,7 @@ import { ChainCheck } from "./agreement/ChainCheck.tsx";
 import { CharterPanel, PhaseDates } from "./agreement/CharterPanel.tsx";
 import { EventForm } from "./agreement/EventForm.tsx";
 import { KeyLoader } from "./agreement/KeyLoader.tsx";
+import type { ProposalSeed } from "./agreement/ProposeAmendment.tsx";
 import { ReadAccess } from "./agreement/ReadAccess.tsx";
 import { VerifierReports } from "./agreement/VerifierReports.tsx";
 
@@ -38,6 +39,9 @@ export function Agreement({ id }: { id: string }) {
   // Without the admin token, reading needs a participant's read session (ReadAccess opens one).
   const [locked, setLocked] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  // The re-plan's continuation handed to the amendment form ("Propose this as an amendment").
+  const [seed, setSeed] = useState<ProposalSeed | undefined>();
+  const propose = (p: ContinuationProposal) => setSeed((s) => ({ ...p, nonce: (s?.nonce ?? 0) + 1 }));
 
   useEffect(() => {
     // The stream replays the ledger from the start, then sends each new event and a fresh status.
@@ -131,13 +135,18 @@ export function Agreement({ id }: { id: string }) {
           <KeyLoader charter={doc.charter} />
           <CharterPanel doc={doc} partyName={partyName} onSigned={() => setSignatures((n) => n + 1)} />
           {doc.state === "active" && (
-            <AmendmentPanel charter={doc.charter} events={status.events} participantName={participantName} />
+            <AmendmentPanel
+              charter={doc.charter}
+              events={status.events}
+              participantName={participantName}
+              seed={seed}
+            />
           )}
           {doc.state === "active" && <EventForm charter={doc.charter} status={status} />}
           <PhaseDates calendar={doc.charter.calendar} phases={status.plannedPhases} current={status.phase} />
         </>
       )}
-      <Replan id={id} events={status.events} />
+      <Replan id={id} events={status.events} onPropose={doc?.state === "active" ? propose : undefined} />
       <h2>Planned and actual</h2>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard */}
       <section class="table-scroll" tabIndex={0} aria-label="Planned and actual, per move">
@@ -190,6 +199,7 @@ export function Agreement({ id }: { id: string }) {
           { label: "done", color: "#60a5fa", shape: "band" },
           { label: "verified", color: "#15803d", shape: "band" },
         ]}
+        terms={["lag"]}
         deps={[status]}
         render={(width) =>
           Plot.plot({

@@ -1,13 +1,14 @@
 /**
  * The charter's versions (docs/ledger.md, amendments): which plan governs since which event, and a
  * pending amendment with who has signed it. A party whose key this tab holds signs the pending
- * amendment here (lib/agreements.ts verifies the ledger first, as `lockstep amend sign` does).
- * Proposing stays with `lockstep amend`, which reads plan files.
+ * amendment here (lib/agreements.ts verifies the ledger first, as `lockstep amend sign` does), and
+ * proposes a new version (ProposeAmendment.tsx, as `lockstep amend` does).
  */
 import { useEffect, useState } from "preact/hooks";
 import type { Charter } from "../../../../src/ledger/index.ts";
 import { agreementsApi, signAmendment, type VersionsDocument } from "../../lib/agreements.ts";
 import { signersOf, useKeyring } from "../../lib/keyring.ts";
+import { type ProposalSeed, ProposeAmendment } from "./ProposeAmendment.tsx";
 
 const short = (hash: string) => `${hash.slice(0, 12)}…`;
 
@@ -28,11 +29,14 @@ export function AmendmentPanel({
   charter,
   events,
   participantName,
+  seed,
 }: {
   charter: Charter;
   /** The ledger's length: the versions are re-read when it changes. */
   events: number;
   participantName: (id: string) => string;
+  /** A plan handed over for proposing (the re-plan's best continuation). */
+  seed?: ProposalSeed;
 }) {
   useKeyring();
   const [doc, setDoc] = useState<VersionsDocument | undefined>();
@@ -44,8 +48,9 @@ export function AmendmentPanel({
       .then(setDoc)
       .catch(() => setDoc(undefined));
   }, [charter.id, events]);
-  if (!doc || (doc.versions.length === 1 && !doc.pending)) return null;
+  if (!doc) return null;
   const { pending } = doc;
+  const inForce = doc.versions.find((v) => v.version === doc.current) ?? doc.versions[0];
   const signers = pending
     ? signersOf(charter).filter(
         (s) => s.participant.role === "party" && pending.awaiting.includes(s.participant.id),
@@ -127,6 +132,18 @@ export function AmendmentPanel({
         >
           {message.text}
         </p>
+      )}
+      {inForce && (
+        <ProposeAmendment
+          // a new version in force starts the form afresh, from its plan
+          key={doc.current}
+          charter={charter}
+          inForce={inForce.plan}
+          version={doc.current}
+          pending={pending?.version}
+          seed={seed}
+          participantName={participantName}
+        />
       )}
     </section>
   );
