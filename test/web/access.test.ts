@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { adoptRequest, charterSignature, http, makeCast } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
+import { expectAccessible, expectNoSidewaysScroll, SIZES } from "./page-checks.ts";
 
 const ADMIN = "web-admin-token-0123456789";
 let workbench: Workbench;
@@ -38,6 +39,13 @@ describe("the workbench behind an admin token", () => {
     const alert = page.locator("[data-testid=library] [role=alert]");
     await alert.waitFor();
     await eventually(() => alert.textContent()).toMatch(/admin token.*#admin=/);
+    // the page that says so passes the same checks as every other, at the three sizes
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await expectAccessible(page, `library without the admin token at ${size.name}`);
+      await expectNoSidewaysScroll(page, `library without the admin token at ${size.name}`);
+    }
+    await page.setViewportSize(SIZES[0]);
     await page.goto(`${workbench.url}/#/a/freeze-deal`);
     await page.locator("[data-testid=read-access]", { hasText: "participant's key" }).waitFor();
   });

@@ -4,7 +4,8 @@
  * scrolls sideways, every chart is as wide as its box, no move's name is cut, and a screenshot of
  * each state at each size goes to test-artifacts/screenshots/layouts/ (CI keeps it). Along the
  * way: the address restores the state on reload (tab, plan, optimum, the frontier point picked),
- * and unsaved edits warn before they are lost.
+ * and unsaved edits warn before they are lost. Last, an agreement's page with a pending amendment
+ * and the form proposing a new version.
  *
  * One page walks through the states and is resized in place, so a state that took a planner
  * search is reached once, not once per size; the safest-plan search behind the briefing, the
@@ -18,6 +19,8 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, ROOT } from "../helpers/cli.ts";
 import { eventually, SOLVE_MS } from "../helpers/wait.ts";
+import { makeCast } from "../ledger/helpers.ts";
+import { AGREEMENT, adoptWithPendingAmendment, writeKeyFile } from "./amendment-setup.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
 
@@ -106,6 +109,78 @@ async function chipsShowTheirNames(): Promise<void> {
   }
 }
 
+/**
+ * Every chart explains itself: a legend, a "?" beside its label that opens the glossary entries it
+ * uses, and a text summary for screen readers (more than its title).
+ */
+async function chartsExplained(): Promise<void> {
+  const charts = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>("figure.chart")].map((figure) => {
+      // the title's own text, without the help note a "?" may have opened beside it
+      const title = figure.querySelector(".chart-title")?.firstChild?.textContent ?? "";
+      return {
+        title,
+        help: figure.querySelectorAll("figcaption .help-toggle").length,
+        legend: figure.querySelectorAll("[data-testid=chart-legend] li").length,
+        summary: (figure.querySelector(".chart-body[role=img]")?.getAttribute("aria-label") ?? "").length,
+      };
+    }),
+  );
+  for (const chart of charts) {
+    expect(chart.help, `a help link on "${chart.title}"`).toBe(1);
+    expect(chart.legend, `a legend on "${chart.title}"`).toBeGreaterThan(0);
+    expect(chart.summary, `a summary on "${chart.title}"`).toBeGreaterThan(chart.title.length + 10);
+  }
+}
+
+/** Headings do not skip a level (an h2 after the h1, never an h4 straight after an h2). */
+async function headingsInOrder(state: string): Promise<void> {
+  const levels = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>("h1, h2, h3, h4, h5, h6")]
+      .filter((h) => h.getClientRects().length > 0)
+      .map((h) => `${h.tagName.toLowerCase()} ${h.textContent?.slice(0, 40) ?? ""}`),
+  );
+  let previous = 0;
+  for (const heading of levels) {
+    const level = Number(heading[1]);
+    expect(
+      level,
+      `${state}: heading "${heading}" after h${previous} in ${levels.join(" | ")}`,
+    ).toBeLessThanOrEqual(previous + 1);
+    previous = level;
+  }
+}
+
+/**
+ * The exposure chart lists the parties in the swimlane's order, and draws the tolerance line over
+ * the data (so a tolerance of 0 is not hidden under it).
+ */
+async function exposureChartMatchesLanes(): Promise<void> {
+  const found = await page.evaluate(() => {
+    const svg = document.querySelector("[data-testid=exposure-chart] .chart-body svg");
+    const facets = [
+      ...(svg?.querySelectorAll(
+        'g[aria-label="fx-axis tick label"] text, g[aria-label="fy-axis tick label"] text',
+      ) ?? []),
+    ].map((t) => t.textContent ?? "");
+    const lanes = [...document.querySelectorAll("[data-testid=swimlane] tbody th.lane-party")].map(
+      (th) => th.textContent ?? "",
+    );
+    const marks = [...(svg?.querySelectorAll("g[aria-label]") ?? [])].map((g) =>
+      g.getAttribute("aria-label"),
+    );
+    return {
+      facets: [...new Set(facets)],
+      lanes,
+      rule: marks.lastIndexOf("rule"),
+      line: marks.lastIndexOf("line"),
+    };
+  });
+  expect(found.facets.length).toBeGreaterThan(1);
+  expect(found.lanes.map((lane) => found.facets.find((f) => lane.startsWith(f)))).toEqual(found.facets);
+  expect(found.rule, "the tolerance rule is drawn after the exposure lines").toBeGreaterThan(found.line);
+}
+
 const params = () => new URL(page.url().replace("#/", "")).searchParams;
 
 /** Opens an address afresh (a reload, so nothing of the previous state is kept but the tab's storage). */
@@ -129,6 +204,8 @@ async function atEverySize(state: string, name: string, more?: (size: Size) => P
     ).toBe(true);
     await expectNoSidewaysScroll(page, at);
     await expectAccessible(page, at);
+    await headingsInOrder(at);
+    await chartsExplained();
     if ((await page.locator(".chip").count()) > 0) await chipsShowTheirNames();
     await more?.(size);
     await page.screenshot({
@@ -146,7 +223,22 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
     await open("#/");
     await page.locator("[data-scenario=korea-2018]").waitFor();
     await eventually(() => page.title()).toMatch(/Scenarios/);
-    await atEverySize("library", "library");
+    // The first Tab on a fresh page reaches the skip link.
+    await page.keyboard.press("Tab");
+    await eventually(() => page.evaluate(() => document.activeElement?.textContent)).toBe(
+      "Skip to the content",
+    );
+    await atEverySize("library", "library", async (size) => {
+      // Focused, the skip link shows inside the window, and takes the focus to the content.
+      const skip = page.locator(".skip-link");
+      await skip.focus();
+      await eventually(async () => {
+        const box = await skip.boundingBox();
+        return box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width;
+      }).toBe(true);
+      await page.keyboard.press("Enter");
+      await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe("main");
+    });
   });
 
   it("plan view: focus, charts, chips, violations in the lanes' words", async () => {
@@ -176,6 +268,18 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
       page.locator("[data-testid=exposure-chart] [data-testid=help]").textContent(),
     ).toMatch(/exposure.*tolerance/s);
     await atEverySize("plan view", "plan", async (size) => {
+      await exposureChartMatchesLanes();
+      // At every size, picking the violation brings its lit lane into view (a second click unpicks it).
+      await last.click();
+      await eventually(() => page.locator("[data-testid=swimlane] .chip.is-highlighted").count()).toBe(0);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await last.click();
+      await eventually(() =>
+        lit.evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          return r.bottom > 0 && r.top < window.innerHeight;
+        }),
+      ).toBe(true);
       if (!isPhone(size)) return;
       // On a phone the analysis comes first: the verdict and a chart within the first two screens.
       await page.evaluate(() => window.scrollTo(0, 0));
@@ -184,6 +288,10 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
       expect(verdict?.y).toBeLessThan(size.height);
       expect(chart?.y).toBeLessThan(2 * size.height);
     });
+    // Printed, no chip's name is cut either.
+    await page.emulateMedia({ media: "print" });
+    await chipsShowTheirNames();
+    await page.emulateMedia({ media: "screen" });
     await page.locator("[data-testid=exposure-chart] .help-toggle").click();
   });
 
@@ -509,4 +617,33 @@ describe("dialogs, errors and the other pages", { timeout: SEARCHING_MS }, () =>
     await page.locator("[data-testid=sweep-progress]", { hasText: "done" }).waitFor({ timeout: SOLVE_MS });
     await atEverySize("sweep report", "sweep-report");
   });
+});
+
+describe("an agreement's charter versions", { timeout: SEARCHING_MS }, () => {
+  it(
+    "a pending amendment, and a party's form proposing a new plan, with a mistake named",
+    async () => {
+      const cast = await makeCast();
+      await adoptWithPendingAmendment(workbench.url, cast);
+      await open(`#/a/${AGREEMENT}`);
+      const pending = page.locator("[data-testid=pending-amendment]");
+      await eventually(() => pending.textContent()).toMatch(/Pending: version 2.*waiting for south-gov/s);
+      await eventually(() => page.title()).toMatch(/agreement/);
+      await atEverySize("pending amendment", "amendment-pending");
+      await page
+        .locator("[data-testid=agreement-load-key]")
+        .setInputFiles(writeKeyFile(dir, cast, "north-gov"));
+      const form = page.locator("[data-testid=propose-amendment]");
+      await eventually(() => form.locator("p.muted").first().textContent()).toMatch(
+        /replaces the pending version 2/,
+      );
+      await form.locator("[data-testid=propose-plan]").fill("freeze: 1\nrelief: 9\nhandover: { 4: 0.5 }\n");
+      await form.locator("[data-testid=propose-submit]").click();
+      await eventually(() => form.locator("[data-testid=propose-problem]").textContent()).toMatch(
+        /plan:3:\d+: handover: fractions sum to 0\.5/,
+      );
+      await atEverySize("amendment proposal form", "amendment-propose");
+    },
+    SEARCHING_MS,
+  );
 });

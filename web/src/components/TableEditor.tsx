@@ -213,7 +213,7 @@ export function TableEditor({ source, scenario, onChange, onUndo, undoLabel }: P
         </button>
         <span class="muted">Ctrl+Z / ⌘Z in the tables; every edit is written into the YAML.</span>
       </p>
-      <h3>Parties</h3>
+      <h2 class="table-heading">Parties</h2>
       <table>
         <thead>
           <tr>
@@ -255,7 +255,7 @@ export function TableEditor({ source, scenario, onChange, onUndo, undoLabel }: P
           ))}
         </tbody>
       </table>
-      <h3>Moves</h3>
+      <h2 class="table-heading">Moves</h2>
       <div class="table-scroll">
         <table>
           <thead>

@@ -243,6 +243,7 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
           fileName="briefing-exposure"
           summary={exposureSummary(best.analysis, names)}
           legend={EXPOSURE_LEGEND}
+          terms={["E", "tau", "worst", "lag"]}
           deps={[best.analysis]}
           render={(width) => exposureChart(best.analysis, names, { width }, undefined, scenario.unit)}
         />

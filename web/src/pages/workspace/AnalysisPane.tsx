@@ -154,6 +154,8 @@ export function AnalysisPane(props: Props) {
         <Tabs label="Views" idPrefix="view" tabs={TABS} selected={tab} onSelect={props.onTab} />
       </div>
       <div {...tabPanelProps("view", tab)}>
+        {/* The view's own heading, under the scenario's h1, so the views' h3s skip no level. */}
+        <h2 class="sr-only">{TABS.find((t) => t.id === tab)?.label}</h2>
         {compiled && chosen && analysis ? (
           <>
             {(tab === "plan" || tab === "simulate" || tab === "export") && (
