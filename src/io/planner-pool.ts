@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { PACKAGE_ROOT } from "./package-root.ts";
+import { workerExecArgv } from "./worker-exec-argv.ts";
 import { errorOf, type PlannerAnswers, type PlannerTask, type TaskOutcome } from "./planner-messages.ts";
 
 export interface PlannerPoolOptions {
@@ -169,9 +170,7 @@ export class PlannerPool {
         maxThreads: this.threads,
         // warm threads stay: starting one compiles the solver again
         idleTimeout: Number.POSITIVE_INFINITY,
-        // not the parent's flags (tsx's loader under `tsx`): the bundle needs none, the .cjs
-        // entry registers tsx itself
-        execArgv: [],
+        execArgv: workerExecArgv(),
         workerData: { solver: this.solver },
       });
     }

@@ -23,6 +23,7 @@ import {
   type Tally,
 } from "../simulate/index.ts";
 import { PACKAGE_ROOT } from "./package-root.ts";
+import { workerExecArgv } from "./worker-exec-argv.ts";
 import type { ChunkTask } from "./simulation-task.ts";
 
 export { CHUNK_RUNS };
@@ -112,9 +113,7 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 1000,
-      // Not the parent's flags: under `tsx` they would load the TypeScript loader into every
-      // worker, which the bundle does not need and simulation-worker.cjs registers itself.
-      execArgv: [],
+      execArgv: workerExecArgv(),
     });
     // Each lane keeps one chunk in flight; two lanes per worker keep every worker busy.
     const lane = async () => {
