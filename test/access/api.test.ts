@@ -1,21 +1,14 @@
-/**
- * Access control over HTTP (issue 13; docs/ledger.md "Access control"): the admin token, a
- * participant's read token from a signed challenge, --public-read and --open, against a real
- * server on 127.0.0.1.
- */
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signReadChallenge } from "../../src/ledger/statements.ts";
-import type { AccessOptions } from "../../src/server/access.ts";
-import { openStore, type Store } from "../../src/store/index.ts";
 import {
+  adoptAndSign,
   adoptRequest,
   type Cast,
-  charterSignature,
   http,
   makeCast,
+  type Served,
+  serveInMemory,
   signedEvent,
-  startServer,
   type Who,
 } from "../ledger/helpers.ts";
 
@@ -23,36 +16,11 @@ const ADMIN = "test-admin-token-0123456789";
 const admin = { authorization: `Bearer ${ADMIN}` };
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-interface Served {
-  store: Store;
-  app: FastifyInstance;
-  url: string;
-  close(): Promise<void>;
-}
-
-async function serveWith(access: AccessOptions): Promise<Served> {
-  const store = await openStore({ sqlitePath: ":memory:" });
-  const { app, url } = await startServer(store, undefined, access);
-  return {
-    store,
-    app,
-    url,
-    async close() {
-      await app.close();
-      await store.close();
-    },
-  };
-}
-
 /** Adopts `id` with the admin token (or none, on an open server) and has both parties sign it. */
 async function adopt(base: string, cast: Cast, id: string, headers: Record<string, string> = admin) {
-  const created = await http(`${base}/api/agreements`, "POST", adoptRequest(cast, { id }), headers);
+  // the charter signatures go without a token: each is authorised by the signature itself
+  const created = await adoptAndSign(base, cast, { id }, headers);
   expect(created.status, JSON.stringify(created.json)).toBe(201);
-  for (const who of ["north-gov", "south-gov"] as const) {
-    const signed = await charterSignature(cast, who, id, String(created.json.charterHash));
-    // a charter signature is authorised by the signature itself: no token
-    expect((await http(`${base}/api/agreements/${id}/signatures`, "POST", signed)).status).toBe(200);
-  }
 }
 
 /** The challenge-and-session exchange a participant's client makes. */
@@ -73,7 +41,7 @@ describe("a server with an admin token", () => {
   let cast: Cast;
   let base: string;
   beforeAll(async () => {
-    served = await serveWith({ adminToken: ADMIN });
+    served = await serveInMemory({ adminToken: ADMIN });
     base = served.url;
     cast = await makeCast();
     await adopt(base, cast, "freeze-deal");
@@ -245,7 +213,7 @@ describe("short-lived tokens and challenges", () => {
   beforeAll(async () => {
     // a minute each, and the clock moved past it below: with a TTL of a few hundred ms, a slow
     // machine could see the fresh token expire before its first use
-    served = await serveWith({ adminToken: ADMIN, readTokenTtlMs: 60_000, challengeTtlMs: 60_000 });
+    served = await serveInMemory({ adminToken: ADMIN, readTokenTtlMs: 60_000, challengeTtlMs: 60_000 });
     cast = await makeCast();
     await adopt(served.url, cast, "freeze-deal");
   });
@@ -283,7 +251,7 @@ describe("short-lived tokens and challenges", () => {
 
 describe("--public-read and --open", () => {
   it("--public-read opens agreements' GETs, and nothing else", async () => {
-    const served = await serveWith({ adminToken: ADMIN, publicRead: true });
+    const served = await serveInMemory({ adminToken: ADMIN, publicRead: true });
     try {
       const cast = await makeCast();
       await adopt(served.url, cast, "freeze-deal");
@@ -307,7 +275,7 @@ describe("--public-read and --open", () => {
   });
 
   it("--open needs no token for anything", async () => {
-    const served = await serveWith({ open: true });
+    const served = await serveInMemory({ open: true });
     try {
       const cast = await makeCast();
       await adopt(served.url, cast, "freeze-deal", {});

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/index.ts";
-import { lockstepAsync, SCENARIO_FILE, startServer } from "./helpers.ts";
+import { adoptArgs, lockstepAsync, participantsYaml, SCENARIO_FILE, startServer } from "./helpers.ts";
 
 const DAY = 86_400_000;
 const ADMIN = "amend-cli-admin-token";
@@ -33,30 +33,9 @@ describe("lockstep amend / amend sign", () => {
     dir = mkdtempSync(join(tmpdir(), "lockstep-amend-"));
     for (const who of ["north-gov", "south-gov", "inspector"])
       expect((await run("keys", "new", "--out", key(who), "--as", who)).status).toBe(0);
-    writeFileSync(
-      file("people.yaml"),
-      [
-        `- { id: north-gov, role: party, party: north, keyFile: ${key("north-gov")} }`,
-        `- { id: south-gov, role: party, party: south, keyFile: ${key("south-gov")} }`,
-        `- { id: inspector, role: verifier, moves: all, keyFile: ${key("inspector")} }`,
-      ].join("\n"),
-    );
+    writeFileSync(file("people.yaml"), participantsYaml(key));
     const adopted = await lockstepAsync(
-      [
-        "agreement",
-        "adopt",
-        SCENARIO_FILE,
-        "--server",
-        server,
-        "--plan",
-        "staged",
-        "--participants",
-        file("people.yaml"),
-        "--id",
-        "amend-deal",
-        "--start",
-        new Date(Date.now() - 40 * DAY).toISOString(),
-      ],
+      adoptArgs(server, file("people.yaml"), "amend-deal", new Date(Date.now() - 40 * DAY).toISOString()),
       { LOCKSTEP_TOKEN: ADMIN },
     );
     expect(adopted.stderr).toBe("");

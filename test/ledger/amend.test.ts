@@ -6,15 +6,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { charterVersions } from "../../src/ledger/amendments.ts";
-import { charterHash, eventHash } from "../../src/ledger/chain.ts";
 import type { Charter } from "../../src/ledger/charter.ts";
 import { generateKeyPair } from "../../src/ledger/crypto.ts";
 import type { EventBody } from "../../src/ledger/events.ts";
 import { signEvent } from "../../src/ledger/sign.ts";
-import { signCharter } from "../../src/ledger/statements.ts";
 import { type LedgerExport, verifyLedger } from "../../src/ledger/verify.ts";
 import type { Store } from "../../src/store/index.ts";
-import { adoptAndSign, backends, type Cast, http, makeCast, signedEvent, startServer } from "./helpers.ts";
+import {
+  adoptAndSign,
+  backends,
+  type Cast,
+  http,
+  makeCast,
+  rechain,
+  signedEvent,
+  startServer,
+  swapParticipantKey,
+} from "./helpers.ts";
 
 /** The adopted plan delays relief and the handover by a phase. */
 const DELAYED = {
@@ -238,23 +246,6 @@ async function amendedExport(cast: Cast): Promise<LedgerExport> {
   }
 }
 
-/** Recomputes every link and hash from `from` on, as an operator rewriting the chain would. */
-async function rehash(doc: LedgerExport): Promise<void> {
-  let prevHash = doc.charterHash;
-  for (const event of doc.events) {
-    event.prevHash = prevHash;
-    event.hash = await eventHash({
-      seq: event.seq,
-      prevHash,
-      body: event.body as EventBody,
-      signature: event.signature,
-      receivedAt: event.receivedAt,
-    });
-    prevHash = event.hash;
-  }
-  doc.head = prevHash;
-}
-
 describe("an operator rewriting an amended charter", () => {
   let cast: Cast;
   let exported: LedgerExport;
@@ -271,7 +262,7 @@ describe("an operator rewriting an amended charter", () => {
       name: "upfront:north",
       phases: { freeze: 1, handover: 1, relief: 2 },
     };
-    await rehash(doc);
+    await rechain(doc);
     const result = await verifyLedger(doc);
     expect(result.ok).toBe(false);
     expect(result.ok ? "" : result.message).toMatch(/event 2 .*signature does not match north-gov's key/);
@@ -280,34 +271,16 @@ describe("an operator rewriting an amended charter", () => {
   it("swaps the proposer's key and re-signs its amended plan: the other party's charter signature catches it", async () => {
     const doc = structuredClone(exported);
     const operator = await generateKeyPair();
-    const north = doc.charter.participants.find((p) => p.id === "north-gov")!;
-    north.publicKey = operator.publicKey as typeof north.publicKey;
-    doc.charterHash = await charterHash(doc.charter);
-    doc.charterSignatures = await Promise.all(
-      doc.charterSignatures.map(async (s) =>
-        s.by === "north-gov"
-          ? {
-              ...s,
-              signature: (await signCharter(doc.agreement, doc.charterHash, s.by, operator.privateKey))
-                .signature,
-            }
-          : s,
-      ),
-    );
+    await swapParticipantKey(doc, "north-gov", operator);
     // the operator's own plan, as north's proposal, signed with the key that replaced north's
-    let prevHash = doc.charterHash;
-    for (const event of doc.events) {
-      const body = event.body as EventBody & { previous?: string; plan?: unknown };
+    await rechain(doc, async (event, changed) => {
+      const body = changed as EventBody & { previous?: string; plan?: unknown };
       if (body.type === "amendment.proposed") {
         body.previous = doc.charterHash;
         body.plan = { name: "upfront:north", phases: { freeze: 1, handover: 1, relief: 2 } };
       }
       if (body.by === "north-gov") event.signature = (await signEvent(body, operator.privateKey)).signature;
-      event.prevHash = prevHash;
-      event.hash = await eventHash({ ...event, prevHash, body });
-      prevHash = event.hash;
-    }
-    doc.head = prevHash;
+    });
     doc.checkpoints = [];
     const result = await verifyLedger(doc);
     expect(result.ok ? "" : result.message).toMatch(
@@ -319,29 +292,17 @@ describe("an operator rewriting an amended charter", () => {
     const doc = structuredClone(exported);
     const signedBySouth = [doc.charterHash, doc.events[1].hash];
     const operator = await generateKeyPair();
-    for (const p of doc.charter.participants)
-      if (p.role === "party") p.publicKey = operator.publicKey as typeof p.publicKey;
-    doc.charterHash = await charterHash(doc.charter);
-    doc.charterSignatures = await Promise.all(
-      doc.charterSignatures.map(async (s) => ({
-        ...s,
-        signature: (await signCharter(doc.agreement, doc.charterHash, s.by, operator.privateKey)).signature,
-      })),
-    );
-    let prevHash = doc.charterHash;
-    for (const event of doc.events) {
-      const body = event.body as EventBody & { previous?: string; amendment?: string; plan?: unknown };
+    const parties = doc.charter.participants.filter((p) => p.role === "party").map((p) => p.id);
+    await swapParticipantKey(doc, parties, operator);
+    await rechain(doc, async (event, changed) => {
+      const body = changed as EventBody & { previous?: string; amendment?: string; plan?: unknown };
       if (body.type === "amendment.proposed") {
         body.previous = doc.charterHash;
         body.plan = { name: "upfront:north", phases: { freeze: 1, handover: 1, relief: 2 } };
       }
       if (body.type === "amendment.signed") body.amendment = doc.events[1].hash;
       if (body.by !== "inspector") event.signature = (await signEvent(body, operator.privateKey)).signature;
-      event.prevHash = prevHash;
-      event.hash = await eventHash({ ...event, prevHash, body });
-      prevHash = event.hash;
-    }
-    doc.head = prevHash;
+    });
     doc.checkpoints = [];
     // a wholesale forgery is consistent in itself: the operator holds every party key it lists
     const alone = await verifyLedger(doc);
@@ -377,7 +338,7 @@ describe("an operator rewriting an amended charter", () => {
     doc.events.forEach((e, i) => {
       e.seq = i + 1;
     });
-    await rehash(doc);
+    await rechain(doc);
     doc.checkpoints = [];
     // without a kept checkpoint the shorter chain reads as "amendment still pending"
     const bare = await verifyLedger(doc);

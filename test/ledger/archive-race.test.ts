@@ -5,12 +5,12 @@
  * no acknowledged event is lost. Many rounds, since one round may well not interleave.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signArchive } from "../../src/ledger/archive.ts";
 import { buildCharter } from "../../src/ledger/charter.ts";
 import { type Store, StoreError } from "../../src/store/index.ts";
 import {
   adoptAndSign,
   adoptRequest,
+  archiveStatement,
   backendNames,
   type Cast,
   createSigned,
@@ -24,27 +24,6 @@ import {
 const ROUNDS = 12;
 const EVENTS = 24;
 const SENDERS: Who[] = ["north-gov", "south-gov", "inspector"];
-
-/** `who`'s archive statement for the head given. */
-function statement(
-  cast: Cast,
-  who: Who,
-  agreement: string,
-  charterHash: string,
-  head: { seq: number; hash: string },
-) {
-  return signArchive(
-    {
-      agreement,
-      charterHash,
-      seq: head.seq,
-      hash: head.hash,
-      at: new Date().toISOString(),
-      by: who,
-    },
-    cast.keys[who].privateKey,
-  );
-}
 
 /**
  * Event i goes out at i × STEP ms; the last statement at a time that moves, round by round, from
@@ -87,9 +66,9 @@ for (const backend of backendNames) {
         await createSigned(stores[0], cast, built.charter);
         const { charterHash } = (await stores[0].agreements.get(id))!;
         const head0 = (await stores[0].agreements.head(id))!;
-        const north = await statement(cast, "north-gov", id, charterHash, head0);
+        const north = await archiveStatement(cast, "north-gov", id, charterHash, head0);
         await stores[0].archives.add(id, { ...north, signedAt: new Date().toISOString() });
-        const south = await statement(cast, "south-gov", id, charterHash, head0);
+        const south = await archiveStatement(cast, "south-gov", id, charterHash, head0);
         const events = await notes(cast, id);
 
         // the two stores alternate
@@ -131,9 +110,9 @@ for (const backend of backendNames) {
         expect(created.status).toBe(201);
         const charterHash = String(created.json.charterHash);
         const head0 = { seq: 0, hash: charterHash };
-        const north = await statement(cast, "north-gov", id, charterHash, head0);
+        const north = await archiveStatement(cast, "north-gov", id, charterHash, head0);
         expect((await http(`${servers[0]}/api/agreements/${id}/archive`, "POST", north)).status).toBe(200);
-        const south = await statement(cast, "south-gov", id, charterHash, head0);
+        const south = await archiveStatement(cast, "south-gov", id, charterHash, head0);
         const events = await notes(cast, id);
         // one event through each server first, so that each has checked the stored chain (once per
         // agreement) before the race, as a server that has been running would have

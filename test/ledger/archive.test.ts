@@ -3,86 +3,71 @@
  * (with access control on), through the `lockstep archive` process, in the export and its
  * verification, and in the store on SQLite and PostgreSQL.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signArchive } from "../../src/ledger/archive.ts";
 import { buildCharter } from "../../src/ledger/charter.ts";
 import { type LedgerExport, verifyLedger } from "../../src/ledger/verify.ts";
-import { openStore, type Store } from "../../src/store/index.ts";
 import {
+  adoptAndSign,
   adoptRequest,
+  archiveStatement,
   backends,
   type Cast,
-  charterSignature,
   createSigned,
   http,
   lockstepAsync,
   makeCast,
+  type Served,
+  serveInMemory,
   signedEvent,
-  startServer,
   type Who,
+  writeKeyFiles,
 } from "./helpers.ts";
 
 const ADMIN = "archive-test-admin-token";
 const admin = { authorization: `Bearer ${ADMIN}` };
 
-/** `who`'s archive statement for the agreement's current head (or the one given). */
-async function archiveStatement(
-  cast: Cast,
-  who: Who,
-  doc: { charterHash: string; events: number; head: string },
-  agreement: string,
-  change: Record<string, unknown> = {},
-) {
-  return signArchive(
-    {
-      agreement,
-      charterHash: doc.charterHash,
-      seq: doc.events,
-      hash: doc.head,
-      at: new Date().toISOString(),
-      by: who,
-      ...change,
-    },
-    cast.keys[who].privateKey,
-  );
-}
-
 describe("archiving over HTTP", () => {
   let cast: Cast;
-  let store: Store;
+  let served: Served | undefined;
   let server: string;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
     cast = await makeCast();
-    store = await openStore({ sqlitePath: ":memory:" });
-    const started = await startServer(store, undefined, { adminToken: ADMIN });
-    server = started.url;
-    close = () => started.app.close();
+    served = await serveInMemory({ adminToken: ADMIN });
+    server = served.url;
   });
   afterAll(async () => {
-    await close?.();
-    await store?.close();
+    await served?.close();
   });
 
   async function adopt(id: string): Promise<void> {
     const start = new Date(Date.now() - 40 * 86_400_000).toISOString();
-    const created = await http(`${server}/api/agreements`, "POST", adoptRequest(cast, { id, start }), admin);
-    expect(created.status).toBe(201);
-    for (const who of ["north-gov", "south-gov"] as const) {
-      const signed = await charterSignature(cast, who, id, String(created.json.charterHash));
-      expect((await http(`${server}/api/agreements/${id}/signatures`, "POST", signed)).status).toBe(200);
-    }
+    expect((await adoptAndSign(server, cast, { id, start }, admin)).status).toBe(201);
   }
+  /** The agreement's charter hash and head, as a statement names them. */
   const doc = async (id: string) => {
     const answer = await http(`${server}/api/agreements/${id}`, "GET", undefined, admin);
-    return answer.json as { charterHash: string; events: number; head: string };
+    const { charterHash, events, head } = answer.json as {
+      charterHash: string;
+      events: number;
+      head: string;
+    };
+    return { charterHash, head: { seq: events, hash: head } };
   };
   const post = (id: string, statement: unknown) =>
     http(`${server}/api/agreements/${id}/archive`, "POST", statement);
+  /** `who` asks to archive `id` at its current head. */
+  const ask = async (id: string, who: Who) => {
+    const { charterHash, head } = await doc(id);
+    return post(id, await archiveStatement(cast, who, id, charterHash, head));
+  };
+  /** `who` records an event; the answer's status. */
+  const record = async (id: string, who: Who, fields: Record<string, unknown>) =>
+    (await http(`${server}/api/agreements/${id}/events`, "POST", await signedEvent(cast, who, fields, id)))
+      .status;
   const listed = async (query = "") => {
     const answer = await http(`${server}/api/agreements${query}`, "GET", undefined, admin);
     expect(answer.status).toBe(200);
@@ -92,13 +77,9 @@ describe("archiving over HTTP", () => {
   it("archives once every party has asked: hidden from the list, no new events, still readable and verifiable", async () => {
     await adopt("to-hide");
     await adopt("to-keep");
-    const event = await signedEvent(cast, "north-gov", { type: "move.done", move: "freeze" }, "to-hide");
-    expect((await http(`${server}/api/agreements/to-hide/events`, "POST", event)).status).toBe(201);
+    expect(await record("to-hide", "north-gov", { type: "move.done", move: "freeze" })).toBe(201);
 
-    const first = await post(
-      "to-hide",
-      await archiveStatement(cast, "north-gov", await doc("to-hide"), "to-hide"),
-    );
+    const first = await ask("to-hide", "north-gov");
     expect(first.status).toBe(200);
     expect(first.json).toMatchObject({
       state: "requested",
@@ -107,18 +88,9 @@ describe("archiving over HTTP", () => {
     });
     // one party alone hides nothing and stops nobody
     expect((await listed()).map((a) => a.id)).toContain("to-hide");
-    const meanwhile = await signedEvent(
-      cast,
-      "inspector",
-      { type: "move.verified", move: "freeze" },
-      "to-hide",
-    );
-    expect((await http(`${server}/api/agreements/to-hide/events`, "POST", meanwhile)).status).toBe(201);
+    expect(await record("to-hide", "inspector", { type: "move.verified", move: "freeze" })).toBe(201);
 
-    const second = await post(
-      "to-hide",
-      await archiveStatement(cast, "south-gov", await doc("to-hide"), "to-hide"),
-    );
+    const second = await ask("to-hide", "south-gov");
     expect(second.status).toBe(200);
     expect(second.json).toMatchObject({
       state: "archived",
@@ -164,27 +136,27 @@ describe("archiving over HTTP", () => {
 
   it("refuses statements that are not a party's, not signed, for another charter or head", async () => {
     await adopt("refusals");
-    const current = await doc("refusals");
-    const observer = await post("refusals", await archiveStatement(cast, "press", current, "refusals"));
+    const { charterHash, head } = await doc("refusals");
+    const statement = (who: Who, charter = charterHash, at = head) =>
+      archiveStatement(cast, who, "refusals", charter, at);
+    const observer = await ask("refusals", "press");
     expect(observer.status).toBe(403);
     expect(observer.json).toMatchObject({ error: "wrong-role" });
-    const verifier = await post("refusals", await archiveStatement(cast, "inspector", current, "refusals"));
+    const verifier = await ask("refusals", "inspector");
     expect(verifier.json).toMatchObject({ error: "wrong-role" });
-    const forged = await archiveStatement(cast, "north-gov", current, "refusals");
+    const forged = await statement("north-gov");
     forged.body.by = "south-gov";
     expect((await post("refusals", forged)).json).toMatchObject({ error: "bad-signature" });
-    const otherCharter = await archiveStatement(cast, "north-gov", current, "refusals", {
-      charterHash: "0".repeat(64),
-    });
+    const otherCharter = await statement("north-gov", "0".repeat(64));
     expect(await post("refusals", otherCharter)).toMatchObject({
       status: 409,
       json: { error: "wrong-charter" },
     });
-    const otherHead = await archiveStatement(cast, "north-gov", current, "refusals", { seq: 5 });
+    const otherHead = await statement("north-gov", charterHash, { ...head, seq: 5 });
     expect(await post("refusals", otherHead)).toMatchObject({ status: 409, json: { error: "unknown-head" } });
     const malformed = await post("refusals", { body: { type: "agreement.archive" }, signature: "x" });
     expect(malformed.status).toBe(400);
-    const elsewhere = await post("to-keep", await archiveStatement(cast, "north-gov", current, "refusals"));
+    const elsewhere = await post("to-keep", await statement("north-gov"));
     expect(elsewhere.json).toMatchObject({ error: "wrong-agreement" });
     expect(
       (await http(`${server}/api/agreements/refusals/archive`, "GET", undefined, admin)).json,
@@ -196,28 +168,18 @@ describe("archiving over HTTP", () => {
 
 describe("lockstep archive (the process)", () => {
   let cast: Cast;
-  let store: Store;
+  let served: Served | undefined;
   let server: string;
-  let close: () => Promise<void>;
   let dir: string;
   const key = (who: Who) => join(dir, `${who}.key.json`);
   const run = (...args: string[]) => lockstepAsync(args, { LOCKSTEP_TOKEN: "" });
 
   beforeAll(async () => {
     cast = await makeCast();
-    store = await openStore({ sqlitePath: ":memory:" });
-    const started = await startServer(store, undefined, { adminToken: ADMIN });
-    server = started.url;
-    close = () => started.app.close();
+    served = await serveInMemory({ adminToken: ADMIN });
+    server = served.url;
     dir = mkdtempSync(join(tmpdir(), "lockstep-archive-"));
-    for (const who of ["north-gov", "south-gov", "press"] as const) {
-      const file = {
-        participant: who,
-        publicKey: cast.keys[who].publicKey,
-        privateKey: cast.keys[who].privateKey,
-      };
-      writeFileSync(key(who), JSON.stringify(file));
-    }
+    writeKeyFiles(cast, dir, ["north-gov", "south-gov", "press"]);
     const created = await http(
       `${server}/api/agreements`,
       "POST",
@@ -227,8 +189,7 @@ describe("lockstep archive (the process)", () => {
     expect(created.status).toBe(201);
   });
   afterAll(async () => {
-    await close?.();
-    await store?.close();
+    await served?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -273,12 +234,7 @@ describe.each(backends)("archive statements in the store ($name)", (backend) => 
         const add = async (id: string, who: Who) => {
           const head = (await store.agreements.head(id))!;
           const record = (await store.agreements.get(id))!;
-          const statement = await archiveStatement(
-            cast,
-            who,
-            { charterHash: record.charterHash, events: head.seq, head: head.hash },
-            id,
-          );
+          const statement = await archiveStatement(cast, who, id, record.charterHash, head);
           await store.archives.add(id, { ...statement, signedAt: new Date().toISOString() });
         };
         await add("hidden", "north-gov");

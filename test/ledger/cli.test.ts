@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/index.ts";
-import { lockstepAsync, SCENARIO_FILE, startServer } from "./helpers.ts";
+import { adoptArgs, lockstepAsync, participantsYaml, startServer } from "./helpers.ts";
 
 const DAY = 86_400_000;
 
@@ -49,30 +49,9 @@ describe("lockstep keys / agreement / event / status / ledger", () => {
 
   it("adopts an agreement from a scenario file and a participants file", async () => {
     const participants = join(dir, "participants.yaml");
-    writeFileSync(
-      participants,
-      [
-        `- { id: north-gov, role: party, party: north, keyFile: ${key("north-gov")} }`,
-        `- { id: south-gov, role: party, party: south, keyFile: ${key("south-gov")} }`,
-        `- { id: inspector, role: verifier, moves: all, keyFile: ${key("inspector")} }`,
-      ].join("\n"),
-    );
+    writeFileSync(participants, participantsYaml(key));
     const start = new Date(Date.now() - 75 * DAY).toISOString();
-    const adopted = await run(
-      "agreement",
-      "adopt",
-      SCENARIO_FILE,
-      "--server",
-      server,
-      "--plan",
-      "staged",
-      "--participants",
-      participants,
-      "--id",
-      "cli-deal",
-      "--start",
-      start,
-    );
+    const adopted = await run(...adoptArgs(server, participants, "cli-deal", start));
     expect(adopted.stderr).toBe("");
     expect(adopted.stdout).toMatch(/proposed agreement cli-deal; charter hash [0-9a-f]{64}/);
     expect(adopted.stdout).toMatch(/active when each party has signed the charter: north-gov, south-gov/);

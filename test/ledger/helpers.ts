@@ -1,12 +1,16 @@
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import pg from "pg";
+import { signArchive } from "../../src/ledger/archive.ts";
+import { charterHash, eventHash } from "../../src/ledger/chain.ts";
 import type { Charter } from "../../src/ledger/charter.ts";
 import { generateKeyPair, type KeyPairJwk } from "../../src/ledger/crypto.ts";
 import type { EventBody } from "../../src/ledger/events.ts";
 import { signEvent } from "../../src/ledger/sign.ts";
 import { signCharter } from "../../src/ledger/statements.ts";
+import type { LedgerExport } from "../../src/ledger/verify.ts";
 import type { AccessOptions } from "../../src/server/access.ts";
 import { buildServer } from "../../src/server/app.ts";
 import { openStore, type Store } from "../../src/store/index.ts";
@@ -210,15 +214,17 @@ export function charterSignature(cast: Cast, who: Who, agreement: string, hash: 
 }
 
 /**
- * Adopts over HTTP and has both parties sign the charter, so the agreement is active. Returns the
- * adoption's answer (201 expected).
+ * Adopts over HTTP (with `headers`, e.g. the admin token) and has both parties sign the charter,
+ * so the agreement is active. Returns the adoption's answer (201 expected); a signature the server
+ * does not take (200 expected) throws.
  */
 export async function adoptAndSign(
   base: string,
   cast: Cast,
   extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; json: Record<string, unknown> }> {
-  const created = await http(`${base}/api/agreements`, "POST", adoptRequest(cast, extra));
+  const created = await http(`${base}/api/agreements`, "POST", adoptRequest(cast, extra), headers);
   if (created.status !== 201) return created;
   const id = String(created.json.id);
   for (const who of ["north-gov", "south-gov"] as const) {
@@ -262,6 +268,93 @@ export async function signedEvent(
   return signEvent(body, cast.keys[who].privateKey);
 }
 
+/** `who`'s archive statement for the agreement at the head given (seq 0: the charter hash). */
+export function archiveStatement(
+  cast: Cast,
+  who: Who,
+  agreement: string,
+  charter: string,
+  head: { seq: number; hash: string },
+) {
+  return signArchive(
+    {
+      agreement,
+      charterHash: charter,
+      seq: head.seq,
+      hash: head.hash,
+      at: new Date().toISOString(),
+      by: who,
+    },
+    cast.keys[who].privateKey,
+  );
+}
+
+/** Key files `DIR/WHO.key.json` (participant, public and private key) for each of `who`. */
+export function writeKeyFiles(cast: Cast, dir: string, who: readonly Who[]): void {
+  for (const id of who) {
+    const file = {
+      participant: id,
+      publicKey: cast.keys[id].publicKey,
+      privateKey: cast.keys[id].privateKey,
+    };
+    writeFileSync(join(dir, `${id}.key.json`), JSON.stringify(file));
+  }
+}
+
+// ---------------------------------------------------------------- an operator's rewrite of an export
+
+/**
+ * The operator's key swap in an export: each of `participants` gets `keyPair`'s public key in the
+ * charter, the charter hash is recomputed, and their charter signatures are made again with
+ * `keyPair` over the new hash (the other signatures are left as they were). The events are not
+ * touched: rechain() does that.
+ */
+export async function swapParticipantKey(
+  doc: LedgerExport,
+  participants: string | readonly string[],
+  keyPair: KeyPairJwk,
+): Promise<void> {
+  const swapped = new Set(typeof participants === "string" ? [participants] : participants);
+  for (const p of doc.charter.participants)
+    if (swapped.has(p.id)) p.publicKey = keyPair.publicKey as typeof p.publicKey;
+  doc.charterHash = await charterHash(doc.charter);
+  doc.charterSignatures = await Promise.all(
+    doc.charterSignatures.map(async (s) =>
+      swapped.has(s.by)
+        ? {
+            ...s,
+            signature: (await signCharter(doc.agreement, doc.charterHash, s.by, keyPair.privateKey))
+              .signature,
+          }
+        : s,
+    ),
+  );
+}
+
+/**
+ * Re-chains an export's events from its charter hash: `change` may first edit each event (its
+ * body, its signature), then every prevHash and hash is recomputed and the head moved.
+ */
+export async function rechain(
+  doc: LedgerExport,
+  change: (event: LedgerExport["events"][number], body: EventBody) => unknown = () => undefined,
+): Promise<void> {
+  let prevHash = doc.charterHash;
+  for (const event of doc.events) {
+    await change(event, event.body as EventBody);
+    event.prevHash = prevHash;
+    event.hash = await eventHash({
+      seq: event.seq,
+      prevHash,
+      body: event.body as EventBody,
+      signature: event.signature,
+      receivedAt: event.receivedAt,
+    });
+    prevHash = event.hash;
+  }
+  doc.head = prevHash;
+}
+
 // ---------------------------------------------------------------- HTTP
 
 /** The server on this store, listening on 127.0.0.1 (a random port); open unless `access` says otherwise. */
@@ -273,6 +366,29 @@ export async function startServer(
   const app = await buildServer({ store, now, access });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   return { app, url };
+}
+
+export interface Served {
+  store: Store;
+  app: FastifyInstance;
+  url: string;
+  /** Stops the server, then closes the store. */
+  close(): Promise<void>;
+}
+
+/** A server with `access` on a fresh in-memory SQLite store. */
+export async function serveInMemory(access: AccessOptions): Promise<Served> {
+  const store = await openStore({ sqlitePath: ":memory:" });
+  const { app, url } = await startServer(store, undefined, access);
+  return {
+    store,
+    app,
+    url,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
 }
 
 export async function http(
@@ -297,5 +413,33 @@ export async function http(
 }
 
 // ---------------------------------------------------------------- CLI
+
+/** A participants file for `lockstep agreement adopt`: both parties and the inspector, keys read from `keyFile(who)`. */
+export function participantsYaml(keyFile: (who: Who) => string): string {
+  return [
+    `- { id: north-gov, role: party, party: north, keyFile: ${keyFile("north-gov")} }`,
+    `- { id: south-gov, role: party, party: south, keyFile: ${keyFile("south-gov")} }`,
+    `- { id: inspector, role: verifier, moves: all, keyFile: ${keyFile("inspector")} }`,
+  ].join("\n");
+}
+
+/** `lockstep agreement adopt` argv: the arms-swap fixture under its staged plan, as `id` from `start`. */
+export function adoptArgs(server: string, participants: string, id: string, start: string): string[] {
+  return [
+    "agreement",
+    "adopt",
+    SCENARIO_FILE,
+    "--server",
+    server,
+    "--plan",
+    "staged",
+    "--participants",
+    participants,
+    "--id",
+    id,
+    "--start",
+    start,
+  ];
+}
 
 export { type CliResult as CliRun, lockstepAsync } from "../helpers/cli.ts";

@@ -7,11 +7,9 @@
 import SqliteDatabase from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/ledger/canonical.ts";
-import { charterHash, eventHash } from "../../src/ledger/chain.ts";
 import { generateKeyPair } from "../../src/ledger/crypto.ts";
-import type { EventBody } from "../../src/ledger/events.ts";
 import { signEvent } from "../../src/ledger/sign.ts";
-import { signCharter, signCheckpoint } from "../../src/ledger/statements.ts";
+import { signCheckpoint } from "../../src/ledger/statements.ts";
 import { type LedgerExport, verifyLedger } from "../../src/ledger/verify.ts";
 import { openStore } from "../../src/store/index.ts";
 import {
@@ -20,8 +18,10 @@ import {
   freshDatabase,
   http,
   makeCast,
+  rechain,
   signedEvent,
   startServer,
+  swapParticipantKey,
 } from "./helpers.ts";
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -65,38 +65,13 @@ describe("an operator rewriting history", () => {
     const doc = structuredClone(rig.exported);
     expect(await verifyLedger(doc)).toMatchObject({ ok: true, events: 3 });
 
-    // the operator's own key replaces north's in the charter
+    // the operator's own key replaces north's in the charter, and signs north's charter signature
     const operator = await generateKeyPair();
-    const north = doc.charter.participants.find((p) => p.id === "north-gov")!;
-    north.publicKey = operator.publicKey as typeof north.publicKey;
-    doc.charterHash = await charterHash(doc.charter);
-    // north's charter signature and events, signed again with the operator's key
-    doc.charterSignatures = await Promise.all(
-      doc.charterSignatures.map(async (s) =>
-        s.by === "north-gov"
-          ? {
-              ...s,
-              signature: (await signCharter(doc.agreement, doc.charterHash, s.by, operator.privateKey))
-                .signature,
-            }
-          : s,
-      ),
-    );
-    let prevHash = doc.charterHash;
-    for (const event of doc.events) {
-      const body = event.body as EventBody;
+    await swapParticipantKey(doc, "north-gov", operator);
+    // and north's events, every hash recomputed
+    await rechain(doc, async (event, body) => {
       if (body.by === "north-gov") event.signature = (await signEvent(body, operator.privateKey)).signature;
-      event.prevHash = prevHash;
-      event.hash = await eventHash({
-        seq: event.seq,
-        prevHash,
-        body,
-        signature: event.signature,
-        receivedAt: event.receivedAt,
-      });
-      prevHash = event.hash;
-    }
-    doc.head = prevHash;
+    });
     doc.checkpoints = [];
 
     const result = await verifyLedger(doc);

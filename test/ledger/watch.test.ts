@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/index.ts";
 import { BIN, ROOT } from "../helpers/cli.ts";
 import {
+  adoptAndSign,
   adoptRequest,
   type Cast,
   charterSignature,
@@ -24,6 +25,7 @@ import {
   signedEvent,
   startServer,
   type Who,
+  writeKeyFiles,
 } from "./helpers.ts";
 
 const ADMIN = "watch-test-admin-token";
@@ -75,14 +77,7 @@ describe("lockstep ledger watch", () => {
     store = await openStore(db.options);
     ({ app, url: server } = await startServer(store, undefined, { adminToken: ADMIN }));
     dir = mkdtempSync(join(tmpdir(), "lockstep-watch-"));
-    for (const who of ["north-gov", "south-gov"] as const) {
-      const key = {
-        participant: who,
-        publicKey: cast.keys[who].publicKey,
-        privateKey: cast.keys[who].privateKey,
-      };
-      writeFileSync(join(dir, `${who}.key.json`), JSON.stringify(key));
-    }
+    writeKeyFiles(cast, dir, ["north-gov", "south-gov"]);
   }, 60_000);
   afterAll(async () => {
     for (const child of running) await child.stop();
@@ -95,12 +90,7 @@ describe("lockstep ledger watch", () => {
   /** Adopts `id` (active: both parties sign) with `count` events. */
   async function agreementWith(id: string, count: number): Promise<void> {
     const start = new Date(Date.now() - 40 * 86_400_000).toISOString();
-    const created = await http(`${server}/api/agreements`, "POST", adoptRequest(cast, { id, start }), admin);
-    expect(created.status).toBe(201);
-    for (const who of ["north-gov", "south-gov"] as const) {
-      const signed = await charterSignature(cast, who, id, String(created.json.charterHash));
-      expect((await http(`${server}/api/agreements/${id}/signatures`, "POST", signed)).status).toBe(200);
-    }
+    expect((await adoptAndSign(server, cast, { id, start }, admin)).status).toBe(201);
     await append(id, count);
   }
 

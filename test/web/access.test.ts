@@ -6,7 +6,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
-import { adoptRequest, charterSignature, http, makeCast } from "../ledger/helpers.ts";
+import { adoptAndSign, makeCast } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { expectAccessible, expectNoSidewaysScroll, SIZES } from "./page-checks.ts";
 
@@ -18,14 +18,7 @@ beforeAll(async () => {
   workbench = await openWorkbench({ access: { adminToken: ADMIN } });
   const cast = await makeCast();
   const admin = { authorization: `Bearer ${ADMIN}` };
-  const created = await http(`${workbench.url}/api/agreements`, "POST", adoptRequest(cast), admin);
-  expect(created.status).toBe(201);
-  for (const who of ["north-gov", "south-gov"] as const) {
-    const signed = await charterSignature(cast, who, "freeze-deal", String(created.json.charterHash));
-    expect(
-      (await http(`${workbench.url}/api/agreements/freeze-deal/signatures`, "POST", signed)).status,
-    ).toBe(200);
-  }
+  expect((await adoptAndSign(workbench.url, cast, {}, admin)).status).toBe(201);
   page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(UPDATE_MS);
 });

@@ -7,8 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signArchive } from "../../src/ledger/index.ts";
-import { adoptRequest, type Cast, charterSignature, http, makeCast } from "../ledger/helpers.ts";
+import { adoptAndSign, archiveStatement, type Cast, http, makeCast } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
 
@@ -19,12 +18,8 @@ let cast: Cast;
 let page: Page;
 
 async function adopt(id: string, title: string): Promise<string> {
-  const created = await http(`${workbench.url}/api/agreements`, "POST", adoptRequest(cast, { id, title }));
+  const created = await adoptAndSign(workbench.url, cast, { id, title });
   expect(created.status).toBe(201);
-  for (const who of ["north-gov", "south-gov"] as const) {
-    const signed = await charterSignature(cast, who, id, String(created.json.charterHash));
-    expect((await http(`${workbench.url}/api/agreements/${id}/signatures`, "POST", signed)).status).toBe(200);
-  }
   return String(created.json.charterHash);
 }
 
@@ -34,10 +29,7 @@ beforeAll(async () => {
   await adopt("kept-deal", "A deal still running");
   const hash = await adopt("hidden-deal", "A deal the parties archived");
   for (const who of ["north-gov", "south-gov"] as const) {
-    const statement = await signArchive(
-      { agreement: "hidden-deal", charterHash: hash, seq: 0, hash, at: new Date().toISOString(), by: who },
-      cast.keys[who].privateKey,
-    );
+    const statement = await archiveStatement(cast, who, "hidden-deal", hash, { seq: 0, hash });
     expect(
       (await http(`${workbench.url}/api/agreements/hidden-deal/archive`, "POST", statement)).status,
     ).toBe(200);

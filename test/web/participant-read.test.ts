@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyFileText } from "../../src/ledger/index.ts";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
-import { adoptRequest, type Cast, charterSignature, http, makeCast } from "../ledger/helpers.ts";
+import { adoptAndSign, type Cast, makeCast } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
 
@@ -44,14 +44,7 @@ beforeAll(async () => {
   workbench = await openWorkbench({ dbPath: join(dir, "agreements.db"), access: { adminToken: ADMIN } });
   cast = await makeCast();
   const admin = { authorization: `Bearer ${ADMIN}` };
-  const created = await http(`${workbench.url}/api/agreements`, "POST", adoptRequest(cast), admin);
-  expect(created.status).toBe(201);
-  for (const who of ["north-gov", "south-gov"] as const) {
-    const signed = await charterSignature(cast, who, "freeze-deal", String(created.json.charterHash));
-    expect(
-      (await http(`${workbench.url}/api/agreements/freeze-deal/signatures`, "POST", signed)).status,
-    ).toBe(200);
-  }
+  expect((await adoptAndSign(workbench.url, cast, {}, admin)).status).toBe(201);
   writeFileSync(join(dir, "north.key.json"), keyFileText(cast.keys["north-gov"], "north-gov"));
   writeFileSync(join(dir, "inspector.key.json"), keyFileText(cast.keys.inspector));
 });
