@@ -158,11 +158,25 @@ describe.skipIf(postgres.skip)("store on postgres, when the server closes its co
         "select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
         [database],
       );
-      await admin.end();
       expect(rowCount).toBeGreaterThan(0);
-      // the idle clients receive 57P01 now; unhandled, that 'error' event would end the process
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(await store.scenarios.list()).toEqual([]);
+      // the backends are gone, so the idle clients get 57P01 and their sockets close; unhandled,
+      // that 'error' event would end the process
+      await expect
+        .poll(
+          async () =>
+            (
+              await admin.query("select count(*)::int as n from pg_stat_activity where datname = $1", [
+                database,
+              ])
+            ).rows[0].n,
+          { timeout: 30_000 },
+        )
+        .toBe(0);
+      await admin.end();
+      // and the store goes on: the pool replaces the clients it dropped (once each has seen its error)
+      await expect
+        .poll(() => store.scenarios.list().catch((error: Error) => error.message), { timeout: 30_000 })
+        .toEqual([]);
     } finally {
       await cleanup();
     }
