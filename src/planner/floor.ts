@@ -1,6 +1,7 @@
 /**
  * Raising the floor: an exact search for the largest minimum slack when the direct MILP ("maximise
- * s") runs out of its share of the time without a proof (docs/planner.md, "When the bound stalls").
+ * s") stalls or runs out of its share of the time without a proof (docs/planner.md, "When the
+ * bound stalls").
  *
  * The direct MILP's bound can stall far above the optimum (B seed 2 of bench/objectives.ts: 34.37
  * against 29.05), yet the same model with s fixed at a floor and no objective is a feasibility
@@ -24,7 +25,7 @@ import { solveMilp } from "./solver.ts";
  * (the rest is for the probes). `probesOnly` skips the direct MILP (tests use it to exercise every
  * step of the probe search on small scenarios, which the direct MILP proves at once).
  */
-export const floorSearch = { firstShare: 0.3, probesOnly: false };
+export const floorSearch = { firstShare: 0.6, stallAfter: 0.1, stallQuiet: 0.5, probesOnly: false };
 
 /** Below this relative gap the next probe asks for just above the best plan. */
 const CLOSE = 0.02;
@@ -46,7 +47,10 @@ export async function solveLargestSlack(
     const [f] = await solveAt(ctx, phases, false, extra, 0);
     return [f, await raiseFloor(ctx, f, undefined)];
   }
-  const [f, first] = await solveAt(ctx, phases, false, extra, floorSearch.firstShare);
+  // The direct MILP keeps going while its bound moves; once it has a plan and its bound has stood
+  // still for half its running time (after a tenth of the time left), the probes take over.
+  const stall = { after: floorSearch.stallAfter * (ctx.deadline - now()), quiet: floorSearch.stallQuiet };
+  const [f, first] = await solveAt(ctx, phases, false, extra, floorSearch.firstShare, stall);
   if (first.status !== "limit" || ctx.signal?.aborted) return [f, first];
   return [f, await raiseFloor(ctx, f, first)];
 }
@@ -84,14 +88,15 @@ async function raiseFloor(
       status === "optimal" ? 0 : Math.max(0, high - best.slack) / Math.max(1e-9, Math.abs(best.slack));
     return { status, values, objective: best.slack, gap, seconds, solver, ...(message ? { message } : {}) };
   };
+  // After a probe just above the best plan found a better one (slack can vary continuously with
+  // divisible moves), halve the gap again rather than creep up by the tolerance.
+  let crept = false;
   for (let n = 0; n < MOST_PROBES; n++) {
     const step = best === undefined ? 0 : TIE_TOLERANCE * Math.max(1, Math.abs(best.slack));
-    const floor =
-      best === undefined
-        ? 0
-        : (high - best.slack) / Math.max(1, Math.abs(best.slack)) > CLOSE
-          ? (best.slack + high) / 2
-          : best.slack + step;
+    const halve: boolean =
+      best !== undefined && (crept || (high - best.slack) / Math.max(1, Math.abs(best.slack)) > CLOSE);
+    const floor = best === undefined ? 0 : halve ? (best.slack + high) / 2 : best.slack + step;
+    crept = false;
     const remaining = ctx.deadline - now();
     if (ctx.signal?.aborted || remaining <= 0.05) return done("limit");
     const probe = structuredClone(model);
@@ -115,6 +120,7 @@ async function raiseFloor(
     const found = judged(ctx, f, result.values);
     if (found === undefined) return { ...result, status: "limit" }; // judge() reports the failed check
     if (best === undefined || found.slack > best.slack) best = found;
+    crept = !halve;
     // A probe's plan clears its floor (to the solver's tolerance); if the analysis says otherwise
     // the search could not move, so stop with what there is.
     if (found.slack < floor - TIE_TOLERANCE * Math.max(1, Math.abs(floor))) return done("limit");

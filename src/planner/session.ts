@@ -10,7 +10,7 @@ import type { Plan } from "../model/index.ts";
 import { compressPlan, extractPlan, worstSlack } from "./extract.ts";
 import { buildFormulation, type Formulation, type FormulationOptions } from "./formulation.ts";
 import type { Objective, PlanReport, PlanStatus } from "./report.ts";
-import { type SolveResult, solveMilp } from "./solver.ts";
+import { type SolveOptions, type SolveResult, solveMilp } from "./solver.ts";
 
 export interface PlanProgress {
   /** Phases of the MILP about to be solved. */
@@ -66,6 +66,7 @@ export async function solveAt(
   relax: boolean,
   extra: Partial<FormulationOptions> = {},
   share = 1,
+  stall?: SolveOptions["stall"],
 ): Promise<[Formulation, SolveResult]> {
   const f = buildFormulation(ctx.c, {
     phases,
@@ -94,6 +95,7 @@ export async function solveAt(
   const result = await solveMilp(model, {
     timeLimitSeconds: (remaining - reserve) * share,
     signal: ctx.signal,
+    ...(stall ? { stall } : {}),
   });
   record(ctx, result);
   return [f, result];

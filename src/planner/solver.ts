@@ -73,6 +73,12 @@ export interface SolveOptions {
   signal?: AbortSignal;
   /** Further HiGHS options by their native names (for experiments and benchmarks). */
   highsOptions?: Record<string, boolean | number | string>;
+  /**
+   * Stop early (status `limit`, message "stalled") once the solve has run `after` seconds, has an
+   * incumbent, and its bound has not moved for the last `quiet` share of its running time. HiGHS
+   * only; other backends run to the time limit.
+   */
+  stall?: { after: number; quiet: number };
 }
 
 /** Tolerances tighter than HiGHS's defaults, so the plan passes the analysis's 1e-9 checks. */
@@ -126,9 +132,26 @@ export async function solveWithHighs(milp: Milp, options: SolveOptions): Promise
       ),
     });
     const signal = options.signal;
+    const stall = options.stall;
+    let bound: number | undefined;
+    let moved = 0;
+    let stalled = false;
     const run = model.run({
       [highs.constants.callbackType.mipInterrupt]: (event) => {
         if (signal?.aborted) event.interrupt();
+        else if (stall) {
+          const { running_time: time = 0, mip_dual_bound: now, mip_primal_bound: best } = event.data;
+          if (now !== undefined && Number.isFinite(now)) {
+            if (bound === undefined || Math.abs(now - bound) > 1e-9 * Math.max(1, Math.abs(now)))
+              moved = time;
+            bound = now;
+          }
+          const incumbent = best !== undefined && Number.isFinite(best);
+          if (time >= stall.after && incumbent && time - moved >= stall.quiet * time) {
+            stalled = true;
+            event.interrupt();
+          }
+        }
         return undefined;
       },
     });
@@ -181,7 +204,7 @@ export async function solveWithHighs(milp: Milp, options: SolveOptions): Promise
         objective: values ? model.getObjectiveValue() : undefined,
         gap: values ? gapOf() : undefined,
         seconds: seconds(),
-        message: code === status.interrupted ? "aborted" : "time limit reached",
+        message: stalled ? "stalled" : code === status.interrupted ? "aborted" : "time limit reached",
         solver,
         work: work(),
       };
