@@ -117,7 +117,7 @@ export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Fo
     k0: o.history?.phases ?? 0,
     creditCols: new Map(),
     latest:
-      o.interim || o.history || !EXPERIMENT.latest
+      partial(o) || o.history || !EXPERIMENT.latest
         ? c.moveIds.map(() => undefined)
         : latestDone(c, o.phases).map((by, m) =>
             by !== undefined && by >= o.earliest[m] && !o.excluded?.[m] ? by : undefined,
@@ -142,6 +142,15 @@ export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Fo
   setObjective(build);
   const { b, x, active, slack, sigma, mu, done } = build;
   return { builder: b, x, active, slack, sigma, mu, done, lags: indicators.map((g) => g.col) };
+}
+
+/**
+ * An interim plan that may leave goal items undone. One held to progress 1 (the progress
+ * objective's complete plans, MODEL.md §8) does every goal item, as a complete plan does, so the
+ * bounds that rest on the goal being done hold for it too.
+ */
+function partial(o: FormulationOptions): boolean {
+  return (o.interim ?? false) && (o.minProgress ?? 0) < 1;
 }
 
 // --- names -------------------------------------------------------------------------------------------
@@ -392,7 +401,7 @@ function forcedReservationBound(f: Build): number {
  */
 function lastMoverBound(f: Build): number {
   const { c, o, T } = f;
-  if (o.interim || o.history || !EXPERIMENT.lastMover) return INF;
+  if (partial(o) || o.history || !EXPERIMENT.lastMover) return INF;
   const lower = f.b.model.colLower;
   const upper = f.b.model.colUpper;
   const forced = c.moveIds.map((_, m) => lower[f.x[m][T]] === 1);
@@ -441,7 +450,7 @@ function lastMoverBound(f: Build): number {
  */
 function forcedActingBound(f: Build): number {
   const { c, o } = f;
-  if (o.interim || o.history || !EXPERIMENT.forcedActing) return INF;
+  if (partial(o) || o.history || !EXPERIMENT.forcedActing) return INF;
   let bound = INF;
   for (let m = 0; m < c.moveIds.length; m++) {
     const k = f.latest[m];
