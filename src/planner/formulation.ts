@@ -429,7 +429,8 @@ function lastMoverBound(f: Build): number {
         const most = mine && c.lag[m] >= lag ? Math.max(before, v) : before;
         const contribution = forced[m] ? most : Math.max(0, most);
         total += contribution;
-        if (mine && c.lag[m] === lag) pick = Math.max(pick, v - contribution);
+        // a divisible move with a share in K mixes its two weights: no charge for it
+        if (mine && c.lag[m] === lag) pick = Math.max(pick, c.divisible[m] ? 0 : v - contribution);
       }
       if (pick === Number.NEGATIVE_INFINITY) continue;
       const row = measured ? total + pick : INF;
