@@ -749,7 +749,8 @@ function addMarginRow(
     if (bAct > 0) f.b.atLeast(slackRow, -bIdle, `slack.${name}`);
     // s ≤ ub·e + U(1 − e): the row's own big-M is U − (least margin); this one is U − (most).
     const most = highestMargin(f, i, k, lag, values, fig);
-    if (EXPERIMENT.rowCuts && Number.isFinite(most) && most < f.slackUpper) {
+    // (not after a history: its fixed phases need not follow the weights highestMargin assumes)
+    if (EXPERIMENT.rowCuts && !f.o.history && Number.isFinite(most) && most < f.slackUpper) {
       const e: Term[] = [{ col: g.col, coef: f.slackUpper - most }];
       if (g.previous !== undefined) e.push({ col: g.previous, coef: most - f.slackUpper });
       f.b.atMost([{ col: f.slack, coef: 1 }, ...e], f.slackUpper, `most.${name}`);
