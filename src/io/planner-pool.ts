@@ -15,8 +15,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { PACKAGE_ROOT } from "./package-root.ts";
-import { workerExecArgv } from "./worker-exec-argv.ts";
 import { errorOf, type PlannerAnswers, type PlannerTask, type TaskOutcome } from "./planner-messages.ts";
+import { workerExecArgv } from "./worker-exec-argv.ts";
 
 export interface PlannerPoolOptions {
   /** Threads, each solving one task at a time; default 2 (or the cores, when fewer). */

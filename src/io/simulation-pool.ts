@@ -23,8 +23,8 @@ import {
   type Tally,
 } from "../simulate/index.ts";
 import { PACKAGE_ROOT } from "./package-root.ts";
-import { workerExecArgv } from "./worker-exec-argv.ts";
 import type { ChunkTask } from "./simulation-task.ts";
+import { workerExecArgv } from "./worker-exec-argv.ts";
 
 export { CHUNK_RUNS };
 
