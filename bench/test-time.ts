@@ -104,6 +104,14 @@ function summary(run: Timed, label: string): string {
   );
 }
 
+/** The tests that failed, by name, so a timing run that went red says why at once. */
+function failures(run: Timed): void {
+  for (const file of run.report.testResults)
+    for (const test of file.assertionResults)
+      if (test.status === "failed")
+        console.log(`  failed: ${path.relative(run.root, file.name)} > ${test.fullName}`);
+}
+
 function slowest(run: Timed, top: number): void {
   const files = run.report.testResults
     .map((f) => ({ file: path.relative(run.root, f.name), seconds: (f.endTime - f.startTime) / 1000 }))
@@ -129,8 +137,10 @@ if (values.baseline) {
   for (let round = 0; round < Number(values.rounds); round++) {
     const before = timed(baseline, npmTest, []);
     console.log(summary(before, `round ${round + 1} baseline (${baseline})`));
+    failures(before);
     const now = timed(process.cwd(), npmTest, workerArgs);
     console.log(summary(now, `round ${round + 1} current`));
+    failures(now);
     console.log(`  current ÷ baseline: ${(now.seconds / before.seconds).toFixed(2)}`);
     runs.push({ before, now });
   }
@@ -146,5 +156,6 @@ if (values.baseline) {
   const command = values.full ? ["npm", "test", "--"] : ["npx", "vitest", "run"];
   const run = timed(process.cwd(), command, [...positionals, ...workerArgs]);
   console.log(summary(run, `${command.join(" ")} with ${values.workers ?? "the configured"} worker(s)`));
+  failures(run);
   slowest(run, top);
 }
