@@ -7,23 +7,13 @@ import { describe, expect, it } from "vitest";
 import { analyzePlan } from "../../src/analysis/analyze.ts";
 import { findPlan } from "../../src/planner/index.ts";
 import { bruteForce } from "./brute-force.ts";
-import { compileGenerated, type GenerateOptions } from "./generate.ts";
+import { bruteForceOptions, compileGenerated } from "./generate.ts";
 
 const TOL = 1e-6;
 const CASES = 240;
 
-function options(seed: number): GenerateOptions {
-  const moves = 3 + (seed % 5); // 3..7
-  return {
-    parties: 2 + (seed % 2),
-    moves,
-    horizon: moves >= 6 ? 2 : 3,
-    requires: 0.3,
-    ranges: 0.25,
-    looseGoal: 0.35,
-    generosity: 1 + (seed % 3),
-  };
-}
+/** 3..7 moves. */
+const options = (seed: number) => bruteForceOptions(seed, 5);
 
 describe("planner = brute force on random small scenarios", () => {
   const tally = { feasible: 0, infeasible: 0, others: 0 };

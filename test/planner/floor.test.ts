@@ -8,20 +8,10 @@ import { analyzePlan } from "../../src/analysis/analyze.ts";
 import { floorSearch } from "../../src/planner/floor.ts";
 import { findPlan } from "../../src/planner/index.ts";
 import { bruteForce } from "./brute-force.ts";
-import { compileGenerated, type GenerateOptions } from "./generate.ts";
+import { bruteForceOptions, compileGenerated } from "./generate.ts";
 
-function options(seed: number): GenerateOptions {
-  const moves = 3 + (seed % 4); // 3..6
-  return {
-    parties: 2 + (seed % 2),
-    moves,
-    horizon: moves >= 6 ? 2 : 3,
-    requires: 0.3,
-    ranges: 0.25,
-    looseGoal: 0.35,
-    generosity: 1 + (seed % 3),
-  };
-}
+/** 3..6 moves. */
+const options = (seed: number) => bruteForceOptions(seed, 4);
 
 afterEach(() => {
   floorSearch.probesOnly = false;

@@ -86,6 +86,25 @@ export function generateScenario(seed: number, o: GenerateOptions): ScenarioInpu
   return scenario;
 }
 
+/**
+ * The small scenarios that the planner is checked on against exhaustive enumeration
+ * (equivalence.test.ts, floor.test.ts): 2 or 3 parties, 3 to 2 + `moveKinds` moves, ranges, loose
+ * goals and requirements. Six moves or more get 2 phases instead of 3, since enumeration grows
+ * as phases^moves.
+ */
+export function bruteForceOptions(seed: number, moveKinds: number): GenerateOptions {
+  const moves = 3 + (seed % moveKinds);
+  return {
+    parties: 2 + (seed % 2),
+    moves,
+    horizon: moves >= 6 ? 2 : 3,
+    requires: 0.3,
+    ranges: 0.25,
+    looseGoal: 0.35,
+    generosity: 1 + (seed % 3),
+  };
+}
+
 export function compileGenerated(seed: number, o: GenerateOptions): CompiledScenario {
   return compileScenario(Scenario.parse(generateScenario(seed, o)));
 }
