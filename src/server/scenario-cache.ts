@@ -32,10 +32,16 @@ export class ScenarioCache<T> {
 
   saved(row: { id: string; updatedAt: string; source: string }, make: () => T): T {
     const entry = this.savedEntries.get(row.id);
-    if (entry?.updatedAt === row.updatedAt && entry.source === row.source) return entry.value;
+    if (entry !== undefined && this.hasSaved(row)) return entry.value;
     const value = make();
     this.savedEntries.set(row.id, { updatedAt: row.updatedAt, source: row.source, value });
     return value;
+  }
+
+  /** Whether a saved scenario's version is cached (its maker would not run). */
+  hasSaved(row: { id: string; updatedAt: string; source: string }): boolean {
+    const entry = this.savedEntries.get(row.id);
+    return entry?.updatedAt === row.updatedAt && entry.source === row.source;
   }
 
   inline(source: string, make: () => T): T {

@@ -6,7 +6,7 @@ import { type CompiledScenario, compileScenario } from "../analysis/index.ts";
 import { builtinNames, readScenarioSource } from "../io/scenario-files.ts";
 import type { ParseResult, Scenario } from "../model/index.ts";
 import { parseScenario } from "../model/index.ts";
-import type { ScenarioRepository } from "../store/index.ts";
+import type { ScenarioRecord, ScenarioRepository } from "../store/index.ts";
 import { HttpError, notFound } from "./errors.ts";
 import { ScenarioCache } from "./scenario-cache.ts";
 import type { ScenarioDocument as ScenarioDocumentBody, ScenarioSummary } from "./schemas.ts";
@@ -26,9 +26,10 @@ export function shortDescription(text: string | undefined): string {
   return sentence.length <= 160 ? sentence : `${sentence.slice(0, 157).trimEnd()}...`;
 }
 
-function describe(id: string, source: string, builtin: boolean): ScenarioDocument {
-  const parsed = parseScenario(source, `${id}.yaml`);
-  const scenario = parsed.ok ? parsed.scenario : undefined;
+/** The library's document for a scenario text; `parsed` when the text was parsed already. */
+function describe(id: string, source: string, builtin: boolean, parsed?: ParseResult): ScenarioDocument {
+  const result = parsed ?? parseScenario(source, `${id}.yaml`);
+  const scenario = result.ok ? result.scenario : undefined;
   return {
     id,
     title: scenario?.title ?? id,
@@ -36,7 +37,7 @@ function describe(id: string, source: string, builtin: boolean): ScenarioDocumen
     builtin,
     parties: scenario?.parties.length ?? 0,
     moves: scenario?.moves.length ?? 0,
-    valid: parsed.ok,
+    valid: result.ok,
     source,
     scenario,
   };
@@ -45,14 +46,18 @@ function describe(id: string, source: string, builtin: boolean): ScenarioDocumen
 const summary = ({ source: _s, scenario: _c, ...rest }: ScenarioDocument): ScenarioSummary => rest;
 
 export class ScenarioLibrary {
+  /** Compiled scenarios, for the routes that analyse, plan or simulate one. */
   private readonly cache = new ScenarioCache<LoadedScenario>();
+  /**
+   * Described (parsed) scenarios, for the library's list and documents, with the same lifetimes:
+   * built-ins once, saved ones per update time. Parsing korea-2018 takes about 10 ms, and the
+   * list used to parse every saved scenario on the event loop at every request; now a text is
+   * parsed once per version (on save, by the same parse that checked it), and the compiled cache
+   * compiles the scenario parsed here.
+   */
+  private readonly documents = new ScenarioCache<ScenarioDocument>();
   /** The built-in names, listed once: the folder ships with the program and does not change. */
   private readonly builtins = new Set(builtinNames());
-  /**
-   * Built-in documents, described (parsed) once: the files do not change while the server runs,
-   * and parsing korea-2018 took about 10 ms of every GET (the workbench waits on it to draw).
-   */
-  private readonly builtinDocs = new Map<string, ScenarioDocument>();
 
   /**
    * `parse` parses a scenario text off the event loop (the server's parser thread, for large
@@ -69,12 +74,10 @@ export class ScenarioLibrary {
   }
 
   async list(): Promise<ScenarioSummary[]> {
-    const builtins = builtinNames().map((id) => summary(this.builtin(id)));
-    const rows = await Promise.all((await this.saved.list()).map((row) => this.saved.get(row.id)));
-    const saved = rows
-      .filter((row) => row !== undefined)
-      .sort((a, b) => a.id.localeCompare(b.id))
-      .map((row) => summary(describe(row.id, row.yaml, false)));
+    const builtins = [...this.builtins].map((id) => summary(this.builtin(id)));
+    const saved: ScenarioSummary[] = [];
+    for (const row of await this.saved.records()) saved.push(summary(await this.savedDocument(row)));
+    saved.sort((a, b) => a.id.localeCompare(b.id));
     return [...builtins, ...saved];
   }
 
@@ -82,20 +85,30 @@ export class ScenarioLibrary {
     if (this.isBuiltin(id)) return this.builtin(id);
     const row = await this.saved.get(id);
     if (!row) throw notFound(`scenario '${id}'`);
-    return describe(row.id, row.yaml, false);
+    return this.savedDocument(row);
   }
 
+  /** A copy of the cached document: callers strip or add fields. */
   private builtin(id: string): ScenarioDocument {
-    let doc = this.builtinDocs.get(id);
-    if (!doc) {
-      doc = describe(id, readScenarioSource(id).text, true);
-      this.builtinDocs.set(id, doc);
-    }
-    return { ...doc };
+    return { ...this.documents.builtin(id, () => describe(id, readScenarioSource(id).text, true)) };
+  }
+
+  /**
+   * A saved scenario's document, from the cache while the row's version is the cached one. A text
+   * not seen yet (saved by an earlier process, or by another server on the same database) is
+   * parsed as a request's text is: a large one off the event loop. `parsed` is the parse of the
+   * text just saved.
+   */
+  private async savedDocument(row: ScenarioRecord, parsed?: ParseResult): Promise<ScenarioDocument> {
+    const key = savedKey(row);
+    const result =
+      parsed ?? (this.documents.hasSaved(key) ? undefined : await this.parse(row.yaml, `${row.id}.yaml`));
+    return { ...this.documents.saved(key, () => describe(row.id, row.yaml, false, result)) };
   }
 
   async create(source: string, requestedId?: string): Promise<ScenarioDocument> {
-    const scenario = checked(await this.parse(source, `${requestedId ?? "scenario"}.yaml`));
+    const parsed = await this.parse(source, `${requestedId ?? "scenario"}.yaml`);
+    const scenario = checked(parsed);
     const id = requestedId ?? scenario.id!;
     if (this.isBuiltin(id)) {
       throw new HttpError(409, "conflict", `'${id}' is a built-in scenario; save under another id`);
@@ -103,22 +116,26 @@ export class ScenarioLibrary {
     if (await this.saved.get(id)) {
       throw new HttpError(409, "conflict", `a saved scenario '${id}' already exists; update it with PUT`);
     }
-    await this.saved.create({ id, name: scenario.title ?? id, yaml: source });
-    return describe(id, source, false);
+    const row = await this.saved.create({ id, name: scenario.title ?? id, yaml: source });
+    return this.savedDocument(row, parsed);
   }
 
   async update(id: string, source: string): Promise<ScenarioDocument> {
     if (this.isBuiltin(id)) throw readOnly(id);
     if (!(await this.saved.get(id))) throw notFound(`scenario '${id}'`);
-    checked(await this.parse(source, `${id}.yaml`));
-    await this.saved.update(id, source);
-    return describe(id, source, false);
+    const parsed = await this.parse(source, `${id}.yaml`);
+    checked(parsed);
+    const row = await this.saved.update(id, source);
+    if (!row) throw notFound(`scenario '${id}'`); // deleted meanwhile
+    // the row read back is another request's text if one updated it meanwhile
+    return this.savedDocument(row, row.yaml === source ? parsed : undefined);
   }
 
   async delete(id: string): Promise<void> {
     if (this.isBuiltin(id)) throw readOnly(id);
     if (!(await this.saved.delete(id))) throw notFound(`scenario '${id}'`);
     this.cache.forget(id);
+    this.documents.forget(id);
   }
 
   /**
@@ -137,15 +154,22 @@ export class ScenarioLibrary {
     }
     if (ref.scenarioId !== undefined) {
       const id = ref.scenarioId;
-      if (this.isBuiltin(id)) {
-        return this.cache.builtin(id, () => loaded(readScenarioSource(id).text, id));
-      }
+      if (this.isBuiltin(id)) return this.cache.builtin(id, () => compiled(this.builtin(id), id));
       const row = await this.saved.get(id);
       if (!row) throw notFound(`scenario '${id}'`);
-      return this.cache.saved({ id, updatedAt: row.updatedAt, source: row.yaml }, () => loaded(row.yaml, id));
+      const document = await this.savedDocument(row); // parsed once per version, like the list
+      return this.cache.saved(savedKey(row), () => compiled(document, id));
     }
     throw new HttpError(400, "bad-request", "give either scenarioId or source");
   }
+}
+
+const savedKey = (row: ScenarioRecord) => ({ id: row.id, updatedAt: row.updatedAt, source: row.yaml });
+
+/** Compiles a described scenario; one that does not parse answers 422 with its problems. */
+function compiled(document: ScenarioDocument, name: string): LoadedScenario {
+  const { scenario } = document;
+  return scenario ? { scenario, compiled: compileScenario(scenario) } : loaded(document.source, name);
 }
 
 function loaded(source: string, name: string): LoadedScenario {

@@ -18,6 +18,8 @@ export interface ScenarioRecord extends ScenarioSummary {
 export interface ScenarioRepository {
   /** Every saved scenario without its text, most recently updated first. */
   list(): Promise<ScenarioSummary[]>;
+  /** Every saved scenario with its text, by id: one query, for the server's library listing. */
+  records(): Promise<ScenarioRecord[]>;
   get(id: string): Promise<ScenarioRecord | undefined>;
   /** Throws StoreError("conflict") if the id is taken, ("invalid") if it is not a slug or UUID. */
   create(input: { id?: string; name: string; yaml: string }): Promise<ScenarioRecord>;
@@ -43,6 +45,11 @@ export function scenarioRepository(db: Kysely<Database>): ScenarioRepository {
         .orderBy("id")
         .execute();
       return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at }));
+    },
+
+    async records() {
+      const rows = await db.selectFrom("scenarios").selectAll().orderBy("id").execute();
+      return rows.map(toRecord);
     },
 
     async get(id) {

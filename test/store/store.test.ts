@@ -48,6 +48,12 @@ for (const backend of backends) {
       expect((await store.scenarios.list()).map((s) => s.id).sort()).toEqual(
         [anonymous.id, "my-deal"].sort(),
       );
+      expect((await store.scenarios.records()).map((s) => [s.id, s.yaml])).toEqual(
+        [
+          [anonymous.id, "x: 1\n"],
+          ["my-deal", "parties: []\n"],
+        ].sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
       await new Promise((r) => setTimeout(r, 5));
       const updated = await store.scenarios.update("my-deal", "parties: [a]\n");
       expect(updated?.yaml).toBe("parties: [a]\n");
