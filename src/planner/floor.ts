@@ -25,7 +25,13 @@ import { solveMilp } from "./solver.ts";
  * (the rest is for the probes). `probesOnly` skips the direct MILP (tests use it to exercise every
  * step of the probe search on small scenarios, which the direct MILP proves at once).
  */
-export const floorSearch = { firstShare: 0.6, stallAfter: 0.1, stallQuiet: 0.5, probesOnly: false };
+export const floorSearch = {
+  firstShare: 0.6,
+  stallAfter: 0.1,
+  stallQuiet: 0.5,
+  probesOnly: false,
+  polish: true,
+};
 
 /** Below this relative gap the next probe asks for just above the best plan. */
 const CLOSE = 0.02;
@@ -70,7 +76,7 @@ async function raiseFloor(
   let solver = first?.solver;
   let best: Best | undefined;
   if (first?.values) {
-    const own = judged(ctx, f, first.values);
+    const own = await polished(ctx, f, first.values);
     if (own === undefined) return first; // judge() reports the failed check
     best = own;
   }
@@ -117,7 +123,7 @@ async function raiseFloor(
       continue;
     }
     if (!result.values) return done("limit", result.message);
-    const found = judged(ctx, f, result.values);
+    const found = await polished(ctx, f, result.values);
     if (found === undefined) return { ...result, status: "limit" }; // judge() reports the failed check
     if (best === undefined || found.slack > best.slack) best = found;
     crept = !halve;
@@ -127,6 +133,43 @@ async function raiseFloor(
     if (result.status === "limit") return done("limit", result.message);
   }
   return done("limit");
+}
+
+/**
+ * The plan in these values, raised to the largest slack of its own shape: the same model with the
+ * shape fixed (which indivisible moves are done by which phase, and in which phases each divisible
+ * move advances) and s maximised, a MILP whose integer part presolve settles (the touch and lag
+ * indicators follow from the fixed states), so it costs about one LP. A probe's plan only clears its
+ * floor, and a divisible move's shares can usually be moved to clear more; without this the probes
+ * just above the best plan kept finding plans a hair better (docs/planner.md). Undefined if the
+ * plan fails the analysis's check.
+ */
+async function polished(ctx: Context, f: Formulation, values: Float64Array): Promise<Best | undefined> {
+  const own = judged(ctx, f, values);
+  if (own === undefined) return undefined;
+  const remaining = ctx.deadline - now();
+  if (!floorSearch.polish || ctx.signal?.aborted || remaining <= 0.1) return own;
+  const model = structuredClone(f.builder.model);
+  model.colCost = model.colCost.map(() => 0);
+  model.colCost[f.slack] = 1;
+  model.maximize = true;
+  const fix = (col: number) => {
+    if (!model.integer[col]) return;
+    const v = Math.round(values[col]);
+    model.colLower[col] = v;
+    model.colUpper[col] = v;
+  };
+  for (const row of f.x) for (let k = 1; k < row.length; k++) fix(row[k]);
+  for (const row of f.active) for (let k = 1; k < (row?.length ?? 0); k++) fix(row![k]);
+  ctx.stats.solves += 1;
+  const result = await solveMilp(model, {
+    timeLimitSeconds: Math.min(remaining * 0.5, 5),
+    signal: ctx.signal,
+  });
+  record(ctx, result);
+  if (!result.values) return own;
+  const better = judged(ctx, f, result.values);
+  return better !== undefined && better.slack > own.slack ? better : own;
 }
 
 /** The plan in these values and its slack by the analysis; undefined if it fails the check. */
