@@ -31,10 +31,10 @@ export const floorSearch = {
   stallQuiet: 0.5,
   probesOnly: false,
   polish: true,
+  /** Below this relative gap the next probe asks for just above the best plan. */
+  close: 0.02,
 };
 
-/** Below this relative gap the next probe asks for just above the best plan. */
-const CLOSE = 0.02;
 /** Probes per search, at most (each one halves the gap or raises the best plan). */
 const MOST_PROBES = 40;
 
@@ -100,7 +100,8 @@ async function raiseFloor(
   for (let n = 0; n < MOST_PROBES; n++) {
     const step = best === undefined ? 0 : TIE_TOLERANCE * Math.max(1, Math.abs(best.slack));
     const halve: boolean =
-      best !== undefined && (crept || (high - best.slack) / Math.max(1, Math.abs(best.slack)) > CLOSE);
+      best !== undefined &&
+      (crept || (high - best.slack) / Math.max(1, Math.abs(best.slack)) > floorSearch.close);
     const floor = best === undefined ? 0 : halve ? (best.slack + high) / 2 : best.slack + step;
     crept = false;
     const remaining = ctx.deadline - now();
