@@ -26,7 +26,7 @@ import {
 import type { Charter } from "./charter.ts";
 import { continuationPlan } from "./continuation-plan.ts";
 import type { Break, ReplanReport } from "./replan-report.ts";
-import { phaseAt, type StatusEvent } from "./status.ts";
+import { phaseAt, receivedBy, type StatusEvent } from "./status.ts";
 
 export type { Break, ReplanReport } from "./replan-report.ts";
 
@@ -41,12 +41,11 @@ export function agreementHistory(
   now: string,
 ): History {
   const M = c.moveIds.length;
-  const nowMs = Date.parse(now);
   const done = new Float64Array(M);
   const verified = new Float64Array(M);
   const x: Float64Array[] = [new Float64Array(M)];
   let k0 = phaseAt(charter, now);
-  const seen = events.filter((e) => Date.parse(e.receivedAt) <= nowMs);
+  const seen = receivedBy(events, now);
   if (k0 === 0 && seen.some((e) => e.body.type === "move.done")) k0 = 1;
   if (k0 > LIMITS.phases) {
     throw new ReplanError(

@@ -54,6 +54,16 @@ export function phaseAt(charter: Charter, at: string): number {
   return Math.floor(elapsed / (charter.calendar.phaseDays * DAY_MS)) + 1;
 }
 
+/**
+ * The events the server had received by `at`: a status or re-plan as of a past time sees none
+ * received later (the chain's order is the order of receipt; the filter does not rely on it).
+ */
+export function receivedBy<E extends { receivedAt: string }>(events: readonly E[], at: string): readonly E[] {
+  const limit = Date.parse(at);
+  const seen = (e: E) => Date.parse(e.receivedAt) <= limit;
+  return events.every(seen) ? events : events.filter(seen);
+}
+
 interface Actual {
   done: Float64Array;
   verified: Float64Array;
@@ -147,12 +157,17 @@ function fmt(x: number): string {
   return String(round(x, 2));
 }
 
+/**
+ * Where the agreement stands at `now`, from the events received by then (an earlier `now` is the
+ * status as it was: later events are neither replayed nor counted).
+ */
 export function projectStatus(
   charter: Charter,
   c: CompiledScenario,
-  events: readonly StatusEvent[],
+  allEvents: readonly StatusEvent[],
   now: string,
 ): AgreementStatus {
+  const events = receivedBy(allEvents, now);
   const planned = buildSchedule(c, charter.plan.phases);
   const actual = replay(charter, c, events);
   const phase = phaseAt(charter, now);

@@ -300,6 +300,12 @@ describe("agreements API", () => {
     expect(move("handover")).toMatchObject({ dueNow: true, unlocked: true });
     expect(s.unlocked).toContain("handover");
     expect(s.alerts.map((a) => a.message)).toContain("Sanctions relief (South) is one phase overdue");
+    // as of ten days ago (phase 3 already, no event yet): nothing done, nothing counted
+    const at = new Date(Date.now() - 10 * DAY).toISOString();
+    const past = AgreementStatusDocument.parse((await http(api(`/freeze-deal/status?at=${at}`))).json);
+    expect(past).toMatchObject({ asOf: at, phase: 3, events: 0, head: past.charterVersion.hash });
+    expect(past.moves.find((m) => m.id === "freeze")).toMatchObject({ done: 0, state: "not started" });
+    expect(past.overdue).toEqual(["freeze", "relief"]);
 
     // North hands over everything: its exposure is the handover's cost (midpoint of [-7,-5], not
     // reversible) since relief has not come: 6 of its tolerance 8

@@ -153,8 +153,26 @@ describe("lockstep keys / agreement / event / status / ledger", () => {
     expect(status.stdout).toMatch(/freeze +north +1 +1\.00 +1\.00 +1\.00 +verified/);
     expect(status.stdout).toMatch(/relief .*overdue 1 phase/);
     expect(status.stdout).toMatch(/Sanctions relief \(South\) is one phase overdue/);
-    const json = await run("status", "--server", server, "--agreement", "cli-deal", "--format", "json");
-    expect(JSON.parse(json.stdout)).toMatchObject({ agreement: "cli-deal", phase: 3, overdue: ["relief"] });
+    // as of ten days ago: phase 3 already, but neither event received yet
+    const at = new Date(Date.now() - 10 * DAY).toISOString();
+    const json = await run(
+      "status",
+      "--server",
+      server,
+      "--agreement",
+      "cli-deal",
+      "--format",
+      "json",
+      "--at",
+      at,
+    );
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      agreement: "cli-deal",
+      asOf: at,
+      phase: 3,
+      events: 0,
+      overdue: ["freeze", "relief"],
+    });
     const missing = await run("status", "--server", server, "--agreement", "nope");
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/404 not-found/);

@@ -67,6 +67,21 @@ describe("status projection", () => {
     expect(north.worstMarginOver).toBe(row("margin", "north", 3)!.worstOver);
   });
 
+  it("as of a past time, replays and counts only the events received by then", async () => {
+    const { charter, compiled } = await setup();
+    const events = [
+      event(1, "north-gov", { type: "move.done", move: "freeze" }),
+      event(2, "freeze-monitor", { type: "move.verified", move: "freeze" }),
+      event(2, "south-gov", { type: "move.done", move: "relief" }),
+    ];
+    const past = projectStatus(charter, compiled, events, inPhase(1));
+    expect(past).toMatchObject({ phase: 1, events: 1 });
+    const move = (id: string) => past.moves.find((m) => m.id === id);
+    expect(move("freeze")).toMatchObject({ done: 1, verified: 0, state: "done" });
+    expect(move("relief")).toMatchObject({ done: 0, state: "not started" });
+    expect(projectStatus(charter, compiled, events, inPhase(2))).toMatchObject({ phase: 2, events: 3 });
+  });
+
   it("flags a party over its tolerance by the rows' rule: on the limit holds, past it is critical", async () => {
     const { charter, compiled } = await setup();
     const south = compiled.partyIndex.get("south")!;

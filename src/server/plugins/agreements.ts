@@ -20,6 +20,7 @@ import {
   CharterSignatureBody,
   CheckpointBody,
   projectStatus,
+  receivedBy,
   type VerifyResult,
   verifyLedger,
 } from "../../ledger/index.ts";
@@ -155,7 +156,8 @@ class AgreementLedger {
     const chainVersions = versionsOf(ctx, events, at);
     const versions = statusVersions(chainVersions);
     const charter = inForce(ctx, chainVersions);
-    const status = projectStatus(charter, ctx.compiled, events, at ?? this.now().toISOString());
+    const now = at ?? this.now().toISOString();
+    const status = projectStatus(charter, ctx.compiled, events, now);
     if (versions.alert) status.alerts.unshift(versions.alert);
     if (awaitingSignatures(ctx).length > 0 && !(await this.isActive(ctx))) {
       status.alerts.unshift({
@@ -168,7 +170,9 @@ class AgreementLedger {
       status.alerts.unshift({ level: "critical", message: `the stored ledger is damaged: ${chain.message}` });
     }
     const { alert: _alert, ...summary } = versions;
-    return { ...status, ...summary, head: events.at(-1)?.hash ?? ctx.record.charterHash };
+    // the head the status counts up to: the last event received by `at`
+    const head = receivedBy(events, now).at(-1)?.hash ?? ctx.record.charterHash;
+    return { ...status, ...summary, head };
   }
 
   /** At start, every stored chain is checked in the background: damage shows as an alert at once. */
