@@ -19,6 +19,8 @@ import { type Analysis, analyzePlan, EPSILON } from "../analysis/index.ts";
 import type { GoalItem, Plan } from "../model/index.ts";
 import { earliestStarts, fewestPossiblePhases } from "./bounds.ts";
 import { extractPlan, worstSlack } from "./extract.ts";
+// find.ts imports this module too: a cycle, harmless since each side calls the other only at run time
+import { findPlan } from "./find.ts";
 import { solveLargestSlack } from "./floor.ts";
 import type { Deferred, PlanStatus } from "./report.ts";
 import {
@@ -158,13 +160,11 @@ function finalState(c: CompiledScenario, plan: Plan): Float64Array {
 
 /**
  * The default objective's best plan when the item must be done along with what the interim plan
- * completes: its first violation, or why there is no such plan. Uses `findPlan` itself (imported
- * lazily: find.ts imports this module).
+ * completes: its first violation, or why there is no such plan. Uses `findPlan` itself.
  */
 async function whyDeferred(ctx: Context, forced: number[][], item: number[]): Promise<string> {
   const remaining = ctx.deadline - now();
   if (remaining <= 0.05) return "not determined within the time limit";
-  const { findPlan } = await import("./find.ts");
   const c: CompiledScenario = { ...ctx.c, goal: forced, goalWeight: forced.map(() => 1) };
   const names = item.map((m) => `'${c.moveIds[m]}'`).join(" or ");
   const best = await findPlan(c, {
