@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark in bench/, one after the other, each in its own process with
  * its default settings (each prints its own table; see docs/benchmarks.md for the commands and the
- * recorded figures). Helpers (generate.ts, simulate-loops.ts) are not benchmarks, and test-time.ts
+ * recorded figures). Helpers (generate.ts, simulate-loops.ts, analysis-loop.ts, and streams-get.ts and
+ * streams-server.ts, which bench/streams.ts starts) are not benchmarks, and test-time.ts
  * (which runs the whole test suite) runs only when named. Extra arguments
  * name benchmarks to run instead of all: `npm run bench -- analysis startup`.
  * Exits 1 if any benchmark fails.
@@ -11,7 +12,15 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const HELPERS = new Set(["run", "generate", "simulate-loops", "analysis-loop"]);
+// helpers, and the child processes of bench/streams.ts (run alone, the server would never exit)
+const HELPERS = new Set([
+  "run",
+  "generate",
+  "simulate-loops",
+  "analysis-loop",
+  "streams-get",
+  "streams-server",
+]);
 const ONLY_WHEN_NAMED = new Set(["test-time"]);
 const all = readdirSync(new URL(".", import.meta.url))
   .filter((file) => file.endsWith(".ts"))
