@@ -22,22 +22,44 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
+const launch = () =>
+  chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+
+/**
+ * Under vitest, one Chromium per test process, started by the first file that needs it and kept
+ * for the next ones (vitest.config.ts runs the files of a worker in one process): a launch cost
+ * about 1.5 CPU-s, and twenty files launched one. Each file still gets its own pages in their own
+ * contexts (fresh storage), and `close()` closes them all. Chromium ends with the test process
+ * (playwright's pipe to it closes). Outside vitest (the benchmarks), each workbench has its own.
+ */
+let shared: Promise<Browser> | undefined;
+
+async function testBrowser(): Promise<Browser> {
+  const running = await shared?.catch(() => undefined);
+  if (running?.isConnected()) return running;
+  shared = launch();
+  return shared;
+}
+
 /** Builds the web app if needed, serves it on 127.0.0.1 (a free port) and opens headless Chromium. */
 export async function openWorkbench(options: ServerOptions = {}): Promise<Workbench> {
   await ensureWebBuilt();
   // open (`serve --open`) unless the test sets access itself
   const app = await buildServer({ access: { open: true }, ...options });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
+  const reused = Boolean(process.env.VITEST);
+  const browser = reused ? await testBrowser() : await launch();
   return {
     app,
     url: address,
     browser,
     async close() {
-      await browser.close();
+      if (reused) {
+        // the pages this file opened, and nothing it left running into the next file
+        await Promise.all(browser.contexts().map((context) => context.close()));
+      } else {
+        await browser.close();
+      }
       await app.close();
     },
   };
