@@ -32,13 +32,16 @@ const launch = () =>
  * contexts (fresh storage), and `close()` closes them all. Chromium ends with the test process
  * (playwright's pipe to it closes). Outside vitest (the benchmarks), each workbench has its own.
  */
-let shared: Promise<Browser> | undefined;
+const SHARED = Symbol.for("lockstep.test-browser");
+const slot = globalThis as { [SHARED]?: Promise<Browser> };
 
 async function testBrowser(): Promise<Browser> {
-  const running = await shared?.catch(() => undefined);
+  // kept on globalThis, not in this module: a run that re-imports modules per file (--isolate)
+  // still finds the process's browser instead of leaving it behind and launching another
+  const running = await slot[SHARED]?.catch(() => undefined);
   if (running?.isConnected()) return running;
-  shared = launch();
-  return shared;
+  slot[SHARED] = launch();
+  return slot[SHARED];
 }
 
 /** Builds the web app if needed, serves it on 127.0.0.1 (a free port) and opens headless Chromium. */
