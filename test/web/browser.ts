@@ -3,17 +3,9 @@ import type { FastifyInstance } from "fastify";
 import { type Browser, chromium } from "playwright-core";
 import { buildServer, type ServerOptions } from "../../src/server/app.ts";
 import { ensureWebBuilt } from "../../src/server/web-build.ts";
+import { CHROMIUM_OPTIONS } from "../helpers/chromium.ts";
 
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+export { CHROMIUM_ARGS } from "../helpers/chromium.ts";
 
 export interface Workbench {
   app: FastifyInstance;
@@ -22,25 +14,26 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-const launch = () =>
-  chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+const launch = () => chromium.launch(CHROMIUM_OPTIONS);
 
 /**
- * Under vitest, one Chromium per test process, started by the first file that needs it and kept
- * for the next ones (vitest.config.ts runs the files of a worker in one process): a launch cost
- * about 1.5 CPU-s, and twenty files launched one. Each file still gets its own pages in their own
- * contexts (fresh storage), and `close()` closes them all. Chromium ends with the test process
- * (playwright's pipe to it closes). Outside vitest (the benchmarks), each workbench has its own.
+ * Under vitest, the Chromium the global setup started for the whole run (test/global-setup.ts),
+ * connected to once per test process and kept for the process's next files: a launch cost about
+ * 1.5 CPU-s, and twenty files launched one. Each file still gets its own pages in their own
+ * contexts (fresh storage), and `close()` closes them all. Outside vitest (the benchmarks), each
+ * workbench launches its own and closes it.
  */
 const SHARED = Symbol.for("lockstep.test-browser");
 const slot = globalThis as { [SHARED]?: Promise<Browser> };
 
 async function testBrowser(): Promise<Browser> {
   // kept on globalThis, not in this module: a run that re-imports modules per file (--isolate)
-  // still finds the process's browser instead of leaving it behind and launching another
+  // still finds the process's connection instead of opening another
   const running = await slot[SHARED]?.catch(() => undefined);
   if (running?.isConnected()) return running;
-  slot[SHARED] = launch();
+  const { inject } = await import("vitest");
+  const endpoint = inject("chromiumEndpoint");
+  slot[SHARED] = endpoint ? chromium.connect(endpoint) : launch();
   return slot[SHARED];
 }
 
