@@ -34,6 +34,11 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: "forks",
+    // One module graph per worker, not per file: each file re-imported zod, fastify, playwright
+    // and the HiGHS WebAssembly (about 1 CPU-second a file, 97 files). The files already clean
+    // up after themselves (servers, pools, databases, environment variables), as they must to
+    // run side by side.
+    isolate: false,
     ...(WORKERS ? { maxWorkers: WORKERS } : {}),
     projects: [
       {
