@@ -16,13 +16,19 @@ import pg from "pg";
 import { authorize } from "../src/ledger/authorize.ts";
 import { canonicalJson } from "../src/ledger/canonical.ts";
 import { buildCharter, compileCharter } from "../src/ledger/charter.ts";
-import { generateKeyPair, importPublicKey, verifyText } from "../src/ledger/crypto.ts";
-import type { EventBody, SignedEvent } from "../src/ledger/events.ts";
-import { signEvent } from "../src/ledger/sign.ts";
-import { signCharter } from "../src/ledger/statements.ts";
+import { importPublicKey, verifyText } from "../src/ledger/crypto.ts";
 import { verifyLedger } from "../src/ledger/verify.ts";
 import { buildServer } from "../src/server/app.ts";
 import { exportLedger, openStore, type StoreOptions } from "../src/store/index.ts";
+import {
+  adoptOverHttp,
+  PLAN,
+  participants,
+  partyKeys,
+  SCENARIO,
+  signedNotes,
+  signInStore,
+} from "./two-party.ts";
 
 const { values } = parseArgs({
   options: {
@@ -36,37 +42,7 @@ const EVENTS = Number(values.events);
 const CONCURRENCY = Number(values.concurrency);
 const PG_URL = values.pg ?? process.env.LOCKSTEP_TEST_PG_URL ?? process.env.DATABASE_URL;
 
-const SCENARIO = `
-parties: [{ id: a }, { id: b }]
-moves:
-  - { id: give, actor: a, value: { a: -1, b: 2 } }
-  - { id: take, actor: b, value: { a: 2, b: -1 } }
-plans: { both: { give: 1, take: 2 } }
-`;
-
-const pairs = { a: await generateKeyPair(), b: await generateKeyPair() };
-const participants = [
-  { id: "party-a", role: "party" as const, party: "a", publicKey: pairs.a.publicKey },
-  { id: "party-b", role: "party" as const, party: "b", publicKey: pairs.b.publicKey },
-];
-
-async function signedEvents(agreement: string, n: number): Promise<SignedEvent[]> {
-  const out: SignedEvent[] = [];
-  for (let i = 0; i < n; i++) {
-    const who = i % 2 ? "a" : "b";
-    const body: EventBody = {
-      v: 1,
-      agreement,
-      id: `e${i}`,
-      by: `party-${who}`,
-      at: new Date().toISOString(),
-      type: "note",
-      text: `progress report ${i}: ${"details ".repeat(8)}`,
-    };
-    out.push(await signEvent(body, pairs[who].privateKey));
-  }
-  return out;
-}
+const keys = await partyKeys();
 
 /** Runs `task` over items with `limit` in flight; returns items per second. */
 async function throughput<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<number> {
@@ -98,31 +74,21 @@ async function runBackend(name: string, options: StoreOptions): Promise<Record<s
   const results: Record<string, number> = {};
   try {
     const built = buildCharter(
-      { id: "bench", plan: "both", scenario: SCENARIO, participants },
+      { id: "bench", plan: PLAN, scenario: SCENARIO, participants: participants(keys) },
       new Date().toISOString(),
     );
     if (!built.ok) throw new Error(built.message);
     const record = await store.agreements.create(built.charter);
     // Events are accepted only once every party has signed the charter (a co-signed charter).
-    for (const [who, key] of [
-      ["party-a", pairs.a],
-      ["party-b", pairs.b],
-    ] as const) {
-      const { signature } = await signCharter("bench", record.charterHash, who, key.privateKey);
-      await store.agreements.addCharterSignature("bench", {
-        by: who,
-        signature,
-        signedAt: new Date().toISOString(),
-      });
-    }
+    await signInStore(store, "bench", record.charterHash, keys);
     const compiled = compileCharter(built.charter);
-    const keys = new Map([
-      ["party-a", (await importPublicKey(pairs.a.publicKey))!],
-      ["party-b", (await importPublicKey(pairs.b.publicKey))!],
+    const publicKeys = new Map([
+      ["party-a", (await importPublicKey(keys.a.publicKey))!],
+      ["party-b", (await importPublicKey(keys.b.publicKey))!],
     ]);
-    const events = await signedEvents("bench", EVENTS);
+    const events = await signedNotes(keys, "bench", EVENTS);
     results.append = await throughput(events, CONCURRENCY, async ({ body, signature }) => {
-      if (!(await verifyText(keys.get(body.by)!, canonicalJson(body), signature)))
+      if (!(await verifyText(publicKeys.get(body.by)!, canonicalJson(body), signature)))
         throw new Error("bad signature");
       if (authorize(built.charter, compiled, body)) throw new Error("refused");
       await store.agreements.append("bench", body, signature);
@@ -135,28 +101,10 @@ async function runBackend(name: string, options: StoreOptions): Promise<Record<s
     results.verify = EVENTS / ((performance.now() - start) / 1000);
 
     if (!values["no-http"]) {
-      const http = await signedEvents("bench-http", EVENTS);
+      const http = await signedNotes(keys, "bench-http", EVENTS);
       const app = await buildServer({ store, access: { open: true } });
       const url = await app.listen({ host: "127.0.0.1", port: 0 });
-      const adopt = await fetch(`${url}/api/agreements`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ id: "bench-http", plan: "both", scenario: SCENARIO, participants }),
-      });
-      if (adopt.status !== 201) throw new Error(`adopt: ${adopt.status}`);
-      const { charterHash } = (await adopt.json()) as { charterHash: string };
-      for (const [who, key] of [
-        ["party-a", pairs.a],
-        ["party-b", pairs.b],
-      ] as const) {
-        const signed = await signCharter("bench-http", charterHash, who, key.privateKey);
-        const answer = await fetch(`${url}/api/agreements/bench-http/signatures`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(signed),
-        });
-        if (answer.status !== 200) throw new Error(`sign as ${who}: ${answer.status} ${await answer.text()}`);
-      }
+      await adoptOverHttp(url, "bench-http", keys);
       results.http = await throughput(http, CONCURRENCY, async (event) => {
         const response = await fetch(`${url}/api/agreements/bench-http/events`, {
           method: "POST",
