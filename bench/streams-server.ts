@@ -4,35 +4,130 @@
  * event streams in the mode given. Prints `listening URL` when it accepts connections; SIGTERM
  * closes it (and, under `node --cpu-prof`, writes the profile).
  *
- *   node --import tsx bench/streams-server.ts --db FILE --mode shared|per-subscriber
+ * With --trace it also reads commands on stdin, one a line, so the benchmark can ask where the
+ * server's time went in each phase: `mark NAME` notes the time, the process's CPU time and the
+ * event loop's utilisation; `dump` prints `trace JSON` with the marks and, for every appended event,
+ * when its request arrived (the socket's first bytes), when the store was asked to append it, when
+ * the append was acknowledged and when the response was written; `profile-start` and
+ * `profile-stop FILE` take a CPU profile of what lies between (V8's profiler, as --cpu-prof).
+ *
+ *   node --import tsx bench/streams-server.ts --db FILE --mode shared|per-subscriber [--trace]
+ *        [--write-slice-ms N] [--gather-ms N]   (Infinity and 0: the server before 30 Nov 2026 19:30 UTC)
  */
+
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { type EventLoopUtilization, performance as nodePerformance } from "node:perf_hooks";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { buildServer } from "../src/server/app.ts";
 import type { StreamMode } from "../src/server/plugins/agreement-stream.ts";
+import { openStore } from "../src/store/index.ts";
 
 const { values } = parseArgs({
   options: {
     db: { type: "string" },
     "database-url": { type: "string" },
     mode: { type: "string", default: "shared" },
+    trace: { type: "boolean", default: false },
+    "write-slice-ms": { type: "string" },
+    "gather-ms": { type: "string" },
   },
 });
 if (values.mode !== "shared" && values.mode !== "per-subscriber") {
   throw new Error(`--mode: expected shared or per-subscriber, got '${values.mode}'`);
 }
 
-const app = await buildServer({
-  dbPath: values.db,
-  databaseUrl: values["database-url"],
-  access: { open: true },
-  streams: { mode: values.mode as StreamMode, max: 2000, perAddress: 2000 },
+/** Epoch milliseconds, comparable across processes. */
+const now = () => performance.timeOrigin + performance.now();
+
+const store = await openStore({
+  ...(values["database-url"]
+    ? { databaseUrl: values["database-url"] }
+    : { sqlitePath: values.db ?? ":memory:" }),
+  gatherMs: values["gather-ms"] === undefined ? undefined : Number(values["gather-ms"]),
 });
+const appends: Array<{ called: number; done: number }> = [];
+/** When the chain was read after an append: each shared batch to the streams starts with one. */
+const reads: number[] = [];
+if (values.trace) {
+  const events = store.agreements.events.bind(store.agreements);
+  store.agreements.events = (id, options) => {
+    if (options?.afterSeq) reads.push(now());
+    return events(id, options);
+  };
+  const append = store.agreements.append.bind(store.agreements);
+  store.agreements.append = async (id, body, signature) => {
+    const called = now();
+    const result = await append(id, body, signature);
+    appends.push({ called, done: now() });
+    return result;
+  };
+}
+
+const app = await buildServer({
+  store,
+  access: { open: true },
+  streams: {
+    mode: values.mode as StreamMode,
+    max: 2000,
+    perAddress: 2000,
+    writeSliceMs: values["write-slice-ms"] === undefined ? undefined : Number(values["write-slice-ms"]),
+  },
+});
+const posts: Array<{ arrived: number; answered: number }> = [];
+const accepted: number[] = [];
+if (values.trace) {
+  app.server.on("connection", () => accepted.push(now()));
+  app.server.on("request", (req, res) => {
+    if (req.method !== "POST" || !req.url?.endsWith("/events")) return;
+    const arrived = now();
+    res.on("finish", () => posts.push({ arrived, answered: now() }));
+  });
+}
 const url = await app.listen({ host: "127.0.0.1", port: 0 });
 process.stdout.write(`listening ${url}\n`);
+
+if (values.trace) {
+  const profiler = new Session();
+  profiler.connect();
+  const marks: Array<{ name: string; at: number; cpuMs: number; elu: EventLoopUtilization }> = [];
+  createInterface({ input: process.stdin }).on("line", (line) => {
+    const [command, name] = line.split(" ");
+    if (command === "mark") {
+      const cpu = process.cpuUsage();
+      marks.push({
+        name,
+        at: now(),
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        elu: nodePerformance.eventLoopUtilization(),
+      });
+    } else if (command === "profile-start") {
+      void profiler
+        .post("Profiler.enable")
+        .then(() => profiler.post("Profiler.start"))
+        .then(() => process.stdout.write("profiling\n"));
+    } else if (command === "profile-stop") {
+      void profiler.post("Profiler.stop").then(({ profile }) => {
+        writeFileSync(name, JSON.stringify(profile));
+        process.stdout.write(`profiled ${name}\n`);
+      });
+    } else if (command === "dump") {
+      process.stdout.write(`trace ${JSON.stringify({ marks, posts, appends, reads, accepted })}\n`);
+      posts.length = 0;
+      appends.length = 0;
+      reads.length = 0;
+      accepted.length = 0;
+    }
+  });
+}
 
 let closing = false;
 process.on("SIGTERM", () => {
   if (closing) return;
   closing = true;
-  void app.close().finally(() => process.exit(0));
+  void app
+    .close()
+    .then(() => store.close())
+    .finally(() => process.exit(0));
 });

@@ -11,29 +11,38 @@
  *   per-subscriber  the simplest implementation (`streams.mode: "per-subscriber"`): every stream
  *                   reads the new events and projects the status itself after each batch
  *   none            no stream open (what the appends cost without subscribers)
+ *   before          shared, as the server was before 30 Nov 2026 ~19:40 UTC: each batch written to
+ *                   every stream in one go (`writeSliceMs: Infinity`) and each group commit taken
+ *                   after one turn of the loop (`gatherMs: 0`)
  *
  * In each: --streams raw HTTP clients (one socket each, a counter of the last `id:` seen, no SSE
  * library) follow the agreement; one client GETs /api/capabilities one request after another for
- * the whole time; then --burst events are posted all at once, then events are posted for
- * --seconds with --concurrency in flight. Printed per configuration: appends/s (burst and run),
- * the time until every stream has every event, the GET's p50/p99 (streams idle, burst, run) and
- * the load average. --profile runs each server under `node --cpu-prof` (profiles in --profile-dir,
- * by default .tmp-streams/profiles).
+ * the whole time; then --burst events are posted all at once, each on a new connection (as many
+ * separate clients would; --connect ahead opens those connections before the burst starts), then
+ * events are posted for --seconds with --concurrency in flight. Printed per configuration:
+ * appends/s (burst and run), the time until every stream has every event, the GET's p50/p99
+ * (streams idle, burst, run), the load average, and where the burst's time went: when the client
+ * sent and was answered, its CPU time and how busy its event loop was; with --trace also, from the
+ * server, when it accepted the burst's connections and got its requests, when it asked the store
+ * to append and when the store had them (in how many group commits), its CPU time and event-loop
+ * use. At the end, every burst in the order it ran, per mode. --warm-up runs one untimed
+ * configuration first. --profile takes a CPU profile of each server during its burst (the server
+ * bundled, on plain node; in --profile-dir, by default .tmp-streams/profiles); --dump PREFIX
+ * writes each burst's per-request times to PREFIX-N.json.
  *
  *   npx tsx bench/streams.ts [--streams 500] [--burst 100] [--seconds 10] [--concurrency 64]
- *                            [--modes per-subscriber,shared] [--rounds 1] [--profile]
+ *                            [--modes per-subscriber,shared] [--rounds 1] [--warm-up]
+ *                            [--connect fresh|ahead] [--trace] [--profile] [--dump PREFIX]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { performance as nodePerformance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { generateKeyPair, type KeyPairJwk } from "../src/ledger/crypto.ts";
-import type { EventBody } from "../src/ledger/events.ts";
-import { signEvent } from "../src/ledger/sign.ts";
-import { signCharter } from "../src/ledger/statements.ts";
+import { adoptOverHttp, type Keys, partyKeys, signedNotes } from "./two-party.ts";
 
 const { values } = parseArgs({
   options: {
@@ -46,6 +55,10 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "1" },
     "deliver-timeout": { type: "string", default: "60" },
     profile: { type: "boolean", default: false },
+    trace: { type: "boolean", default: false },
+    connect: { type: "string", default: "fresh" },
+    "warm-up": { type: "boolean", default: false },
+    dump: { type: "string" },
     "profile-dir": { type: "string", default: ".tmp-streams/profiles" },
   },
 });
@@ -55,28 +68,36 @@ const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const MAX_EVENTS = Number(values.events);
 const DELIVER_TIMEOUT_MS = Number(values["deliver-timeout"]) * 1000;
+if (values.connect !== "fresh" && values.connect !== "ahead")
+  throw new Error(`--connect: expected fresh or ahead, got '${values.connect}'`);
 const MODES = values.modes.split(",").map((m) => m.trim());
 for (const mode of MODES) {
-  if (!["shared", "per-subscriber", "none"].includes(mode))
+  if (!["shared", "before", "per-subscriber", "none"].includes(mode))
     throw new Error(`--modes: unknown mode '${mode}'`);
 }
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const AGREEMENT = "streams-bench";
-
-const SCENARIO = `
-parties: [{ id: a }, { id: b }]
-moves:
-  - { id: give, actor: a, value: { a: -1, b: 2 } }
-  - { id: take, actor: b, value: { a: 2, b: -1 } }
-plans: { both: { give: 1, take: 2 } }
-`;
 
 // ---------------------------------------------------------------- the server process
 
 interface Served {
   url: string;
   child: ChildProcess;
+  /** With --trace: notes a phase's start in the server (time, CPU, event-loop use). */
+  mark(name: string): void;
+  /** With --profile: "start" starts the server's CPU profiler; a name stops it and writes NAME.cpuprofile. */
+  profile(phase: string): Promise<void>;
+  /** With --trace: the server's marks and per-event times since the last dump. */
+  dump(): Promise<ServerTrace | undefined>;
   stop(): Promise<void>;
+}
+
+interface ServerTrace {
+  marks: Array<{ name: string; at: number; cpuMs: number; elu: { idle: number; active: number } }>;
+  posts: Array<{ arrived: number; answered: number }>;
+  appends: Array<{ called: number; done: number }>;
+  reads: number[];
+  accepted: number[];
 }
 
 /**
@@ -98,18 +119,17 @@ async function serverEntry(): Promise<string[]> {
     outfile,
     logLevel: "warning",
   });
-  return ["--cpu-prof", "--cpu-prof-dir", values["profile-dir"], outfile];
+  return [outfile];
 }
 
-async function startServer(mode: string, db: string, profileName: string): Promise<Served> {
+async function startServer(mode: string, db: string): Promise<Served> {
   const entry = await serverEntry();
-  if (values.profile) entry.splice(3, 0, "--cpu-prof-name", `${profileName}.cpuprofile`);
-  const child = spawn(process.execPath, [...entry, "--db", db, "--mode", mode === "none" ? "shared" : mode], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const args = [...entry, "--db", db, "--mode", mode === "per-subscriber" ? mode : "shared"];
+  if (mode === "before") args.push("--write-slice-ms", "Infinity", "--gather-ms", "0");
+  if (values.trace || values.profile) args.push("--trace");
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  let out = "";
   const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       const match = out.match(/listening (http:\/\/\S+)\n/);
@@ -121,6 +141,42 @@ async function startServer(mode: string, db: string, profileName: string): Promi
   return {
     url,
     child,
+    mark(name) {
+      if (values.trace || values.profile) child.stdin!.write(`mark ${name}\n`);
+    },
+    async profile(phase) {
+      if (!values.profile) return;
+      const file = join(values["profile-dir"], `${phase}.cpuprofile`);
+      const [command, answer] =
+        phase === "start" ? ["profile-start", "profiling\n"] : [`profile-stop ${file}`, `profiled ${file}\n`];
+      const from = out.length;
+      child.stdin!.write(`${command}\n`);
+      await new Promise<void>((resolve) => {
+        const check = () => {
+          if (!out.includes(answer, from)) return;
+          child.stdout!.off("data", check);
+          resolve();
+        };
+        child.stdout!.on("data", check);
+        check();
+      });
+    },
+    async dump() {
+      if (!values.trace && !values.profile) return undefined;
+      const from = out.length;
+      child.stdin!.write("dump\n");
+      return new Promise<ServerTrace>((resolve) => {
+        const check = () => {
+          const at = out.indexOf("trace ", from);
+          const end = at >= 0 ? out.indexOf("\n", at) : -1;
+          if (end < 0) return;
+          child.stdout!.off("data", check);
+          resolve(JSON.parse(out.slice(at + "trace ".length, end)) as ServerTrace);
+        };
+        child.stdout!.on("data", check);
+        check();
+      });
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
@@ -139,6 +195,8 @@ function request(
   url: string,
   method = "GET",
   body?: string,
+  onWritten?: () => void,
+  onConnected?: () => void,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -159,6 +217,9 @@ function request(
       },
     );
     req.on("error", reject);
+    if (onWritten) req.on("finish", onWritten);
+    if (onConnected)
+      req.on("socket", (socket) => (socket.connecting ? socket.once("connect", onConnected) : onConnected()));
     req.end(body);
   });
 }
@@ -309,27 +370,44 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
 }
 
-/** Posts events with `limit` in flight until they run out or `deadline` passes; returns how many were acknowledged. */
-async function post(base: string, events: string[], limit: number, deadline = Number.POSITIVE_INFINITY) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: limit });
+/**
+ * Posts events with `limit` in flight until they run out or `deadline` passes; returns how many were
+ * acknowledged, and when each request was sent and answered (epoch ms).
+ */
+async function post(
+  base: string,
+  events: string[],
+  limit: number,
+  deadline = Number.POSITIVE_INFINITY,
+  agent = new http.Agent({ keepAlive: true, maxSockets: limit }),
+) {
   let next = 0;
-  let acked = 0;
+  const times: Array<{ sent: number; connected: number; written: number; acked: number }> = [];
   await Promise.all(
     Array.from({ length: limit }, async () => {
       while (next < events.length && performance.now() < deadline) {
+        const sent = now();
+        let written = Number.NaN;
+        let connected = Number.NaN;
         const answer = await request(
           agent,
           `${base}/api/agreements/${AGREEMENT}/events`,
           "POST",
           events[next++],
+          () => {
+            written = now();
+          },
+          () => {
+            connected = now();
+          },
         );
         if (answer.status !== 201) throw new Error(`append: ${answer.status} ${answer.text}`);
-        acked++;
+        times.push({ sent, connected, written, acked: now() });
       }
     }),
   );
   agent.destroy();
-  return acked;
+  return { acked: times.length, times };
 }
 
 // ---------------------------------------------------------------- one configuration
@@ -339,6 +417,7 @@ interface Row {
   connectMs: number;
   burstRate: number;
   burstDeliveredMs?: number;
+  burstPhases: Phases;
   runRate: number;
   runEvents: number;
   runDeliveredMs?: number;
@@ -348,64 +427,99 @@ interface Row {
   load: [number, number];
 }
 
-async function signedEvents(keys: Record<"a" | "b", KeyPairJwk>, n: number, prefix: string) {
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const who = i % 2 ? "a" : "b";
-    const body: EventBody = {
-      v: 1,
-      agreement: AGREEMENT,
-      id: `${prefix}${i}`,
-      by: `party-${who}`,
-      at: new Date().toISOString(),
-      type: "note",
-      text: `progress report ${i}: ${"details ".repeat(8)}`,
-    };
-    out.push(JSON.stringify(await signEvent(body, keys[who].privateKey)));
+/** Where a burst's time went: milliseconds after the burst started, CPU time and event-loop use. */
+interface Phases {
+  /** The benchmark process (its 500 streams and the posting client) from the start to the last ack. */
+  bench: { cpuMs: number; elu: number };
+  /** The last request sent and the last acknowledged, as the client saw them. */
+  lastSent: number;
+  /** The last request whose bytes the client's socket took. */
+  lastWritten: number;
+  lastAck: number;
+  /** With --trace, from the server: its CPU time and event-loop use until the last ack. */
+  server?: { cpuMs: number; elu: number };
+  /** With --trace: first and last connection the server accepted during the burst. */
+  firstAccept?: number;
+  lastAccept?: number;
+  /** With --trace: first and last request to arrive, first and last append asked of the store, last acknowledged by it, last response written. */
+  firstArrival?: number;
+  lastArrival?: number;
+  firstAppend?: number;
+  lastAppend?: number;
+  lastStored?: number;
+  lastAnswered?: number;
+  /** With --trace: group commits (appends the store acknowledged together). */
+  commits?: number;
+}
+
+function phases(
+  start: number,
+  times: Array<{ sent: number; connected: number; written: number; acked: number }>,
+  trace: ServerTrace | undefined,
+  bench: Phases["bench"],
+): Phases {
+  const after = (xs: number[], pick: (xs: number[]) => number) => (xs.length ? pick(xs) - start : undefined);
+  const min = (xs: number[]) => Math.min(...xs);
+  const max = (xs: number[]) => Math.max(...xs);
+  const out: Phases = {
+    bench,
+    lastSent: max(times.map((t) => t.sent)) - start,
+    lastWritten: max(times.map((t) => t.written)) - start,
+    lastAck: max(times.map((t) => t.acked)) - start,
+  };
+  if (!trace) return out;
+  const mark = (name: string) => trace.marks.find((m) => m.name === name);
+  const from = mark("burst-start");
+  const to = mark("burst-acked");
+  if (from && to) {
+    const active = to.elu.active - from.elu.active;
+    const idle = to.elu.idle - from.elu.idle;
+    out.server = { cpuMs: to.cpuMs - from.cpuMs, elu: active / (active + idle) };
   }
+  const accepted = trace.accepted.filter((t) => t >= start);
+  out.firstAccept = after(accepted, min);
+  out.lastAccept = after(accepted, max);
+  const arrivals = trace.posts.map((p) => p.arrived);
+  out.firstArrival = after(arrivals, min);
+  out.lastArrival = after(arrivals, max);
+  out.lastAnswered = after(
+    trace.posts.map((p) => p.answered),
+    max,
+  );
+  out.firstAppend = after(
+    trace.appends.map((a) => a.called),
+    min,
+  );
+  out.lastAppend = after(
+    trace.appends.map((a) => a.called),
+    max,
+  );
+  const done = trace.appends.map((a) => a.done).sort((a, b) => a - b);
+  out.lastStored = after(done, max);
+  // one transaction's appends resolve in one turn of the loop: a gap over 0.5 ms is the next commit
+  out.commits = done.filter((t, i) => i === 0 || t - done[i - 1] > 0.5).length;
   return out;
 }
 
-async function adopt(base: string, keys: Record<"a" | "b", KeyPairJwk>): Promise<void> {
-  const agent = new http.Agent({ keepAlive: true });
-  const participants = (["a", "b"] as const).map((p) => ({
-    id: `party-${p}`,
-    role: "party",
-    party: p,
-    publicKey: keys[p].publicKey,
-  }));
-  const adopted = await request(
-    agent,
-    `${base}/api/agreements`,
-    "POST",
-    JSON.stringify({ id: AGREEMENT, plan: "both", scenario: SCENARIO, participants }),
-  );
-  if (adopted.status !== 201) throw new Error(`adopt: ${adopted.status} ${adopted.text}`);
-  const { charterHash } = JSON.parse(adopted.text) as { charterHash: string };
-  for (const p of ["a", "b"] as const) {
-    const signed = await signCharter(AGREEMENT, charterHash, `party-${p}`, keys[p].privateKey);
-    const answer = await request(
-      agent,
-      `${base}/api/agreements/${AGREEMENT}/signatures`,
-      "POST",
-      JSON.stringify(signed),
-    );
-    if (answer.status !== 200) throw new Error(`sign: ${answer.status} ${answer.text}`);
-  }
-  agent.destroy();
+/** The agreement's events as request bodies, signed before the clock starts. */
+async function signedBodies(keys: Keys, n: number, prefix: string): Promise<string[]> {
+  return (await signedNotes(keys, AGREEMENT, n, prefix)).map((event) => JSON.stringify(event));
 }
 
+let configurations = 0;
+
 async function runMode(mode: string, round: number): Promise<Row> {
-  const keys = { a: await generateKeyPair(), b: await generateKeyPair() };
-  const burstEvents = await signedEvents(keys, BURST, "burst-");
-  const runEvents = await signedEvents(keys, MAX_EVENTS, "run-");
+  const index = ++configurations;
+  const keys = await partyKeys();
+  const burstEvents = await signedBodies(keys, BURST, "burst-");
+  const runEvents = await signedBodies(keys, MAX_EVENTS, "run-");
   const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-streams-"));
   const loadBefore = loadavg()[0];
-  const server = await startServer(mode, join(dir, "bench.db"), `streams-${mode}-${round}`);
+  const server = await startServer(mode, join(dir, "bench.db"));
   const audience = new Audience();
   let gets: Awaited<ReturnType<typeof getLoop>> | undefined;
   try {
-    await adopt(server.url, keys);
+    await adoptOverHttp(server.url, AGREEMENT, keys);
     const streamUrl = `${server.url}/api/agreements/${AGREEMENT}/events/stream`;
     const connectStart = now();
     audience.open(streamUrl, mode === "none" ? 0 : STREAMS);
@@ -418,14 +532,35 @@ async function runMode(mode: string, round: number): Promise<Row> {
     const idleStart = now();
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
+    // --connect ahead: the burst's connections are open (and idle) before it starts
+    const burstAgent = new http.Agent({ keepAlive: true, maxSockets: BURST });
+    if (values.connect === "ahead") {
+      await Promise.all(
+        Array.from({ length: BURST }, () => request(burstAgent, `${server.url}/api/capabilities`)),
+      );
+    }
+    server.mark("burst-start");
+    await server.profile("start");
+    const benchCpu = process.cpuUsage();
+    const benchElu = nodePerformance.eventLoopUtilization();
     const burstStart = now();
-    await post(server.url, burstEvents, BURST);
+    const burstPosts = await post(server.url, burstEvents, BURST, undefined, burstAgent);
     const burstAcked = now();
+    server.mark("burst-acked");
+    const benchCpuAcked = process.cpuUsage(benchCpu);
+    const benchEluAcked = nodePerformance.eventLoopUtilization(benchElu);
     const burstDelivered = await audience.until((s) => s.seq >= BURST, DELIVER_TIMEOUT_MS);
     const burstEnd = now();
+    await server.profile(`streams-${index}-${mode}-round${round}-burst`);
+    const burstTrace = await server.dump();
+    if (values.dump)
+      writeFileSync(
+        `${values.dump}-${index}.json`,
+        JSON.stringify({ burstStart, times: burstPosts.times, trace: burstTrace }),
+      );
 
     const runStart = now();
-    const acked = await post(server.url, runEvents, CONCURRENCY, performance.now() + SECONDS * 1000);
+    const { acked } = await post(server.url, runEvents, CONCURRENCY, performance.now() + SECONDS * 1000);
     const runAcked = now();
     const runDelivered = await audience.until((s) => s.seq >= BURST + acked, DELIVER_TIMEOUT_MS);
     const runEnd = now();
@@ -436,6 +571,10 @@ async function runMode(mode: string, round: number): Promise<Row> {
       connectMs,
       burstRate: BURST / ((burstAcked - burstStart) / 1000),
       burstDeliveredMs: burstDelivered === undefined ? undefined : burstEnd - burstStart,
+      burstPhases: phases(burstStart, burstPosts.times, burstTrace, {
+        cpuMs: (benchCpuAcked.user + benchCpuAcked.system) / 1000,
+        elu: benchEluAcked.utilization,
+      }),
       runRate: acked / ((runAcked - runStart) / 1000),
       runEvents: acked,
       runDeliveredMs: runDelivered === undefined ? undefined : runEnd - runStart,
@@ -470,15 +609,49 @@ function print(row: Row): void {
       `load ${row.load[0].toFixed(1)}→${row.load[1].toFixed(1)}`,
     ].join(" | "),
   );
+  const p = row.burstPhases;
+  const at = (x: number | undefined) => (x === undefined ? "?" : ms(x));
+  const parts = [
+    `${"".padEnd(14)} burst phases (ms after its start): last sent ${at(p.lastSent)}, last written ${at(p.lastWritten)}, last ack ${at(p.lastAck)}`,
+    `bench CPU ${ms(p.bench.cpuMs)} ms, loop ${(p.bench.elu * 100).toFixed(0)}% busy`,
+  ];
+  if (p.server) {
+    parts.push(
+      `server: accepted ${at(p.firstAccept)}–${at(p.lastAccept)}, requests ${at(p.firstArrival)}–${at(p.lastArrival)}, appends asked ${at(p.firstAppend)}–${at(p.lastAppend)}, stored by ${at(p.lastStored)} in ${p.commits} commits, answered by ${at(p.lastAnswered)}, CPU ${ms(p.server.cpuMs)} ms, loop ${(p.server.elu * 100).toFixed(0)}% busy`,
+    );
+  }
+  console.log(parts.join(" | "));
 }
 
 console.log(
-  `${STREAMS} streams, burst ${BURST}, run ${SECONDS} s at ${CONCURRENCY} in flight; load average ${loadavg()
+  `${STREAMS} streams, burst ${BURST} on ${values.connect === "ahead" ? "connections opened before it" : "new connections"}, run ${SECONDS} s at ${CONCURRENCY} in flight; load average ${loadavg()
     .map((l) => l.toFixed(1))
     .join(" ")}`,
 );
+if (values["warm-up"]) {
+  // untimed: the benchmark process's own code (HTTP client, stream parsing) runs once before any
+  // figure is taken, so the first measured configuration does not pay for it
+  const row = await runMode(MODES[0], 0);
+  console.log(
+    `warm-up (${row.mode}, not counted): burst ${row.burstRate.toFixed(0)}/s, run ${row.runRate.toFixed(0)}/s`,
+  );
+}
+const rows: Row[] = [];
 for (let round = 1; round <= Number(values.rounds); round++) {
   // alternate the order, so neither mode always runs on the machine the other left warm
   const order = round % 2 ? MODES : [...MODES].reverse();
-  for (const mode of order) print(await runMode(mode, round));
+  for (const mode of order) {
+    const row = await runMode(mode, round);
+    rows.push(row);
+    print(row);
+  }
+}
+// every burst in the order it ran, so a slow first one (or any other) stands out
+for (const mode of MODES) {
+  const bursts = rows.filter((r) => r.mode === mode);
+  const first = rows.indexOf(bursts[0]);
+  console.log(
+    `${mode.padEnd(14)} bursts in order (appends/s): ${bursts.map((r) => r.burstRate.toFixed(0)).join(", ")}` +
+      ` (first at configuration ${first + 1} of ${rows.length}); commits: ${bursts.map((r) => r.burstPhases.commits ?? "?").join(", ")}`,
+  );
 }

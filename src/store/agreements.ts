@@ -120,6 +120,9 @@ type Outcome = { result: AppendResult } | { error: StoreError };
 
 /** Most events one transaction writes; the rest wait for the next. */
 const MAX_BATCH = 256;
+/** How long a group commit waits for more appends while they keep coming (drain's gather). */
+const GATHER_MS = 10;
+const GATHER_STEP_MS = 1;
 
 /** The newest event of an agreement's chain (its sequence number and hash), if it has any. */
 function lastEvent(db: Kysely<Database> | Transaction<Database>, id: string) {
@@ -174,7 +177,11 @@ function archivedError(id: string): StoreError {
   );
 }
 
-export function agreementRepository(db: Kysely<Database>, dialect: Dialect): AgreementRepository {
+export function agreementRepository(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  gatherMs = GATHER_MS,
+): AgreementRepository {
   /**
    * Group commit: appends to one agreement that arrive while a transaction is being written wait
    * and are written together in the next one. Each is acknowledged only after its transaction
@@ -279,14 +286,31 @@ export function agreementRepository(db: Kysely<Database>, dialect: Dialect): Agr
   async function drain(id: string): Promise<void> {
     const queue = queues.get(id)!;
     while (queue.length > 0) {
-      // A SQLite commit (its fsync) runs synchronously on the event loop: nothing can join the
-      // queue while it runs. Letting the loop take its pending I/O first (requests that arrived,
-      // signature checks that finished) before the next batch is taken makes that batch hold all
-      // of them, instead of one transaction and one fsync per event.
-      await new Promise((resolve) => setImmediate(resolve));
+      await gather(queue);
       await commitBatch(id, queue.splice(0, MAX_BATCH));
     }
     queues.delete(id);
+  }
+
+  /**
+   * Before a batch is taken. A SQLite commit (its fsync) runs synchronously on the event loop:
+   * nothing can join the queue while it runs. Letting the loop take its pending I/O first
+   * (requests that arrived, signature checks that finished) makes the batch hold all of them,
+   * instead of one transaction and one fsync per event. And while appends keep joining, they get
+   * a little longer (GATHER_STEP_MS at a time, at most gatherMs in all): a burst of clients on
+   * new connections reaches the queue one event after another, because the server accepts one
+   * connection per turn of its event loop (libuv ≥ 1.45); without this each of them got a commit
+   * of its own, which held the loop while the next connection waited. A lone append does not
+   * wait: the queue did not grow.
+   */
+  async function gather(queue: Pending[]): Promise<void> {
+    const deadline = performance.now() + gatherMs;
+    let size = queue.length;
+    await new Promise((resolve) => setImmediate(resolve));
+    while (queue.length > size && queue.length < MAX_BATCH && performance.now() < deadline) {
+      size = queue.length;
+      await sleep(GATHER_STEP_MS);
+    }
   }
 
   return {

@@ -47,6 +47,8 @@ export interface StreamDeps {
   maxUnread?: number;
   /** Least time between two batches to an agreement's streams (default BATCH_INTERVAL_MS). */
   batchIntervalMs?: number;
+  /** Longest stretch of stream writes before the loop gets a turn (default WRITE_SLICE_MS). */
+  writeSliceMs?: number;
   log: FastifyBaseLogger;
 }
 
@@ -162,6 +164,19 @@ interface Channel {
  */
 export const BATCH_INTERVAL_MS = 100;
 
+/**
+ * Longest stretch of stream writes between two turns of the event loop. A batch to 500 streams is
+ * 500 socket writes, 20–300 ms of the loop (more for a large batch); written in one go, it held
+ * everything else for that long, and in particular new connections: since libuv 1.45 (Node 20) a
+ * listening socket accepts one connection per turn of the loop (libuv PR 3696), so a burst of
+ * appends on new connections reached the server one per batch, each committed and fanned out
+ * alone (docs/benchmarks.md, "the slow first burst"). Yielding between slices lets the loop accept,
+ * read requests and finish commits while a batch goes out.
+ */
+export const WRITE_SLICE_MS = 2;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** The shared path: one channel per followed agreement. */
 export class SharedStreams {
   private readonly channels = new Map<string, Promise<Channel>>();
@@ -276,7 +291,14 @@ export class SharedStreams {
         const status = await this.statusFrame(id, channel.head);
         // encoded once: every subscriber that was at the channel's head gets the same bytes
         let common: Buffer | undefined;
-        for (const sub of channel.subscribers) {
+        const sliceMs = this.deps.writeSliceMs ?? WRITE_SLICE_MS;
+        let slice = performance.now();
+        for (const sub of [...channel.subscribers]) {
+          if (performance.now() - slice >= sliceMs) {
+            await yieldToLoop();
+            slice = performance.now();
+          }
+          if (sub.closed) continue;
           if (sub.catchingUp) {
             sub.missed = true;
             continue;

@@ -65,6 +65,12 @@ export interface StreamOptions {
   perAddress?: number;
   /** Bytes a stream may leave unread before it is disconnected (default 4 MiB; agreement-stream.ts). */
   maxUnreadBytes?: number;
+  /**
+   * Longest stretch of writes to the streams before the event loop gets a turn (default
+   * WRITE_SLICE_MS, agreement-stream.ts); Infinity writes each batch in one go, as before
+   * (bench/streams.ts measures both).
+   */
+  writeSliceMs?: number;
 }
 
 export const MAX_STREAMS = 2000;
@@ -94,7 +100,7 @@ class AgreementLedger {
     readonly store: Store,
     readonly now: () => Date,
     private readonly log: FastifyBaseLogger,
-    private readonly maxUnread?: number,
+    private readonly streamOptions: StreamOptions = {},
   ) {
     this.contexts = new AgreementContexts(store);
     this.chains = new ChainCache(store);
@@ -110,7 +116,8 @@ class AgreementLedger {
       toWire,
       open: this.openStreams,
       log: this.log,
-      maxUnread: this.maxUnread,
+      maxUnread: this.streamOptions.maxUnreadBytes,
+      writeSliceMs: this.streamOptions.writeSliceMs,
     };
   }
 
@@ -189,7 +196,7 @@ export const agreementsPlugin: FastifyPluginAsyncZod<AgreementsPluginOptions> = 
     options.store,
     options.now ?? (() => new Date()),
     app.log,
-    options.streams?.maxUnreadBytes,
+    options.streams,
   );
   registerAdoption(app, ledger, options.library);
   registerSignatures(app, ledger);
