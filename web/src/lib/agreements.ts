@@ -19,6 +19,7 @@ import {
   signCheckpoint,
   signEvent,
   signReadChallenge,
+  type VerifyResult,
   verifyLedger,
 } from "../../../src/ledger/index.ts";
 import type { Plan } from "../../../src/model/index.ts";
@@ -47,6 +48,30 @@ export const agreementsApi = {
 export type VersionsDocument = Omit<CharterVersions, "current"> & { agreement: string; current: number };
 
 /**
+ * What signing anything about the charter's versions takes first, as the CLI's `amend` commands
+ * do: the key loaded is the one the charter lists for `by`, and the whole ledger, exported from the
+ * server, verifies here against the checkpoints this tab kept. Returns what the verification
+ * found (the versions in force and pending), so the caller signs against that, not the server's word.
+ */
+async function verifiedForSigning(
+  charter: Charter,
+  by: Participant,
+  key: HeldKey,
+  act: "signed" | "proposed",
+): Promise<Extract<VerifyResult, { ok: true }>> {
+  if (by.publicKey.x !== key.publicX) {
+    throw new Error(`The charter lists another public key for ${by.id} than the key loaded.`);
+  }
+  const verified = await verifyLedger(
+    await agreementsApi.export(charter.id),
+    undefined,
+    keptCheckpoints(charter.id),
+  );
+  if (!verified.ok) throw new Error(`The ledger does not verify, so nothing was ${act}: ${verified.message}`);
+  return verified;
+}
+
+/**
  * Signs the pending amendment as `by`, as `lockstep amend sign` does: only after verifying the
  * whole ledger here and finding that the amendment pending in it is the one shown (`hash`), and
  * that the charter lists this key for `by`. Sent as an event, then the new head is countersigned.
@@ -57,15 +82,7 @@ export async function signAmendment(
   key: HeldKey,
   hash: string,
 ): Promise<Recorded> {
-  if (by.publicKey.x !== key.publicX) {
-    throw new Error(`The charter lists another public key for ${by.id} than the key loaded.`);
-  }
-  const verified = await verifyLedger(
-    await agreementsApi.export(charter.id),
-    undefined,
-    keptCheckpoints(charter.id),
-  );
-  if (!verified.ok) throw new Error(`The ledger does not verify, so nothing was signed: ${verified.message}`);
+  const verified = await verifiedForSigning(charter, by, key, "signed");
   if (verified.versions.pending?.hash !== hash) {
     throw new Error("The pending amendment changed since the page showed it: reload and check it again.");
   }
@@ -91,17 +108,7 @@ export async function proposeAmendment(
   key: HeldKey,
   draft: AmendmentDraft,
 ): Promise<{ proposed: Recorded; signed: Recorded; version: number }> {
-  if (by.publicKey.x !== key.publicX) {
-    throw new Error(`The charter lists another public key for ${by.id} than the key loaded.`);
-  }
-  const verified = await verifyLedger(
-    await agreementsApi.export(charter.id),
-    undefined,
-    keptCheckpoints(charter.id),
-  );
-  if (!verified.ok)
-    throw new Error(`The ledger does not verify, so nothing was proposed: ${verified.message}`);
-  const { current } = verified.versions;
+  const { current } = (await verifiedForSigning(charter, by, key, "proposed")).versions;
   const version = current.version + 1;
   const proposed = await recordEvent(charter, by.id, key, {
     type: "amendment.proposed",

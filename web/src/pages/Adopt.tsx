@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { planPhases } from "../../../src/analysis/index.ts";
 import { normalisePublicKey } from "../../../src/ledger/index.ts";
+import { FormMessage } from "../components/FormMessage.tsx";
 import { agreementsApi } from "../lib/agreements.ts";
 import { defaultPlan, type PlanChoice, partyName, planChoices, readSource } from "../lib/analysis.ts";
 import { api } from "../lib/api.ts";
@@ -390,11 +391,7 @@ export function Adopt({ id }: { id: string }) {
             </p>
           )}
         </fieldset>
-        {error && (
-          <p class="error" role="alert" data-testid="adopt-error">
-            {error}
-          </p>
-        )}
+        <FormMessage answer={error ? { ok: false, text: error } : undefined} testId="adopt-error" />
         <p class="toolbar">
           <button
             type="submit"

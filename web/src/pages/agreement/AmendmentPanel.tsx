@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { Charter } from "../../../../src/ledger/index.ts";
+import { type FormAnswer, FormMessage } from "../../components/FormMessage.tsx";
 import { agreementsApi, signAmendment, type VersionsDocument } from "../../lib/agreements.ts";
 import { signersOf, useKeyring } from "../../lib/keyring.ts";
 import { type ProposalSeed, ProposeAmendment } from "./ProposeAmendment.tsx";
@@ -41,7 +42,7 @@ export function AmendmentPanel({
   useKeyring();
   const [doc, setDoc] = useState<VersionsDocument | undefined>();
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>();
+  const [message, setMessage] = useState<FormAnswer | undefined>();
   useEffect(() => {
     agreementsApi
       .versions(charter.id)
@@ -124,15 +125,7 @@ export function AmendmentPanel({
           )}
         </div>
       )}
-      {message && (
-        <p
-          class={message.ok ? "ok" : "error"}
-          role={message.ok ? "status" : "alert"}
-          data-testid="amendment-message"
-        >
-          {message.text}
-        </p>
-      )}
+      <FormMessage answer={message} testId="amendment-message" />
       {inForce && (
         <ProposeAmendment
           // a new version in force starts the form afresh, from its plan

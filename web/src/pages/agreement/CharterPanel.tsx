@@ -6,6 +6,7 @@
 import { useState } from "preact/hooks";
 import type { Participant } from "../../../../src/ledger/index.ts";
 import type { AgreementDocument } from "../../../../src/server/agreement-schemas.ts";
+import { type FormAnswer, FormMessage } from "../../components/FormMessage.tsx";
 import { signCharterAs } from "../../lib/agreements.ts";
 import { formatDate, phaseSpans } from "../../lib/calendar.ts";
 import { signersOf } from "../../lib/keyring.ts";
@@ -27,7 +28,7 @@ export function CharterPanel({
   onSigned: () => void;
 }) {
   const [busy, setBusy] = useState<string | undefined>();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>();
+  const [message, setMessage] = useState<FormAnswer | undefined>();
   const signers = new Map(signersOf(doc.charter).map((s) => [s.participant.id, s.key]));
   const signed = new Set(doc.signedBy);
   const sign = async (p: Participant) => {
@@ -122,15 +123,7 @@ export function CharterPanel({
           </tbody>
         </table>
       </section>
-      {message && (
-        <p
-          class={message.ok ? "ok" : "error"}
-          role={message.ok ? "status" : "alert"}
-          data-testid="charter-message"
-        >
-          {message.text}
-        </p>
-      )}
+      <FormMessage answer={message} testId="charter-message" />
     </section>
   );
 }

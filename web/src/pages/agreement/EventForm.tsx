@@ -7,6 +7,7 @@
 import { useMemo, useState } from "preact/hooks";
 import type { AgreementStatus } from "../../../../src/ledger/index.ts";
 import { type Charter, compileCharter, type Participant } from "../../../../src/ledger/index.ts";
+import { type FormAnswer, FormMessage } from "../../components/FormMessage.tsx";
 import { type EventDraft, recordEvent } from "../../lib/agreements.ts";
 import { signersOf, useKeyring } from "../../lib/keyring.ts";
 
@@ -57,7 +58,7 @@ export function EventForm({ charter, status }: { charter: Charter; status: Agree
   const [text, setText] = useState("");
   const [dispute, setDispute] = useState("");
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>();
+  const [message, setMessage] = useState<FormAnswer | undefined>();
 
   if (signers.length === 0) {
     return (
@@ -242,15 +243,7 @@ export function EventForm({ charter, status }: { charter: Charter; status: Agree
           </button>
         </p>
       </form>
-      {message && (
-        <p
-          class={message.ok ? "ok" : "error"}
-          role={message.ok ? "status" : "alert"}
-          data-testid="event-message"
-        >
-          {message.text}
-        </p>
-      )}
+      <FormMessage answer={message} testId="event-message" />
     </section>
   );
 }

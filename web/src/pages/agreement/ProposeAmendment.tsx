@@ -9,6 +9,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type Charter, compileCharter, parseAmendedPlan } from "../../../../src/ledger/index.ts";
 import type { Plan } from "../../../../src/model/index.ts";
+import { type FormAnswer, FormMessage } from "../../components/FormMessage.tsx";
 import { type AmendmentDraft, proposeAmendment } from "../../lib/agreements.ts";
 import { signersOf, useKeyring } from "../../lib/keyring.ts";
 
@@ -61,7 +62,7 @@ export function ProposeAmendment({
   const [why, setWhy] = useState("");
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | undefined>();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>();
+  const [message, setMessage] = useState<FormAnswer | undefined>();
   const heading = useRef<HTMLHeadingElement>(null);
 
   // The re-plan's continuation, handed over: fill the form and bring it into view. One handed
@@ -185,15 +186,7 @@ export function ProposeAmendment({
           </p>
         </form>
       )}
-      {message && (
-        <p
-          class={message.ok ? "ok" : "error"}
-          role={message.ok ? "status" : "alert"}
-          data-testid="propose-message"
-        >
-          {message.text}
-        </p>
-      )}
+      <FormMessage answer={message} testId="propose-message" />
     </section>
   );
 }
