@@ -270,7 +270,11 @@ async function exportedChartStandsAlone(at: string): Promise<void> {
       page.waitForEvent("download"),
       chart.getByRole("button", { name: `${format}: download` }).click(),
     ]);
-    return readFileSync(await file.path());
+    // saved where this file keeps its temporary files (the test browser may be another
+    // process's, so the download's own path is not for this one to read)
+    const saved = join(dir, `exported.${format.toLowerCase()}`);
+    await file.saveAs(saved);
+    return readFileSync(saved);
   };
   const svg = (await save("SVG")).toString("utf8");
   const png = (await save("PNG")).toString("base64");
@@ -419,6 +423,11 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
       }).toBe(true);
       await page.keyboard.press("Enter");
       await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe("main");
+      // Opening a scenario takes the focus to its title; Back returns to the library.
+      await page.locator("[data-scenario=korea-2018] a").click();
+      await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe("scenario-title");
+      await page.goBack();
+      await page.locator("[data-scenario=korea-2018]").waitFor();
     });
   });
 
@@ -590,10 +599,12 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
       await eventually(() => page.title()).toMatch(/briefing/);
       // The briefing searches for the safest plan and its frontier: wait for it, once; it is kept.
       await page.locator("[data-testid=briefing-frontier]").waitFor({ timeout: SOLVE_MS });
-      await atEverySize("briefing of a chosen plan", "briefing");
-      await page.reload();
-      await page.locator("[data-testid=briefing-frontier]").waitFor();
-      await eventually(() => page.locator("[data-testid=briefing-plan]").inputValue()).toBe("phased");
+      await atEverySize("briefing of a chosen plan", "briefing", async () => {
+        // The plan the briefing covers is in the address: a reload keeps it.
+        await page.reload();
+        await page.locator("[data-testid=briefing-frontier]").waitFor();
+        await eventually(() => page.locator("[data-testid=briefing-plan]").inputValue()).toBe("phased");
+      });
     },
     SEARCHING_MS,
   );
@@ -646,6 +657,9 @@ describe("planner states", { timeout: SEARCHING_MS }, () => {
         await eventually(() => result.locator("[data-testid=safety]").first().textContent()).toMatch(
           /θ\* (≥ )?\d|unbounded/,
         );
+        // Finding it again (the search kept in the tab) takes the focus to the result.
+        await page.locator("[data-testid=find-best-plan]").click();
+        await page.waitForFunction(() => document.activeElement?.closest("[data-testid=best-plan-result]"));
       });
       // ... and the tornado of its breaking points.
       const tornado = result.locator("[data-testid=tornado-chart]");
