@@ -42,6 +42,7 @@ import { join } from "node:path";
 import { performance as nodePerformance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { connectAhead, type PostTimes, post } from "./streams-post.ts";
 import { adoptOverHttp, type Keys, partyKeys, signedNotes } from "./two-party.ts";
 
 const { values } = parseArgs({
@@ -58,6 +59,7 @@ const { values } = parseArgs({
     trace: { type: "boolean", default: false },
     connect: { type: "string", default: "fresh" },
     "warm-up": { type: "boolean", default: false },
+    "post-from": { type: "string", default: "own" },
     dump: { type: "string" },
     "profile-dir": { type: "string", default: ".tmp-streams/profiles" },
   },
@@ -68,6 +70,8 @@ const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const MAX_EVENTS = Number(values.events);
 const DELIVER_TIMEOUT_MS = Number(values["deliver-timeout"]) * 1000;
+if (values["post-from"] !== "own" && values["post-from"] !== "bench")
+  throw new Error(`--post-from: expected own or bench, got '${values["post-from"]}'`);
 if (values.connect !== "fresh" && values.connect !== "ahead")
   throw new Error(`--connect: expected fresh or ahead, got '${values.connect}'`);
 const MODES = values.modes.split(",").map((m) => m.trim());
@@ -189,40 +193,6 @@ async function startServer(mode: string, db: string): Promise<Served> {
 }
 
 // ---------------------------------------------------------------- HTTP clients
-
-function request(
-  agent: http.Agent,
-  url: string,
-  method = "GET",
-  body?: string,
-  onWritten?: () => void,
-  onConnected?: () => void,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method,
-        agent,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-      },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          text += chunk;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    if (onWritten) req.on("finish", onWritten);
-    if (onConnected)
-      req.on("socket", (socket) => (socket.connecting ? socket.once("connect", onConnected) : onConnected()));
-    req.end(body);
-  });
-}
 
 const ID_LINE = Buffer.from("\nid: ");
 const STATUS = Buffer.from("event: status");
@@ -370,44 +340,78 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
 }
 
-/**
- * Posts events with `limit` in flight until they run out or `deadline` passes; returns how many were
- * acknowledged, and when each request was sent and answered (epoch ms).
- */
-async function post(
-  base: string,
-  events: string[],
-  limit: number,
-  deadline = Number.POSITIVE_INFINITY,
-  agent = new http.Agent({ keepAlive: true, maxSockets: limit }),
-) {
-  let next = 0;
-  const times: Array<{ sent: number; connected: number; written: number; acked: number }> = [];
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < events.length && performance.now() < deadline) {
-        const sent = now();
-        let written = Number.NaN;
-        let connected = Number.NaN;
-        const answer = await request(
-          agent,
-          `${base}/api/agreements/${AGREEMENT}/events`,
-          "POST",
-          events[next++],
-          () => {
-            written = now();
-          },
-          () => {
-            connected = now();
-          },
-        );
-        if (answer.status !== 201) throw new Error(`append: ${answer.status} ${answer.text}`);
-        times.push({ sent, connected, written, acked: now() });
-      }
-    }),
-  );
-  agent.destroy();
-  return { acked: times.length, times };
+/** The appending client: a burst all at once, then a run with some in flight for a while. */
+interface Poster {
+  /** Opens the burst's connections ahead of it (--connect ahead). */
+  connect(): Promise<void>;
+  burst(): Promise<PostTimes[]>;
+  run(limit: number, ms: number): Promise<{ acked: number; start: number; end: number }>;
+  stop(): Promise<void>;
+}
+
+/** The appending client in the benchmark's own process, beside the 500 streams (--post-from bench). */
+function posterInBench(url: string, events: { burst: string[]; run: string[] }): Poster {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: events.burst.length });
+  return {
+    connect: () => connectAhead(agent, new URL("/api/capabilities", url).href, events.burst.length),
+    burst: async () => (await post(url, events.burst, events.burst.length, undefined, agent)).times,
+    async run(limit, ms) {
+      const start = now();
+      const { acked } = await post(url, events.run, limit, performance.now() + ms);
+      return { acked, start, end: now() };
+    },
+    async stop() {
+      agent.destroy();
+    },
+  };
+}
+
+/** The appending client as its own process (bench/streams-post.ts), the default. */
+async function posterProcess(
+  url: string,
+  events: { burst: string[]; run: string[] },
+  dir: string,
+): Promise<Poster> {
+  const file = join(dir, "events.json");
+  writeFileSync(file, JSON.stringify(events));
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/streams-post.ts", url, file], {
+    cwd: ROOT,
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const next = (from: number) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const at = out.indexOf("\n", from);
+        if (at < 0) return;
+        child.stdout!.off("data", check);
+        resolve(out.slice(from, at));
+      };
+      child.stdout!.on("data", check);
+      child.once("exit", () => reject(new Error(`the appending client exited: ${out}`)));
+      check();
+    });
+  if ((await next(0)) !== "ready") throw new Error(`the appending client: ${out}`);
+  const ask = async <T>(command: string): Promise<T> => {
+    const from = out.length;
+    child.stdin!.write(`${command}\n`);
+    const line = await next(from);
+    if (!line.startsWith("done ")) throw new Error(`the appending client: ${line}`);
+    return JSON.parse(line.slice("done ".length)) as T;
+  };
+  return {
+    connect: () => ask("connect"),
+    burst: async () => (await ask<{ times: PostTimes[] }>("burst")).times,
+    run: (limit, ms) => ask(`run ${limit} ${ms}`),
+    async stop() {
+      child.stdin!.end();
+      await exited;
+    },
+  };
 }
 
 // ---------------------------------------------------------------- one configuration
@@ -429,7 +433,7 @@ interface Row {
 
 /** Where a burst's time went: milliseconds after the burst started, CPU time and event-loop use. */
 interface Phases {
-  /** The benchmark process (its 500 streams and the posting client) from the start to the last ack. */
+  /** The benchmark process (its 500 streams, and the appending client with --post-from bench) from the start to the last ack. */
   bench: { cpuMs: number; elu: number };
   /** The last request sent and the last acknowledged, as the client saw them. */
   lastSent: number;
@@ -454,7 +458,7 @@ interface Phases {
 
 function phases(
   start: number,
-  times: Array<{ sent: number; connected: number; written: number; acked: number }>,
+  times: PostTimes[],
   trace: ServerTrace | undefined,
   bench: Phases["bench"],
 ): Phases {
@@ -518,6 +522,7 @@ async function runMode(mode: string, round: number): Promise<Row> {
   const server = await startServer(mode, join(dir, "bench.db"));
   const audience = new Audience();
   let gets: Awaited<ReturnType<typeof getLoop>> | undefined;
+  let poster: Poster | undefined;
   try {
     await adoptOverHttp(server.url, AGREEMENT, keys);
     const streamUrl = `${server.url}/api/agreements/${AGREEMENT}/events/stream`;
@@ -532,20 +537,22 @@ async function runMode(mode: string, round: number): Promise<Row> {
     const idleStart = now();
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
+    const eventsUrl = `${server.url}/api/agreements/${AGREEMENT}/events`;
+    const events = { burst: burstEvents, run: runEvents };
+    poster =
+      values["post-from"] === "bench"
+        ? posterInBench(eventsUrl, events)
+        : await posterProcess(eventsUrl, events, dir);
     // --connect ahead: the burst's connections are open (and idle) before it starts
-    const burstAgent = new http.Agent({ keepAlive: true, maxSockets: BURST });
-    if (values.connect === "ahead") {
-      await Promise.all(
-        Array.from({ length: BURST }, () => request(burstAgent, `${server.url}/api/capabilities`)),
-      );
-    }
+    if (values.connect === "ahead") await poster.connect();
     server.mark("burst-start");
     await server.profile("start");
     const benchCpu = process.cpuUsage();
     const benchElu = nodePerformance.eventLoopUtilization();
     const burstStart = now();
-    const burstPosts = await post(server.url, burstEvents, BURST, undefined, burstAgent);
-    const burstAcked = now();
+    const burstTimes = await poster.burst();
+    // the last acknowledgement as the appending client read it
+    const burstAcked = Math.max(...burstTimes.map((t) => t.acked));
     server.mark("burst-acked");
     const benchCpuAcked = process.cpuUsage(benchCpu);
     const benchEluAcked = nodePerformance.eventLoopUtilization(benchElu);
@@ -556,12 +563,11 @@ async function runMode(mode: string, round: number): Promise<Row> {
     if (values.dump)
       writeFileSync(
         `${values.dump}-${index}.json`,
-        JSON.stringify({ burstStart, times: burstPosts.times, trace: burstTrace }),
+        JSON.stringify({ burstStart, times: burstTimes, trace: burstTrace }),
       );
 
     const runStart = now();
-    const { acked } = await post(server.url, runEvents, CONCURRENCY, performance.now() + SECONDS * 1000);
-    const runAcked = now();
+    const { acked, start: runPosted, end: runAcked } = await poster.run(CONCURRENCY, SECONDS * 1000);
     const runDelivered = await audience.until((s) => s.seq >= BURST + acked, DELIVER_TIMEOUT_MS);
     const runEnd = now();
     const window = await gets.stop();
@@ -571,11 +577,11 @@ async function runMode(mode: string, round: number): Promise<Row> {
       connectMs,
       burstRate: BURST / ((burstAcked - burstStart) / 1000),
       burstDeliveredMs: burstDelivered === undefined ? undefined : burstEnd - burstStart,
-      burstPhases: phases(burstStart, burstPosts.times, burstTrace, {
+      burstPhases: phases(burstStart, burstTimes, burstTrace, {
         cpuMs: (benchCpuAcked.user + benchCpuAcked.system) / 1000,
         elu: benchEluAcked.utilization,
       }),
-      runRate: acked / ((runAcked - runStart) / 1000),
+      runRate: acked / ((runAcked - runPosted) / 1000),
       runEvents: acked,
       runDeliveredMs: runDelivered === undefined ? undefined : runEnd - runStart,
       idle: window(idleStart, burstStart),
@@ -585,6 +591,7 @@ async function runMode(mode: string, round: number): Promise<Row> {
     };
   } finally {
     await gets?.stop().catch(() => {});
+    await poster?.stop().catch(() => {});
     audience.close();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -613,7 +620,7 @@ function print(row: Row): void {
   const at = (x: number | undefined) => (x === undefined ? "?" : ms(x));
   const parts = [
     `${"".padEnd(14)} burst phases (ms after its start): last sent ${at(p.lastSent)}, last written ${at(p.lastWritten)}, last ack ${at(p.lastAck)}`,
-    `bench CPU ${ms(p.bench.cpuMs)} ms, loop ${(p.bench.elu * 100).toFixed(0)}% busy`,
+    `streams client CPU ${ms(p.bench.cpuMs)} ms, loop ${(p.bench.elu * 100).toFixed(0)}% busy`,
   ];
   if (p.server) {
     parts.push(
