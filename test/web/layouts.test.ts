@@ -22,7 +22,13 @@ import { eventually, SOLVE_MS } from "../helpers/wait.ts";
 import { makeCast } from "../ledger/helpers.ts";
 import { AGREEMENT, adoptWithPendingAmendment, writeKeyFile } from "./amendment-setup.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
+import {
+  expectAccessible,
+  expectNoSidewaysScroll,
+  expectPageAsTallAsItsContent,
+  SIZES,
+  screenshotDir,
+} from "./page-checks.ts";
 
 type Size = (typeof SIZES)[number];
 
@@ -158,31 +164,6 @@ async function chipTextApart(at: string): Promise<void> {
   expect(found.lines, at).toBeGreaterThan(0);
   expect(found.strays, `${at}: chip text outside its chip`).toEqual([]);
   expect(found.overlaps, `${at}: chip text over other chip text`).toEqual([]);
-}
-
-/**
- * The page is as tall as what it shows (the "second scrollbar": a visually hidden status line in a
- * pane once stretched the page). Nothing positioned outside the page's content makes it scroll,
- * and where the workspace has two panes side by side (wider than 900 px), the page fits the
- * window exactly: only the panes scroll.
- */
-async function noPhantomScroll(at: string): Promise<void> {
-  const found = await page.evaluate(() => {
-    // The root's box holds the page's content in flow, margins included; an element positioned
-    // out of flow (a visually hidden line placed below it) adds to the scroll height only.
-    const content = document.documentElement.getBoundingClientRect().bottom + window.scrollY;
-    return {
-      scroll: document.scrollingElement?.scrollHeight ?? 0,
-      content: Math.ceil(content),
-      window: window.innerHeight,
-      panes: document.querySelector(".workspace") !== null && window.innerWidth > 900,
-    };
-  });
-  expect(found.scroll, `${at}: the page is taller than its content`).toBeLessThanOrEqual(
-    Math.max(found.window, found.content) + 1,
-  );
-  if (found.panes)
-    expect(found.scroll, `${at}: the workspace scrolls as a page`).toBeLessThanOrEqual(found.window);
 }
 
 /**
@@ -374,7 +355,7 @@ async function atEverySize(state: string, name: string, more?: (size: Size) => P
       page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
     ).toBe(true);
     await expectNoSidewaysScroll(page, at);
-    await noPhantomScroll(at);
+    await expectPageAsTallAsItsContent(page, at);
     await expectAccessible(page, at);
     await headingsInOrder(at);
     await chartsExplained();

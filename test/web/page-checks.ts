@@ -1,4 +1,7 @@
-/** Checks a page state must pass at every size: axe-core (no serious or critical problem) and no sideways scroll. */
+/**
+ * Checks a page state must pass at every size: axe-core (no serious or critical problem), no
+ * sideways scroll, and no scroll beyond what the page shows.
+ */
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -68,4 +71,29 @@ export async function expectNoSidewaysScroll(page: Page, state: string): Promise
     inner: window.innerWidth,
   }));
   expect(scroll, `sideways overflow on ${state}`).toBeLessThanOrEqual(inner);
+}
+
+/**
+ * The page is as tall as what it shows (the "second scrollbar": a visually hidden status line in a
+ * pane once stretched the page). Nothing positioned outside the page's content makes it scroll,
+ * and where the workspace has two panes side by side (wider than 900 px), the page fits the
+ * window exactly: only the panes scroll.
+ */
+export async function expectPageAsTallAsItsContent(page: Page, at: string): Promise<void> {
+  const found = await page.evaluate(() => {
+    // The root's box holds the page's content in flow, margins included; an element positioned
+    // out of flow (a visually hidden line placed below it) adds to the scroll height only.
+    const content = document.documentElement.getBoundingClientRect().bottom + window.scrollY;
+    return {
+      scroll: document.scrollingElement?.scrollHeight ?? 0,
+      content: Math.ceil(content),
+      window: window.innerHeight,
+      panes: document.querySelector(".workspace") !== null && window.innerWidth > 900,
+    };
+  });
+  expect(found.scroll, `${at}: the page is taller than its content`).toBeLessThanOrEqual(
+    Math.max(found.window, found.content) + 1,
+  );
+  if (found.panes)
+    expect(found.scroll, `${at}: the workspace scrolls as a page`).toBeLessThanOrEqual(found.window);
 }

@@ -16,7 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockstepAsync } from "../helpers/cli.ts";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
+import {
+  expectAccessible,
+  expectNoSidewaysScroll,
+  expectPageAsTallAsItsContent,
+  SIZES,
+  screenshotDir,
+} from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("tracking");
 const dir = mkdtempSync(join(tmpdir(), "lockstep-tracking-"));
@@ -38,6 +44,7 @@ async function checkSizes(state: string): Promise<void> {
     await page.waitForTimeout(100);
     await expectAccessible(page, `${state} at ${size.name}`);
     await expectNoSidewaysScroll(page, `${state} at ${size.name}`);
+    await expectPageAsTallAsItsContent(page, `${state} at ${size.name}`);
     await page.screenshot({ path: join(ARTIFACTS, `${state}-${size.name}.png`), fullPage: true });
   }
   await page.setViewportSize(SIZES[0]);
