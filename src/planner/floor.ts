@@ -95,17 +95,15 @@ async function raiseFloor(
     return { status, values, objective: best.slack, gap, seconds, solver, ...(message ? { message } : {}) };
   };
   // After a probe just above the best plan found a better one (slack can vary continuously with
-  // divisible moves), halve the gap again rather than creep up by the tolerance. Only without the
-  // polish step: with it, such a plan is already the best of a new shape, and a halving probe
-  // inside a gap below `close` cannot prove anything; on B seed 2 the two it made cost 11 of the
-  // 48 CPU-s to the proof (docs/benchmarks.md).
+  // divisible moves, and many shapes reach nearly the same slack), halve the gap again rather than
+  // creep up shape by shape (docs/planner.md: probing just above again crept through six shapes on
+  // B seed 2).
   let crept = false;
   for (let n = 0; n < MOST_PROBES; n++) {
     const step = best === undefined ? 0 : TIE_TOLERANCE * Math.max(1, Math.abs(best.slack));
     const halve: boolean =
       best !== undefined &&
-      ((crept && !floorSearch.polish) ||
-        (high - best.slack) / Math.max(1, Math.abs(best.slack)) > floorSearch.close);
+      (crept || (high - best.slack) / Math.max(1, Math.abs(best.slack)) > floorSearch.close);
     const floor = best === undefined ? 0 : halve ? (best.slack + high) / 2 : best.slack + step;
     crept = false;
     const remaining = ctx.deadline - now();
