@@ -39,7 +39,12 @@ interface Report {
     name: string;
     startTime: number;
     endTime: number;
-    assertionResults: { fullName: string; duration?: number | null; status: string }[];
+    assertionResults: {
+      fullName: string;
+      duration?: number | null;
+      status: string;
+      failureMessages?: string[];
+    }[];
   }[];
 }
 
@@ -108,8 +113,12 @@ function summary(run: Timed, label: string): string {
 function failures(run: Timed): void {
   for (const file of run.report.testResults)
     for (const test of file.assertionResults)
-      if (test.status === "failed")
+      if (test.status === "failed") {
         console.log(`  failed: ${path.relative(run.root, file.name)} > ${test.fullName}`);
+        // the report is removed after the run: keep the start of why, so a rare failure can be read
+        const why = (test.failureMessages ?? []).join("\n").split("\n").slice(0, 12);
+        for (const line of why) console.log(`    ${line}`);
+      }
 }
 
 function slowest(run: Timed, top: number): void {
