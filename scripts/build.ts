@@ -83,7 +83,11 @@ async function compile(outdir: string): Promise<void> {
     absWorkingDir: ROOT,
     entryPoints: { cli: "src/cli/main.ts" },
     splitting: true,
-    packages: "external",
+    plugins: [externalExcept(INLINED)],
+    // the inlined CommonJS packages (commander, yaml) call require() for Node's own modules
+    banner: {
+      js: 'import { createRequire as __lockstepRequire } from "node:module";\nconst require = __lockstepRequire(import.meta.url);',
+    },
     outdir,
     chunkNames: "chunks/[name]-[hash]",
   });
@@ -103,6 +107,38 @@ async function compile(outdir: string): Promise<void> {
     outExtension: { ".js": ".mjs" },
     outdir,
   });
+}
+
+/**
+ * npm packages the CLI carries inside its chunks: plain JavaScript that loads no file beside
+ * itself. Node resolving and reading their hundreds of small files took about 0.15 CPU-s of each
+ * `lockstep` start (0.5 CPU-s in all), and the tests start it hundreds of times. zod goes with
+ * fastify-type-provider-zod, its one importer among the packages, so there is one zod. The rest stay
+ * external: better-sqlite3 is native, highs loads its WebAssembly and bullmq its scripts from
+ * beside themselves, piscina starts workers by file name, and fastify and pg gain little.
+ */
+const INLINED = [
+  "commander",
+  "yaml",
+  "zod",
+  "fastify-type-provider-zod",
+  "kysely",
+  "pure-rand",
+  "eventsource-parser",
+  "cli-progress",
+];
+
+function externalExcept(inlined: string[]): esbuild.Plugin {
+  return {
+    name: "external-except",
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        const parts = args.path.split("/");
+        const name = args.path.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+        return inlined.includes(name) ? undefined : { external: true };
+      });
+    },
+  };
 }
 
 function swapIn(temporary: string): void {
