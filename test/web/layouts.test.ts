@@ -1,11 +1,14 @@
 /**
  * The workbench as a new analyst meets it, in headless Chromium, on every page state at 1280×800,
  * 1920×1080 and on a 390×844 phone: axe-core finds no serious or critical problem, nothing
- * scrolls sideways, every chart is as wide as its box, no move's name is cut, and a screenshot of
- * each state at each size goes to test-artifacts/screenshots/layouts/ (CI keeps it). Along the
- * way: the address restores the state on reload (tab, plan, optimum, the frontier point picked),
- * and unsaved edits warn before they are lost. Last, an agreement's page with a pending amendment
- * and the form proposing a new version.
+ * scrolls sideways, the page is no taller than its content (no second scrollbar), every chart is
+ * as wide as its box, no move's name is cut and no chip's words run over another's, and a
+ * screenshot of each state at each size goes to test-artifacts/screenshots/layouts/ (CI keeps it).
+ * Along the way, at each size too: a reload restores the state from the address (optimum,
+ * frontier point, frontier plan, whose view, which editor, the briefing's plan), unsaved edits
+ * warn before they are lost (in the app and on reload), the optimum saves into the scenario, and
+ * the exposure chart exports as an SVG and a PNG that carry its title, legend and caption. Last,
+ * an agreement's page with a pending amendment and the form proposing a new version.
  *
  * One page walks through the states and is resized in place, so a state that took a planner
  * search is reached once, not once per size; the safest-plan search behind the briefing, the
