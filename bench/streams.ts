@@ -300,11 +300,12 @@ class Audience {
 const now = () => performance.timeOrigin + performance.now();
 
 /**
- * The GET client, in its own process (bench/streams-get.ts): one request after another on one
- * socket. `stop` ends it and returns every request's start and latency.
+ * A client of the benchmark as its own process (a bench/ script under tsx), talking in lines: its
+ * stdout is kept whole, `line(from)` is the first complete line at or after offset `from`, and
+ * `end()` closes its stdin, waits for it to exit and returns everything it printed.
  */
-async function getLoop(url: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/streams-get.ts", url], {
+function clientProcess(name: string, script: string, args: string[]) {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: ROOT,
     stdio: ["pipe", "pipe", "inherit"],
   });
@@ -313,15 +314,40 @@ async function getLoop(url: string) {
     out += chunk.toString();
   });
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const check = () => (out.startsWith("ready\n") ? resolve() : undefined);
-    child.stdout!.on("data", check);
-    child.on("exit", () => reject(new Error(`the GET client exited: ${out}`)));
-  });
+  const line = (from: number) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const at = out.indexOf("\n", from);
+        if (at < 0) return;
+        child.stdout!.off("data", check);
+        resolve(out.slice(from, at));
+      };
+      child.stdout!.on("data", check);
+      child.once("exit", () => reject(new Error(`${name} exited: ${out}`)));
+      check();
+    });
   return {
-    async stop() {
+    child,
+    output: () => out,
+    line,
+    async end() {
       child.stdin!.end();
       await exited;
+      return out;
+    },
+  };
+}
+
+/**
+ * The GET client, in its own process (bench/streams-get.ts): one request after another on one
+ * socket. `stop` ends it and returns every request's start and latency.
+ */
+async function getLoop(url: string) {
+  const client = clientProcess("the GET client", "bench/streams-get.ts", [url]);
+  if ((await client.line(0)) !== "ready") throw new Error(`the GET client: ${client.output()}`);
+  return {
+    async stop() {
+      const out = await client.end();
       const { samples, failure } = JSON.parse(out.slice("ready\n".length)) as {
         samples: Array<[number, number]>;
         failure?: string;
@@ -374,32 +400,12 @@ async function posterProcess(
 ): Promise<Poster> {
   const file = join(dir, "events.json");
   writeFileSync(file, JSON.stringify(events));
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/streams-post.ts", url, file], {
-    cwd: ROOT,
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-  const next = (from: number) =>
-    new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const at = out.indexOf("\n", from);
-        if (at < 0) return;
-        child.stdout!.off("data", check);
-        resolve(out.slice(from, at));
-      };
-      child.stdout!.on("data", check);
-      child.once("exit", () => reject(new Error(`the appending client exited: ${out}`)));
-      check();
-    });
-  if ((await next(0)) !== "ready") throw new Error(`the appending client: ${out}`);
+  const client = clientProcess("the appending client", "bench/streams-post.ts", [url, file]);
+  if ((await client.line(0)) !== "ready") throw new Error(`the appending client: ${client.output()}`);
   const ask = async <T>(command: string): Promise<T> => {
-    const from = out.length;
-    child.stdin!.write(`${command}\n`);
-    const line = await next(from);
+    const from = client.output().length;
+    client.child.stdin!.write(`${command}\n`);
+    const line = await client.line(from);
     if (!line.startsWith("done ")) throw new Error(`the appending client: ${line}`);
     return JSON.parse(line.slice("done ".length)) as T;
   };
@@ -408,8 +414,7 @@ async function posterProcess(
     burst: async () => (await ask<{ times: PostTimes[] }>("burst")).times,
     run: (limit, ms) => ask(`run ${limit} ${ms}`),
     async stop() {
-      child.stdin!.end();
-      await exited;
+      await client.end();
     },
   };
 }
