@@ -32,6 +32,7 @@ const { values } = parseArgs({
     trace: { type: "boolean", default: false },
     "write-slice-ms": { type: "string" },
     "gather-ms": { type: "string" },
+    "gather-step-ms": { type: "string" },
   },
 });
 if (values.mode !== "shared" && values.mode !== "per-subscriber") {
@@ -46,6 +47,7 @@ const store = await openStore({
     ? { databaseUrl: values["database-url"] }
     : { sqlitePath: values.db ?? ":memory:" }),
   gatherMs: values["gather-ms"] === undefined ? undefined : Number(values["gather-ms"]),
+  gatherStepMs: values["gather-step-ms"] === undefined ? undefined : Number(values["gather-step-ms"]),
 });
 const appends: Array<{ called: number; done: number }> = [];
 /** When the chain was read after an append: each shared batch to the streams starts with one. */

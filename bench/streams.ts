@@ -33,6 +33,7 @@
  *   npx tsx bench/streams.ts [--streams 500] [--burst 100] [--seconds 10] [--concurrency 64]
  *                            [--modes per-subscriber,shared] [--rounds 1] [--warm-up]
  *                            [--connect fresh|ahead] [--trace] [--profile] [--dump PREFIX]
+ *                            [--gather STEP,MAX]   (the group commit's wait, ms: default 1,10)
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -61,6 +62,7 @@ const { values } = parseArgs({
     "warm-up": { type: "boolean", default: false },
     "post-from": { type: "string", default: "own" },
     dump: { type: "string" },
+    gather: { type: "string" },
     "profile-dir": { type: "string", default: ".tmp-streams/profiles" },
   },
 });
@@ -70,6 +72,15 @@ const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const MAX_EVENTS = Number(values.events);
 const DELIVER_TIMEOUT_MS = Number(values["deliver-timeout"]) * 1000;
+/** --gather STEP,MAX: the group commit's wait per step and in all, ms (the store's gatherStepMs, gatherMs). */
+const GATHER = values.gather === undefined ? undefined : parseGather(values.gather);
+
+function parseGather(text: string): { step: number; max: number } {
+  const [step, max] = text.split(",").map(Number);
+  if (!(step >= 0 && max >= 0))
+    throw new Error(`--gather: expected STEP,MAX in ms (e.g. 4,30), got '${text}'`);
+  return { step, max };
+}
 if (values["post-from"] !== "own" && values["post-from"] !== "bench")
   throw new Error(`--post-from: expected own or bench, got '${values["post-from"]}'`);
 if (values.connect !== "fresh" && values.connect !== "ahead")
@@ -130,6 +141,7 @@ async function startServer(mode: string, db: string): Promise<Served> {
   const entry = await serverEntry();
   const args = [...entry, "--db", db, "--mode", mode === "per-subscriber" ? mode : "shared"];
   if (mode === "before") args.push("--write-slice-ms", "Infinity", "--gather-ms", "0");
+  else if (GATHER) args.push("--gather-step-ms", String(GATHER.step), "--gather-ms", String(GATHER.max));
   if (values.trace || values.profile) args.push("--trace");
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
   let out = "";

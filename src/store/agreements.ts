@@ -181,6 +181,7 @@ export function agreementRepository(
   db: Kysely<Database>,
   dialect: Dialect,
   gatherMs = GATHER_MS,
+  gatherStepMs = GATHER_STEP_MS,
 ): AgreementRepository {
   /**
    * Group commit: appends to one agreement that arrive while a transaction is being written wait
@@ -309,7 +310,7 @@ export function agreementRepository(
     await new Promise((resolve) => setImmediate(resolve));
     while (queue.length > size && queue.length < MAX_BATCH && performance.now() < deadline) {
       size = queue.length;
-      await sleep(GATHER_STEP_MS);
+      await sleep(gatherStepMs);
     }
   }
 

@@ -30,6 +30,11 @@ export interface StoreOptions {
    * (bench/streams.ts measures both).
    */
   gatherMs?: number;
+  /**
+   * How long a group commit waits at a time for the next append to join (default 1 ms, the same
+   * file): it stops gathering after a step in which none did. bench/streams.ts `--gather`.
+   */
+  gatherStepMs?: number;
 }
 
 export interface Store {
@@ -53,7 +58,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   return {
     dialect,
     scenarios: scenarioRepository(db),
-    agreements: agreementRepository(db, dialect, options.gatherMs),
+    agreements: agreementRepository(db, dialect, options.gatherMs, options.gatherStepMs),
     archives: archiveRepository(db, dialect),
     close: () => db.destroy(),
   };
