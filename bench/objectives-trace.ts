@@ -11,7 +11,7 @@
  *   npx tsx bench/objectives-trace.ts --objective slack --size 200x6x40 --seed 1 --limit 300
  *   npx tsx bench/objectives-trace.ts --baseline            # also without the polish step
  *
- * Scenarios as bench/objectives.ts (class A: tolerances as generated; class B: tolerances 10–30).
+ * Scenarios as bench/objectives.ts (bench/planner-cases.ts: class A tolerances as generated, class B 10–30).
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -23,7 +23,7 @@ import {
   solveWithHighs,
   warmSolver,
 } from "../src/planner/index.ts";
-import { compileGenerated } from "../test/planner/generate.ts";
+import { benchScenario } from "./planner-cases.ts";
 
 const { values } = parseArgs({
   options: {
@@ -41,16 +41,7 @@ if (![moves, parties, horizon, limit].every((n) => n > 0)) {
   console.error("--size takes MOVESxPARTIESxPHASES and --limit a positive number of seconds");
   process.exit(2);
 }
-const c = compileGenerated(Number(values.seed), {
-  moves,
-  parties,
-  horizon,
-  generosity: 1.5,
-  requires: 0.3,
-  ranges: 0.2,
-  divisible: 0.1,
-  ...(values.class === "B" ? { tolerances: [10, 20, 30] } : {}),
-});
+const c = benchScenario(Number(values.seed), { moves, parties, horizon }, values.class === "B" ? "B" : "A");
 const cpu = () => {
   const used = process.cpuUsage();
   return (used.user + used.system) / 1e6;

@@ -18,7 +18,7 @@
  */
 import { loadavg } from "node:os";
 import { findPlan, type Objective, type PlanResult, warmSolver } from "../src/planner/index.ts";
-import { compileGenerated, type GenerateOptions } from "../test/planner/generate.ts";
+import { BENCH_CLASSES, benchScenario } from "./planner-cases.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -32,22 +32,13 @@ const SAFETY_BAR = 30;
 const PROGRESS_BAR = 2;
 const size = { moves: 60, parties: 4, horizon: 20 };
 const seeds = quick ? [1] : [1, 2, 3];
-const classes: Array<[string, Partial<GenerateOptions>]> = [
-  ["A", {}],
-  ["B", { tolerances: [10, 20, 30] }],
-];
 const objectives: Objective[] = ["phases", "progress", "safety"];
 
 // Load HiGHS, then one untimed solve of another scenario of the same size: the first solve in a
 // process runs the wasm before V8 has optimised it (docs/benchmarks.md, Planner) and would
 // otherwise be charged to whichever objective happens to run first.
 await warmSolver();
-await findPlan(
-  compileGenerated(99, { ...size, generosity: 1.5, requires: 0.3, ranges: 0.2, divisible: 0.1 }),
-  {
-    timeLimitSeconds: 10,
-  },
-);
+await findPlan(benchScenario(99, size), { timeLimitSeconds: 10 });
 
 const header =
   "| class | seed | objective | status | proven | phases | progress | θ* | MILPs | solver s | wall s | CPU s | ÷ phases |";
@@ -66,16 +57,9 @@ console.log(
 
 const ratios: Array<{ ratio: number; phasesProven: boolean }> = [];
 const safety: Array<{ wall: number; proven: boolean }> = [];
-for (const [name, extra] of classes) {
+for (const name of BENCH_CLASSES) {
   for (const seed of seeds) {
-    const c = compileGenerated(seed, {
-      ...size,
-      generosity: 1.5,
-      requires: 0.3,
-      ranges: 0.2,
-      divisible: 0.1,
-      ...extra,
-    });
+    const c = benchScenario(seed, size, name);
     let phasesWall = Number.NaN;
     let phasesProven = false;
     for (const objective of objectives) {

@@ -28,7 +28,7 @@ import {
   warmSolver,
   writeModel,
 } from "../src/planner/index.ts";
-import { compileGenerated, type GenerateOptions } from "../test/planner/generate.ts";
+import { type BenchClass, benchScenario } from "./planner-cases.ts";
 
 const { values } = parseArgs({
   options: {
@@ -40,13 +40,13 @@ const { values } = parseArgs({
 const limit = Number(values.limit);
 const CASES: Record<
   string,
-  { size: [number, number, number]; objective: Objective; extra: Partial<GenerateOptions> }
+  { size: [number, number, number]; objective: Objective; benchClass: BenchClass }
 > = {
-  a60: { size: [60, 4, 20], objective: "phases", extra: {} },
-  b60: { size: [60, 4, 20], objective: "phases", extra: { tolerances: [10, 20, 30] } },
-  a200: { size: [200, 6, 40], objective: "phases", extra: {} },
-  b200: { size: [200, 6, 40], objective: "phases", extra: { tolerances: [10, 20, 30] } },
-  bslack200: { size: [200, 6, 40], objective: "slack", extra: { tolerances: [10, 20, 30] } },
+  a60: { size: [60, 4, 20], objective: "phases", benchClass: "A" },
+  b60: { size: [60, 4, 20], objective: "phases", benchClass: "B" },
+  a200: { size: [200, 6, 40], objective: "phases", benchClass: "A" },
+  b200: { size: [200, 6, 40], objective: "phases", benchClass: "B" },
+  bslack200: { size: [200, 6, 40], objective: "slack", benchClass: "B" },
 };
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-solvers-"));
@@ -55,18 +55,7 @@ await warmSolver();
 // wasm before V8 has optimised it, and would otherwise be charged to whichever case runs first.
 // The same generator settings as the cases (divisible moves included): a warm-up without them
 // left a60's first round at 3.6 CPU-s against 0.9 in the second (30 Nov, 14:0x UTC).
-await findPlan(
-  compileGenerated(99, {
-    moves: 60,
-    parties: 4,
-    horizon: 20,
-    generosity: 1.5,
-    requires: 0.3,
-    ranges: 0.2,
-    divisible: 0.1,
-  }),
-  { timeLimitSeconds: 10 },
-);
+await findPlan(benchScenario(99, { moves: 60, parties: 4, horizon: 20 }), { timeLimitSeconds: 10 });
 console.log(`time limit ${limit} s; load average ${loadavg()[0].toFixed(1)} at start`);
 console.log(
   "| case | model | HiGHS first MILP s [CPU s] | findPlan total s | glpsol s [CPU s] | cbc s [CPU s] | HiGHS ÷ best native, wall [CPU] |",
@@ -107,18 +96,9 @@ function native(binary: "glpsol" | "cbc", file: string): { seconds: number; cpu:
 
 for (let r = 0; r < Number(values.repeat); r++) {
   for (const name of values.cases.split(",")) {
-    const { size, objective, extra } = CASES[name];
+    const { size, objective, benchClass } = CASES[name];
     const [moves, parties, horizon] = size;
-    const c = compileGenerated(1, {
-      moves,
-      parties,
-      horizon,
-      generosity: 1.5,
-      requires: 0.3,
-      ranges: 0.2,
-      divisible: 0.1,
-      ...extra,
-    });
+    const c = benchScenario(1, { moves, parties, horizon }, benchClass);
     const solved: Array<{ milp: Milp; result: SolveResult; cpu: number }> = [];
     configureSolver({
       backend: async (milp, options) => {

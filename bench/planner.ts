@@ -8,14 +8,14 @@
  *
  * Each row is one call of findPlan with the time limit of its size (5 s up to 60 moves, else 60 s).
  *
- * Two classes of scenario, from the same generator (test/planner/generate.ts):
+ * Two classes of scenario (bench/planner-cases.ts, from test/planner/generate.ts):
  *   A  tolerances as generated (often 0 for some party): the slack optimum is the smallest
  *      tolerance, reached by any feasible plan, so proving optimality is quick;
  *   B  large tolerances (10–30): the slack is decided by the incentive margins, and the bound
  *      HiGHS must close is the hard part of the problem.
  */
 import { findPlan, type Objective } from "../src/planner/index.ts";
-import { compileGenerated, type GenerateOptions } from "../test/planner/generate.ts";
+import { BENCH_CLASSES, type BenchClass, benchScenario } from "./planner-cases.ts";
 
 interface Size {
   moves: number;
@@ -38,10 +38,6 @@ const sizes: Size[] = quick
       { moves: 200, parties: 6, horizon: 40, limit: 60 },
     ];
 const seeds = quick ? [1] : [1, 2, 3];
-const classes: Array<[string, Partial<GenerateOptions>]> = [
-  ["A", {}],
-  ["B", { tolerances: [10, 20, 30] }],
-];
 
 const header =
   "| class | objective | moves × parties × horizon | seed | phases | variables | constraints | nonzeros | MILPs | solver s | total s | status | gap |";
@@ -54,23 +50,8 @@ console.log(
     .join("|")}|`,
 );
 
-async function run(
-  name: string,
-  extra: Partial<GenerateOptions>,
-  size: Size,
-  seed: number,
-  objective: Objective,
-) {
-  const c = compileGenerated(seed, {
-    moves: size.moves,
-    parties: size.parties,
-    horizon: size.horizon,
-    generosity: 1.5,
-    requires: 0.3,
-    ranges: 0.2,
-    divisible: 0.1,
-    ...extra,
-  });
+async function run(name: BenchClass, size: Size, seed: number, objective: Objective) {
+  const c = benchScenario(seed, size, name);
   const started = performance.now();
   const r = await findPlan(c, { timeLimitSeconds: size.limit, objective });
   const total = (performance.now() - started) / 1000;
@@ -84,11 +65,11 @@ async function run(
 }
 
 // The default objective: the first MILP is at the fewest phases the prerequisites allow.
-for (const [name, extra] of classes) {
-  for (const size of sizes) for (const seed of seeds) await run(name, extra, size, seed, "phases");
+for (const name of BENCH_CLASSES) {
+  for (const size of sizes) for (const seed of seeds) await run(name, size, seed, "phases");
 }
 // Largest slack over the whole horizon: the full-size model (T = horizon), the hardest case.
-for (const [name, extra] of classes) {
+for (const name of BENCH_CLASSES) {
   for (const size of sizes.filter((s) => s.moves === 60 || s.moves === 200))
-    await run(name, extra, size, 1, "slack");
+    await run(name, size, 1, "slack");
 }
