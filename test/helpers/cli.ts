@@ -27,21 +27,60 @@ export function lockstep(
 
 /** The real process, asynchronously, so several can run side by side (or beside a server under test). */
 export function lockstepAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  return lockstepWatched(args, env).result;
+}
+
+/**
+ * The real process, asynchronously, with a way to wait for a line on its stderr while it runs
+ * (`lockstep sweep --queue` says when its jobs are queued and then waits for workers: a worker
+ * started before that line may find the queue empty and stop).
+ */
+export function lockstepWatched(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { result: Promise<CliResult>; stderrLine: (pattern: RegExp) => Promise<RegExpMatchArray> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, FORCE_COLOR: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  let stdout = "";
+  let stderr = "";
+  let closed = false;
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const waiter of [...waiters]) waiter();
+  };
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+    notify();
+  });
+  const result = new Promise<CliResult>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (status) => {
+      closed = true;
+      notify();
+      resolve({ status, stdout, stderr });
+    });
+  });
+  // no time limit of its own: the test's limit ends a hung wait, and the process's exit ends this one
+  const stderrLine = (pattern: RegExp) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const match = stderr.match(pattern);
+        if (!match && !closed) return;
+        waiters.delete(check);
+        if (match) resolve(match);
+        else
+          reject(
+            new Error(`lockstep ${args.join(" ")} exited before printing ${pattern}: ${stdout}${stderr}`),
+          );
+      };
+      waiters.add(check);
+      check();
+    });
+  return { result, stderrLine };
 }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { BIN, lockstepAsync, ROOT } from "../helpers/cli.ts";
+import { BIN, lockstepAsync, lockstepWatched, ROOT } from "../helpers/cli.ts";
 import { createPgDatabase, pgSkipReason } from "../ledger/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-queue-"));
@@ -113,10 +113,14 @@ describe.skipIf(pgSkipReason)("sweeps on the distributed queue (PostgreSQL)", ()
 
   it("gives the same results through the queue with 1 worker and with 4", async () => {
     const file = sweepFile();
-    // one worker, and the sweep command waiting for it and printing the report
+    // one worker, and the sweep command waiting for it and printing the report. The worker starts
+    // once the jobs are queued: with --exit-when-done, a worker that finds the queue empty stops,
+    // and the sweep command would then wait for ever (under load the worker was ready first).
     const url1 = await freshQueue();
+    const sweeping = lockstepWatched(["sweep", file, "--queue", url1, "--json"]);
+    await sweeping.stderrLine(/16 of 16 points to do, 16 jobs queued/);
     const single = worker(url1);
-    const waited = await lockstepAsync(["sweep", file, "--queue", url1, "--json"]);
+    const waited = await sweeping.result;
     expect(waited.status).toBe(0);
     expect(JSON.parse(waited.stdout).done).toBe(POINTS);
     expect(await single.exited).toBe(0);
