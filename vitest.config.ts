@@ -28,6 +28,8 @@ export default defineConfig({
       LOCKSTEP_SIMULATION_WORKER: fileURLToPath(new URL("dist/simulation-worker.mjs", import.meta.url)),
       // and the server's planner threads likewise (src/io/planner-pool.ts)
       LOCKSTEP_PLANNER_WORKER: fileURLToPath(new URL("dist/planner-worker.mjs", import.meta.url)),
+      // and a SQLite file store's append thread (src/store/append-thread.ts)
+      LOCKSTEP_APPEND_WORKER: fileURLToPath(new URL("dist/append-worker.mjs", import.meta.url)),
     },
     // generous: the CI machine may be 2–3× slower than this one, and a solve or a spawned CLI under load
     // takes what it takes (the tests wait for conditions; these limits only end a hung test)

@@ -1,6 +1,7 @@
 /**
  * Benchmark: signed ledger events appended and verified per second, on SQLite (a file, WAL,
- * synchronous = FULL) and on PostgreSQL (when --pg, LOCKSTEP_TEST_PG_URL or DATABASE_URL names a
+ * synchronous = FULL; its commits in the append thread, and `sqlite-loop` on the event loop as
+ * before) and on PostgreSQL (when --pg, LOCKSTEP_TEST_PG_URL or DATABASE_URL names a
  * server; the bench creates and drops its own database).
  *
  *   append  = what the server does per submitted event: check the Ed25519 signature (WebCrypto),
@@ -11,8 +12,10 @@
  * Usage: npx tsx bench/ledger.ts [--events 4000] [--concurrency 64] [--pg postgres://…] [--no-http]
  */
 import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { buildIfStale } from "../scripts/build.ts";
 import { authorize } from "../src/ledger/authorize.ts";
 import { canonicalJson } from "../src/ledger/canonical.ts";
 import { buildCharter, compileCharter } from "../src/ledger/charter.ts";
@@ -42,6 +45,9 @@ const EVENTS = Number(values.events);
 const CONCURRENCY = Number(values.concurrency);
 const PG_URL = values.pg ?? process.env.LOCKSTEP_TEST_PG_URL ?? process.env.DATABASE_URL;
 
+// the append thread from the build (dist/append-worker.mjs, as the CLI runs it), not through tsx
+await buildIfStale();
+process.env.LOCKSTEP_APPEND_WORKER = fileURLToPath(new URL("../dist/append-worker.mjs", import.meta.url));
 const keys = await partyKeys();
 
 /** Runs `task` over items with `limit` in flight; returns items per second. */
@@ -126,11 +132,17 @@ async function runBackend(name: string, options: StoreOptions): Promise<Record<s
 }
 
 console.log(`${EVENTS} signed events, ${CONCURRENCY} in flight`);
-const file = `/tmp/lockstep-bench-${process.pid}.db`;
-try {
-  await benchBackend("sqlite", { sqlitePath: file });
-} finally {
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+// SQLite with its commits in the append thread (the default), and on the event loop (as before 30 Nov 2026)
+for (const [name, appendThread] of [
+  ["sqlite", true],
+  ["sqlite-loop", false],
+] as const) {
+  const file = `/tmp/lockstep-bench-${process.pid}-${name}.db`;
+  try {
+    await benchBackend(name, { sqlitePath: file, appendThread });
+  } finally {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+  }
 }
 
 if (!PG_URL) {

@@ -13,6 +13,7 @@
  *
  *   node --import tsx bench/streams-server.ts --db FILE --mode shared|per-subscriber [--trace]
  *        [--write-slice-ms N] [--gather-ms N]   (Infinity and 0: the server before 30 Nov 2026 19:30 UTC)
+ *        [--commit-on-loop]   (SQLite commits on the event loop, not in the append thread: before 30 Nov 22:00 UTC)
  */
 
 import { writeFileSync } from "node:fs";
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     "write-slice-ms": { type: "string" },
     "gather-ms": { type: "string" },
     "gather-step-ms": { type: "string" },
+    "commit-on-loop": { type: "boolean", default: false },
   },
 });
 if (values.mode !== "shared" && values.mode !== "per-subscriber") {
@@ -48,6 +50,7 @@ const store = await openStore({
     : { sqlitePath: values.db ?? ":memory:" }),
   gatherMs: values["gather-ms"] === undefined ? undefined : Number(values["gather-ms"]),
   gatherStepMs: values["gather-step-ms"] === undefined ? undefined : Number(values["gather-step-ms"]),
+  appendThread: !values["commit-on-loop"],
 });
 const appends: Array<{ called: number; done: number }> = [];
 /** When the chain was read after an append: each shared batch to the streams starts with one. */

@@ -11,7 +11,9 @@
  *   per-subscriber  the simplest implementation (`streams.mode: "per-subscriber"`): every stream
  *                   reads the new events and projects the status itself after each batch
  *   none            no stream open (what the appends cost without subscribers)
- *   before          shared, as the server was before 30 Nov 2026 ~19:40 UTC: each batch written to
+ *   on-loop         shared, with SQLite's commits on the event loop (`appendThread: false`), as the
+ *                   server was before the append thread (30 Nov 2026 ~22:00 UTC)
+ *   before          on-loop, as the server was before 30 Nov 2026 ~19:40 UTC: each batch written to
  *                   every stream in one go (`writeSliceMs: Infinity`) and each group commit taken
  *                   after one turn of the loop (`gatherMs: 0`)
  *
@@ -43,6 +45,7 @@ import { join } from "node:path";
 import { performance as nodePerformance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { buildIfStale } from "../scripts/build.ts";
 import { connectAhead, type PostTimes, post } from "./streams-post.ts";
 import { adoptOverHttp, type Keys, partyKeys, signedNotes } from "./two-party.ts";
 
@@ -87,7 +90,7 @@ if (values.connect !== "fresh" && values.connect !== "ahead")
   throw new Error(`--connect: expected fresh or ahead, got '${values.connect}'`);
 const MODES = values.modes.split(",").map((m) => m.trim());
 for (const mode of MODES) {
-  if (!["shared", "before", "per-subscriber", "none"].includes(mode))
+  if (!["shared", "on-loop", "before", "per-subscriber", "none"].includes(mode))
     throw new Error(`--modes: unknown mode '${mode}'`);
 }
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -140,10 +143,16 @@ async function serverEntry(): Promise<string[]> {
 async function startServer(mode: string, db: string): Promise<Served> {
   const entry = await serverEntry();
   const args = [...entry, "--db", db, "--mode", mode === "per-subscriber" ? mode : "shared"];
+  if (mode === "before" || mode === "on-loop") args.push("--commit-on-loop");
   if (mode === "before") args.push("--write-slice-ms", "Infinity", "--gather-ms", "0");
   else if (GATHER) args.push("--gather-step-ms", String(GATHER.step), "--gather-ms", String(GATHER.max));
   if (values.trace || values.profile) args.push("--trace");
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    // the append thread from the build (as the CLI and the tests run it), not through tsx
+    env: { ...process.env, LOCKSTEP_APPEND_WORKER: join(ROOT, "dist", "append-worker.mjs") },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   let out = "";
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -647,6 +656,8 @@ function print(row: Row): void {
   console.log(parts.join(" | "));
 }
 
+// dist/append-worker.mjs, the servers' append thread, built from these sources
+await buildIfStale();
 console.log(
   `${STREAMS} streams, burst ${BURST} on ${values.connect === "ahead" ? "connections opened before it" : "new connections"}, run ${SECONDS} s at ${CONCURRENCY} in flight; load average ${loadavg()
     .map((l) => l.toFixed(1))

@@ -9,6 +9,8 @@
  *                                dependencies inlined, so a worker starts in milliseconds
  *   dist/planner-worker.mjs      the server's planner threads' module, one file with the npm
  *                                packages external (HiGHS loads its WebAssembly beside itself)
+ *   dist/append-worker.mjs       the SQLite append thread's module (src/store/append-thread.ts),
+ *                                the CLI's pure-JS packages inlined, better-sqlite3 external
  *
  * npm packages stay external in the CLI (better-sqlite3 is native, highs loads its WebAssembly
  * beside itself). `--if-stale` builds only when the sources differ from the last build's, by
@@ -104,6 +106,14 @@ async function compile(outdir: string): Promise<void> {
     entryPoints: { "planner-worker": "src/io/planner-task.ts" },
     // npm packages stay external, as in the CLI: highs finds its WebAssembly beside its own module
     packages: "external",
+    outExtension: { ".js": ".mjs" },
+    outdir,
+  });
+  await esbuild.build({
+    ...COMMON,
+    absWorkingDir: ROOT,
+    entryPoints: { "append-worker": "src/store/append-worker.ts" },
+    plugins: [externalExcept(INLINED)],
     outExtension: { ".js": ".mjs" },
     outdir,
   });

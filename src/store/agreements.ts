@@ -1,18 +1,23 @@
 /**
- * Agreements and their event chains. Appends are written in transactions that read the chain's
- * head and insert the next events; the (agreement, seq) primary key makes a second writer (another
- * process) that read the same head fail instead of forking the chain, and that writer retries on
- * the new head. Within a process, appends to one agreement are queued and group-committed. A
- * client event id already in the chain returns the stored event (same body and signature) or a
- * conflict.
+ * Agreements and their event chains. Within a process, appends to one agreement are queued and
+ * group-committed: each batch is one transaction (append-transaction.ts: read the head, chain the
+ * new events after it, insert; a resent event id returns the stored event). On a SQLite file the
+ * transactions run in the append thread (append-thread.ts), elsewhere on the event loop.
  */
-import { createHash } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
-import type { ChainedEvent, Charter, CheckpointBody, EventBody, Link } from "../ledger/index.ts";
-import { archiveState, canonicalJson, charterHash, eventHashText } from "../ledger/index.ts";
+import type { ChainedEvent, Charter, CheckpointBody, EventBody } from "../ledger/index.ts";
+import { canonicalJson, charterHash } from "../ledger/index.ts";
+import {
+  type AppendItem,
+  commitAppends,
+  lastEvent,
+  type Outcome,
+  storedBody,
+  toEvent,
+} from "./append-transaction.ts";
 import type { Dialect } from "./connect.ts";
-import { isBusy, isUniqueViolation, StoreError } from "./errors.ts";
-import type { Database, EventTable } from "./schema.ts";
+import { isUniqueViolation, StoreError } from "./errors.ts";
+import type { Database } from "./schema.ts";
 
 export interface AgreementRecord {
   id: string;
@@ -66,74 +71,11 @@ export interface StoredCheckpoint {
   signature: string;
 }
 
-const MAX_ATTEMPTS = 200;
-
-/**
- * The stored body is the canonical JSON that was signed. If the stored bytes are no longer that
- * (damaged or edited by hand), the raw text is passed on as the body so verification names it
- * rather than the export silently re-encoding it.
- */
-function storedBody(text: string): EventBody {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (canonicalJson(parsed) === text) return parsed as EventBody;
-  } catch {
-    // fall through: not JSON at all
-  }
-  return text as unknown as EventBody;
-}
-
-function toEvent(row: EventTable): StoredEvent {
-  return {
-    seq: row.seq,
-    eventId: row.event_id,
-    body: storedBody(row.body),
-    signature: row.signature,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    receivedAt: row.received_at,
-  };
-}
-
-/**
- * The event's chain hash (src/ledger/chain.ts's eventHash), computed synchronously: WebCrypto's
- * digest is a round trip to the thread pool per event, all of it inside the append transaction,
- * which on SQLite holds the one connection every other query waits for.
- */
-function chainHash(link: Link): string {
-  return createHash("sha256").update(eventHashText(link)).digest("hex");
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-interface Pending {
-  bodyText: string;
-  body: EventBody;
-  signature: string;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
-
-type Outcome = { result: AppendResult } | { error: StoreError };
-
 /** Most events one transaction writes; the rest wait for the next. */
 const MAX_BATCH = 256;
 /** How long a group commit waits for more appends while they keep coming (drain's gather). */
 const GATHER_MS = 10;
 const GATHER_STEP_MS = 1;
-
-/** The newest event of an agreement's chain (its sequence number and hash), if it has any. */
-function lastEvent(db: Kysely<Database> | Transaction<Database>, id: string) {
-  return db
-    .selectFrom("ledger_events")
-    .select(["seq", "hash"])
-    .where("agreement_id", "=", id)
-    .orderBy("seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
-}
 
 /** The head of an agreement's chain: its last event, or seq 0 and the charter hash; undefined if no agreement. */
 export async function chainHead(
@@ -149,39 +91,28 @@ export async function chainHead(
   return (await lastEvent(db, id)) ?? { seq: 0, hash: agreement.charter_hash };
 }
 
-/** True once every party of the agreement has asked to archive it (src/ledger/archive.ts). */
-async function isArchived(trx: Transaction<Database>, id: string): Promise<boolean> {
-  const askers = await trx
-    .selectFrom("archive_statements")
-    .select("participant_id")
-    .where("agreement_id", "=", id)
-    .execute();
-  if (askers.length === 0) return false; // the usual case: no charter to read
-  const { charter } = await trx
-    .selectFrom("agreements")
-    .select("charter")
-    .where("id", "=", id)
-    .executeTakeFirstOrThrow();
-  return (
-    archiveState(
-      JSON.parse(charter) as Charter,
-      askers.map((a) => a.participant_id),
-    ).state === "archived"
-  );
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function archivedError(id: string): StoreError {
-  return new StoreError(
-    "archived",
-    `agreement '${id}' is archived (every party asked to): it takes no new events; its ledger can still be read and exported`,
-  );
+interface Pending extends AppendItem {
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
 }
 
+/** Writes a batch of appends to one agreement in one transaction; each item's outcome once committed. */
+export type CommitAppends = (id: string, batch: AppendItem[]) => Promise<Outcome[]>;
+
+/**
+ * `commit` writes the batches: by default on this connection (the event loop); a SQLite file store
+ * passes its append thread's (append-thread.ts).
+ */
 export function agreementRepository(
   db: Kysely<Database>,
   dialect: Dialect,
   gatherMs = GATHER_MS,
   gatherStepMs = GATHER_STEP_MS,
+  commit: CommitAppends = (id, batch) => commitAppends(db, dialect, id, batch),
 ): AgreementRepository {
   /**
    * Group commit: appends to one agreement that arrive while a transaction is being written wait
@@ -190,97 +121,19 @@ export function agreementRepository(
    */
   const queues = new Map<string, Pending[]>();
 
-  async function writeBatch(trx: Transaction<Database>, id: string, batch: Pending[]): Promise<Outcome[]> {
-    let agreementQuery = trx.selectFrom("agreements").select(["charter_hash"]).where("id", "=", id);
-    // Postgres: lock the agreement row so writers of one agreement queue instead of colliding.
-    if (dialect === "postgres") agreementQuery = agreementQuery.forUpdate();
-    const agreement = await agreementQuery.executeTakeFirst();
-    if (!agreement) return batch.map(() => ({ error: new StoreError("not_found", `no agreement '${id}'`) }));
-
-    const ids = [...new Set(batch.map((p) => p.body.id))];
-    const existing = new Map<string, EventTable>();
-    for (let i = 0; i < ids.length; i += 200) {
-      const rows = await trx
-        .selectFrom("ledger_events")
-        .selectAll()
-        .where("agreement_id", "=", id)
-        .where("event_id", "in", ids.slice(i, i + 200))
-        .execute();
-      for (const row of rows) existing.set(row.event_id, row);
-    }
-    // Read under the same lock (PostgreSQL) or snapshot (SQLite) as the head: archiving takes that
-    // lock too (archive.ts), so an event is either in the chain before the agreement is archived
-    // or refused, never appended after.
-    const archived = await isArchived(trx, id);
-    const head = await lastEvent(trx, id);
-    let seq = head?.seq ?? 0;
-    let prevHash = head?.hash ?? agreement.charter_hash;
-    const receivedAt = new Date().toISOString();
-    const rows: EventTable[] = [];
-    const outcomes: Outcome[] = [];
-    for (const item of batch) {
-      const earlier = existing.get(item.body.id);
-      if (earlier) {
-        outcomes.push(
-          earlier.body === item.bodyText && earlier.signature === item.signature
-            ? { result: { event: toEvent(earlier), duplicate: true } }
-            : {
-                error: new StoreError(
-                  "conflict",
-                  `event id '${item.body.id}' is already used by a different event`,
-                ),
-              },
-        );
-        continue;
-      }
-      if (archived) {
-        outcomes.push({ error: archivedError(id) });
-        continue;
-      }
-      seq += 1;
-      const hash = chainHash({ seq, prevHash, body: item.body, signature: item.signature, receivedAt });
-      const row: EventTable = {
-        agreement_id: id,
-        seq,
-        event_id: item.body.id,
-        body: item.bodyText,
-        signature: item.signature,
-        prev_hash: prevHash,
-        hash,
-        received_at: receivedAt,
-      };
-      rows.push(row);
-      existing.set(row.event_id, row); // a copy later in the same batch is a retry of this one
-      prevHash = hash;
-      outcomes.push({ result: { event: toEvent(row), duplicate: false } });
-    }
-    for (let i = 0; i < rows.length; i += 100) {
-      await trx
-        .insertInto("ledger_events")
-        .values(rows.slice(i, i + 100))
-        .execute();
-    }
-    return outcomes;
-  }
-
-  /** Writes one batch, re-reading the head and retrying when another writer got there first. */
+  /** Writes one batch and settles its appends; a database error fails them all. */
   async function commitBatch(id: string, batch: Pending[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const outcomes = await db.transaction().execute((trx) => writeBatch(trx, id, batch));
-        outcomes.forEach((outcome, i) => {
-          if ("error" in outcome) batch[i].reject(outcome.error);
-          else batch[i].resolve(outcome.result);
-        });
-        return;
-      } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || (!isUniqueViolation(error) && !isBusy(error))) {
-          for (const item of batch) item.reject(error);
-          return;
-        }
-        // another process appended to this chain meanwhile: back off a little, re-read the head
-        await sleep(Math.random() * Math.min(20, attempt * 2));
-      }
+    try {
+      const outcomes = await commit(
+        id,
+        batch.map(({ bodyText, body, signature }) => ({ bodyText, body, signature })),
+      );
+      outcomes.forEach((outcome, i) => {
+        if ("error" in outcome) batch[i].reject(outcome.error);
+        else batch[i].resolve(outcome.result);
+      });
+    } catch (error) {
+      for (const item of batch) item.reject(error);
     }
   }
 
@@ -294,15 +147,14 @@ export function agreementRepository(
   }
 
   /**
-   * Before a batch is taken. A SQLite commit (its fsync) runs synchronously on the event loop:
-   * nothing can join the queue while it runs. Letting the loop take its pending I/O first
-   * (requests that arrived, signature checks that finished) makes the batch hold all of them,
-   * instead of one transaction and one fsync per event. And while appends keep joining, they get
-   * a little longer (GATHER_STEP_MS at a time, at most gatherMs in all): a burst of clients on
-   * new connections reaches the queue one event after another, because the server accepts one
-   * connection per turn of its event loop (libuv ≥ 1.45); without this each of them got a commit
-   * of its own, which held the loop while the next connection waited. A lone append does not
-   * wait: the queue did not grow.
+   * Before a batch is taken. Letting the loop take its pending I/O first (requests that arrived,
+   * signature checks that finished) makes the batch hold all of them, instead of one transaction
+   * and one fsync per event. And while appends keep joining, they get a little longer
+   * (gatherStepMs at a time, at most gatherMs in all): a burst of clients on new connections
+   * reaches the queue one event after another, because the server accepts one connection per turn
+   * of its event loop (libuv ≥ 1.45). Where the commit runs on the loop (PostgreSQL's round trips
+   * do not hold it; an in-memory SQLite's commit does, without an fsync) nothing joins the queue
+   * while it runs. A lone append does not wait: the queue did not grow.
    */
   async function gather(queue: Pending[]): Promise<void> {
     const deadline = performance.now() + gatherMs;

@@ -2,10 +2,10 @@
  * Opens a Kysely instance on SQLite (default) or PostgreSQL (when a database URL is given).
  * SQLite runs in WAL mode with synchronous = FULL so an acknowledged commit survives a kill -9.
  */
-import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.ts";
+import { openSqlite } from "./sqlite.ts";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -23,13 +23,10 @@ export function connect(options: { sqlitePath?: string; databaseUrl?: string }):
     pool.on("error", () => {});
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: "postgres" };
   }
-  const sqlite = new SqliteDatabase(options.sqlitePath ?? "lockstep.db");
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = FULL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    db: new Kysely<Database>({
+      dialect: new SqliteDialect({ database: openSqlite(options.sqlitePath ?? "lockstep.db") }),
+    }),
     dialect: "sqlite",
   };
 }

@@ -7,10 +7,12 @@
  */
 import { Migrator } from "kysely";
 import { type AgreementRepository, agreementRepository } from "./agreements.ts";
+import { AppendThread } from "./append-thread.ts";
 import { type ArchiveRepository, archiveRepository } from "./archive.ts";
 import { connect, type Dialect } from "./connect.ts";
 import { migrations } from "./migrations.ts";
 import { type ScenarioRepository, scenarioRepository } from "./scenarios.ts";
+import { isMemoryPath } from "./sqlite.ts";
 
 export type { AgreementRecord, AgreementRepository, AppendResult, StoredEvent } from "./agreements.ts";
 export type { ArchiveRepository, StoredArchiveStatement } from "./archive.ts";
@@ -35,6 +37,13 @@ export interface StoreOptions {
    * file): it stops gathering after a step in which none did. bench/streams.ts `--gather`.
    */
   gatherStepMs?: number;
+  /**
+   * SQLite file: commit appends in the store's append thread (default true, append-thread.ts), so
+   * no turn of the event loop waits for a commit's fsync; false commits them on the loop, as
+   * before 30 Nov 2026 (bench/streams.ts measures both). An in-memory SQLite and PostgreSQL
+   * always commit on the loop.
+   */
+  appendThread?: boolean;
 }
 
 export interface Store {
@@ -55,12 +64,26 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
     throw new Error(`store migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
   }
+  const sqlitePath = options.sqlitePath ?? "lockstep.db";
+  const thread =
+    dialect === "sqlite" && options.appendThread !== false && !isMemoryPath(sqlitePath)
+      ? new AppendThread(sqlitePath)
+      : undefined;
   return {
     dialect,
     scenarios: scenarioRepository(db),
-    agreements: agreementRepository(db, dialect, options.gatherMs, options.gatherStepMs),
+    agreements: agreementRepository(
+      db,
+      dialect,
+      options.gatherMs,
+      options.gatherStepMs,
+      thread && ((id, batch) => thread.commit(id, batch)),
+    ),
     archives: archiveRepository(db, dialect),
-    close: () => db.destroy(),
+    async close() {
+      await thread?.close();
+      await db.destroy();
+    },
   };
 }
 

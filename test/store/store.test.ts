@@ -3,6 +3,7 @@
  * with the reason printed, when no server is reachable).
  */
 
+import SqliteDatabase from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCharter } from "../../src/ledger/charter.ts";
@@ -13,6 +14,7 @@ import {
   backends,
   type Cast,
   createSigned,
+  freshDatabase,
   makeCast,
   PG_URL,
   signedEvent,
@@ -185,6 +187,39 @@ describe.skipIf(postgres.skip)("store on postgres, when the server closes its co
         .toEqual([]);
     } finally {
       await cleanup();
+    }
+  });
+});
+
+describe("store on a SQLite file: appends committed in the append thread", () => {
+  it("acknowledges an append only once it is written, waits for another writer's lock, and reads it back at once", async () => {
+    const { path, drop } = await freshDatabase("sqlite", "append-thread");
+    const store = await openStore({ sqlitePath: path });
+    const other = new SqliteDatabase(path!);
+    try {
+      const cast = await makeCast();
+      const built = buildCharter(adoptRequest(cast, { id: "thread" }) as never, new Date().toISOString());
+      if (!built.ok) throw new Error(built.message);
+      await createSigned(store, cast, built.charter);
+      const e = await signedEvent(cast, "north-gov", { type: "note", text: "while locked" }, "thread");
+      // Another connection holds the file's write lock, so the append thread's commit waits for it
+      // (busy_timeout) and nothing is acknowledged meanwhile; releasing the lock lets it through,
+      // and the store's own connection (the event loop's) reads it at once.
+      other.prepare("BEGIN IMMEDIATE").run();
+      let settled = false;
+      const appended = store.agreements.append("thread", e.body, e.signature).finally(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(settled).toBe(false);
+      other.prepare("COMMIT").run();
+      const { event } = await appended;
+      expect(event.seq).toBe(1);
+      expect((await store.agreements.events("thread")).map((x) => x.hash)).toEqual([event.hash]);
+    } finally {
+      other.close();
+      await store.close();
+      await drop();
     }
   });
 });
