@@ -5,11 +5,11 @@
  */
 import {
   type CharterVersions,
+  countersignHead,
   type EventBody,
   type LedgerExport,
   normalisePublicKey,
   type Signed,
-  signCheckpoint,
   verifyLedger,
 } from "../ledger/index.ts";
 import { agreementUrl, type KeyFile, requestJson } from "./agreement-client.ts";
@@ -67,16 +67,7 @@ export async function sendEvent(
     agreementUrl(server, agreement, "/events"),
     { method: "POST", body: signed, token },
   );
-  const checkpoint = await signCheckpoint(
-    {
-      agreement,
-      seq: answer.event.seq,
-      hash: answer.event.hash,
-      at: new Date().toISOString(),
-      by: signed.body.by,
-    },
-    key.privateKey,
-  );
+  const checkpoint = await countersignHead(agreement, answer.event, signed.body.by, key.privateKey);
   await requestJson(agreementUrl(server, agreement, "/checkpoints"), {
     method: "POST",
     body: checkpoint,

@@ -36,6 +36,7 @@ export { signEvent } from "./sign.ts";
 export {
   CharterSignatureBody,
   CheckpointBody,
+  countersignHead,
   READ_CHALLENGE_PREFIX,
   readChallengeText,
   type Signed,

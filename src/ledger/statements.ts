@@ -71,6 +71,21 @@ export function signCheckpoint(
   return sign({ v: 1, type: "checkpoint", ...head }, privateKey);
 }
 
+/**
+ * `by`'s checkpoint of the head a server answered an append with (the new event's seq and hash),
+ * signed at once: a later export of the agreement that lacks that event then fails to verify. The
+ * CLI's `event` and `amend` and the web app's forms all countersign this way after each append.
+ */
+export function countersignHead(
+  agreement: string,
+  head: { seq: number; hash: string },
+  by: string,
+  privateKey: JsonWebKey | CryptoKey,
+  at = new Date().toISOString(),
+): Promise<Signed<CheckpointBody>> {
+  return signCheckpoint({ agreement, seq: head.seq, hash: head.hash, at, by }, privateKey);
+}
+
 /** Whether `signature` is `key`'s signature of the statement `body`. */
 export function verifyStatement(key: CryptoKey, body: unknown, signature: string): Promise<boolean> {
   return verifyText(key, canonicalJson(body), signature);

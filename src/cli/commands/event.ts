@@ -3,7 +3,7 @@
  * is chosen here, so a retry after a dropped connection is recognised by the server, not doubled.
  */
 import type { Command } from "commander";
-import { describeIssues, EventBody, signCheckpoint, signEvent } from "../../ledger/index.ts";
+import { countersignHead, describeIssues, EventBody, signEvent } from "../../ledger/index.ts";
 import { agreementUrl, givenToken, readKeyFile, requestJson } from "../agreement-client.ts";
 import { keepCheckpoint } from "../checkpoint-file.ts";
 import { CliError } from "../errors.ts";
@@ -109,16 +109,7 @@ export function registerEvent(program: Command): void {
             `${kind} ${verb} as event ${answer.event.seq} (id ${signed.body.id}); hash ${answer.event.hash}\n`,
           );
           // countersign the head the server answered with: a later export that lacks it fails to verify
-          const checkpoint = await signCheckpoint(
-            {
-              agreement: options.agreement,
-              seq: answer.event.seq,
-              hash: answer.event.hash,
-              at: new Date().toISOString(),
-              by,
-            },
-            key.privateKey,
-          );
+          const checkpoint = await countersignHead(options.agreement, answer.event, by, key.privateKey);
           await requestJson(agreementUrl(options.server, options.agreement, "/checkpoints"), {
             method: "POST",
             body: checkpoint,

@@ -10,13 +10,13 @@ import {
   type CharterVersions,
   type CheckpointBody,
   charterHash,
+  countersignHead,
   describeIssues,
   EventBody,
   type LedgerExport,
   type Participant,
   type Signed,
   signCharter,
-  signCheckpoint,
   signEvent,
   signReadChallenge,
   type VerifyResult,
@@ -178,16 +178,7 @@ export async function recordEvent(
   if (!checked.success) throw new Error(`The event is not valid: ${describeIssues(checked.error)}`);
   const signed = await signEvent(checked.data, key.signingKey);
   const answer = await call<AppendedEvent>("POST", path(charter.id, "/events"), signed);
-  const checkpoint = await signCheckpoint(
-    {
-      agreement: charter.id,
-      seq: answer.event.seq,
-      hash: answer.event.hash,
-      at: new Date().toISOString(),
-      by,
-    },
-    key.signingKey,
-  );
+  const checkpoint = await countersignHead(charter.id, answer.event, by, key.signingKey);
   await call("POST", path(charter.id, "/checkpoints"), checkpoint);
   keep(charter.id, checkpoint);
   return { event: answer.event, duplicate: answer.duplicate, checkpoint };
