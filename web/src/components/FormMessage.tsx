@@ -2,12 +2,7 @@
  * What a signing form says after it is sent: a status line when it worked, an alert (read out at
  * once) when it did not. One component, so every form on the agreement pages says it alike.
  */
-
-/** A form's answer: whether it worked, in words. */
-export interface FormAnswer {
-  ok: boolean;
-  text: string;
-}
+import type { FormAnswer } from "../lib/form-action.ts";
 
 export function FormMessage({ answer, testId }: { answer: FormAnswer | undefined; testId: string }) {
   if (!answer) return null;

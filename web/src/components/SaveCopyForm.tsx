@@ -4,6 +4,7 @@
  * in the page, so screen readers hear the message when it appears.
  */
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useFormAction } from "../lib/form-action.ts";
 
 export const SAVE_COPY_FORM_ID = "save-copy-form";
 const ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
@@ -17,8 +18,7 @@ interface Props {
 
 export function SaveCopyForm({ suggestedId, onSave, onClose }: Props) {
   const [value, setValue] = useState(suggestedId);
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const action = useFormAction();
   const input = useRef<HTMLInputElement>(null);
   // A layout effect, so focus is in the field before the next key press can land elsewhere.
   useLayoutEffect(() => {
@@ -30,20 +30,16 @@ export function SaveCopyForm({ suggestedId, onSave, onClose }: Props) {
     const id = value.trim();
     // The server checks the same rule; checking here first saves a round trip and says why at once.
     if (!ID_PATTERN.test(id)) {
-      setError("The id must start with a lower-case letter or digit and use only a-z, 0-9, '-' or '_'.");
+      action.say({
+        ok: false,
+        text: "The id must start with a lower-case letter or digit and use only a-z, 0-9, '-' or '_'.",
+      });
       input.current?.focus();
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSave(id);
-    } catch (e) {
-      setError((e as Error).message);
-      input.current?.focus();
-    } finally {
-      setBusy(false);
-    }
+    const saved = await action.run(() => onSave(id));
+    // refused: back to the field, to mend the id
+    if (!saved) input.current?.focus();
   };
   return (
     <form
@@ -65,13 +61,13 @@ export function SaveCopyForm({ suggestedId, onSave, onClose }: Props) {
         value={value}
         onInput={(event) => setValue(event.currentTarget.value)}
         aria-describedby="save-copy-hint save-copy-error"
-        aria-invalid={error ? true : undefined}
+        aria-invalid={action.error ? true : undefined}
         autocomplete="off"
         spellcheck={false}
         data-testid="save-copy-id"
       />
-      <button type="submit" class="primary" disabled={busy}>
-        {busy ? "Saving…" : "Save"}
+      <button type="submit" class="primary" disabled={action.busy}>
+        {action.busy ? "Saving…" : "Save"}
       </button>
       <button type="button" onClick={onClose}>
         Cancel
@@ -80,7 +76,7 @@ export function SaveCopyForm({ suggestedId, onSave, onClose }: Props) {
         Lower-case letters, digits, '-' or '_'. Escape cancels.
       </p>
       <p id="save-copy-error" class="error" role="alert" aria-live="assertive" data-testid="save-copy-error">
-        {error ?? ""}
+        {action.error ?? ""}
       </p>
     </form>
   );

@@ -74,8 +74,14 @@ export function forgetKeys(): void {
   changed();
 }
 
+/** A participant whose key this tab holds, with the key. */
+export interface Signer {
+  participant: Participant;
+  key: HeldKey;
+}
+
 /** The charter's participants whose key this tab holds, with the key. */
-export function signersOf(charter: Charter): Array<{ participant: Participant; key: HeldKey }> {
+export function signersOf(charter: Charter): Signer[] {
   return charter.participants.flatMap((participant) => {
     const key = held.get(participant.publicKey.x);
     return key ? [{ participant, key }] : [];

@@ -14,6 +14,7 @@ import { defaultPlan, type PlanChoice, partyName, planChoices, readSource } from
 import { api } from "../lib/api.ts";
 import { formatDate, phaseSpans } from "../lib/calendar.ts";
 import { drafts, NEW_SCENARIO } from "../lib/drafts.ts";
+import { useFormAction } from "../lib/form-action.ts";
 import { loadKeyFile, makeKey } from "../lib/keyring.ts";
 import { planParam, readHash } from "../lib/url-state.ts";
 import { setField } from "../lib/yaml-edit.ts";
@@ -95,8 +96,7 @@ export function Adopt({ id }: { id: string }) {
   const [start, setStart] = useState(today());
   const [phaseDays, setPhaseDays] = useState("30");
   const [rows, setRows] = useState<Row[] | undefined>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const action = useFormAction();
   const [keyNote, setKeyNote] = useState<string | undefined>();
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -194,17 +194,19 @@ export function Adopt({ id }: { id: string }) {
 
   const adopt = async (event: Event) => {
     event.preventDefault();
-    setError(undefined);
+    action.say(undefined);
     const missing = rows.find((r) => !normalisePublicKey(publicKeyValue(r.publicKey)));
     if (missing) {
-      setError(`${missing.id}: give a public key (make one here, load a key file or paste one).`);
+      action.say({
+        ok: false,
+        text: `${missing.id}: give a public key (make one here, load a key file or paste one).`,
+      });
       return;
     }
     // A plan the planner found is not in the file: it travels in the scenario text, as a named plan.
     const text =
       chosen.name === "optimal" && optimum ? setField(source, ["plans", "optimal"], optimum) : source;
-    setBusy(true);
-    try {
+    await action.run(async () => {
       const adopted = await agreementsApi.adopt({
         id: effectiveId,
         title: effectiveTitle,
@@ -223,11 +225,7 @@ export function Adopt({ id }: { id: string }) {
         })),
       });
       location.hash = `#/a/${encodeURIComponent(adopted.id)}`;
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -391,15 +389,15 @@ export function Adopt({ id }: { id: string }) {
             </p>
           )}
         </fieldset>
-        <FormMessage answer={error ? { ok: false, text: error } : undefined} testId="adopt-error" />
+        <FormMessage answer={action.answer} testId="adopt-error" />
         <p class="toolbar">
           <button
             type="submit"
             class="primary"
             data-testid="adopt-submit"
-            disabled={busy || !daysOk || !startOk}
+            disabled={action.busy || !daysOk || !startOk}
           >
-            {busy ? "Adopting…" : `Adopt plan '${chosen.name}'`}
+            {action.busy ? "Adopting…" : `Adopt plan '${chosen.name}'`}
           </button>
         </p>
       </form>

@@ -16,6 +16,7 @@ import { moveTitles, PlanView, partyNames } from "../components/PlanView.tsx";
 import { thetaText } from "../components/Robustness.tsx";
 import { inTitles } from "../components/Violations.tsx";
 import { analyse, analyseRelaxed, partyName } from "../lib/analysis.ts";
+import { useFormAction } from "../lib/form-action.ts";
 import { findPlanInBrowser, type Where } from "../lib/in-browser.ts";
 import {
   objectiveLabel,
@@ -47,8 +48,7 @@ interface Props {
 
 export function BestPlanTab(props: Props) {
   const { compiled, source, report, restored, objective, onObjective, onReport, robust, onRobust } = props;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const action = useFormAction();
   const [where, setWhere] = useState<Where | undefined>();
   const heading = useRef<HTMLHeadingElement>(null);
   const [solved, setSolved] = useState(0);
@@ -56,20 +56,13 @@ export function BestPlanTab(props: Props) {
   useEffect(() => {
     if (solved > 0) heading.current?.focus();
   }, [solved]);
-  const find = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const find = () =>
+    action.run(async () => {
       const { result, where } = await findPlanInBrowser(source, plannerOptions(objective, robust));
       setWhere(where);
       onReport(result);
       setSolved((n) => n + 1);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <section aria-label="Find the best plan" class="best-plan">
       <form
@@ -90,13 +83,13 @@ export function BestPlanTab(props: Props) {
           robust (worst case of ranges)
           {objective === "safety" && <span class="muted"> — θ* already measures it</span>}
         </label>
-        <button type="submit" class="primary" disabled={busy} data-testid="find-best-plan">
-          {busy ? "Searching…" : "Find the best plan"}
+        <button type="submit" class="primary" disabled={action.busy} data-testid="find-best-plan">
+          {action.busy ? "Searching…" : "Find the best plan"}
         </button>
       </form>
-      {error && (
+      {action.error && (
         <p class="error" role="alert">
-          {error}
+          {action.error}
         </p>
       )}
       <WhereNote where={where} />

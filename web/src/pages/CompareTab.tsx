@@ -10,6 +10,7 @@ import { COLORS, phaseTicks, unitSuffix } from "../components/charts.ts";
 import { exposedParties, partyNames, Verdict } from "../components/PlanView.tsx";
 import { robustnessOf, thetaText } from "../components/Robustness.tsx";
 import { analyse, type PlanChoice } from "../lib/analysis.ts";
+import { useFormAction } from "../lib/form-action.ts";
 import { findPlanInBrowser, type Where } from "../lib/in-browser.ts";
 import type { PlanReport } from "../lib/planner.ts";
 import { pct, type SimulationSummary } from "../lib/sim-results.ts";
@@ -27,24 +28,20 @@ interface Props {
 
 export function CompareTab({ compiled, choices, source, simulations, onOpen, onOptimum }: Props) {
   const names = partyNames(compiled);
-  const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<string | undefined>();
+  // Its answer is a note beside the button: why no optimum was added.
+  const action = useFormAction();
   const [where, setWhere] = useState<Where | undefined>();
   const hasOptimum = choices.some((c) => c.name === "optimal");
-  const addOptimum = async () => {
-    setBusy(true);
-    setNote(undefined);
-    try {
-      const { result, where } = await findPlanInBrowser(source, {});
-      setWhere(where);
-      if (result.feasible) onOptimum(result);
-      else setNote(`The planner found no feasible plan (${result.status}).`);
-    } catch (e) {
-      setNote(`The planner failed: ${(e as Error).message}`);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const addOptimum = () =>
+    action.run(
+      async () => {
+        const { result, where } = await findPlanInBrowser(source, {});
+        setWhere(where);
+        if (result.feasible) onOptimum(result);
+        else action.say({ ok: false, text: `The planner found no feasible plan (${result.status}).` });
+      },
+      (message) => `The planner failed: ${message}`,
+    );
   const rows = useMemo(
     () => choices.map((choice) => ({ choice, analysis: analyse(compiled, choice.plan) })),
     [compiled, choices],
@@ -72,10 +69,10 @@ export function CompareTab({ compiled, choices, source, simulations, onOpen, onO
     <section aria-label="Compare plans">
       {!hasOptimum && (
         <p class="toolbar">
-          <button type="button" disabled={busy} onClick={addOptimum} data-testid="compare-add-optimum">
-            {busy ? "Searching…" : "Add the optimum"}
+          <button type="button" disabled={action.busy} onClick={addOptimum} data-testid="compare-add-optimum">
+            {action.busy ? "Searching…" : "Add the optimum"}
           </button>
-          {note && <span role="status">{note}</span>}
+          {action.answer && <span role="status">{action.answer.text}</span>}
         </p>
       )}
       <WhereNote where={where} />

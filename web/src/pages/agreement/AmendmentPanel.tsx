@@ -6,8 +6,9 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { Charter } from "../../../../src/ledger/index.ts";
-import { type FormAnswer, FormMessage } from "../../components/FormMessage.tsx";
+import { FormMessage } from "../../components/FormMessage.tsx";
 import { agreementsApi, signAmendment, type VersionsDocument } from "../../lib/agreements.ts";
+import { useFormAction } from "../../lib/form-action.ts";
 import { signersOf, useKeyring } from "../../lib/keyring.ts";
 import { type ProposalSeed, ProposeAmendment } from "./ProposeAmendment.tsx";
 
@@ -41,8 +42,7 @@ export function AmendmentPanel({
 }) {
   useKeyring();
   const [doc, setDoc] = useState<VersionsDocument | undefined>();
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<FormAnswer | undefined>();
+  const action = useFormAction();
   useEffect(() => {
     agreementsApi
       .versions(charter.id)
@@ -61,19 +61,10 @@ export function AmendmentPanel({
   const sign = async (index: number) => {
     const signer = signers[index];
     if (!pending || !signer) return;
-    setBusy(true);
-    setMessage(undefined);
-    try {
+    await action.run(async () => {
       const done = await signAmendment(charter, signer.participant, signer.key, pending.hash);
-      setMessage({
-        ok: true,
-        text: `${signer.participant.name} signed version ${pending.version} as event ${done.event.seq}.`,
-      });
-    } catch (e) {
-      setMessage({ ok: false, text: (e as Error).message });
-    } finally {
-      setBusy(false);
-    }
+      return `${signer.participant.name} signed version ${pending.version} as event ${done.event.seq}.`;
+    });
   };
 
   return (
@@ -113,10 +104,10 @@ export function AmendmentPanel({
                   type="button"
                   class="primary"
                   data-testid="sign-amendment"
-                  disabled={busy}
+                  disabled={action.busy}
                   onClick={() => sign(i)}
                 >
-                  {busy ? "Signing…" : `Sign version ${pending.version} as ${s.participant.id}`}
+                  {action.busy ? "Signing…" : `Sign version ${pending.version} as ${s.participant.id}`}
                 </button>
               ))}
             </p>
@@ -125,7 +116,7 @@ export function AmendmentPanel({
           )}
         </div>
       )}
-      <FormMessage answer={message} testId="amendment-message" />
+      <FormMessage answer={action.answer} testId="amendment-message" />
       {inForce && (
         <ProposeAmendment
           // a new version in force starts the form afresh, from its plan

@@ -3,12 +3,12 @@
  * has signed the charter hash, and the phase dates. A participant whose key this tab holds signs
  * here: the page recomputes the charter's hash and checks that the charter lists that key first.
  */
-import { useState } from "preact/hooks";
 import type { Participant } from "../../../../src/ledger/index.ts";
 import type { AgreementDocument } from "../../../../src/server/agreement-schemas.ts";
-import { type FormAnswer, FormMessage } from "../../components/FormMessage.tsx";
+import { FormMessage } from "../../components/FormMessage.tsx";
 import { signCharterAs } from "../../lib/agreements.ts";
 import { formatDate, phaseSpans } from "../../lib/calendar.ts";
+import { useFormAction } from "../../lib/form-action.ts";
 import { signersOf } from "../../lib/keyring.ts";
 
 function roleText(p: Participant, partyName: (id: string) => string): string {
@@ -27,31 +27,22 @@ export function CharterPanel({
   partyName: (id: string) => string;
   onSigned: () => void;
 }) {
-  const [busy, setBusy] = useState<string | undefined>();
-  const [message, setMessage] = useState<FormAnswer | undefined>();
+  const action = useFormAction();
   const signers = new Map(signersOf(doc.charter).map((s) => [s.participant.id, s.key]));
   const signed = new Set(doc.signedBy);
   const sign = async (p: Participant) => {
     const key = signers.get(p.id);
     if (!key) return;
-    setBusy(p.id);
-    setMessage(undefined);
-    try {
+    await action.run(async () => {
       const state = await signCharterAs(doc, p, key);
-      setMessage({
-        ok: true,
-        text:
-          `${p.name} signed the charter. ` +
-          (state.state === "active"
-            ? "Every party has signed: the agreement is active."
-            : `Still awaiting: ${state.awaiting.join(", ")}.`),
-      });
       onSigned();
-    } catch (e) {
-      setMessage({ ok: false, text: (e as Error).message });
-    } finally {
-      setBusy(undefined);
-    }
+      return (
+        `${p.name} signed the charter. ` +
+        (state.state === "active"
+          ? "Every party has signed: the agreement is active."
+          : `Still awaiting: ${state.awaiting.join(", ")}.`)
+      );
+    });
   };
   return (
     <section aria-labelledby="charter-heading" data-testid="charter">
@@ -108,7 +99,7 @@ export function CharterPanel({
                         type="button"
                         class="primary small"
                         data-testid={`sign-charter-${p.id}`}
-                        disabled={busy !== undefined}
+                        disabled={action.busy}
                         onClick={() => void sign(p)}
                       >
                         Sign the charter as {p.id}
@@ -123,7 +114,7 @@ export function CharterPanel({
           </tbody>
         </table>
       </section>
-      <FormMessage answer={message} testId="charter-message" />
+      <FormMessage answer={action.answer} testId="charter-message" />
     </section>
   );
 }

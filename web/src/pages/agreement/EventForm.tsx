@@ -7,9 +7,12 @@
 import { useMemo, useState } from "preact/hooks";
 import type { AgreementStatus } from "../../../../src/ledger/index.ts";
 import { type Charter, compileCharter, type Participant } from "../../../../src/ledger/index.ts";
-import { type FormAnswer, FormMessage } from "../../components/FormMessage.tsx";
+import type { Move } from "../../../../src/model/index.ts";
+import { FormMessage } from "../../components/FormMessage.tsx";
 import { type EventDraft, recordEvent } from "../../lib/agreements.ts";
+import { useFormAction } from "../../lib/form-action.ts";
 import { signersOf, useKeyring } from "../../lib/keyring.ts";
+import { SignerSelect, useSigner } from "./SignerSelect.tsx";
 
 /** What happened (amendments change the terms and have their own panel: AmendmentPanel.tsx). */
 type Kind = Exclude<EventDraft["type"], "amendment.proposed" | "amendment.signed">;
@@ -31,34 +34,73 @@ function kindsFor(p: Participant): Kind[] {
   return [];
 }
 
+/** The moves `p` may record events of: a party its own, a verifier those it verifies. */
+function movesFor(moves: Move[], p: Participant | undefined): Move[] {
+  if (!p) return [];
+  return moves.filter((m) =>
+    p.role === "party"
+      ? m.actor === p.party
+      : p.role === "verifier" && (p.moves === "all" || p.moves?.includes(m.id)),
+  );
+}
+
 const needsMove = (k: Kind) => k.startsWith("move.");
+
+/** The form's free fields, as typed. */
+interface Fields {
+  fraction: string;
+  report: string;
+  text: string;
+  dispute: string;
+}
+type SetField = (name: keyof Fields, value: string) => void;
+
+/** The event the form describes, without the fields the signer adds. */
+function eventDraft(kind: Kind, move: Move | undefined, f: Fields): EventDraft {
+  const optional = (s: string) => (s.trim() ? s.trim() : undefined);
+  switch (kind) {
+    case "move.done": {
+      const share = Number(f.fraction);
+      return {
+        type: kind,
+        move: move?.id ?? "",
+        fraction: move?.divisible && share < 1 ? share : undefined,
+        text: optional(f.text),
+      };
+    }
+    case "move.reversed":
+      return { type: kind, move: move?.id ?? "", text: optional(f.text) };
+    case "move.verified":
+      return { type: kind, move: move?.id ?? "", report: optional(f.report) };
+    case "move.verification_failed":
+      return { type: kind, move: move?.id ?? "", report: f.report.trim() };
+    case "dispute.raised":
+      return {
+        type: kind,
+        dispute: f.dispute.trim() || `dispute-${Date.now().toString(36)}`,
+        text: f.text.trim(),
+      };
+    case "dispute.resolved":
+      return { type: kind, dispute: f.dispute.trim(), text: f.text.trim() };
+    case "note":
+      return { type: kind, text: f.text.trim() };
+  }
+}
 
 export function EventForm({ charter, status }: { charter: Charter; status: AgreementStatus }) {
   useKeyring();
   const compiled = useMemo(() => compileCharter(charter), [charter]);
   const signers = signersOf(charter).filter((s) => s.participant.role !== "observer");
-  const [by, setBy] = useState<string | undefined>();
-  const signer = signers.find((s) => s.participant.id === by) ?? signers[0];
+  const [signer, setBy] = useSigner(signers);
   const kinds = signer ? kindsFor(signer.participant) : [];
   const [kindChoice, setKind] = useState<Kind | undefined>();
   const kind = kindChoice && kinds.includes(kindChoice) ? kindChoice : kinds[0];
-  const moves = useMemo(() => {
-    const p = signer?.participant;
-    if (!p) return [];
-    return compiled.scenario.moves.filter((m) =>
-      p.role === "party"
-        ? m.actor === p.party
-        : p.role === "verifier" && (p.moves === "all" || p.moves?.includes(m.id)),
-    );
-  }, [compiled, signer]);
+  const moves = useMemo(() => movesFor(compiled.scenario.moves, signer?.participant), [compiled, signer]);
   const [moveChoice, setMove] = useState<string | undefined>();
   const move = moves.find((m) => m.id === moveChoice) ?? moves[0];
-  const [fraction, setFraction] = useState("1");
-  const [report, setReport] = useState("");
-  const [text, setText] = useState("");
-  const [dispute, setDispute] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<FormAnswer | undefined>();
+  const [fields, setFields] = useState<Fields>({ fraction: "1", report: "", text: "", dispute: "" });
+  const setField: SetField = (name, value) => setFields((f) => ({ ...f, [name]: value }));
+  const action = useFormAction();
 
   if (signers.length === 0) {
     return (
@@ -70,56 +112,21 @@ export function EventForm({ charter, status }: { charter: Charter; status: Agree
   }
   if (!signer || !kind) return null;
 
-  const draft = (): EventDraft => {
-    const optional = (s: string) => (s.trim() ? s.trim() : undefined);
-    switch (kind) {
-      case "move.done": {
-        const share = Number(fraction);
-        return {
-          type: kind,
-          move: move?.id ?? "",
-          fraction: move?.divisible && share < 1 ? share : undefined,
-          text: optional(text),
-        };
-      }
-      case "move.reversed":
-        return { type: kind, move: move?.id ?? "", text: optional(text) };
-      case "move.verified":
-        return { type: kind, move: move?.id ?? "", report: optional(report) };
-      case "move.verification_failed":
-        return { type: kind, move: move?.id ?? "", report: report.trim() };
-      case "dispute.raised":
-        return {
-          type: kind,
-          dispute: dispute.trim() || `dispute-${Date.now().toString(36)}`,
-          text: text.trim(),
-        };
-      case "dispute.resolved":
-        return { type: kind, dispute: dispute.trim(), text: text.trim() };
-      case "note":
-        return { type: kind, text: text.trim() };
-    }
-  };
-
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setMessage(undefined);
-    try {
-      const done = await recordEvent(charter, signer.participant.id, signer.key, draft());
-      setMessage({
-        ok: true,
-        text:
-          `${done.duplicate ? "Already recorded" : "Recorded"} as event ${done.event.seq} (${done.event.body.type} by ${signer.participant.name}); ` +
-          `checkpoint of head ${done.checkpoint.body.seq} countersigned.`,
-      });
-      setText("");
-      setReport("");
-    } catch (e) {
-      setMessage({ ok: false, text: (e as Error).message });
-    } finally {
-      setBusy(false);
-    }
+    void action.run(async () => {
+      const done = await recordEvent(
+        charter,
+        signer.participant.id,
+        signer.key,
+        eventDraft(kind, move, fields),
+      );
+      setFields((f) => ({ ...f, text: "", report: "" }));
+      return (
+        `${done.duplicate ? "Already recorded" : "Recorded"} as event ${done.event.seq} (${done.event.body.type} by ${signer.participant.name}); ` +
+        `checkpoint of head ${done.checkpoint.body.seq} countersigned.`
+      );
+    });
   };
 
   return (
@@ -127,20 +134,13 @@ export function EventForm({ charter, status }: { charter: Charter; status: Agree
       <h2 id="event-heading">Record an event</h2>
       <form onSubmit={submit}>
         <div class="field-row">
-          <label class="field">
-            <span>Signed by</span>
-            <select
-              data-testid="event-by"
-              value={signer.participant.id}
-              onChange={(e) => setBy(e.currentTarget.value)}
-            >
-              {signers.map((s) => (
-                <option key={s.participant.id} value={s.participant.id}>
-                  {s.participant.name} ({s.participant.id})
-                </option>
-              ))}
-            </select>
-          </label>
+          <SignerSelect
+            label="Signed by"
+            testId="event-by"
+            signers={signers}
+            signer={signer}
+            onPick={setBy}
+          />
           <label class="field">
             <span>What happened</span>
             <select
@@ -156,94 +156,135 @@ export function EventForm({ charter, status }: { charter: Charter; status: Agree
             </select>
           </label>
           {needsMove(kind) && (
-            <label class="field">
-              <span>Move</span>
-              <select
-                data-testid="event-move"
-                value={move?.id}
-                onChange={(e) => setMove(e.currentTarget.value)}
-              >
-                {moves.map((m) => {
-                  const s = status.moves.find((x) => x.id === m.id);
-                  return (
-                    <option key={m.id} value={m.id}>
-                      {m.title ?? m.id}
-                      {s ? ` (${s.state})` : ""}
-                    </option>
-                  );
-                })}
-              </select>
-            </label>
+            <MovePicker {...{ kind, moves, move, status, fields, setField }} onMove={setMove} />
           )}
-          {kind === "move.done" && move?.divisible && (
-            <label class="field">
-              <span>Share done so far (0–1)</span>
-              <input
-                type="number"
-                min={0.01}
-                max={1}
-                step={0.01}
-                value={fraction}
-                onInput={(e) => setFraction(e.currentTarget.value)}
-              />
-            </label>
-          )}
-          {(kind === "dispute.raised" || kind === "dispute.resolved") && (
-            <label class="field">
-              <span>Dispute id</span>
-              <input
-                value={dispute}
-                list="open-disputes"
-                placeholder={kind === "dispute.raised" ? "made up if left empty" : undefined}
-                required={kind === "dispute.resolved"}
-                onInput={(e) => setDispute(e.currentTarget.value)}
-              />
-              <datalist id="open-disputes">
-                {status.openDisputes.map((d) => (
-                  <option key={d.id} value={d.id}>
-                    {d.text}
-                  </option>
-                ))}
-              </datalist>
-            </label>
-          )}
+          {kind.startsWith("dispute.") && <DisputeField {...{ kind, status, fields, setField }} />}
         </div>
-        {(kind === "move.verified" || kind === "move.verification_failed") && (
-          <label class="field">
-            <span>Report{kind === "move.verified" ? " (optional)" : ""}</span>
-            <textarea
-              data-testid="event-report"
-              rows={3}
-              value={report}
-              required={kind === "move.verification_failed"}
-              onInput={(e) => setReport(e.currentTarget.value)}
-            />
-          </label>
-        )}
-        {!kind.startsWith("move.verif") && (
-          <label class="field">
-            <span>{needsMove(kind) ? "Note (optional)" : "Text"}</span>
-            <textarea
-              data-testid="event-text"
-              rows={2}
-              value={text}
-              required={!needsMove(kind)}
-              onInput={(e) => setText(e.currentTarget.value)}
-            />
-          </label>
-        )}
+        <EventTexts {...{ kind, fields, setField }} />
         <p class="toolbar">
           <button
             type="submit"
             class="primary"
             data-testid="event-submit"
-            disabled={busy || (needsMove(kind) && !move)}
+            disabled={action.busy || (needsMove(kind) && !move)}
           >
-            {busy ? "Signing…" : `Sign and record as ${signer.participant.id}`}
+            {action.busy ? "Signing…" : `Sign and record as ${signer.participant.id}`}
           </button>
         </p>
       </form>
-      <FormMessage answer={message} testId="event-message" />
+      <FormMessage answer={action.answer} testId="event-message" />
     </section>
+  );
+}
+
+/** Which move, with its state on the ledger, and for a divisible move done, the share done so far. */
+function MovePicker({
+  kind,
+  moves,
+  move,
+  status,
+  fields,
+  setField,
+  onMove,
+}: {
+  kind: Kind;
+  moves: Move[];
+  move: Move | undefined;
+  status: AgreementStatus;
+  fields: Fields;
+  setField: SetField;
+  onMove(id: string): void;
+}) {
+  return (
+    <>
+      <label class="field">
+        <span>Move</span>
+        <select data-testid="event-move" value={move?.id} onChange={(e) => onMove(e.currentTarget.value)}>
+          {moves.map((m) => {
+            const s = status.moves.find((x) => x.id === m.id);
+            return (
+              <option key={m.id} value={m.id}>
+                {m.title ?? m.id}
+                {s ? ` (${s.state})` : ""}
+              </option>
+            );
+          })}
+        </select>
+      </label>
+      {kind === "move.done" && move?.divisible && (
+        <label class="field">
+          <span>Share done so far (0–1)</span>
+          <input
+            type="number"
+            min={0.01}
+            max={1}
+            step={0.01}
+            value={fields.fraction}
+            onInput={(e) => setField("fraction", e.currentTarget.value)}
+          />
+        </label>
+      )}
+    </>
+  );
+}
+
+/** The dispute's id: offered from the open disputes, made up for a new one when left empty. */
+function DisputeField({
+  kind,
+  status,
+  fields,
+  setField,
+}: {
+  kind: Kind;
+  status: AgreementStatus;
+  fields: Fields;
+  setField: SetField;
+}) {
+  return (
+    <label class="field">
+      <span>Dispute id</span>
+      <input
+        value={fields.dispute}
+        list="open-disputes"
+        placeholder={kind === "dispute.raised" ? "made up if left empty" : undefined}
+        required={kind === "dispute.resolved"}
+        onInput={(e) => setField("dispute", e.currentTarget.value)}
+      />
+      <datalist id="open-disputes">
+        {status.openDisputes.map((d) => (
+          <option key={d.id} value={d.id}>
+            {d.text}
+          </option>
+        ))}
+      </datalist>
+    </label>
+  );
+}
+
+/** A verifier's report, or the event's text (a note on a move, or a dispute's or note's text). */
+function EventTexts({ kind, fields, setField }: { kind: Kind; fields: Fields; setField: SetField }) {
+  const verifying = kind === "move.verified" || kind === "move.verification_failed";
+  return verifying ? (
+    <label class="field">
+      <span>Report{kind === "move.verified" ? " (optional)" : ""}</span>
+      <textarea
+        data-testid="event-report"
+        rows={3}
+        value={fields.report}
+        required={kind === "move.verification_failed"}
+        onInput={(e) => setField("report", e.currentTarget.value)}
+      />
+    </label>
+  ) : (
+    <label class="field">
+      <span>{needsMove(kind) ? "Note (optional)" : "Text"}</span>
+      <textarea
+        data-testid="event-text"
+        rows={2}
+        value={fields.text}
+        required={!needsMove(kind)}
+        onInput={(e) => setField("text", e.currentTarget.value)}
+      />
+    </label>
   );
 }

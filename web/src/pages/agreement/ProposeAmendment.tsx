@@ -9,9 +9,11 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type Charter, compileCharter, parseAmendedPlan } from "../../../../src/ledger/index.ts";
 import type { Plan } from "../../../../src/model/index.ts";
-import { type FormAnswer, FormMessage } from "../../components/FormMessage.tsx";
+import { FormMessage } from "../../components/FormMessage.tsx";
 import { type AmendmentDraft, proposeAmendment } from "../../lib/agreements.ts";
+import { useFormAction } from "../../lib/form-action.ts";
 import { signersOf, useKeyring } from "../../lib/keyring.ts";
+import { SignerSelect, useSigner } from "./SignerSelect.tsx";
 
 /** A plan handed to the form from elsewhere on the page; `nonce` tells one hand-over from the next. */
 export interface ProposalSeed extends Required<AmendmentDraft> {
@@ -55,14 +57,12 @@ export function ProposeAmendment({
   useKeyring();
   const scenario = useMemo(() => compileCharter(charter).scenario, [charter]);
   const signers = signersOf(charter).filter((s) => s.participant.role === "party");
-  const [by, setBy] = useState<string | undefined>();
-  const signer = signers.find((s) => s.participant.id === by) ?? signers[0];
+  const [signer, setBy] = useSigner(signers);
   const [name, setName] = useState(`${inForce.name}-v${version + 1}`);
   const [text, setText] = useState(() => planText(inForce.phases));
   const [why, setWhy] = useState("");
-  const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | undefined>();
-  const [message, setMessage] = useState<FormAnswer | undefined>();
+  const action = useFormAction();
   const heading = useRef<HTMLHeadingElement>(null);
 
   // The re-plan's continuation, handed over: fill the form and bring it into view. One handed
@@ -74,35 +74,28 @@ export function ProposeAmendment({
     setText(planText(seed.phases));
     setWhy(seed.text);
     setProblem(undefined);
-    setMessage(undefined);
+    action.say(undefined);
     heading.current?.focus();
   }, [seed?.nonce]);
 
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
     if (!signer) return;
-    setMessage(undefined);
+    action.say(undefined);
     const read = parseAmendedPlan(text, scenario, "plan");
     if (!read.ok) return setProblem(read.message);
     setProblem(undefined);
-    setBusy(true);
-    try {
+    void action.run(async () => {
       const done = await proposeAmendment(charter, signer.participant, signer.key, {
         name: name.trim(),
         phases: read.phases,
         ...(why.trim() ? { text: why.trim() } : {}),
       });
-      setMessage({
-        ok: true,
-        text:
-          `${signer.participant.name} proposed version ${done.version} (plan ${name.trim()}) as event ${done.proposed.event.seq} ` +
-          `and signed it as event ${done.signed.event.seq}; version ${version} governs until every party has signed.`,
-      });
-    } catch (e) {
-      setMessage({ ok: false, text: (e as Error).message });
-    } finally {
-      setBusy(false);
-    }
+      return (
+        `${signer.participant.name} proposed version ${done.version} (plan ${name.trim()}) as event ${done.proposed.event.seq} ` +
+        `and signed it as event ${done.signed.event.seq}; version ${version} governs until every party has signed.`
+      );
+    });
   };
 
   return (
@@ -121,20 +114,14 @@ export function ProposeAmendment({
             {pending ? `; it replaces the pending version ${pending}` : ""}.
           </p>
           <div class="field-row">
-            <label class="field">
-              <span>Proposed by</span>
-              <select
-                data-testid="propose-by"
-                value={signer?.participant.id}
-                onChange={(e) => setBy(e.currentTarget.value)}
-              >
-                {signers.map((s) => (
-                  <option key={s.participant.id} value={s.participant.id}>
-                    {participantName(s.participant.id)} ({s.participant.id})
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SignerSelect
+              label="Proposed by"
+              testId="propose-by"
+              signers={signers}
+              signer={signer}
+              onPick={setBy}
+              name={(p) => participantName(p.id)}
+            />
             <label class="field grow">
               <span>Plan name</span>
               <input
@@ -180,13 +167,18 @@ export function ProposeAmendment({
             />
           </label>
           <p class="toolbar">
-            <button type="submit" class="primary" data-testid="propose-submit" disabled={busy || !signer}>
-              {busy ? "Signing…" : `Sign and propose as ${signer?.participant.id}`}
+            <button
+              type="submit"
+              class="primary"
+              data-testid="propose-submit"
+              disabled={action.busy || !signer}
+            >
+              {action.busy ? "Signing…" : `Sign and propose as ${signer?.participant.id}`}
             </button>
           </p>
         </form>
       )}
-      <FormMessage answer={message} testId="propose-message" />
+      <FormMessage answer={action.answer} testId="propose-message" />
     </section>
   );
 }

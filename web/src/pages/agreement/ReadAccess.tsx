@@ -6,42 +6,36 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { openReadSession } from "../../lib/agreements.ts";
+import { useFormAction } from "../../lib/form-action.ts";
 import { type HeldKey, loadKeyFile, useKeyring } from "../../lib/keyring.ts";
 
 export function ReadAccess({ id, onOpened }: { id: string; onOpened: () => void }) {
   const keys = useKeyring();
   const [key, setKey] = useState<HeldKey | undefined>();
   const [participant, setParticipant] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const action = useFormAction();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${id}: sign in to read — Lockstep workbench`;
     heading.current?.focus({ preventScroll: true });
   }, [id]);
 
-  const open = async (as: string, signer: HeldKey) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const open = (as: string, signer: HeldKey) =>
+    action.run(async () => {
       await openReadSession(id, as, signer);
       onOpened();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
+  // Reading the file is not sending: the buttons stay as they are until the session is asked for.
   const load = async (file: File | undefined) => {
     if (!file) return;
-    setError(undefined);
+    action.say(undefined);
     try {
       const loaded = await loadKeyFile(file);
       setKey(loaded);
       if (loaded.participant) await open(loaded.participant, loaded);
       else setParticipant("");
     } catch (e) {
-      setError((e as Error).message);
+      action.say({ ok: false, text: (e as Error).message });
     }
   };
   const named = keys.filter((k) => k.participant);
@@ -71,7 +65,12 @@ export function ReadAccess({ id, onOpened }: { id: string; onOpened: () => void 
           />
         </label>
         {named.map((k) => (
-          <button key={k.publicX} type="button" disabled={busy} onClick={() => void open(k.participant!, k)}>
+          <button
+            key={k.publicX}
+            type="button"
+            disabled={action.busy}
+            onClick={() => void open(k.participant!, k)}
+          >
             Read as {k.participant}
           </button>
         ))}
@@ -88,15 +87,15 @@ export function ReadAccess({ id, onOpened }: { id: string; onOpened: () => void 
               <span>Your participant id ({key.source} does not name one)</span>
               <input value={participant} required onInput={(e) => setParticipant(e.currentTarget.value)} />
             </label>
-            <button type="submit" class="primary" disabled={busy}>
+            <button type="submit" class="primary" disabled={action.busy}>
               Read as this participant
             </button>
           </p>
         </form>
       )}
-      {error && (
+      {action.error && (
         <p class="error" role="alert" data-testid="read-error">
-          {error}
+          {action.error}
         </p>
       )}
     </main>

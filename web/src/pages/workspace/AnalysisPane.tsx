@@ -13,6 +13,7 @@ import { PlanView, partyNames } from "../../components/PlanView.tsx";
 import { Tabs, tabPanelProps } from "../../components/Tabs.tsx";
 import type { PlanChoice } from "../../lib/analysis.ts";
 import type { Capabilities } from "../../lib/api.ts";
+import { useFormAction } from "../../lib/form-action.ts";
 import { findPlanInBrowser, type Where } from "../../lib/in-browser.ts";
 import type { PlanReport } from "../../lib/planner.ts";
 import { plannerOptions } from "../../lib/planner.ts";
@@ -85,24 +86,17 @@ function FrontierPanel({
   onFrontier(points: FrontierPoint[]): void;
   onPlan(name: string): void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const action = useFormAction();
   const [where, setWhere] = useState<Where | undefined>();
   const [said, setSaid] = useState("");
-  const chart = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const chart = () =>
+    action.run(async () => {
       const { result, where } = await findPlanInBrowser(source, plannerOptions("safety", false));
       setWhere(where);
       if (result.frontier) onFrontier(result.frontier);
-      else setError(`The planner found no plan within the horizon (${result.status}).`);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+      else
+        action.say({ ok: false, text: `The planner found no plan within the horizon (${result.status}).` });
+    });
   const selected = points?.find((p) => frontierPlanName(p.phases) === chosen)?.phases;
   return (
     <section class="frontier-panel" aria-labelledby="frontier-heading" data-testid="frontier-panel">
@@ -112,17 +106,17 @@ function FrontierPanel({
       </h2>
       {!points && (
         <p class="toolbar">
-          <button type="button" disabled={busy} onClick={chart} data-testid="chart-frontier">
-            {busy ? "Charting…" : "Chart the safety frontier"}
+          <button type="button" disabled={action.busy} onClick={chart} data-testid="chart-frontier">
+            {action.busy ? "Charting…" : "Chart the safety frontier"}
           </button>
           <span class="muted">
             the safest plan for each number of phases, from the fewest feasible to the horizon
           </span>
         </p>
       )}
-      {error && (
+      {action.error && (
         <p class="error" role="alert">
-          {error}
+          {action.error}
         </p>
       )}
       <WhereNote where={where} />
