@@ -16,7 +16,17 @@
 import { analyzePlan } from "../analysis/index.ts";
 import { extractPlan } from "./extract.ts";
 import type { Formulation, FormulationOptions } from "./formulation.ts";
-import { type Context, now, record, slackOf, solveAt, TIE_TOLERANCE } from "./session.ts";
+import { firstPlanOf } from "./incumbent.ts";
+import {
+  type Context,
+  formulate,
+  now,
+  record,
+  slackOf,
+  solveAt,
+  solveFormulation,
+  TIE_TOLERANCE,
+} from "./session.ts";
 import type { SolveResult } from "./solver.ts";
 import { solveMilp } from "./solver.ts";
 
@@ -27,6 +37,8 @@ import { solveMilp } from "./solver.ts";
  */
 export const floorSearch = {
   firstShare: 0.6,
+  /** The same with a first plan from the analysis (incumbent.ts): the probes get more. */
+  seededShare: 0.25,
   stallAfter: 0.1,
   stallQuiet: 0.5,
   probesOnly: false,
@@ -53,12 +65,18 @@ export async function solveLargestSlack(
     const [f] = await solveAt(ctx, phases, false, extra, 0);
     return [f, await raiseFloor(ctx, f, undefined)];
   }
+  const f = formulate(ctx, phases, false, extra);
+  // A plan from the analysis first (incumbent.ts), for the plain search only (extra rows, as the
+  // safety objective's, are not the analysis's to check): the direct MILP starts from it, and
+  // with it the probes take over sooner.
+  const seed = Object.keys(extra).length === 0 ? firstPlanOf(ctx, f, phases) : undefined;
   // The direct MILP keeps going while its bound moves; once it has a plan and its bound has stood
   // still for half its running time (after a tenth of the time left), the probes take over.
   const stall = { after: floorSearch.stallAfter * (ctx.deadline - now()), quiet: floorSearch.stallQuiet };
-  const [f, first] = await solveAt(ctx, phases, false, extra, floorSearch.firstShare, stall);
+  const share = seed ? floorSearch.seededShare : floorSearch.firstShare;
+  const first = await solveFormulation(ctx, f, phases, false, share, stall, seed?.start);
   if (first.status !== "limit" || ctx.signal?.aborted) return [f, first];
-  return [f, await raiseFloor(ctx, f, first)];
+  return [f, await raiseFloor(ctx, f, first, seed?.columns)];
 }
 
 interface Best {
@@ -70,14 +88,17 @@ async function raiseFloor(
   ctx: Context,
   f: Formulation,
   first: SolveResult | undefined,
+  seed?: Float64Array,
 ): Promise<SolveResult> {
   const model = f.builder.model;
   const started = now();
   let solver = first?.solver;
   let best: Best | undefined;
-  if (first?.values) {
-    const own = await polished(ctx, f, first.values);
-    if (own === undefined) return first; // judge() reports the failed check
+  // The direct MILP's incumbent, or (if it stopped before completing its start) the first plan.
+  const from = first?.values ?? seed;
+  if (from) {
+    const own = await polished(ctx, f, from);
+    if (own === undefined) return first ?? { status: "limit", seconds: 0 }; // judge() reports it
     best = own;
   }
   // Where to probe: below the column's bound and HiGHS's, if that one is sane. Only an infeasible

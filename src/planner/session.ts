@@ -68,6 +68,17 @@ export async function solveAt(
   share = 1,
   stall?: SolveOptions["stall"],
 ): Promise<[Formulation, SolveResult]> {
+  const f = formulate(ctx, phases, relax, extra);
+  return [f, await solveFormulation(ctx, f, phases, relax, share, stall)];
+}
+
+/** The MILP for `phases` phases of this search (its size goes into the call's statistics). */
+export function formulate(
+  ctx: Context,
+  phases: number,
+  relax: boolean,
+  extra: Partial<FormulationOptions> = {},
+): Formulation {
   const f = buildFormulation(ctx.c, {
     phases,
     values: ctx.values,
@@ -81,13 +92,27 @@ export async function solveAt(
   ctx.stats.variables = model.colLower.length;
   ctx.stats.constraints = model.rowLower.length;
   ctx.stats.nonzeros = model.indices.length;
+  return f;
+}
+
+/**
+ * Solves a formulation within `share` of the time left; `start` (some columns' values) is handed
+ * to the solver to complete into its first incumbent (HiGHS; other backends ignore it).
+ */
+export async function solveFormulation(
+  ctx: Context,
+  f: Formulation,
+  phases: number,
+  relax: boolean,
+  share = 1,
+  stall?: SolveOptions["stall"],
+  start?: SolveOptions["start"],
+): Promise<SolveResult> {
+  const model = f.builder.model;
   ctx.stats.solves += 1;
   const remaining = ctx.deadline - now();
   if (ctx.signal?.aborted || remaining <= 0) {
-    return [
-      f,
-      { status: "limit", seconds: 0, message: ctx.signal?.aborted ? "aborted" : "time limit reached" },
-    ];
+    return { status: "limit", seconds: 0, message: ctx.signal?.aborted ? "aborted" : "time limit reached" };
   }
   // Keep back a little of the budget for checking the plan, so the whole call meets the limit.
   const reserve = Math.min(1, 0.02 * remaining);
@@ -96,9 +121,10 @@ export async function solveAt(
     timeLimitSeconds: (remaining - reserve) * share,
     signal: ctx.signal,
     ...(stall ? { stall } : {}),
+    ...(start ? { start } : {}),
   });
   record(ctx, result);
-  return [f, result];
+  return result;
 }
 
 /** Adds a solve's time, and the solver that answered, to the call's statistics. */

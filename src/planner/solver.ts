@@ -79,6 +79,11 @@ export interface SolveOptions {
    * only; other backends run to the time limit.
    */
   stall?: { after: number; quiet: number };
+  /**
+   * A point to start from, some columns' values by index: HiGHS fixes them, solves for the rest,
+   * and takes the result as its first incumbent if it is feasible. Other backends ignore it.
+   */
+  start?: { indices: number[]; values: number[] };
 }
 
 /** Tolerances tighter than HiGHS's defaults, so the plan passes the analysis's 1e-9 checks. */
@@ -131,6 +136,7 @@ export async function solveWithHighs(milp: Milp, options: SolveOptions): Promise
         i ? highs.constants.variableType.integer : highs.constants.variableType.continuous,
       ),
     });
+    if (options.start) model.setSolution(options.start);
     const signal = options.signal;
     const stall = options.stall;
     let bound: number | undefined;

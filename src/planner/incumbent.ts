@@ -1,0 +1,148 @@
+/**
+ * A first plan for the largest-slack search, built without a MILP (docs/planner.md, "A first plan
+ * from the analysis"). On large scenarios the direct MILP can spend its whole share of the time at
+ * the root without finding any plan (the 200 × 6 × 40 benchmark: none in 28.5 CPU-s), and a floor
+ * probe's first plan only clears s ≥ 0. Every move at its earliest legal phase (the `simultaneous`
+ * doctrine of MODEL.md §5) is a valid plan whenever it fits in the phases, and a local search over
+ * single moves, each judged by the analysis itself, raises its minimum slack quickly (that
+ * benchmark: 23.3 → 44.3 in a few seconds). The plan is only a starting point: the MILP and the
+ * floor probes still decide what is proven.
+ */
+import { type Analysis, analyzeSchedule, type CompiledScenario, type Schedule } from "../analysis/index.ts";
+import type { Formulation } from "./formulation.ts";
+import { type Context, now, slackOf } from "./session.ts";
+
+/** Switches and budget of the first plan; tests and benchmarks turn it off to compare. */
+export const firstPlan = {
+  enabled: true,
+  /** The local search's share of the time left. */
+  share: 0.1,
+  /** At most this many seconds, whatever the time left. */
+  most: 10,
+};
+
+/** A phase per move (1..T), or 0 when the plan leaves it out. */
+export type Placement = number[];
+
+/**
+ * Every move at its earliest legal phase (each prerequisite done and verified first), or left out
+ * when that phase is after `phases`: the `simultaneous` doctrine cut to the phases at hand. Its
+ * moves follow their prerequisites by construction; whether it does the goal is the analysis's
+ * to say (an anyOf item may have only late alternatives).
+ */
+export function earliestPlacement(c: CompiledScenario, earliest: number[], phases: number): Placement {
+  return c.moveIds.map((_, m) => (earliest[m] <= phases ? earliest[m] : 0));
+}
+
+/** The trajectory of a placement (each move done in one phase), as the analysis reads plans. */
+export function placementSchedule(c: CompiledScenario, at: Placement): Schedule {
+  const M = c.moveIds.length;
+  const phases = Math.max(1, ...at);
+  const delta = Array.from({ length: phases + 1 }, () => new Float64Array(M));
+  const x = Array.from({ length: phases + 1 }, () => new Float64Array(M));
+  at.forEach((k, m) => {
+    if (k > 0) delta[k][m] = 1;
+  });
+  for (let k = 1; k <= phases; k++)
+    for (let m = 0; m < M; m++) x[k][m] = Math.min(1, x[k - 1][m] + delta[k][m]);
+  return { phases, delta, x };
+}
+
+/** Higher is better: the minimum slack of a feasible plan, below 0 for any other. */
+function score(ctx: Context, a: Analysis): number {
+  if (!a.valid) return Number.NEGATIVE_INFINITY;
+  const slack = slackOf(ctx, a);
+  return ctx.fits(a) ? slack : Math.min(slack, -1e-9);
+}
+
+/**
+ * First-improvement local search: move one move to another phase (nearest first) or leave out a
+ * move no goal item needs on its own, keeping every prerequisite before its dependants, and keep
+ * the change when the analysis's minimum slack rises. Stops at a local optimum or `until`
+ * (seconds, `now()`). Deterministic for a given time: moves are visited in order.
+ */
+export function improvePlacement(
+  ctx: Context,
+  phases: number,
+  start: Placement,
+  until: number,
+): { at: Placement; slack: number } {
+  const { c } = ctx;
+  const at = [...start];
+  const dependants: number[][] = c.moveIds.map(() => []);
+  c.requires.forEach((reqs, m) => {
+    for (const p of reqs) dependants[p].push(m);
+  });
+  const alone = new Set(c.goal.filter((item) => item.length === 1).map((item) => item[0]));
+  let best = score(ctx, analyzeSchedule(c, placementSchedule(c, at)));
+  const steps = [1, -1, 2, -2, 3, -3, 5, -5, 8, -8];
+  for (;;) {
+    let improved = false;
+    for (let m = 0; m < at.length; m++) {
+      if (at[m] === 0) continue;
+      // where m may go: after each prerequisite is done and verified, before each dependant starts
+      let low = Math.max(1, ctx.earliest[m]);
+      for (const p of c.requires[m]) low = Math.max(low, at[p] + c.lag[p] + 1);
+      let high = phases;
+      for (const d of dependants[m]) if (at[d] > 0) high = Math.min(high, at[d] - c.lag[m] - 1);
+      const options = steps.map((step) => at[m] + step).filter((k) => k >= low && k <= high);
+      if (!alone.has(m) && dependants[m].every((d) => at[d] === 0)) options.push(0);
+      const was = at[m];
+      for (const k of options) {
+        if (now() >= until) return { at, slack: best };
+        at[m] = k;
+        const s = score(ctx, analyzeSchedule(c, placementSchedule(c, at)));
+        if (s > best + 1e-9 * Math.max(1, Math.abs(best))) {
+          best = s;
+          improved = true;
+          break;
+        }
+        at[m] = was;
+      }
+    }
+    if (!improved) return { at, slack: best };
+  }
+}
+
+/**
+ * A placement as the formulation's columns: x_k(m) (done by phase k) and, for a divisible move,
+ * a_k(m) (it advances in k). Only these are read (floor.ts fixes them and solves for the rest).
+ */
+export function placementColumns(f: Formulation, at: Placement, columns: number): Float64Array {
+  const values = new Float64Array(columns);
+  at.forEach((phase, m) => {
+    if (phase === 0) return;
+    const row = f.x[m];
+    for (let k = phase; k < row.length; k++) values[row[k]] = 1;
+    const act = f.active[m];
+    if (act) values[act[phase]] = 1;
+  });
+  return values;
+}
+
+/** The first plan's columns, and the same as a solver start: only its integer columns, by index. */
+export interface FirstPlan {
+  columns: Float64Array;
+  start: { indices: number[]; values: number[] };
+}
+
+/**
+ * The first plan for `phases` phases, or undefined when the local search ends without a feasible
+ * plan. Spends at most `firstPlan.share` of the time left (and `firstPlan.most` seconds).
+ */
+export function firstPlanOf(ctx: Context, f: Formulation, phases: number): FirstPlan | undefined {
+  if (!firstPlan.enabled) return undefined;
+  const start = earliestPlacement(ctx.c, ctx.earliest, phases);
+  const until = now() + Math.min(firstPlan.most, firstPlan.share * Math.max(0, ctx.deadline - now()));
+  const { at, slack } = improvePlacement(ctx, phases, start, until);
+  if (!(slack >= 0)) return undefined;
+  const model = f.builder.model;
+  const columns = placementColumns(f, at, model.colLower.length);
+  // HiGHS completes a start given by its integer columns alone (it fixes them and solves the LP),
+  // which costs less than solving that LP here first.
+  const indices: number[] = [];
+  for (const row of [...f.x, ...f.active]) {
+    for (let k = 1; k < (row?.length ?? 0); k++) if (model.integer[row![k]]) indices.push(row![k]);
+  }
+  return { columns, start: { indices, values: indices.map((col) => columns[col]) } };
+}
