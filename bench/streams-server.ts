@@ -5,8 +5,8 @@
  * closes it (and, under `node --cpu-prof`, writes the profile).
  *
  * With --trace it also reads commands on stdin, one a line, so the benchmark can ask where the
- * server's time went in each phase: `mark NAME` notes the time, the process's CPU time and the
- * event loop's utilisation; `dump` prints `trace JSON` with the marks and, for every appended event,
+ * server's time went in each phase: `mark NAME` notes the time, the process's CPU time, the
+ * event loop's utilisation and its longest delay since the previous mark; `dump` prints `trace JSON` with the marks and, for every appended event,
  * when its request arrived (the socket's first bytes), when the store was asked to append it, when
  * the append was acknowledged and when the response was written; `profile-start` and
  * `profile-stop FILE` take a CPU profile of what lies between (V8's profiler, as --cpu-prof).
@@ -18,7 +18,11 @@
 
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { type EventLoopUtilization, performance as nodePerformance } from "node:perf_hooks";
+import {
+  type EventLoopUtilization,
+  monitorEventLoopDelay,
+  performance as nodePerformance,
+} from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { buildServer } from "../src/server/app.ts";
@@ -96,7 +100,18 @@ process.stdout.write(`listening ${url}\n`);
 if (values.trace) {
   const profiler = new Session();
   profiler.connect();
-  const marks: Array<{ name: string; at: number; cpuMs: number; elu: EventLoopUtilization }> = [];
+  // how late a 1 ms timer ran, sampled all the time: its maximum between two marks is about the
+  // longest turn of the loop in that span (plus any time the process waited for a core)
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const marks: Array<{
+    name: string;
+    at: number;
+    cpuMs: number;
+    elu: EventLoopUtilization;
+    /** Since the previous mark: the loop's longest and 99th-percentile delay, ms. */
+    delay: { maxMs: number; p99Ms: number };
+  }> = [];
   createInterface({ input: process.stdin }).on("line", (line) => {
     const [command, name] = line.split(" ");
     if (command === "mark") {
@@ -106,7 +121,9 @@ if (values.trace) {
         at: now(),
         cpuMs: (cpu.user + cpu.system) / 1000,
         elu: nodePerformance.eventLoopUtilization(),
+        delay: { maxMs: delay.max / 1e6, p99Ms: delay.percentile(99) / 1e6 },
       });
+      delay.reset();
     } else if (command === "profile-start") {
       void profiler
         .post("Profiler.enable")

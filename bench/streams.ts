@@ -111,7 +111,13 @@ interface Served {
 }
 
 interface ServerTrace {
-  marks: Array<{ name: string; at: number; cpuMs: number; elu: { idle: number; active: number } }>;
+  marks: Array<{
+    name: string;
+    at: number;
+    cpuMs: number;
+    elu: { idle: number; active: number };
+    delay: { maxMs: number; p99Ms: number };
+  }>;
   posts: Array<{ arrived: number; answered: number }>;
   appends: Array<{ called: number; done: number }>;
   reads: number[];
@@ -466,8 +472,11 @@ interface Phases {
   /** The last request whose bytes the client's socket took. */
   lastWritten: number;
   lastAck: number;
-  /** With --trace, from the server: its CPU time and event-loop use until the last ack. */
-  server?: { cpuMs: number; elu: number };
+  /**
+   * With --trace, from the server: its CPU time and event-loop use until the last ack, and the
+   * loop's longest and 99th-percentile delay (a 1 ms timer's lateness: about the longest turn).
+   */
+  server?: { cpuMs: number; elu: number; delayMaxMs: number; delayP99Ms: number };
   /** With --trace: first and last connection the server accepted during the burst. */
   firstAccept?: number;
   lastAccept?: number;
@@ -504,7 +513,12 @@ function phases(
   if (from && to) {
     const active = to.elu.active - from.elu.active;
     const idle = to.elu.idle - from.elu.idle;
-    out.server = { cpuMs: to.cpuMs - from.cpuMs, elu: active / (active + idle) };
+    out.server = {
+      cpuMs: to.cpuMs - from.cpuMs,
+      elu: active / (active + idle),
+      delayMaxMs: to.delay.maxMs,
+      delayP99Ms: to.delay.p99Ms,
+    };
   }
   const accepted = trace.accepted.filter((t) => t >= start);
   out.firstAccept = after(accepted, min);
@@ -650,7 +664,7 @@ function print(row: Row): void {
   ];
   if (p.server) {
     parts.push(
-      `server: accepted ${at(p.firstAccept)}–${at(p.lastAccept)}, requests ${at(p.firstArrival)}–${at(p.lastArrival)}, appends asked ${at(p.firstAppend)}–${at(p.lastAppend)}, stored by ${at(p.lastStored)} in ${p.commits} commits, answered by ${at(p.lastAnswered)}, CPU ${ms(p.server.cpuMs)} ms, loop ${(p.server.elu * 100).toFixed(0)}% busy`,
+      `server: accepted ${at(p.firstAccept)}–${at(p.lastAccept)}, requests ${at(p.firstArrival)}–${at(p.lastArrival)}, appends asked ${at(p.firstAppend)}–${at(p.lastAppend)}, stored by ${at(p.lastStored)} in ${p.commits} commits, answered by ${at(p.lastAnswered)}, CPU ${ms(p.server.cpuMs)} ms, loop ${(p.server.elu * 100).toFixed(0)}% busy, longest loop delay ${ms(p.server.delayMaxMs)} ms (p99 ${ms(p.server.delayP99Ms)})`,
     );
   }
   console.log(parts.join(" | "));
@@ -687,6 +701,7 @@ for (const mode of MODES) {
   const first = rows.indexOf(bursts[0]);
   console.log(
     `${mode.padEnd(14)} bursts in order (appends/s): ${bursts.map((r) => r.burstRate.toFixed(0)).join(", ")}` +
-      ` (first at configuration ${first + 1} of ${rows.length}); commits: ${bursts.map((r) => r.burstPhases.commits ?? "?").join(", ")}`,
+      ` (first at configuration ${first + 1} of ${rows.length}); commits: ${bursts.map((r) => r.burstPhases.commits ?? "?").join(", ")}` +
+      `; longest loop delay, ms: ${bursts.map((r) => (r.burstPhases.server ? ms(r.burstPhases.server.delayMaxMs) : "?")).join(", ")}`,
   );
 }
