@@ -45,6 +45,12 @@ export const floorSearch = {
   polish: true,
   /** Below this relative gap the next probe asks for just above the best plan. */
   close: 0.02,
+  /**
+   * After the first infeasible probe, maximise s once more with s held between the best plan and
+   * that probe's floor (the bracketed solve, below); `bracketShare` is its share of the time left.
+   */
+  bracket: true,
+  bracketShare: 0.6,
 };
 
 /** Probes per search, at most (each one halves the gap or raises the best plan). */
@@ -120,7 +126,26 @@ async function raiseFloor(
   // creep up shape by shape (docs/planner.md: probing just above again crept through six shapes on
   // B seed 2).
   let crept = false;
+  let bracketed = !floorSearch.bracket;
   for (let n = 0; n < MOST_PROBES; n++) {
+    if (!bracketed && best !== undefined && high < model.colUpper[f.slack]) {
+      // Once a probe has proven a floor no plan clears, one "maximise s" between the best plan and
+      // that floor, lag indicators integer, usually settles the rest in one tree: B seed 2 of
+      // bench/objectives.ts proved its optimum this way in 6.8–10 CPU-s where the probes took 48.5
+      // (docs/planner.md, "The bracketed solve").
+      bracketed = true;
+      const outcome = await bracket(ctx, f, best, high);
+
+      if (outcome === "error") return done("limit");
+      solver = outcome.solver ?? solver;
+      if (outcome.best) best = outcome.best;
+      if (outcome.proven) {
+        high = best.slack;
+        return done("optimal");
+      }
+      if (outcome.bound !== undefined && outcome.bound >= best.slack) high = Math.min(high, outcome.bound);
+      continue;
+    }
     const step = best === undefined ? 0 : TIE_TOLERANCE * Math.max(1, Math.abs(best.slack));
     const halve: boolean =
       best !== undefined &&
@@ -157,6 +182,61 @@ async function raiseFloor(
     if (result.status === "limit") return done("limit", result.message);
   }
   return done("limit");
+}
+
+interface Bracketed {
+  /** A better plan than the one the solve started from, if it found one. */
+  best?: Best;
+  /** The solve proved its plan (or the one it started from) the largest slack there is. */
+  proven: boolean;
+  /** HiGHS's bound when it stopped at its limit: every plan's slack is at most this. */
+  bound?: number;
+  solver?: string;
+}
+
+/**
+ * "Maximise s" with s between the best plan's slack (less the tie tolerance) and `high`, a floor
+ * no plan clears (an infeasible probe proved it), and the lag indicators integer as in the probes.
+ * No plan is cut off: every plan's slack is below `high`, and one with less than the best is no
+ * answer. Exact like the probes, but one tree instead of one per probe, and each probe's tree is
+ * mostly its root (presolve and cuts, about 4 CPU-s of a probe's 5 on B seed 2). Why the upper
+ * end matters so much is not understood; measured on B seed 2 (docs/planner.md): held to 29.71 it
+ * proves the optimum in 6.8–7.6 CPU-s, to 33 in 10, to the column's own bound 34.37 in 21.5, and
+ * from s ≥ 0 to 34.3 not within 24. Infeasible (tolerances only): undecided, the probes go on.
+ */
+async function bracket(ctx: Context, f: Formulation, best: Best, high: number): Promise<Bracketed | "error"> {
+  const remaining = ctx.deadline - now();
+  if (ctx.signal?.aborted || remaining <= 0.1) return { proven: false };
+  const model = structuredClone(f.builder.model);
+  model.colCost = model.colCost.map(() => 0);
+  model.colCost[f.slack] = 1;
+  model.maximize = true;
+  model.colLower[f.slack] = Math.max(0, best.slack - TIE_TOLERANCE * Math.max(1, Math.abs(best.slack)));
+  model.colUpper[f.slack] = high;
+  for (const col of f.lags) model.integer[col] = true;
+  ctx.stats.solves += 1;
+  const result = await solveMilp(model, {
+    timeLimitSeconds: remaining * floorSearch.bracketShare,
+    signal: ctx.signal,
+  });
+  record(ctx, result);
+  if (result.status === "error") return "error";
+  const found = result.values ? await polished(ctx, f, result.values) : undefined;
+  const better = found !== undefined && found.slack > best.slack ? found : undefined;
+  // The optimum of this MILP is the optimum of the search only if the plan it returned passes the
+  // analysis at (within the tie tolerance) the slack the solver proved.
+  const proven =
+    result.status === "optimal" &&
+    found !== undefined &&
+    result.objective !== undefined &&
+    (better ?? best).slack >= result.objective - TIE_TOLERANCE * Math.max(1, Math.abs(result.objective));
+  const bound = result.status === "limit" ? result.work?.bound : undefined;
+  return {
+    ...(better ? { best: better } : {}),
+    proven,
+    ...(bound !== undefined ? { bound } : {}),
+    solver: result.solver,
+  };
 }
 
 /**

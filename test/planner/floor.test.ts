@@ -1,12 +1,14 @@
 /**
  * The floor search (src/planner/floor.ts) against exhaustive enumeration. Small scenarios are
  * proven by the direct MILP at once, so `probesOnly` skips it: every answer here comes from the
- * probes alone (a plan at s ≥ 0, halfway probes, the last probe just above the best plan).
+ * probes (a plan at s ≥ 0, halfway probes, the last probe just above the best plan) and, on even
+ * seeds, the bracketed solve after the first infeasible probe (`floorSearch.bracket`: "maximise s"
+ * between the best plan and that probe's floor); odd seeds keep the probes alone.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { analyzePlan } from "../../src/analysis/analyze.ts";
 import { floorSearch } from "../../src/planner/floor.ts";
-import { findPlan } from "../../src/planner/index.ts";
+import { configureSolver, findPlan, solveWithHighs } from "../../src/planner/index.ts";
 import { bruteForce } from "./brute-force.ts";
 import { bruteForceOptions, compileGenerated } from "./generate.ts";
 
@@ -15,14 +17,31 @@ const options = (seed: number) => bruteForceOptions(seed, 4);
 
 afterEach(() => {
   floorSearch.probesOnly = false;
+  floorSearch.bracket = true;
+  configureSolver({});
 });
+
+/** Counts the bracketed solves: the only ones that maximise with the lag indicators g integer. */
+function countBrackets(): { count: number } {
+  const seen = { count: 0 };
+  configureSolver({
+    backend: (milp, options) => {
+      if (milp.maximize && milp.colNames.some((name, col) => name.startsWith("g_") && milp.integer[col]))
+        seen.count++;
+      return solveWithHighs(milp, options);
+    },
+  });
+  return seen;
+}
 
 describe("floor search = brute force", () => {
   it("finds the fewest phases and the largest minimum slack by probes alone (60 seeds)", async () => {
     floorSearch.probesOnly = true;
+    const brackets = countBrackets();
     let feasible = 0;
     let infeasible = 0;
     for (let seed = 2001; seed <= 2060; seed++) {
+      floorSearch.bracket = seed % 2 === 0;
       const o = options(seed);
       const c = compileGenerated(seed, o);
       const truth = bruteForce(c, o.horizon);
@@ -44,6 +63,7 @@ describe("floor search = brute force", () => {
     }
     expect(feasible).toBeGreaterThan(15);
     expect(infeasible).toBeGreaterThan(3);
+    expect(brackets.count).toBeGreaterThan(5);
   }, 600_000);
 
   it("raises each probe's plan to its shape's best slack without changing the answer (divisible moves, 40 seeds)", async () => {
@@ -52,6 +72,7 @@ describe("floor search = brute force", () => {
     // the best slack of its shape (floorSearch.polish), must reach the same slack.
     let compared = 0;
     for (let seed = 2101; seed <= 2140; seed++) {
+      floorSearch.bracket = seed % 2 === 0;
       const o = { ...options(seed), divisible: 0.5, looseGoal: 0 };
       const c = compileGenerated(seed, o);
       if (!c.divisible.some(Boolean)) continue;
