@@ -261,7 +261,17 @@ async function exportedChartStandsAlone(at: string): Promise<void> {
     return readFileSync(saved);
   };
   const svg = (await save("SVG")).toString("utf8");
-  const png = (await save("PNG")).toString("base64");
+  const pngBytes = await save("PNG");
+  const png = pngBytes.toString("base64");
+  // A file that opens on its own: an SVG root in the SVG namespace, a PNG signature; the exposure
+  // chart's own title, its worst-case band in the legend and its tolerance in the caption's words.
+  expect(svg, `${at}: the SVG's root`).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(svg, `${at}: the SVG's title`).toContain("Exposure E per party after each phase");
+  expect(svg, `${at}: the SVG's legend`).toContain("worst case of the value ranges");
+  expect(svg.replace(/<[^>]+>/g, " ").replace(/\s+/g, " "), `${at}: the SVG's caption`).toMatch(
+    /against a tolerance of/,
+  );
+  expect(pngBytes.subarray(1, 4).toString(), `${at}: the PNG's signature`).toBe("PNG");
   const found = await chart.evaluate(
     async (figure, files) => {
       const words = (text: string | null | undefined) => (text ?? "").replace(/\s+/g, " ").trim();

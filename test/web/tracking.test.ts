@@ -41,7 +41,12 @@ const privateParts = () =>
 async function checkSizes(state: string): Promise<void> {
   for (const size of SIZES) {
     await page.setViewportSize({ width: size.width, height: size.height });
-    await page.waitForTimeout(100);
+    // The page has taken the new width and drawn two frames at it (what a set 100 ms stood for):
+    // a redraw that follows a ResizeObserver callback is in by then.
+    await eventually(() => page.evaluate(() => window.innerWidth)).toBe(size.width);
+    await page.evaluate(
+      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null)))),
+    );
     await expectAccessible(page, `${state} at ${size.name}`);
     await expectNoSidewaysScroll(page, `${state} at ${size.name}`);
     await expectPageAsTallAsItsContent(page, `${state} at ${size.name}`);

@@ -1,6 +1,7 @@
 /**
- * The workbench end to end in headless Chromium, as an analyst would use it on korea-2018.
- * Screenshots of each page go to test-artifacts/ (gitignored).
+ * The workbench end to end in headless Chromium, as an analyst would use it on korea-2018, at
+ * 1280×800. Its pages' screenshots, and the exposure chart's SVG and PNG files, are checked at three
+ * sizes by test/web/layouts.test.ts; the markdown, HTML and PDF exports go to test-artifacts/.
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,7 +11,6 @@ import type { SimulationReport } from "../../src/simulate/report.ts";
 import { ROOT } from "../helpers/cli.ts";
 import { eventually, SOLVE_MS, UPDATE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import { screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
 let workbench: Workbench;
@@ -76,8 +76,6 @@ async function serverSimulation(runs: number, seed: number): Promise<SimulationR
   }
 }
 
-const SHOTS = screenshotDir("workbench");
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const exposureSvg = () => page.locator("[data-testid=exposure-chart] svg").first().innerHTML();
 
 describe("workbench", () => {
@@ -87,7 +85,6 @@ describe("workbench", () => {
     await card.waitFor();
     await eventually(() => card.textContent()).toMatch(/built-in/);
     await eventually(() => card.textContent()).toMatch(/denuclearisation/);
-    await shot("library");
   });
 
   it("shows 'disarm first' infeasible with DPRK's exposure highlighted", async () => {
@@ -122,7 +119,6 @@ describe("workbench", () => {
       expect(box.x + box.width).toBeLessThanOrEqual(1280);
       expect(box.y + box.height).toBeLessThanOrEqual(800);
     }
-    await shot("plan-view");
   });
 
   it("compares the plans side by side", async () => {
@@ -130,7 +126,6 @@ describe("workbench", () => {
     const row = page.locator("[data-testid=compare-table] tr[data-plan='upfront:dprk']");
     await eventually(() => row.locator("[data-testid=verdict]").textContent()).toBe("Not feasible");
     await eventually(() => page.locator("[data-testid=compare-chart] svg").count()).toBeGreaterThan(0);
-    await shot("compare");
   });
 
   it("finds the best plan in a browser worker and shows a feasible timeline", async () => {
@@ -146,7 +141,6 @@ describe("workbench", () => {
     );
     expect(calls.stop()).toEqual([]);
     expect(workers().some((url) => /planner\.worker/.test(url))).toBe(true);
-    await shot("best-plan");
   });
 
   it("keeps the optimum in the address, and adds it to the comparison, solved in the browser", async () => {
@@ -187,7 +181,6 @@ describe("workbench", () => {
     await eventually(() =>
       page.locator("[data-testid=exposure-legend] li[data-party=dprk]").textContent(),
     ).not.toBe(legendBefore);
-    await shot("editor-tables");
   });
 
   it("shows a broken field as an error at its line", async () => {
@@ -206,7 +199,6 @@ describe("workbench", () => {
     await eventually(() => issues.textContent()).toContain("unknown field 'colour'");
     await eventually(() => page.locator(".cm-lintRange-error").count()).toBeGreaterThan(0);
     await eventually(() => page.locator(".cm-gutter-lint .cm-lint-marker-error").count()).toBe(1);
-    await shot("editor-error");
     await page.getByRole("button", { name: "Revert" }).click();
     await page.locator("[data-testid=issues]").waitFor({ state: "detached" });
   });
@@ -236,7 +228,6 @@ describe("workbench", () => {
     expect((server.completion.p * 100).toFixed(1)).toBe(shown);
     expect(text).toContain(`over ${server.runs} runs`);
     await eventually(() => result.locator("svg").count()).toBeGreaterThanOrEqual(2);
-    await shot("simulate");
   });
 
   it("sends a large simulation to the server as a job with progress", async () => {
@@ -278,7 +269,6 @@ describe("workbench", () => {
     const mdPath = join(ARTIFACTS, markdown.suggestedFilename());
     await markdown.saveAs(mdPath);
     expect(readFileSync(mdPath, "utf8")).toMatch(/## Phase 1/);
-    await shot("export");
 
     await page.locator("[data-testid=open-briefing]").click();
     const briefing = page.locator("[data-testid=briefing]");
@@ -294,7 +284,6 @@ describe("workbench", () => {
     await eventually(() => page.locator("[data-testid=recommendation]").textContent()).toMatch(/feasible/);
     await eventually(() => page.locator("[data-testid=alternatives] li").count()).toBeGreaterThan(1);
     await eventually(() => page.locator("[data-testid=alternatives]").textContent()).toMatch(/upfront:dprk/);
-    await shot("briefing");
     await page.emulateMedia({ media: "print" });
     await page.pdf({ path: join(ARTIFACTS, "briefing.pdf"), format: "A4" });
     await page.emulateMedia({ media: "screen" });
@@ -306,32 +295,6 @@ describe("workbench", () => {
     await html.saveAs(htmlPath);
     expect(readFileSync(htmlPath, "utf8")).toMatch(/Why the alternatives fail/);
   }, 300_000);
-
-  it("offers every chart as SVG and PNG", async () => {
-    await page.goBack();
-    await page.getByRole("tab", { name: "Plan", exact: true }).click();
-    const chart = page.locator("[data-testid=exposure-chart]");
-    const [svg] = await Promise.all([
-      page.waitForEvent("download"),
-      chart.getByRole("button", { name: "SVG" }).click(),
-    ]);
-    const svgPath = join(ARTIFACTS, svg.suggestedFilename());
-    await svg.saveAs(svgPath);
-    const svgFile = readFileSync(svgPath, "utf8");
-    expect(svgFile).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    // The file stands on its own: the chart's title, its legend and its summary come with it.
-    expect(svgFile).toContain("Exposure E per party after each phase");
-    expect(svgFile).toContain("worst case of the value ranges");
-    const words = svgFile.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
-    expect(words).toMatch(/against a tolerance of/);
-    const [png] = await Promise.all([
-      page.waitForEvent("download"),
-      chart.getByRole("button", { name: "PNG" }).click(),
-    ]);
-    const pngPath = join(ARTIFACTS, png.suggestedFilename());
-    await png.saveAs(pngPath);
-    expect(readFileSync(pngPath).subarray(1, 4).toString()).toBe("PNG");
-  });
 
   it("falls back to the server, and says so, when a worker cannot start", async () => {
     const other = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
