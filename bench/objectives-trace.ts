@@ -4,12 +4,14 @@
  * had an objective, its status, the slack of its plan, HiGHS's bound and nodes, and wall and CPU
  * seconds (`process.cpuUsage`, user + system) for the solve and in total. On a loaded machine the
  * CPU column is the figure to judge a time bar by: the wall-clock limit then buys a fraction of a
- * core. With `--baseline` the same search runs a second time in the same process with the floor
- * search's polish step off (each plan raised to its shape's best slack), side by side.
+ * core. With `--baseline` the same search runs a second time in the same process with one step of
+ * the floor search off, side by side: `--off bracket` (the default; the bracketed solve after the
+ * first infeasible probe) or `--off polish` (each plan raised to its shape's best slack).
  *
  *   npx tsx bench/objectives-trace.ts                       # class B seed 2, safety, 60 × 4 × 20, 200 s
  *   npx tsx bench/objectives-trace.ts --objective slack --size 200x6x40 --seed 1 --limit 300
- *   npx tsx bench/objectives-trace.ts --baseline            # also without the polish step
+ *   npx tsx bench/objectives-trace.ts --baseline            # also without the bracketed solve
+ *   npx tsx bench/objectives-trace.ts --baseline --off polish
  *
  * Scenarios as bench/objectives.ts (bench/planner-cases.ts: class A tolerances as generated, class B 10–30).
  */
@@ -33,8 +35,14 @@ const { values } = parseArgs({
     size: { type: "string", default: "60x4x20" },
     limit: { type: "string", default: "200" },
     baseline: { type: "boolean", default: false },
+    off: { type: "string", default: "bracket" },
   },
 });
+if (values.off !== "bracket" && values.off !== "polish") {
+  console.error("--off takes bracket or polish");
+  process.exit(2);
+}
+const off = values.off;
 const [moves, parties, horizon] = values.size.split("x").map(Number);
 const limit = Number(values.limit);
 if (![moves, parties, horizon, limit].every((n) => n > 0)) {
@@ -67,12 +75,12 @@ configureSolver({
 });
 await warmSolver();
 
-for (const polish of values.baseline ? [true, false] : [true]) {
-  floorSearch.polish = polish;
+for (const on of values.baseline ? [true, false] : [true]) {
+  floorSearch[off] = on;
   n = 0;
   console.log(
     `\nclass ${values.class} seed ${values.seed}, ${values.size}, objective ${values.objective}, ` +
-      `limit ${limit} s wall, polish ${polish ? "on" : "off"}; load average ${loadavg()[0].toFixed(1)} ` +
+      `limit ${limit} s wall, ${off} ${on ? "on" : "off"}; load average ${loadavg()[0].toFixed(1)} ` +
       `(${new Date().toISOString()})\n`,
   );
   console.log("| MILP | floor | kind | status | s | bound | nodes | wall s | CPU s | CPU s so far | load |");

@@ -10,7 +10,10 @@
  * a party. So the search probes floors: a probe with a plan raises the best slack to that plan's
  * own (analysed) slack, an infeasible one lowers the upper bound to its floor. While the two are
  * far apart it probes halfway; then just above the best plan (by TIE_TOLERANCE, relative), and
- * that probe being infeasible proves the best plan optimal to within that tolerance.
+ * that probe being infeasible proves the best plan optimal to within that tolerance. After the
+ * first infeasible probe, one "maximise s" held between the best plan and that probe's floor (the
+ * bracketed solve) usually settles the rest in a single tree; if it stops at its share of the
+ * time, its plan and bound feed the probes.
  */
 
 import { analyzePlan } from "../analysis/index.ts";
