@@ -7,8 +7,8 @@
  * after a reload, and an unsaved edit of the scenario warns before it is lost.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, SOLVE_MS } from "../helpers/wait.ts";
+import { afterAll, beforeAll, describe, type ExpectStatic, it } from "vitest";
+import { SOLVE_MS, UPDATE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { SIZES } from "./page-checks.ts";
 
@@ -53,8 +53,18 @@ const form = (page: Page) => ({
   usNoise: page.getByLabel("noise σ United States"),
 });
 
+/**
+ * test/helpers/wait.ts's `eventually` on a test's own `expect`: these tests run at the same time,
+ * and the global `expect` cannot tell which of them polls.
+ */
+type Eventually = ReturnType<typeof pollingWith>;
+function pollingWith(expect: ExpectStatic) {
+  return <T>(read: () => T | Promise<T>, timeout = UPDATE_MS, message?: string) =>
+    expect.poll(read, { timeout, interval: 50, message });
+}
+
 /** The form shows SETUP (and the defaults it does not change). */
-async function expectSetupShown(page: Page): Promise<void> {
+async function expectSetupShown(page: Page, eventually: Eventually): Promise<void> {
   const f = form(page);
   await f.runs.waitFor();
   await eventually(() => f.runs.inputValue()).toBe(SETUP.runs);
@@ -66,9 +76,15 @@ async function expectSetupShown(page: Page): Promise<void> {
   await eventually(() => f.usNoise.inputValue()).toBe("0.5");
 }
 
-describe("the address keeps the simulation setup and the robust option", () => {
+// The four tests run at the same time: each has its own page (so its own storage, dialogs and
+// address) and the server only reads, so none sees another's state. Most of a test's time is the
+// page waiting on reloads, renders and debounced updates, which overlap well.
+describe.concurrent("the address keeps the simulation setup and the robust option", () => {
   for (const size of SIZES) {
-    it(`at ${size.width}×${size.height}: in the address, after a reload and after Back`, async () => {
+    it(`at ${size.width}×${size.height}: in the address, after a reload and after Back`, async ({
+      expect,
+    }) => {
+      const eventually = pollingWith(expect);
       const page = await newPage(size);
       try {
         await page.goto(`${workbench.url}/#/s/korea-2018?tab=simulate`);
@@ -93,7 +109,7 @@ describe("the address keeps the simulation setup and the robust option", () => {
         expect(paramsOf(page).get("tab")).toBe("simulate");
 
         await page.reload();
-        await expectSetupShown(page);
+        await expectSetupShown(page, eventually);
         await eventually(() => page.locator("[data-testid=plan-select]").inputValue()).toBe("phased");
         expect(await page.getByRole("tab", { name: "Simulate" }).getAttribute("aria-selected")).toBe("true");
 
@@ -101,12 +117,12 @@ describe("the address keeps the simulation setup and the robust option", () => {
         await page.locator("a.brand").click();
         await page.locator("[data-scenario=korea-2018]").waitFor();
         await page.goBack();
-        await expectSetupShown(page);
+        await expectSetupShown(page, eventually);
 
         // Another tab and back again: still there (the tab's form is rebuilt from the address).
         await page.getByRole("tab", { name: "Plan", exact: true }).click();
         await page.getByRole("tab", { name: "Simulate" }).click();
-        await expectSetupShown(page);
+        await expectSetupShown(page, eventually);
 
         // Back to a default: that setting leaves the address.
         await f.hazard.fill("0.05");
@@ -154,13 +170,14 @@ describe("the address keeps the simulation setup and the robust option", () => {
 
   it(
     "a simulation started after a reload runs with the restored setup",
-    async () => {
+    async ({ expect }) => {
+      const eventually = pollingWith(expect);
       const page = await newPage(SIZES[0]);
       try {
         const query = new URLSearchParams({ tab: "simulate", plan: "phased", ...SETUP }).toString();
         await page.goto(`${workbench.url}/#/s/korea-2018?${query}`);
         await page.reload();
-        await expectSetupShown(page);
+        await expectSetupShown(page, eventually);
         await page.getByRole("button", { name: "Simulate", exact: true }).click();
         await page.locator("[data-testid=simulation-result]").waitFor({ timeout: SOLVE_MS });
         await eventually(() => page.locator("[data-testid=simulation-result]").textContent()).toMatch(
