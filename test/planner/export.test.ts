@@ -23,7 +23,7 @@ import {
   writeModel,
 } from "../../src/planner/index.ts";
 import { PlanReport } from "../../src/planner/report.ts";
-import { lockstep } from "../helpers/cli.ts";
+import { type CliResult, lockstep } from "../helpers/cli.ts";
 import { compileGenerated } from "./generate.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-export-"));
@@ -190,11 +190,23 @@ describe("the planner on every solver", () => {
   });
 });
 
+/**
+ * `lockstep plan ARGS`, run once per distinct ARGS in this file: several tests read the same run
+ * (the default plan's JSON is the reference of three, the MPS export is read by two), and each
+ * run is a process start and a solve. Deterministic, so reading one run twice checks the same.
+ */
+const planRuns = new Map<string, CliResult>();
+function plan(...args: string[]): CliResult {
+  const key = JSON.stringify(args);
+  if (!planRuns.has(key)) planRuns.set(key, lockstep(["plan", "korea-2018", ...args]));
+  return planRuns.get(key)!;
+}
+
 describe("lockstep plan --export / --solver", () => {
   it("writes the MILP behind the plan, which GLPK solves to the planner's slack", () => {
     for (const format of ["mps", "lp"] as const) {
       const file = join(dir, `korea.${format}`);
-      const run = lockstep(["plan", "korea-2018", "--json", "--export", file]);
+      const run = plan("--json", "--export", file);
       expect(run.status, run.stderr).toBe(0);
       expect(run.stderr).toMatch(/the 3-phase MILP \(\d+ columns, \d+ rows\)/);
       const report = PlanReport.parse(JSON.parse(run.stdout));
@@ -208,8 +220,8 @@ describe("lockstep plan --export / --solver", () => {
   });
 
   it("names every row after the party, phase and move it is about", () => {
-    const file = join(dir, "korea-rows.mps");
-    const run = lockstep(["plan", "korea-2018", "--json", "--export", file]);
+    const file = join(dir, "korea.mps");
+    const run = plan("--json", "--export", file);
     expect(run.status, run.stderr).toBe(0);
     const parsed = parseSource(readScenarioSource("korea-2018"));
     if (!parsed.ok) throw new Error("korea-2018 does not parse");
@@ -271,19 +283,19 @@ describe("lockstep plan --export / --solver", () => {
   });
 
   it("names the solver that answered (--solver glpk does not say HiGHS)", () => {
-    const run = lockstep(["plan", "korea-2018", "--solver", "glpk"]);
+    const run = plan("--solver", "glpk");
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^Solver: GLPK \(glpsol\)/m);
     expect(run.stdout).not.toMatch(/^Solver: HiGHS/m);
-    const json = lockstep(["plan", "korea-2018", "--json", "--solver", "cbc"]);
+    const json = plan("--json", "--solver", "cbc");
     expect(PlanReport.parse(JSON.parse(json.stdout)).stats.solver).toMatch(/^CBC/);
-    const highs = lockstep(["plan", "korea-2018", "--json"]);
+    const highs = plan("--json");
     expect(PlanReport.parse(JSON.parse(highs.stdout)).stats.solver).toBe("HiGHS");
   });
 
   it.each(["glpk", "cbc"])("plans with --solver %s as with the default", (solver) => {
-    const native = lockstep(["plan", "korea-2018", "--json", "--solver", solver]);
-    const highs = lockstep(["plan", "korea-2018", "--json"]);
+    const native = plan("--json", "--solver", solver);
+    const highs = plan("--json");
     expect(native.status, native.stderr).toBe(0);
     const a = PlanReport.parse(JSON.parse(native.stdout));
     const b = PlanReport.parse(JSON.parse(highs.stdout));
