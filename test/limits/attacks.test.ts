@@ -48,14 +48,24 @@ function p99(latencies: number[]): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))];
 }
 
-/** GETs /api/capabilities one after another until `until` resolves (and at least WINDOW_MS). */
+/**
+ * GETs a window needs for its p99 to mean something (`report` asks for more than 20). A quiet
+ * machine makes hundreds in a window; a loaded one may make fewer, and then the window runs on.
+ */
+const MIN_GETS = 21;
+
+/**
+ * GETs /api/capabilities one after another until `until` resolves and `window` ms have passed,
+ * and on until MIN_GETS have been made (for at most 5 windows).
+ */
 async function measure(window = WINDOW_MS, until: Promise<unknown> = Promise.resolve()): Promise<number[]> {
   const latencies: number[] = [];
   let done = false;
   const finished = Promise.all([until, new Promise((resolve) => setTimeout(resolve, window))]).then(() => {
     done = true;
   });
-  while (!done) {
+  const longest = performance.now() + 5 * window;
+  while (!done || (latencies.length < MIN_GETS && performance.now() < longest)) {
     const started = performance.now();
     const response = await fetch(`${base}/api/capabilities`);
     await response.arrayBuffer();
@@ -98,7 +108,7 @@ async function underAttack(name: string, fire: (signal: AbortSignal) => Promise<
     tries.push(
       `p99 ${p.toFixed(1)} ms over ${latencies.length} GETs, ${fired} fired, baseline ${baseline.toFixed(1)} ms`,
     );
-    if (latencies.length > 20 && p < Math.max(BAR_MS, SLOWDOWN * baseline)) break;
+    if (latencies.length >= MIN_GETS && p < Math.max(BAR_MS, SLOWDOWN * baseline)) break;
   }
   report(name, tries);
 }
@@ -110,7 +120,7 @@ function report(name: string, tries: string[]): void {
   const [p, count, baseline] = [/p99 ([\d.]+)/, /over (\d+) GETs/, /baseline ([\d.]+)/].map((re) =>
     Number(last.match(re)![1]),
   );
-  expect(count, `${name}: ${last}`).toBeGreaterThan(20);
+  expect(count, `${name}: ${last}`).toBeGreaterThanOrEqual(MIN_GETS);
   expect(p, `${name}: ${tries.join("; ")}`).toBeLessThan(Math.max(BAR_MS, SLOWDOWN * baseline));
 }
 
