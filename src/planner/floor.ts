@@ -130,15 +130,17 @@ async function raiseFloor(
   // B seed 2).
   let crept = false;
   let bracketed = !floorSearch.bracket;
+  // Only an infeasible probe's floor brackets the search: HiGHS's stalled bound from the direct
+  // MILP is a bound too, but held that high the bracketed solve stalls like the direct MILP did.
+  let emptyProbe = false;
   for (let n = 0; n < MOST_PROBES; n++) {
-    if (!bracketed && best !== undefined && high < model.colUpper[f.slack]) {
+    if (!bracketed && emptyProbe && best !== undefined) {
       // Once a probe has proven a floor no plan clears, one "maximise s" between the best plan and
       // that floor, lag indicators integer, usually settles the rest in one tree: B seed 2 of
       // bench/objectives.ts proved its optimum this way in 6.8–10 CPU-s where the probes took 48.5
       // (docs/planner.md, "The bracketed solve").
       bracketed = true;
       const outcome = await bracket(ctx, f, best, high);
-
       if (outcome === "error") return done("limit");
       solver = outcome.solver ?? solver;
       if (outcome.best) best = outcome.best;
@@ -172,6 +174,7 @@ async function raiseFloor(
       if (best === undefined) return { ...result, seconds: now() - started + (first?.seconds ?? 0) };
       if (floor <= best.slack + step) return done("optimal");
       high = floor;
+      emptyProbe = true;
       continue;
     }
     if (!result.values) return done("limit", result.message);
