@@ -135,8 +135,9 @@ async function raiseFloor(
   let emptyProbe = false;
   for (let n = 0; n < MOST_PROBES; n++) {
     if (!bracketed && emptyProbe && best !== undefined) {
-      // Once a probe has proven a floor no plan clears, one "maximise s" between the best plan and
-      // that floor, lag indicators integer, usually settles the rest in one tree: B seed 2 of
+      // Once a probe (or the direct MILP's bound, when below the column's) has proven a floor no
+      // plan clears, one "maximise s" between the best plan and that floor, lag indicators
+      // integer, usually settles the rest in one tree: B seed 2 of
       // bench/objectives.ts proved its optimum this way in 6.8–10 CPU-s where the probes took 48.5
       // (docs/planner.md, "The bracketed solve").
       bracketed = true;
