@@ -10,9 +10,9 @@
  * a party. So the search probes floors: a probe with a plan raises the best slack to that plan's
  * own (analysed) slack, an infeasible one lowers the upper bound to its floor. While the two are
  * far apart it probes halfway; then just above the best plan (by TIE_TOLERANCE, relative), and
- * that probe being infeasible proves the best plan optimal to within that tolerance. After the
- * first infeasible probe, one "maximise s" held between the best plan and that probe's floor (the
- * bracketed solve) usually settles the rest in a single tree; if it stops at its share of the
+ * that probe being infeasible proves the best plan optimal to within that tolerance. Once an
+ * infeasible probe (or the direct MILP's bound, when below the column's) caps the slack, one
+ * "maximise s" held between the best plan and that cap (the bracketed solve) usually settles the rest in a single tree; if it stops at its share of the
  * time, its plan and bound feed the probes.
  */
 
@@ -130,11 +130,8 @@ async function raiseFloor(
   // B seed 2).
   let crept = false;
   let bracketed = !floorSearch.bracket;
-  // Only an infeasible probe's floor brackets the search: HiGHS's stalled bound from the direct
-  // MILP is a bound too, but held that high the bracketed solve stalls like the direct MILP did.
-  let emptyProbe = false;
   for (let n = 0; n < MOST_PROBES; n++) {
-    if (!bracketed && emptyProbe && best !== undefined) {
+    if (!bracketed && best !== undefined && high < model.colUpper[f.slack]) {
       // Once a probe (or the direct MILP's bound, when below the column's) has proven a floor no
       // plan clears, one "maximise s" between the best plan and that floor, lag indicators
       // integer, usually settles the rest in one tree: B seed 2 of
@@ -175,7 +172,6 @@ async function raiseFloor(
       if (best === undefined) return { ...result, seconds: now() - started + (first?.seconds ?? 0) };
       if (floor <= best.slack + step) return done("optimal");
       high = floor;
-      emptyProbe = true;
       continue;
     }
     if (!result.values) return done("limit", result.message);
