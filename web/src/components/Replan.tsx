@@ -9,6 +9,7 @@ import type { ReplanReport } from "../../../src/ledger/index.ts";
 import type { Plan } from "../../../src/model/index.ts";
 import type { ContinuationStep } from "../../../src/planner/index.ts";
 import { call } from "../lib/api.ts";
+import { ScrollTable } from "./ScrollTable.tsx";
 
 /** The best continuation as a whole plan, handed to the amendment form. */
 export interface ContinuationProposal {
@@ -20,30 +21,19 @@ export interface ContinuationProposal {
 function StepsTable({ steps, label }: { steps: ContinuationStep[]; label: string }) {
   if (steps.length === 0) return <p>Nothing left to do.</p>;
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
-    <section class="table-scroll" tabIndex={0} aria-label={label}>
-      <table
-        class="compare"
-        data-testid={label === "Best continuation" ? "continuation-steps" : "rest-steps"}
-      >
-        <thead>
-          <tr>
-            <th scope="col">phase</th>
-            <th scope="col">move</th>
-            <th scope="col">share</th>
-          </tr>
-        </thead>
-        <tbody>
-          {steps.map((s) => (
-            <tr key={`${s.phase}-${s.move}`} data-move={s.move}>
-              <td>{s.phase}</td>
-              <th scope="row">{s.move}</th>
-              <td>{Math.round(s.share * 1000) / 10}%</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+    <ScrollTable
+      label={label}
+      testId={label === "Best continuation" ? "continuation-steps" : "rest-steps"}
+      columns={["phase", "move", "share"]}
+    >
+      {steps.map((s) => (
+        <tr key={`${s.phase}-${s.move}`} data-move={s.move}>
+          <td>{s.phase}</td>
+          <th scope="row">{s.move}</th>
+          <td>{Math.round(s.share * 1000) / 10}%</td>
+        </tr>
+      ))}
+    </ScrollTable>
   );
 }
 

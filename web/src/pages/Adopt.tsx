@@ -5,15 +5,17 @@
  * downloaded, in the CLI's format) or loaded from a key file; either way the private half stays in
  * this tab. After adoption the agreement page asks each party to sign the charter.
  */
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import type { CompiledScenario } from "../../../src/analysis/index.ts";
 import { type AdoptRequest, normalisePublicKey } from "../../../src/ledger/index.ts";
 import { FormMessage } from "../components/FormMessage.tsx";
+import { PlanSelect } from "../components/PlanSelect.tsx";
 import { agreementsApi } from "../lib/agreements.ts";
 import { defaultPlan, type PlanChoice, planChoices, readSource } from "../lib/analysis.ts";
 import { api } from "../lib/api.ts";
 import { drafts, NEW_SCENARIO } from "../lib/drafts.ts";
 import { type FormAction, useFormAction } from "../lib/form-action.ts";
+import { usePageTitle } from "../lib/hooks.ts";
 import { planParam, readHash } from "../lib/url-state.ts";
 import { setField } from "../lib/yaml-edit.ts";
 import { calendarOf, PhaseDatesFieldset } from "./adopt/PhaseDates.tsx";
@@ -40,7 +42,7 @@ export function Adopt({ id }: { id: string }) {
   const { rows, ...edits } = useParticipantRows(compiled);
   const action = useFormAction();
   const scenarioTitle = ws?.scenario?.title ?? id;
-  const headingRef = usePageHeading(`Adopt a plan of ${scenarioTitle}`, compiled !== undefined);
+  const headingRef = usePageTitle(`Adopt a plan of ${scenarioTitle}`, compiled !== undefined);
 
   if (loadError) return <Notice text={loadError} error />;
   if (!ws || !rows) return <Notice text="Loading…" />;
@@ -152,18 +154,6 @@ function useAdoptablePlans(initial: URLSearchParams, compiled: CompiledScenario 
   return { choices, chosen, optimum, setPlanName };
 }
 
-/** The tab's title; the focus goes to the page's heading once the scenario is read. */
-function usePageHeading(title: string, ready: boolean) {
-  const headingRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    document.title = `${title} — Lockstep workbench`;
-  }, [title]);
-  useEffect(() => {
-    if (ready) headingRef.current?.focus({ preventScroll: true });
-  }, [ready]);
-  return headingRef;
-}
-
 /** The page instead of the wizard: loading, or why it cannot be shown. */
 function Notice({ text, error }: { text: string; error?: boolean }) {
   return (
@@ -226,16 +216,9 @@ function PlanFieldset({
   return (
     <fieldset>
       <legend>1. The plan</legend>
-      <label class="field">
+      <PlanSelect labelClass="field" testId="adopt-plan" choices={choices} chosen={chosen} onPlan={onPlan}>
         <span>Plan</span>
-        <select data-testid="adopt-plan" value={chosen.name} onChange={(e) => onPlan(e.currentTarget.value)}>
-          {choices.map((c) => (
-            <option key={c.name} value={c.name}>
-              {c.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      </PlanSelect>
       <label class="field">
         <span>Agreement id</span>
         <input

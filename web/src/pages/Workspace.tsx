@@ -5,9 +5,10 @@
  * (useViewParams), what the planner found (usePlannerResults), the plans offered and the chosen
  * one's analysis (usePlanChoices), and the guard on unsaved edits (useUnsavedGuard).
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { Plan } from "../../../src/model/index.ts";
 import type { Capabilities } from "../lib/api.ts";
+import { usePageTitle } from "../lib/hooks.ts";
 import type { PlanReport } from "../lib/planner.ts";
 import { readSimulations, recordSimulation, type SimulationSummary } from "../lib/sim-results.ts";
 import { setField } from "../lib/yaml-edit.ts";
@@ -85,18 +86,6 @@ function NotLoaded({ error }: { error: string | undefined }) {
       {error || "Loading…"}
     </main>
   );
-}
-
-/** The tab's title names the scenario; opening one puts the focus on its heading, so reading starts there. */
-function usePageTitle(title: string, loaded: boolean) {
-  const titleRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    document.title = `${title} — Lockstep workbench`;
-  }, [title]);
-  useEffect(() => {
-    if (loaded) titleRef.current?.focus({ preventScroll: true });
-  }, [loaded]);
-  return titleRef;
 }
 
 /** The simulations run for this page in this tab, and the handler that records a new one. */

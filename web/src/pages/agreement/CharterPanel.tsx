@@ -6,6 +6,7 @@
 import type { Participant } from "../../../../src/ledger/index.ts";
 import type { AgreementDocument } from "../../../../src/server/agreement-schemas.ts";
 import { FormMessage } from "../../components/FormMessage.tsx";
+import { ScrollTable } from "../../components/ScrollTable.tsx";
 import { signCharterAs } from "../../lib/agreements.ts";
 import { formatDate, phaseSpans } from "../../lib/calendar.ts";
 import { useFormAction } from "../../lib/form-action.ts";
@@ -63,57 +64,48 @@ export function CharterPanel({
           </code>
         </span>
       </p>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard */}
-      <section class="table-scroll" tabIndex={0} aria-label="Participants">
-        <table class="compare" data-testid="participants">
-          <thead>
-            <tr>
-              <th scope="col">participant</th>
-              <th scope="col">role</th>
-              <th scope="col">charter</th>
-              <th scope="col">key in this tab</th>
-            </tr>
-          </thead>
-          <tbody>
-            {doc.charter.participants.map((p) => (
-              <tr key={p.id} data-participant={p.id}>
-                <th scope="row">
-                  {p.name} <span class="muted">({p.id})</span>
-                </th>
-                <td data-label="role">{roleText(p, partyName)}</td>
-                <td data-label="charter" data-testid="charter-signed">
-                  {signed.has(p.id) ? (
-                    <span class="ok">✓ signed</span>
-                  ) : p.role === "party" ? (
-                    "awaiting"
-                  ) : (
-                    "not needed"
-                  )}
-                </td>
-                <td data-label="key in this tab">
-                  {signers.has(p.id) ? (
-                    signed.has(p.id) ? (
-                      "loaded"
-                    ) : (
-                      <button
-                        type="button"
-                        class="primary small"
-                        data-testid={`sign-charter-${p.id}`}
-                        disabled={action.busy}
-                        onClick={() => void sign(p)}
-                      >
-                        Sign the charter as {p.id}
-                      </button>
-                    )
-                  ) : (
-                    <span class="muted">—</span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <ScrollTable
+        label="Participants"
+        testId="participants"
+        columns={["participant", "role", "charter", "key in this tab"]}
+      >
+        {doc.charter.participants.map((p) => (
+          <tr key={p.id} data-participant={p.id}>
+            <th scope="row">
+              {p.name} <span class="muted">({p.id})</span>
+            </th>
+            <td data-label="role">{roleText(p, partyName)}</td>
+            <td data-label="charter" data-testid="charter-signed">
+              {signed.has(p.id) ? (
+                <span class="ok">✓ signed</span>
+              ) : p.role === "party" ? (
+                "awaiting"
+              ) : (
+                "not needed"
+              )}
+            </td>
+            <td data-label="key in this tab">
+              {signers.has(p.id) ? (
+                signed.has(p.id) ? (
+                  "loaded"
+                ) : (
+                  <button
+                    type="button"
+                    class="primary small"
+                    data-testid={`sign-charter-${p.id}`}
+                    disabled={action.busy}
+                    onClick={() => void sign(p)}
+                  >
+                    Sign the charter as {p.id}
+                  </button>
+                )
+              ) : (
+                <span class="muted">—</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </ScrollTable>
       <FormMessage answer={action.answer} testId="charter-message" />
     </section>
   );

@@ -7,6 +7,7 @@ import * as Plot from "@observablehq/plot";
 import type { AgreementStatus } from "../../../../src/ledger/index.ts";
 import type { LedgerEvent } from "../../../../src/server/agreement-schemas.ts";
 import { Chart } from "../../components/Chart.tsx";
+import { ScrollTable } from "../../components/ScrollTable.tsx";
 
 /** Every move: planned by now, done and verified, as a table and as a chart. */
 export function PlannedAndActual({
@@ -21,43 +22,31 @@ export function PlannedAndActual({
   return (
     <>
       <h2>Planned and actual</h2>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard */}
-      <section class="table-scroll" tabIndex={0} aria-label="Planned and actual, per move">
-        <table class="compare" data-testid="agreement-moves">
-          <thead>
-            <tr>
-              <th scope="col">move</th>
-              <th scope="col">actor</th>
-              <th scope="col">planned by now</th>
-              <th scope="col">done</th>
-              <th scope="col">verified</th>
-              <th scope="col">state</th>
-              <th scope="col">timing</th>
-            </tr>
-          </thead>
-          <tbody>
-            {status.moves.map((m) => (
-              <tr key={m.id} data-move={m.id}>
-                <th scope="row">{m.title}</th>
-                <td>{partyName(m.actor)}</td>
-                <td>{Math.round(m.planned * 100)}%</td>
-                <td>{Math.round(m.done * 100)}%</td>
-                <td>{Math.round(m.verified * 100)}%</td>
-                <td data-testid="move-state">{m.state}</td>
-                <td class={m.overdueBy > 0 ? "over" : ""}>
-                  {m.overdueBy > 0
-                    ? `${m.overdueBy} phase(s) overdue`
-                    : m.dueNow
-                      ? "due now"
-                      : m.unlocked
-                        ? "unlocked"
-                        : ""}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <ScrollTable
+        label="Planned and actual, per move"
+        testId="agreement-moves"
+        columns={["move", "actor", "planned by now", "done", "verified", "state", "timing"]}
+      >
+        {status.moves.map((m) => (
+          <tr key={m.id} data-move={m.id}>
+            <th scope="row">{m.title}</th>
+            <td>{partyName(m.actor)}</td>
+            <td>{Math.round(m.planned * 100)}%</td>
+            <td>{Math.round(m.done * 100)}%</td>
+            <td>{Math.round(m.verified * 100)}%</td>
+            <td data-testid="move-state">{m.state}</td>
+            <td class={m.overdueBy > 0 ? "over" : ""}>
+              {m.overdueBy > 0
+                ? `${m.overdueBy} phase(s) overdue`
+                : m.dueNow
+                  ? "due now"
+                  : m.unlocked
+                    ? "unlocked"
+                    : ""}
+            </td>
+          </tr>
+        ))}
+      </ScrollTable>
       <PlannedAndActualChart id={id} status={status} />
     </>
   );
@@ -129,33 +118,23 @@ export function ExposureNow({ status }: { status: AgreementStatus }) {
   return (
     <>
       <h2>Exposure now</h2>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard */}
-      <section class="table-scroll" tabIndex={0} aria-label="Exposure now, per party">
-        <table class="compare" data-testid="agreement-parties">
-          <thead>
-            <tr>
-              <th scope="col">party</th>
-              <th scope="col">exposure (worst case)</th>
-              <th scope="col">tolerance</th>
-              <th scope="col">margin now</th>
-              <th scope="col">value now</th>
-            </tr>
-          </thead>
-          <tbody>
-            {status.parties.map((p) => (
-              <tr key={p.id}>
-                <th scope="row">{p.name}</th>
-                <td class={p.over ? "over" : ""}>
-                  {p.exposure.toFixed(2)} ({p.worstExposure.toFixed(2)})
-                </td>
-                <td>{p.tolerance.toFixed(2)}</td>
-                <td class={p.marginOver ? "over" : ""}>{p.margin?.toFixed(2) ?? "—"}</td>
-                <td>{p.utility.toFixed(2)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <ScrollTable
+        label="Exposure now, per party"
+        testId="agreement-parties"
+        columns={["party", "exposure (worst case)", "tolerance", "margin now", "value now"]}
+      >
+        {status.parties.map((p) => (
+          <tr key={p.id}>
+            <th scope="row">{p.name}</th>
+            <td class={p.over ? "over" : ""}>
+              {p.exposure.toFixed(2)} ({p.worstExposure.toFixed(2)})
+            </td>
+            <td>{p.tolerance.toFixed(2)}</td>
+            <td class={p.marginOver ? "over" : ""}>{p.margin?.toFixed(2) ?? "—"}</td>
+            <td>{p.utility.toFixed(2)}</td>
+          </tr>
+        ))}
+      </ScrollTable>
     </>
   );
 }

@@ -9,6 +9,7 @@ import type { Plan } from "../../../../src/model/index.ts";
 import type { FrontierPoint } from "../../../../src/planner/index.ts";
 import { FrontierChart } from "../../components/Frontier.tsx";
 import { HelpLink } from "../../components/Glossary.tsx";
+import { PlanSelect } from "../../components/PlanSelect.tsx";
 import { PlanView, partyNames } from "../../components/PlanView.tsx";
 import { Tabs, tabPanelProps } from "../../components/Tabs.tsx";
 import type { PlanChoice } from "../../lib/analysis.ts";
@@ -153,20 +154,15 @@ export function AnalysisPane(props: Props) {
         {compiled && chosen && analysis ? (
           <>
             {(tab === "plan" || tab === "simulate" || tab === "export") && (
-              <label class="plan-select">
+              <PlanSelect
+                labelClass="plan-select"
+                testId="plan-select"
+                choices={choices}
+                chosen={chosen}
+                onPlan={props.onPlan}
+              >
                 Plan{" "}
-                <select
-                  data-testid="plan-select"
-                  value={chosen.name}
-                  onChange={(e) => props.onPlan(e.currentTarget.value)}
-                >
-                  {choices.map((c) => (
-                    <option key={c.name} value={c.name}>
-                      {c.label}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              </PlanSelect>
             )}
             {tab === "plan" && (
               <>
