@@ -3,6 +3,7 @@
  * more as a server job (progress by server-sent events); then the survival curve, each party's
  * realised value and the causes of collapse. The same seed gives the same report either way.
  */
+import type { RefObject } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { CompiledScenario } from "../../../src/analysis/index.ts";
 import type { Plan } from "../../../src/model/index.ts";
@@ -62,6 +63,16 @@ function checkRisk(risk: RiskSetup): string[] {
   return problems;
 }
 
+/** What is wrong with the setup, with the same limits the server checks (so the browser path refuses what a server job would). */
+function setupProblem(runs: number, seed: number, risk: RiskSetup): string | undefined {
+  if (!Number.isInteger(runs) || runs < 1) return `runs: expected a whole number ≥ 1, got ${runs}`;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) {
+    return `seed: expected a whole number from 0 to ${0xffff_ffff}, got ${seed}`;
+  }
+  const problems = checkRisk(risk);
+  return problems.length > 0 ? problems.join("; ") : undefined;
+}
+
 /**
  * The scenario text with the risk settings written in: both the browser worker and a server job
  * simulate the scenario they are given, so this is how the settings reach either.
@@ -90,178 +101,27 @@ export function SimulateTab({
   capabilities,
   onDone,
 }: Props) {
-  // The form starts as the address left it (a reload, the back button, a shared link), over the
-  // scenario's own risk settings; the address follows every change.
-  const defaults = useMemo(() => scenarioRisk(compiled), [compiled]);
-  const initial = useMemo(() => readSimulationSetup(readHash().params, defaults), []);
-  const [risk, setRisk] = useState<RiskSetup>(initial.risk);
+  const { risk, setRisk, runs, setRuns, seed, setSeed } = useSimulationSetup(compiled);
   const source = useMemo(() => withRisk(scenarioSource, risk), [scenarioSource, risk]);
-  const [runs, setRuns] = useState(initial.runs);
-  const [seed, setSeed] = useState(initial.seed);
-  useEffect(
-    () => writeParams(simulationSetupParams({ runs, seed, risk }, defaults)),
-    [runs, seed, risk, defaults],
-  );
-  const [job, setJob] = useState<Run | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [note, setNote] = useState<string | undefined>();
-  const stream = useRef<EventSource | undefined>(undefined);
-  useEffect(
-    () => () => {
-      stream.current?.close();
-      cancelBrowserSimulation();
-    },
-    [],
-  );
   const serverAvailable = capabilities?.simulation.available ?? true;
   const inBrowser = runs <= BROWSER_MAX_RUNS;
   const available = inBrowser || serverAvailable;
-
-  const startOnServer = async () => {
-    const created = await api.simulate(source, plan, runs, seed);
-    setJob({ ...created, where: "server" });
-    const events = new EventSource(streamUrl(`/api/simulate/${created.id}/events`));
-    stream.current = events;
-    events.addEventListener("progress", (e) => {
-      const progress = JSON.parse((e as MessageEvent).data) as JobState["progress"];
-      setJob((j) => (j ? { ...j, progress } : j));
-    });
-    for (const end of ["done", "failed", "cancelled"]) {
-      events.addEventListener(end, (e) => {
-        const state = JSON.parse((e as MessageEvent).data) as JobState;
-        setJob({ ...state, where: "server" });
-        if (state.status === "done" && state.result)
-          onDone({ report: state.result as SimulationReport, planName, risk });
-        events.close();
-      });
-    }
-  };
-
-  const startInBrowser = async () => {
-    const total = runs;
-    setJob({ status: "running", progress: { done: 0, total }, where: "browser" });
-    try {
-      const result = await simulateInBrowser({ source, plan, planName, runs, seed }, (done) =>
-        setJob((j) => (j?.status === "running" ? { ...j, progress: { done, total } } : j)),
-      );
-      setJob({ status: "done", progress: { done: total, total }, result, where: "browser" });
-      onDone({ report: result, planName, risk });
-    } catch (e) {
-      if (e instanceof WorkerUnavailable) throw e;
-      setJob((j) =>
-        j?.status === "cancelled" ? j : { status: "failed", progress: { done: 0, total }, where: "browser" },
-      );
-      if ((e as Error).message !== "cancelled") setError((e as Error).message);
-    }
-  };
-
-  const start = async () => {
-    setError(undefined);
-    setNote(undefined);
-    // The same limits the server checks, so the browser path refuses what a server job would.
-    if (!Number.isInteger(runs) || runs < 1)
-      return setError(`runs: expected a whole number ≥ 1, got ${runs}`);
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) {
-      return setError(`seed: expected a whole number from 0 to ${0xffff_ffff}, got ${seed}`);
-    }
-    const problems = checkRisk(risk);
-    if (problems.length > 0) return setError(problems.join("; "));
-    stream.current?.close();
-    try {
-      if (!inBrowser) return await startOnServer();
-      try {
-        await startInBrowser();
-      } catch (e) {
-        if (!(e instanceof WorkerUnavailable)) throw e;
-        setNote(`The simulation worker could not start (${e.message}), so the server runs this.`);
-        await startOnServer();
-      }
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-  const cancel = async () => {
-    if (job?.where === "browser") {
-      setJob((j) => (j ? { ...j, status: "cancelled" } : j));
-      cancelBrowserSimulation();
-      return;
-    }
-    if (job?.id) {
-      const state = await api.cancelSimulation(job.id);
-      setJob({ ...state, where: "server" });
-    }
-    stream.current?.close();
-  };
-  const running = job?.status === "running";
-  const report = job?.status === "done" ? (job.result as SimulationReport) : undefined;
+  const sim = useSimulationJob({ source, plan, planName, runs, seed, risk }, inBrowser, onDone);
+  const running = sim.job?.status === "running";
+  const report = sim.job?.status === "done" ? (sim.job.result as SimulationReport) : undefined;
   return (
     <section aria-label="Simulate" class="simulate">
       <form
         class="toolbar"
         onSubmit={(e) => {
           e.preventDefault();
-          void start();
+          void sim.start();
         }}
       >
         <span>
           plan <strong>{planName}</strong>
         </span>
-        <fieldset class="risk-setup" data-testid="risk-setup">
-          <legend>
-            Risks of the run
-            <HelpLink terms={["hazard", "response", "forgive", "sigma"]} />
-          </legend>
-          <label>
-            hazard per phase{" "}
-            <input
-              type="number"
-              min={0}
-              max={1}
-              step={0.01}
-              value={risk.hazard}
-              onInput={(e) => setRisk({ ...risk, hazard: Number(e.currentTarget.value) })}
-            />
-          </label>
-          <label>
-            response{" "}
-            <select
-              value={risk.response}
-              onChange={(e) => setRisk({ ...risk, response: e.currentTarget.value })}
-            >
-              {RESPONSES.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            forgiveness{" "}
-            <input
-              type="number"
-              min={0}
-              max={1}
-              step={0.05}
-              value={risk.forgive}
-              disabled={risk.response !== "generous"}
-              onInput={(e) => setRisk({ ...risk, forgive: Number(e.currentTarget.value) })}
-            />
-          </label>
-          {compiled.partyIds.map((id) => (
-            <label key={id}>
-              noise σ {names[id] ?? id}{" "}
-              <input
-                type="number"
-                min={0}
-                step={0.1}
-                value={risk.noise[id] ?? 0}
-                onInput={(e) =>
-                  setRisk({ ...risk, noise: { ...risk.noise, [id]: Number(e.currentTarget.value) } })
-                }
-              />
-            </label>
-          ))}
-        </fieldset>
+        <RiskFieldset compiled={compiled} names={names} risk={risk} onRisk={setRisk} />
         <label>
           runs{" "}
           <input
@@ -282,7 +142,7 @@ export function SimulateTab({
         <span class="muted" data-testid="simulate-where">
           {inBrowser ? "in this browser" : "on the server"}
         </span>
-        <button type="button" disabled={!running} onClick={cancel}>
+        <button type="button" disabled={!running} onClick={sim.cancel}>
           Cancel
         </button>
       </form>
@@ -292,31 +152,236 @@ export function SimulateTab({
           {BROWSER_MAX_RUNS.toLocaleString("en")} runs still run in this browser.
         </p>
       )}
-      {note && (
+      {sim.note && (
         <p class="notice" role="status">
-          {note}
+          {sim.note}
         </p>
       )}
-      {error && (
+      {sim.error && (
         <p class="error" role="alert">
-          {error}
+          {sim.error}
         </p>
       )}
-      {job && (
-        <p>
-          <progress
-            max={job.progress.total}
-            value={job.progress.done}
-            aria-label="Simulation progress"
-            data-where={job.where}
-          />{" "}
-          {job.progress.done} / {job.progress.total} runs · {job.status} ·{" "}
-          {job.where === "browser" ? "in this browser" : "on the server"}
-          {job.error ? `: ${job.error}` : ""}
-        </p>
-      )}
+      {sim.job && <JobProgress job={sim.job} />}
       {report && <SimulationResult report={report} names={names} />}
     </section>
+  );
+}
+
+/**
+ * The form's setup (risks, runs, seed): it starts as the address left it (a reload, the back
+ * button, a shared link), over the scenario's own risk settings; the address follows every change.
+ */
+function useSimulationSetup(compiled: CompiledScenario) {
+  const defaults = useMemo(() => scenarioRisk(compiled), [compiled]);
+  const initial = useMemo(() => readSimulationSetup(readHash().params, defaults), []);
+  const [risk, setRisk] = useState<RiskSetup>(initial.risk);
+  const [runs, setRuns] = useState(initial.runs);
+  const [seed, setSeed] = useState(initial.seed);
+  useEffect(
+    () => writeParams(simulationSetupParams({ runs, seed, risk }, defaults)),
+    [runs, seed, risk, defaults],
+  );
+  return { risk, setRisk, runs, setRuns, seed, setSeed };
+}
+
+/** What a simulation is asked to run. */
+interface SimRequest {
+  /** The scenario text with the form's risks written in. */
+  source: string;
+  plan: Plan;
+  planName: string;
+  runs: number;
+  seed: number;
+  risk: RiskSetup;
+}
+type SetJob = (update: Run | ((job: Run | undefined) => Run | undefined)) => void;
+type OnDone = (done: SimulationDone) => void;
+
+/**
+ * The simulation the tab runs: in this browser up to BROWSER_MAX_RUNS (on the server when the
+ * worker cannot start, with a note that says so), else as a server job; its progress, its end, and
+ * Cancel. Leaving the tab stops a run in the browser and the server job's event stream.
+ */
+function useSimulationJob(request: SimRequest, inBrowser: boolean, onDone: OnDone) {
+  const [job, setJob] = useState<Run | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [note, setNote] = useState<string | undefined>();
+  const stream = useRef<EventSource | undefined>(undefined);
+  useEffect(
+    () => () => {
+      stream.current?.close();
+      cancelBrowserSimulation();
+    },
+    [],
+  );
+  const start = async () => {
+    setError(undefined);
+    setNote(undefined);
+    const problem = setupProblem(request.runs, request.seed, request.risk);
+    if (problem) return setError(problem);
+    stream.current?.close();
+    try {
+      if (!inBrowser) return await runOnServer(request, setJob, stream, onDone);
+      try {
+        await runInBrowser(request, setJob, setError, onDone);
+      } catch (e) {
+        if (!(e instanceof WorkerUnavailable)) throw e;
+        setNote(`The simulation worker could not start (${e.message}), so the server runs this.`);
+        await runOnServer(request, setJob, stream, onDone);
+      }
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const cancel = async () => {
+    if (job?.where === "browser") {
+      setJob((j) => (j ? { ...j, status: "cancelled" } : j));
+      cancelBrowserSimulation();
+      return;
+    }
+    if (job?.id) {
+      const state = await api.cancelSimulation(job.id);
+      setJob({ ...state, where: "server" });
+    }
+    stream.current?.close();
+  };
+  return { job, error, note, start, cancel };
+}
+
+/** A server job: created, then followed by its server-sent events until it ends. */
+async function runOnServer(
+  { source, plan, planName, runs, seed, risk }: SimRequest,
+  setJob: SetJob,
+  stream: RefObject<EventSource | undefined>,
+  onDone: OnDone,
+): Promise<void> {
+  const created = await api.simulate(source, plan, runs, seed);
+  setJob({ ...created, where: "server" });
+  const events = new EventSource(streamUrl(`/api/simulate/${created.id}/events`));
+  stream.current = events;
+  events.addEventListener("progress", (e) => {
+    const progress = JSON.parse((e as MessageEvent).data) as JobState["progress"];
+    setJob((j) => (j ? { ...j, progress } : j));
+  });
+  for (const end of ["done", "failed", "cancelled"]) {
+    events.addEventListener(end, (e) => {
+      const state = JSON.parse((e as MessageEvent).data) as JobState;
+      setJob({ ...state, where: "server" });
+      if (state.status === "done" && state.result)
+        onDone({ report: state.result as SimulationReport, planName, risk });
+      events.close();
+    });
+  }
+}
+
+/** A run in this browser's worker; throws WorkerUnavailable when the worker cannot start. */
+async function runInBrowser(
+  { source, plan, planName, runs, seed, risk }: SimRequest,
+  setJob: SetJob,
+  setError: (message: string) => void,
+  onDone: OnDone,
+): Promise<void> {
+  const total = runs;
+  setJob({ status: "running", progress: { done: 0, total }, where: "browser" });
+  try {
+    const result = await simulateInBrowser({ source, plan, planName, runs, seed }, (done) =>
+      setJob((j) => (j?.status === "running" ? { ...j, progress: { done, total } } : j)),
+    );
+    setJob({ status: "done", progress: { done: total, total }, result, where: "browser" });
+    onDone({ report: result, planName, risk });
+  } catch (e) {
+    if (e instanceof WorkerUnavailable) throw e;
+    setJob((j) =>
+      j?.status === "cancelled" ? j : { status: "failed", progress: { done: 0, total }, where: "browser" },
+    );
+    if ((e as Error).message !== "cancelled") setError((e as Error).message);
+  }
+}
+
+/** The risks of the run: hazard, the response to a deviation, forgiveness, each party's noise. */
+function RiskFieldset({
+  compiled,
+  names,
+  risk,
+  onRisk: setRisk,
+}: {
+  compiled: CompiledScenario;
+  names: Record<string, string>;
+  risk: RiskSetup;
+  onRisk(risk: RiskSetup): void;
+}) {
+  return (
+    <fieldset class="risk-setup" data-testid="risk-setup">
+      <legend>
+        Risks of the run
+        <HelpLink terms={["hazard", "response", "forgive", "sigma"]} />
+      </legend>
+      <label>
+        hazard per phase{" "}
+        <input
+          type="number"
+          min={0}
+          max={1}
+          step={0.01}
+          value={risk.hazard}
+          onInput={(e) => setRisk({ ...risk, hazard: Number(e.currentTarget.value) })}
+        />
+      </label>
+      <label>
+        response{" "}
+        <select value={risk.response} onChange={(e) => setRisk({ ...risk, response: e.currentTarget.value })}>
+          {RESPONSES.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        forgiveness{" "}
+        <input
+          type="number"
+          min={0}
+          max={1}
+          step={0.05}
+          value={risk.forgive}
+          disabled={risk.response !== "generous"}
+          onInput={(e) => setRisk({ ...risk, forgive: Number(e.currentTarget.value) })}
+        />
+      </label>
+      {compiled.partyIds.map((id) => (
+        <label key={id}>
+          noise σ {names[id] ?? id}{" "}
+          <input
+            type="number"
+            min={0}
+            step={0.1}
+            value={risk.noise[id] ?? 0}
+            onInput={(e) =>
+              setRisk({ ...risk, noise: { ...risk.noise, [id]: Number(e.currentTarget.value) } })
+            }
+          />
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** How far the simulation is, where it runs, and how it ended. */
+function JobProgress({ job }: { job: Run }) {
+  return (
+    <p>
+      <progress
+        max={job.progress.total}
+        value={job.progress.done}
+        aria-label="Simulation progress"
+        data-where={job.where}
+      />{" "}
+      {job.progress.done} / {job.progress.total} runs · {job.status} ·{" "}
+      {job.where === "browser" ? "in this browser" : "on the server"}
+      {job.error ? `: ${job.error}` : ""}
+    </p>
   );
 }
 
