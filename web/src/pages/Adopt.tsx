@@ -5,17 +5,15 @@
  * downloaded, in the CLI's format) or loaded from a key file; either way the private half stays in
  * this tab. After adoption the agreement page asks each party to sign the charter.
  */
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import type { CompiledScenario } from "../../../src/analysis/index.ts";
 import { type AdoptRequest, normalisePublicKey } from "../../../src/ledger/index.ts";
 import { FormMessage } from "../components/FormMessage.tsx";
 import { PlanSelect } from "../components/PlanSelect.tsx";
 import { agreementsApi } from "../lib/agreements.ts";
 import { defaultPlan, type PlanChoice, planChoices, readSource } from "../lib/analysis.ts";
-import { api } from "../lib/api.ts";
-import { drafts, NEW_SCENARIO } from "../lib/drafts.ts";
 import { type FormAction, useFormAction } from "../lib/form-action.ts";
-import { usePageTitle } from "../lib/hooks.ts";
+import { usePageTitle, useScenarioText } from "../lib/hooks.ts";
 import { planParam, readHash } from "../lib/url-state.ts";
 import { setField } from "../lib/yaml-edit.ts";
 import { calendarOf, PhaseDatesFieldset } from "./adopt/PhaseDates.tsx";
@@ -116,22 +114,6 @@ export function Adopt({ id }: { id: string }) {
       </form>
     </main>
   );
-}
-
-/** The text the workspace shows: its unsaved draft, else the saved or built-in scenario. */
-function useScenarioText(id: string) {
-  const [source, setSource] = useState<string | undefined>(
-    drafts.get(id) ?? (id === "new" ? NEW_SCENARIO : undefined),
-  );
-  const [loadError, setLoadError] = useState<string | undefined>();
-  useEffect(() => {
-    if (source !== undefined) return;
-    api
-      .get(id)
-      .then((d) => setSource(d.source))
-      .catch((e: Error) => setLoadError(e.message));
-  }, [id, source]);
-  return { source, loadError };
 }
 
 /** The plans offered (the scenario's, and the optimum the workspace's link carries) and the one chosen. */
