@@ -41,7 +41,7 @@ import { solveMilp } from "./solver.ts";
 export const floorSearch = {
   firstShare: 0.6,
   /** The same with a first plan from the analysis (incumbent.ts): the probes get more. */
-  seededShare: 0.25,
+  seededShare: 0.15,
   stallAfter: 0.1,
   stallQuiet: 0.5,
   probesOnly: false,

@@ -16,9 +16,9 @@ import { type Context, now, slackOf } from "./session.ts";
 export const firstPlan = {
   enabled: true,
   /** The local search's share of the time left. */
-  share: 0.1,
+  share: 0.2,
   /** At most this many seconds, whatever the time left. */
-  most: 10,
+  most: 15,
 };
 
 /** A phase per move (1..T), or 0 when the plan leaves it out. */
@@ -56,9 +56,10 @@ function score(ctx: Context, a: Analysis): number {
 }
 
 /**
- * First-improvement local search: move one move to another phase (nearest first) or leave out a
- * move no goal item needs on its own, keeping every prerequisite before its dependants, and keep
- * the change when the analysis's minimum slack rises. Stops at a local optimum or `until`
+ * First-improvement local search: move one move to another phase (nearest first), leave out a
+ * move no goal item needs on its own, or push a move one phase later together with every
+ * dependant that must then wait, keeping every prerequisite before its dependants, and keep the
+ * change when the analysis's minimum slack rises. Stops at a local optimum or `until`
  * (seconds, `now()`). Deterministic for a given time: moves are visited in order.
  */
 export function improvePlacement(
@@ -99,9 +100,44 @@ export function improvePlacement(
         }
         at[m] = was;
       }
+      if (at[m] !== was || was >= phases) continue;
+      // m one phase later, and every dependant that must then wait with it
+      if (now() >= until) return { at, slack: best };
+      const pushed = [...at];
+      // (without a dependant to move this is the step of one phase tried above)
+      if (
+        !push(c, dependants, pushed, m, was + 1, phases) ||
+        pushed.every((k, n) => n === m || k === at[n])
+      ) {
+        continue;
+      }
+      const s = score(ctx, analyzeSchedule(c, placementSchedule(c, pushed)));
+      if (s > best + 1e-9 * Math.max(1, Math.abs(best))) {
+        best = s;
+        improved = true;
+        at.splice(0, at.length, ...pushed);
+      }
     }
     if (!improved) return { at, slack: best };
   }
+}
+
+/** Puts m in phase k and moves each dependant (transitively) just late enough; false past `phases`. */
+function push(
+  c: CompiledScenario,
+  dependants: number[][],
+  at: Placement,
+  m: number,
+  k: number,
+  phases: number,
+) {
+  if (k > phases) return false;
+  at[m] = k;
+  for (const d of dependants[m]) {
+    const due = k + c.lag[m] + 1;
+    if (at[d] > 0 && at[d] < due && !push(c, dependants, at, d, due, phases)) return false;
+  }
+  return true;
 }
 
 /**
