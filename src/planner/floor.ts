@@ -129,7 +129,12 @@ async function raiseFloor(
   // creep up shape by shape (docs/planner.md: probing just above again crept through six shapes on
   // B seed 2).
   let crept = false;
-  let bracketed = !floorSearch.bracket;
+  // A direct MILP that stopped without a bound never finished its root LP (the 200 × 6 × 40 slack
+  // model: 11.7 s of presolve, then a root LP longer than its share): a bracketed "maximise s" on
+  // the same model would spend its share there too (9 CPU-s for nothing, docs/benchmarks.md), so
+  // the probes, whose roots presolve settles with s fixed, keep the time.
+  // (HiGHS reports its work; a native backend reports none, and keeps the bracket.)
+  let bracketed = !floorSearch.bracket || (first?.work !== undefined && first.work.bound === undefined);
   for (let n = 0; n < MOST_PROBES; n++) {
     if (!bracketed && best !== undefined && high < model.colUpper[f.slack]) {
       // Once a probe (or the direct MILP's bound, when below the column's) has proven a floor no
