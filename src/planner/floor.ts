@@ -78,7 +78,7 @@ export async function solveLargestSlack(
   // A plan from the analysis first (incumbent.ts), for the plain search only (extra rows, as the
   // safety objective's, are not the analysis's to check): the direct MILP starts from it, and
   // with it the probes take over sooner.
-  const seed = Object.keys(extra).length === 0 ? firstPlanOf(ctx, f, phases) : undefined;
+  const seed = isPlain(extra) ? firstPlanOf(ctx, f, phases) : undefined;
   // The direct MILP keeps going while its bound moves; once it has a plan and its bound has stood
   // still for half its running time (after a tenth of the time left), the probes take over.
   const stall = { after: floorSearch.stallAfter * (ctx.deadline - now()), quiet: floorSearch.stallQuiet };
@@ -86,6 +86,13 @@ export async function solveLargestSlack(
   const first = await solveFormulation(ctx, f, phases, false, share, stall, seed?.start);
   if (first.status !== "limit" || ctx.signal?.aborted) return [f, first];
   return [f, await raiseFloor(ctx, f, first, seed?.columns)];
+}
+
+/** No rows beyond the ordinary formulation's: at most the objective, and that a largest-slack one. */
+function isPlain(extra: Partial<FormulationOptions>): boolean {
+  return Object.entries(extra).every(
+    ([key, value]) => key === "objective" && (value === "slack" || value === "phases"),
+  );
 }
 
 interface Best {

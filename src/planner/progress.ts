@@ -58,6 +58,9 @@ export function interimFeasible(analysis: Analysis, robust: boolean): boolean {
   );
 }
 
+/** The formulation options of the plain largest-slack search (a complete plan). */
+const PLAIN = { objective: "slack" } as const;
+
 /** How much a progress figure may fall short of P* and still count as reaching it. */
 const PROGRESS_TOLERANCE = 1e-7;
 
@@ -109,11 +112,10 @@ async function largestSlack(
   const { c } = ctx;
   const infeasible = { ...base, feasible: false, phases: 0, plan: {}, minSlack: null };
   for (const phases of tries) {
-    const [f, result] = await solveLargestSlack(ctx, phases, {
-      interim: true,
-      objective: "slack",
-      minProgress: least,
-    });
+    // Progress 1 asks for an ordinary complete plan (MODEL.md §8), so that search is the plain one,
+    // which starts from the analysis's first plan (incumbent.ts) as the default objective's does.
+    const extra = least >= 1 ? PLAIN : { interim: true, objective: "slack" as const, minProgress: least };
+    const [f, result] = await solveLargestSlack(ctx, phases, extra);
     if (result.status === "infeasible") continue;
     if (result.status === "error") return solverError(base, result.message ?? "solver failed");
     if (!result.values) return timeLimit(infeasible, `at ${phases} phases`);
