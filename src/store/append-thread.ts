@@ -10,7 +10,8 @@
  * one new connection per turn of the loop: a burst of clients on new connections came in one per
  * commit, each committed alone (docs/benchmarks.md, "Why a burst was slow").
  *
- * The thread starts with the store and is unreferenced while no batch is in flight, so an idle
+ * The thread starts with the store's first append, so a process that only reads (most CLI
+ * commands) does not pay its start, and it is unreferenced while no batch is in flight, so an idle
  * store does not keep a process alive. If it dies, the batches in flight fail (their appends were
  * not acknowledged, so a client resends them) and the next batch starts a fresh thread.
  */
@@ -56,9 +57,7 @@ export class AppendThread {
   private closed = false;
 
   /** `path`: the store's SQLite file (not an in-memory database: the thread could not see it). */
-  constructor(private readonly path: string) {
-    this.start();
-  }
+  constructor(private readonly path: string) {}
 
   /** Writes a batch of appends to agreement `id` in one transaction; their outcomes once committed. */
   commit(id: string, items: AppendItem[]): Promise<Outcome[]> {
