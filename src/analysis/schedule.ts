@@ -32,6 +32,16 @@ export function buildSchedule(compiled: CompiledScenario, plan: Plan): Schedule 
   }
   const delta = Array.from({ length: phases + 1 }, () => new Float64Array(M));
   for (const [m, parts] of entries) for (const [phase, fraction] of parts) delta[phase][m] += fraction;
+  return scheduleFromDeltas(delta, M);
+}
+
+/**
+ * The trajectory of the shares done in each phase, delta[k][m] for k = 0..T (delta[0] all zeros):
+ * x as their running sum, capped at 1. Shared by `buildSchedule` and the planner's local search,
+ * which builds deltas directly rather than a string-keyed `Plan` for every step it tries.
+ */
+export function scheduleFromDeltas(delta: Float64Array[], M: number): Schedule {
+  const phases = delta.length - 1;
   const x = Array.from({ length: phases + 1 }, () => new Float64Array(M));
   for (let k = 1; k <= phases; k++) {
     for (let m = 0; m < M; m++) x[k][m] = Math.min(1, x[k - 1][m] + delta[k][m]);

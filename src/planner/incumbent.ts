@@ -8,7 +8,13 @@
  * benchmark: 23.3 → 44.3 in a few seconds). The plan is only a starting point: the MILP and the
  * floor probes still decide what is proven.
  */
-import { type Analysis, analyzeSchedule, type CompiledScenario, type Schedule } from "../analysis/index.ts";
+import {
+  type Analysis,
+  analyzeSchedule,
+  type CompiledScenario,
+  type Schedule,
+  scheduleFromDeltas,
+} from "../analysis/index.ts";
 import type { Formulation } from "./formulation.ts";
 import { type Context, now, slackOf } from "./session.ts";
 
@@ -39,13 +45,10 @@ export function placementSchedule(c: CompiledScenario, at: Placement): Schedule 
   const M = c.moveIds.length;
   const phases = Math.max(1, ...at);
   const delta = Array.from({ length: phases + 1 }, () => new Float64Array(M));
-  const x = Array.from({ length: phases + 1 }, () => new Float64Array(M));
   at.forEach((k, m) => {
     if (k > 0) delta[k][m] = 1;
   });
-  for (let k = 1; k <= phases; k++)
-    for (let m = 0; m < M; m++) x[k][m] = Math.min(1, x[k - 1][m] + delta[k][m]);
-  return { phases, delta, x };
+  return scheduleFromDeltas(delta, M);
 }
 
 /** Higher is better: the minimum slack of a feasible plan, below 0 for any other. */
