@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { LongestFirst } from "./test/sequencer.ts";
 
 /**
  * Test files that measure the server's responsiveness under attack (a p99 against a baseline
@@ -42,6 +43,8 @@ export default defineConfig({
     // run side by side.
     isolate: false,
     ...(WORKERS ? { maxWorkers: WORKERS } : {}),
+    // the longest files first (test/durations.json), so no long file ends the run alone
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
