@@ -5,7 +5,7 @@
  * the wall-clock time, the CPU time it took (with every process it waited for: a figure near
  * twice the wall clock on 2 cores means more workers cannot help), the load average before and
  * after, and the slowest files and tests. `--workers N` sets vitest's maxWorkers (vitest.config.ts
- * runs 2 by default); `--full` times the whole `npm test` (type-check and lint first) instead.
+ * runs 1 by default); `--full` times the whole `npm test` (type-check and lint beside vitest) instead.
  *
  * With --baseline DIR (a checkout of an older commit with its own `npm ci`): runs the full
  * `npm test` (type-check, lint and every test, as a user runs it) in DIR and here, alternating,
