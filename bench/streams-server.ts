@@ -8,12 +8,14 @@
  * server's time went in each phase: `mark NAME` notes the time, the process's CPU time, the
  * event loop's utilisation and its longest delay since the previous mark; `dump` prints `trace JSON` with the marks and, for every appended event,
  * when its request arrived (the socket's first bytes), when the store was asked to append it, when
- * the append was acknowledged and when the response was written; `profile-start` and
+ * the append was acknowledged and when the response was written, and what each turn of the event
+ * loop did (accepts, requests, appends, stream writes: `turns`); `profile-start` and
  * `profile-stop FILE` take a CPU profile of what lies between (V8's profiler, as --cpu-prof).
  *
  *   node --import tsx bench/streams-server.ts --db FILE --mode shared|per-subscriber [--trace]
  *        [--write-slice-ms N] [--gather-ms N]   (Infinity and 0: the server before 30 Nov 2026 19:30 UTC)
  *        [--commit-on-loop]   (SQLite commits on the event loop, not in the append thread: before 30 Nov 22:00 UTC)
+ *        [--no-wait-for-arrivals] [--no-flush-each-write]   (the streams' batches as before 1 Dec 2026 01:00 UTC)
  */
 
 import { writeFileSync } from "node:fs";
@@ -39,6 +41,8 @@ const { values } = parseArgs({
     "gather-ms": { type: "string" },
     "gather-step-ms": { type: "string" },
     "commit-on-loop": { type: "boolean", default: false },
+    "no-wait-for-arrivals": { type: "boolean", default: false },
+    "no-flush-each-write": { type: "boolean", default: false },
   },
 });
 if (values.mode !== "shared" && values.mode !== "per-subscriber") {
@@ -56,20 +60,53 @@ const store = await openStore({
   gatherStepMs: values["gather-step-ms"] === undefined ? undefined : Number(values["gather-step-ms"]),
   appendThread: !values["commit-on-loop"],
 });
+/**
+ * With --trace, what each turn of the event loop did: every noted happening gets the number of the
+ * turn it happened in. A turn's number moves on when a setImmediate armed by its first happening
+ * runs (the loop's check phase), so one record is what ran between two check phases (the poll
+ * phase's I/O callbacks, timers and the immediates before it), and `turns` keeps when each began
+ * (its first happening) and how long it ran to its check phase. Since libuv 1.45 a listening socket
+ * accepts one connection per turn (docs/benchmarks.md), so the work in the turns between two
+ * accepts is what kept the next connection waiting.
+ */
+const TURN_KINDS = ["accept", "request", "get", "asked", "stored", "answered", "write", "read"] as const;
+type TurnKind = (typeof TURN_KINDS)[number];
+/** Per turn: its start (epoch ms), its length (ms), then a count per TURN_KINDS entry. */
+const turns: number[][] = [];
+let turn: number[] | undefined;
+function note(kind: TurnKind): void {
+  if (!values.trace) return;
+  if (!turn) {
+    const current = [now(), 0, ...TURN_KINDS.map(() => 0)];
+    turn = current;
+    setImmediate(() => {
+      current[1] = now() - current[0];
+      turns.push(current);
+      turn = undefined;
+    });
+  }
+  turn[2 + TURN_KINDS.indexOf(kind)]++;
+}
+
 const appends: Array<{ called: number; done: number }> = [];
 /** When the chain was read after an append: each shared batch to the streams starts with one. */
 const reads: number[] = [];
 if (values.trace) {
   const events = store.agreements.events.bind(store.agreements);
   store.agreements.events = (id, options) => {
-    if (options?.afterSeq) reads.push(now());
+    if (options?.afterSeq) {
+      reads.push(now());
+      note("read");
+    }
     return events(id, options);
   };
   const append = store.agreements.append.bind(store.agreements);
   store.agreements.append = async (id, body, signature) => {
     const called = now();
+    note("asked");
     const result = await append(id, body, signature);
     appends.push({ called, done: now() });
+    note("stored");
     return result;
   };
 }
@@ -82,16 +119,35 @@ const app = await buildServer({
     max: 2000,
     perAddress: 2000,
     writeSliceMs: values["write-slice-ms"] === undefined ? undefined : Number(values["write-slice-ms"]),
+    waitForArrivals: !values["no-wait-for-arrivals"],
+    flushEachWrite: !values["no-flush-each-write"],
   },
 });
 const posts: Array<{ arrived: number; answered: number }> = [];
 const accepted: number[] = [];
 if (values.trace) {
-  app.server.on("connection", () => accepted.push(now()));
+  app.server.on("connection", () => {
+    accepted.push(now());
+    note("accept");
+  });
   app.server.on("request", (req, res) => {
-    if (req.method !== "POST" || !req.url?.endsWith("/events")) return;
+    if (req.method !== "POST" || !req.url?.endsWith("/events")) {
+      if (req.url?.endsWith("/events/stream")) {
+        // every write to an event stream (its frames, batches and heartbeats)
+        const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+        res.write = ((...args: unknown[]) => {
+          note("write");
+          return write(...args);
+        }) as typeof res.write;
+      } else note("get");
+      return;
+    }
     const arrived = now();
-    res.on("finish", () => posts.push({ arrived, answered: now() }));
+    note("request");
+    res.on("finish", () => {
+      posts.push({ arrived, answered: now() });
+      note("answered");
+    });
   });
 }
 const url = await app.listen({ host: "127.0.0.1", port: 0 });
@@ -135,7 +191,10 @@ if (values.trace) {
         process.stdout.write(`profiled ${name}\n`);
       });
     } else if (command === "dump") {
-      process.stdout.write(`trace ${JSON.stringify({ marks, posts, appends, reads, accepted })}\n`);
+      process.stdout.write(
+        `trace ${JSON.stringify({ marks, posts, appends, reads, accepted, turnKinds: TURN_KINDS, turns })}\n`,
+      );
+      turns.length = 0;
       posts.length = 0;
       appends.length = 0;
       reads.length = 0;

@@ -11,7 +11,12 @@
  *   per-subscriber  the simplest implementation (`streams.mode: "per-subscriber"`): every stream
  *                   reads the new events and projects the status itself after each batch
  *   none            no stream open (what the appends cost without subscribers)
- *   on-loop         shared, with SQLite's commits on the event loop (`appendThread: false`), as the
+ *   thread          the server of the sixth session (30 Nov 2026 ~22:00 UTC to 1 Dec ~01:00 UTC):
+ *                   shared, with the append thread, each batch sent as soon as the batch interval
+ *                   allows (`waitForArrivals: false`) and each stream write sent by Node's http
+ *                   layer after the slice that made it (`flushEachWrite: false`)
+ *   flush           thread, with each stream write sent inside its slice (`flushEachWrite` only)
+ *   on-loop         thread, with SQLite's commits on the event loop (`appendThread: false`), as the
  *                   server was before the append thread (30 Nov 2026 ~22:00 UTC)
  *   before          on-loop, as the server was before 30 Nov 2026 ~19:40 UTC: each batch written to
  *                   every stream in one go (`writeSliceMs: Infinity`) and each group commit taken
@@ -34,6 +39,7 @@
  *
  *   npx tsx bench/streams.ts [--streams 500] [--burst 100] [--seconds 10] [--concurrency 64]
  *                            [--modes per-subscriber,shared] [--rounds 1] [--warm-up]
+ *                            (modes: shared, thread, flush, on-loop, before, per-subscriber, none)
  *                            [--connect fresh|ahead] [--trace] [--profile] [--dump PREFIX]
  *                            [--gather STEP,MAX]   (the group commit's wait, ms: default 1,10)
  */
@@ -90,7 +96,7 @@ if (values.connect !== "fresh" && values.connect !== "ahead")
   throw new Error(`--connect: expected fresh or ahead, got '${values.connect}'`);
 const MODES = values.modes.split(",").map((m) => m.trim());
 for (const mode of MODES) {
-  if (!["shared", "on-loop", "before", "per-subscriber", "none"].includes(mode))
+  if (!["shared", "thread", "flush", "on-loop", "before", "per-subscriber", "none"].includes(mode))
     throw new Error(`--modes: unknown mode '${mode}'`);
 }
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -122,6 +128,9 @@ interface ServerTrace {
   appends: Array<{ called: number; done: number }>;
   reads: number[];
   accepted: number[];
+  /** What each turn of the server's loop did (bench/streams-server.ts): start, ms, a count per kind. */
+  turnKinds?: string[];
+  turns?: number[][];
 }
 
 /**
@@ -150,6 +159,8 @@ async function startServer(mode: string, db: string): Promise<Served> {
   const entry = await serverEntry();
   const args = [...entry, "--db", db, "--mode", mode === "per-subscriber" ? mode : "shared"];
   if (mode === "before" || mode === "on-loop") args.push("--commit-on-loop");
+  if (["before", "on-loop", "thread", "flush"].includes(mode)) args.push("--no-wait-for-arrivals");
+  if (["before", "on-loop", "thread"].includes(mode)) args.push("--no-flush-each-write");
   if (mode === "before") args.push("--write-slice-ms", "Infinity", "--gather-ms", "0");
   else if (GATHER) args.push("--gather-step-ms", String(GATHER.step), "--gather-ms", String(GATHER.max));
   if (values.trace || values.profile) args.push("--trace");
@@ -489,6 +500,50 @@ interface Phases {
   lastAnswered?: number;
   /** With --trace: group commits (appends the store acknowledged together). */
   commits?: number;
+  /** With --trace: the server's loop turns from the burst's start to its last answer (turns()). */
+  turns?: TurnSummary;
+}
+
+/** What the server's loop turns did during a burst (from bench/streams-server.ts's turn log). */
+interface TurnSummary {
+  /** Turns that did anything, those that accepted a connection, and the most accepts in one. */
+  count: number;
+  accepting: number;
+  maxAccepts: number;
+  /** The longest turns: ms and what ran in each (kind: count). */
+  longest: Array<{ ms: number; did: Record<string, number> }>;
+  /** The work in the turns between two accepts, for the longest such gaps. */
+  gaps: Array<{ ms: number; turns: number; did: Record<string, number> }>;
+}
+
+function turnSummary(trace: ServerTrace, from: number, to: number): TurnSummary | undefined {
+  if (!trace.turns || !trace.turnKinds) return undefined;
+  const kinds = trace.turnKinds;
+  const turns = trace.turns.filter(([at]) => at >= from && at <= to);
+  const did = (rows: number[][]) => {
+    const out: Record<string, number> = {};
+    kinds.forEach((kind, k) => {
+      const n = rows.reduce((sum, row) => sum + row[2 + k], 0);
+      if (n > 0) out[kind] = n;
+    });
+    return out;
+  };
+  const accept = kinds.indexOf("accept");
+  const accepting = turns.filter((row) => row[2 + accept] > 0);
+  const gaps = accepting.slice(1).map((row, i) => {
+    const between = turns.filter(([at]) => at >= accepting[i][0] && at < row[0]);
+    return { ms: row[0] - accepting[i][0], turns: between.length, did: did(between) };
+  });
+  return {
+    count: turns.length,
+    accepting: accepting.length,
+    maxAccepts: Math.max(0, ...accepting.map((row) => row[2 + accept])),
+    longest: [...turns]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map((row) => ({ ms: row[1], did: did([row]) })),
+    gaps: gaps.sort((a, b) => b.ms - a.ms).slice(0, 3),
+  };
 }
 
 function phases(
@@ -542,6 +597,8 @@ function phases(
   out.lastStored = after(done, max);
   // one transaction's appends resolve in one turn of the loop: a gap over 0.5 ms is the next commit
   out.commits = done.filter((t, i) => i === 0 || t - done[i - 1] > 0.5).length;
+  const lastAnswered = Math.max(...trace.posts.map((p) => p.answered));
+  out.turns = turnSummary(trace, start, Number.isFinite(lastAnswered) ? lastAnswered : start + out.lastAck);
   return out;
 }
 
@@ -668,6 +725,20 @@ function print(row: Row): void {
     );
   }
   console.log(parts.join(" | "));
+  const t = p.turns;
+  if (t) {
+    const what = (did: Record<string, number>) =>
+      Object.entries(did)
+        .map(([kind, n]) => `${kind} ${n}`)
+        .join(", ");
+    console.log(
+      [
+        `${"".padEnd(14)} server loop turns in the burst: ${t.count}, ${t.accepting} of them accepting (at most ${t.maxAccepts} connection${t.maxAccepts === 1 ? "" : "s"} in one)`,
+        `longest turns: ${t.longest.map((x) => `${ms(x.ms)} ms (${what(x.did)})`).join("; ")}`,
+        `longest waits between accepts: ${t.gaps.map((g) => `${ms(g.ms)} ms over ${g.turns} turns (${what(g.did)})`).join("; ")}`,
+      ].join(" | "),
+    );
+  }
 }
 
 // dist/append-worker.mjs, the servers' append thread, built from these sources

@@ -52,6 +52,12 @@ export interface AgreementRepository {
    * StoreError("archived"), decided in the append's own transaction; a resent one is still found.
    */
   append(id: string, body: EventBody, signature: string): Promise<AppendResult>;
+  /**
+   * Appends are expected soon (an event stream was opened, a charter signed): get what commits them
+   * ready now, so the first batch does not wait for it (the SQLite append thread's start). Returns at
+   * once; does nothing where appends commit on the event loop.
+   */
+  prepareAppends(): void;
   /** Records a participant's (already checked) charter signature; a second one is ignored. */
   addCharterSignature(id: string, signature: StoredCharterSignature): Promise<void>;
   charterSignatures(id: string): Promise<StoredCharterSignature[]>;
@@ -113,6 +119,7 @@ export function agreementRepository(
   gatherMs = GATHER_MS,
   gatherStepMs = GATHER_STEP_MS,
   commit: CommitAppends = (id, batch) => commitAppends(db, dialect, id, batch),
+  prepare: () => void = () => {},
 ): AgreementRepository {
   /**
    * Group commit: appends to one agreement that arrive while a transaction is being written wait
@@ -266,6 +273,8 @@ export function agreementRepository(
         signature: r.signature,
       }));
     },
+
+    prepareAppends: prepare,
 
     append(id, body, signature) {
       const bodyText = canonicalJson(body);

@@ -78,6 +78,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       options.gatherMs,
       options.gatherStepMs,
       thread && ((id, batch) => thread.commit(id, batch)),
+      thread && (() => thread.prepare()),
     ),
     archives: archiveRepository(db, dialect),
     async close() {

@@ -49,6 +49,17 @@ export interface StreamDeps {
   batchIntervalMs?: number;
   /** Longest stretch of stream writes before the loop gets a turn (default WRITE_SLICE_MS). */
   writeSliceMs?: number;
+  /**
+   * Whether appends to agreement `id` are on their way in (arrived and not yet answered, or new
+   * connections being accepted): a batch to its streams then waits for them, at most
+   * BATCH_INTERVAL_MS (see `schedule`). Without it, a batch never waits for arrivals.
+   */
+  appending?(id: string): boolean;
+  /**
+   * Each write to a stream goes to its socket at once, in the write's own time (default true);
+   * false leaves it to Node's http layer, which sends it after the current slice (see `openStream`).
+   */
+  flushEachWrite?: boolean;
   log: FastifyBaseLogger;
 }
 
@@ -86,6 +97,7 @@ function openStream(reply: FastifyReply, deps: StreamDeps, onClose: () => void) 
     connection: "keep-alive",
     "x-accel-buffering": "no",
   });
+  const flush = deps.flushEachWrite ?? true;
   const stream = {
     out,
     closed: false,
@@ -95,7 +107,16 @@ function openStream(reply: FastifyReply, deps: StreamDeps, onClose: () => void) 
         out.destroy();
         return false;
       }
-      return out.write(chunk);
+      // Node's http layer corks the socket on a response's write and sends the chunk (its
+      // chunked-encoding size line, the bytes, the CRLF: one writev system call) in a nextTick,
+      // so a slice of writes to 500 streams timed itself without its system calls, which all ran
+      // after it: a "2 ms" slice held the loop for 300 writevs. Corked and uncorked here, the
+      // writev runs inside the write and the slice's clock counts it.
+      const socket = flush ? out.socket : null;
+      socket?.cork();
+      const ok = out.write(chunk);
+      socket?.uncork();
+      return ok;
     },
   };
   const heartbeat = setInterval(() => stream.write(": keep-alive\n\n"), HEARTBEAT_MS);
@@ -153,7 +174,10 @@ interface Channel {
   draining: boolean;
   /** When the last batch went out (performance.now()), and the timer for the next one. */
   lastFlush: number;
-  timer?: NodeJS.Timeout;
+  /** When the first append not yet sent to the streams was announced (performance.now()). */
+  pendingSince?: number;
+  /** Cancels the next batch's timer or immediate, while one is set. */
+  timer?: () => void;
   unsubscribe(): void;
 }
 
@@ -174,6 +198,15 @@ export const BATCH_INTERVAL_MS = 100;
  * read requests and finish commits while a batch goes out.
  */
 export const WRITE_SLICE_MS = 2;
+
+/**
+ * How often a batch held back for arriving appends looks again whether they have all been answered.
+ * A batch waits while appends to its agreement are on their way in (`appending`), for at most
+ * BATCH_INTERVAL_MS after its first event: while a burst of appends on new connections comes in,
+ * every turn of the loop spent writing to the streams is a turn the next connection waits for
+ * (libuv accepts one per turn), so the streams get the burst once it is in, in one batch.
+ */
+export const ARRIVALS_RECHECK_MS = 2;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -232,11 +265,12 @@ export class SharedStreams {
         };
         const stopFeed = this.deps.feed.subscribe(id, () => {
           channel.dirty = true;
+          channel.pendingSince ??= performance.now();
           this.schedule(id, channel);
         });
         channel.unsubscribe = () => {
           stopFeed();
-          clearTimeout(channel.timer);
+          channel.timer?.();
         };
         return channel;
       })();
@@ -261,18 +295,33 @@ export class SharedStreams {
     sub.catchingUp = false;
   }
 
-  /** The next batch: now if the last one went out long enough ago, else when it has. */
+  /**
+   * The next batch: when the last one went out long enough ago and no append to the agreement is
+   * still on its way in (waiting for those at most one interval after the batch's first event),
+   * else looked at again when that may have changed. It starts in a turn of its own, after the
+   * turn that announced the appends has sent their acknowledgements.
+   */
   private schedule(id: string, channel: Channel): void {
     if (channel.draining || channel.timer) return;
-    const wait = channel.lastFlush + (this.deps.batchIntervalMs ?? BATCH_INTERVAL_MS) - performance.now();
+    const interval = this.deps.batchIntervalMs ?? BATCH_INTERVAL_MS;
+    const now = performance.now();
+    let wait = channel.lastFlush + interval - now;
+    const held = now - (channel.pendingSince ?? now);
+    if (wait <= 0 && held < interval && this.deps.appending?.(id))
+      wait = Math.min(ARRIVALS_RECHECK_MS, interval - held);
     if (wait <= 0) {
-      void this.drain(id, channel);
+      const immediate = setImmediate(() => {
+        channel.timer = undefined;
+        void this.drain(id, channel);
+      });
+      channel.timer = () => clearImmediate(immediate);
       return;
     }
-    channel.timer = setTimeout(() => {
+    const timeout = setTimeout(() => {
       channel.timer = undefined;
-      void this.drain(id, channel);
+      this.schedule(id, channel);
     }, wait);
+    channel.timer = () => clearTimeout(timeout);
   }
 
   /** After appends: read the new events once, project the status once, send both to everyone. */
@@ -282,6 +331,7 @@ export class SharedStreams {
     try {
       if (channel.dirty) {
         channel.dirty = false;
+        channel.pendingSince = undefined;
         channel.lastFlush = performance.now();
         const from = channel.head;
         const events = await eventsAfter(this.deps, id, from);

@@ -71,7 +71,21 @@ export interface StreamOptions {
    * (bench/streams.ts measures both).
    */
   writeSliceMs?: number;
+  /**
+   * A batch to the streams waits while appends to the agreement are still arriving (default true;
+   * agreement-stream.ts, `schedule`); false sends it as soon as the batch interval allows, as before
+   * 1 Dec 2026 (bench/streams.ts mode `thread`).
+   */
+  waitForArrivals?: boolean;
+  /**
+   * Each stream write is sent inside the write (default true; agreement-stream.ts, `openStream`);
+   * false leaves it to Node's http layer's nextTick, as before 1 Dec 2026.
+   */
+  flushEachWrite?: boolean;
 }
+
+/** How long after accepting a connection the server counts an append as possibly on its way (ms). */
+const RECENT_CONNECTION_MS = 5;
 
 export const MAX_STREAMS = 2000;
 export const MAX_STREAMS_PER_ADDRESS = 600;
@@ -95,6 +109,10 @@ class AgreementLedger {
   readonly shared: SharedStreams;
   /** Chains kept parsed for the status, extended as they grow (agreement-chain.ts). */
   private readonly chains: ChainCache;
+  /** Per agreement, appends that have arrived and are not yet answered. */
+  private readonly arriving = new Map<string, number>();
+  /** When the server last accepted a connection (performance.now()): an append may be on it. */
+  lastConnection = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly store: Store,
@@ -118,6 +136,29 @@ class AgreementLedger {
       log: this.log,
       maxUnread: this.streamOptions.maxUnreadBytes,
       writeSliceMs: this.streamOptions.writeSliceMs,
+      flushEachWrite: this.streamOptions.flushEachWrite,
+      appending: this.streamOptions.waitForArrivals === false ? undefined : (id: string) => this.appending(id),
+    };
+  }
+
+  /**
+   * Appends to `id` are on their way in: some have arrived and are not yet answered, or a
+   * connection was accepted just now (a burst's next append may be on it: libuv accepts one
+   * connection per turn of the loop). The streams' batch waits for them (agreement-stream.ts).
+   */
+  appending(id: string): boolean {
+    return (
+      (this.arriving.get(id) ?? 0) > 0 || performance.now() - this.lastConnection < RECENT_CONNECTION_MS
+    );
+  }
+
+  /** An append to `id` has arrived; the function returned says it has been answered. */
+  arrived(id: string): () => void {
+    this.arriving.set(id, (this.arriving.get(id) ?? 0) + 1);
+    return () => {
+      const left = (this.arriving.get(id) ?? 1) - 1;
+      if (left > 0) this.arriving.set(id, left);
+      else this.arriving.delete(id);
     };
   }
 
@@ -212,6 +253,9 @@ export const agreementsPlugin: FastifyPluginAsyncZod<AgreementsPluginOptions> = 
     context: (id) => ledger.context(id),
     events: (id) => ledger.store.agreements.events(id),
     now: ledger.now,
+  });
+  app.server.on("connection", () => {
+    ledger.lastConnection = performance.now();
   });
   app.addHook("onReady", async () => {
     void ledger.checkAllChains().catch((error) => app.log.error(error));
@@ -317,6 +361,8 @@ function registerSignatures(app: Routes, ledger: AgreementLedger): void {
       await store.agreements.addCharterSignature(ctx.record.id, { by: body.by, signature, signedAt });
       ctx.signed.add(body.by);
       const awaiting = awaitingSignatures(ctx);
+      // active: appends may follow at once, so the store gets ready to commit them
+      if (awaiting.length === 0) store.agreements.prepareAppends();
       return {
         state: awaiting.length === 0 ? ("active" as const) : ("proposed" as const),
         signedBy: [...ctx.signed],
@@ -404,19 +450,25 @@ function registerEvents(app: Routes, ledger: AgreementLedger): void {
       },
     },
     async (request, reply) => {
-      const signed = checkEnvelope(request.body, request.params.id);
-      const ctx = await ledger.context(request.params.id);
-      const body = await checkSignedStep(ctx, signed);
-      await refuseUnlessWritable(ledger, ctx);
-      if (body.type === "amendment.proposed" || body.type === "amendment.signed") {
-        const events = await store.agreements.events(ctx.record.id);
-        refuseIneffectiveAmendment(versionsOf(ctx, events), body, events);
+      // until it is answered, the agreement's streams hold their next batch for it (appending)
+      const answered = ledger.arrived(request.params.id);
+      try {
+        const signed = checkEnvelope(request.body, request.params.id);
+        const ctx = await ledger.context(request.params.id);
+        const body = await checkSignedStep(ctx, signed);
+        await refuseUnlessWritable(ledger, ctx);
+        if (body.type === "amendment.proposed" || body.type === "amendment.signed") {
+          const events = await store.agreements.events(ctx.record.id);
+          refuseIneffectiveAmendment(versionsOf(ctx, events), body, events);
+        }
+        const result = await store.agreements.append(ctx.record.id, body, signed.signature);
+        if (!result.duplicate) ledger.feed.publish(ctx.record.id, result.event);
+        return reply
+          .code(result.duplicate ? 200 : 201)
+          .send({ duplicate: result.duplicate, event: toWire(result.event) });
+      } finally {
+        answered();
       }
-      const result = await store.agreements.append(ctx.record.id, body, signed.signature);
-      if (!result.duplicate) ledger.feed.publish(ctx.record.id, result.event);
-      return reply
-        .code(result.duplicate ? 200 : 201)
-        .send({ duplicate: result.duplicate, event: toWire(result.event) });
     },
   );
 }
@@ -558,6 +610,8 @@ function registerReading(app: Routes, ledger: AgreementLedger, streams: StreamOp
           `this server already has ${which} event streams open: try again later`,
         );
       }
+      // a follower expects appends: the store gets ready to commit them (the append thread's start)
+      store.agreements.prepareAppends();
       ledger.streamsByAddress.set(address, fromAddress + 1);
       reply.raw.on("close", () => {
         const left = (ledger.streamsByAddress.get(address) ?? 1) - 1;
