@@ -137,7 +137,8 @@ class AgreementLedger {
       maxUnread: this.streamOptions.maxUnreadBytes,
       writeSliceMs: this.streamOptions.writeSliceMs,
       flushEachWrite: this.streamOptions.flushEachWrite,
-      appending: this.streamOptions.waitForArrivals === false ? undefined : (id: string) => this.appending(id),
+      appending:
+        this.streamOptions.waitForArrivals === false ? undefined : (id: string) => this.appending(id),
     };
   }
 
@@ -147,9 +148,7 @@ class AgreementLedger {
    * connection per turn of the loop). The streams' batch waits for them (agreement-stream.ts).
    */
   appending(id: string): boolean {
-    return (
-      (this.arriving.get(id) ?? 0) > 0 || performance.now() - this.lastConnection < RECENT_CONNECTION_MS
-    );
+    return (this.arriving.get(id) ?? 0) > 0 || performance.now() - this.lastConnection < RECENT_CONNECTION_MS;
   }
 
   /** An append to `id` has arrived; the function returned says it has been answered. */
