@@ -23,7 +23,15 @@ import { DEFAULT_TIME_LIMIT } from "./find.ts";
 import type { Formulation } from "./formulation.ts";
 import { relaxationSentences } from "./relax.ts";
 import type { Relaxation } from "./report.ts";
-import { CHECK_TOLERANCE, type Context, now, scale, solveAt, TIE_TOLERANCE } from "./session.ts";
+import {
+  CHECK_TOLERANCE,
+  type Context,
+  now,
+  scale,
+  solveAt,
+  TIE_TOLERANCE,
+  tieBreakBudget,
+} from "./session.ts";
 import type { SolveResult } from "./solver.ts";
 import { solveMilp } from "./solver.ts";
 
@@ -244,9 +252,8 @@ async function earliestEqual(
   slack: number,
 ): Promise<ContinuationCheck | undefined> {
   const { c, history, horizon, ctx } = search;
-  const remaining = ctx.deadline - now();
-  const budget = Math.min(remaining * 0.5, Math.max(1, result.seconds));
-  if (budget < 0.2 || ctx.signal?.aborted) return undefined;
+  const budget = tieBreakBudget(ctx);
+  if (!budget) return undefined;
   const first = f.builder.model;
   const best = result.objective!;
   const floor = best - TIE_TOLERANCE * Math.max(1, Math.abs(best));
@@ -263,7 +270,7 @@ async function earliestEqual(
   second.rowLower.push(first.maximize ? floor : Number.NEGATIVE_INFINITY);
   second.rowUpper.push(first.maximize ? Number.POSITIVE_INFINITY : best + (best - floor));
   ctx.stats.solves += 1;
-  const again = await solveMilp(second, { timeLimitSeconds: budget, signal: ctx.signal });
+  const again = await solveMilp(second, { ...budget, signal: ctx.signal });
   ctx.stats.seconds += again.seconds;
   if (!again.values) return undefined;
   const check = checkContinuation(c, history, trajectory(c, history, f, again.values), horizon);

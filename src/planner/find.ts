@@ -152,7 +152,9 @@ export async function findPlan(scenario: CompiledScenario, options: PlanOptions 
 
   if (objective === "safety") {
     const best = await safestPlan(ctx, base, fewest);
-    return options.frontier ? { ...best, frontier: await safetyFrontier(ctx, fewest) } : best;
+    if (!options.frontier) return best;
+    const { points, note } = await safetyFrontier(ctx, fewest, best);
+    return { ...best, frontier: points, ...(note ? { notes: [...best.notes, note] } : {}) };
   }
   const tries = objective === "phases" ? range(fewest, horizon) : [horizon];
   const slackFirst = objective === "phases" || objective === "slack";

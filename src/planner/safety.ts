@@ -231,18 +231,74 @@ async function largestSlackAt(
   return undefined;
 }
 
-/** For each T from the fewest feasible phases to the horizon: the largest θ* and its plan. */
-export async function safetyFrontier(ctx: Context, fewest: number): Promise<FrontierPoint[]> {
+export interface Frontier {
+  points: FrontierPoint[];
+  /** Why the frontier leaves out some numbers of phases (the time limit), if it does. */
+  note?: string;
+}
+
+/**
+ * For each T from the fewest feasible phases to the horizon: the largest θ* and its plan.
+ *
+ * `safest` is the safety objective's answer. When it is proven (status optimal: its θ* within
+ * 10⁻³ of the best within the horizon, and no plan with fewer phases reaching it), it is every
+ * point from its own number of phases on: θ*(T) only grows with T and is at most the horizon's.
+ * Those points cost no solve; only the points below it are searched, each with the safest θ* as a
+ * bound no such plan reaches. If the time limit stops the search, the remaining points are the
+ * safest plan found that fits (the last point's, or the safest plan), marked unproven, and a note
+ * says so: the frontier used to come back empty, silently, when the safest plan's search had used
+ * the call's time (under load, where 60 s of wall clock was about 5 CPU-s).
+ */
+export async function safetyFrontier(ctx: Context, fewest: number, safest?: PlanResult): Promise<Frontier> {
   const points: FrontierPoint[] = [];
+  const known = safest?.status === "optimal" ? knownPoint(ctx, safest) : undefined;
+  const last = known ? known.from - 1 : ctx.horizon;
   let previous: Probe | undefined;
-  for (const phases of range(fewest, ctx.horizon)) {
+  let stopped: { at: number; why: string } | undefined;
+  for (const phases of range(fewest, last)) {
     // A plan with fewer phases embeds in one with more, so the last answer is a valid start.
-    const found = await largestTheta(ctx, phases, previous);
+    const found = await largestTheta(ctx, phases, previous, known?.target);
     if (found === undefined) continue;
-    if ("stopped" in found) break;
+    if ("stopped" in found) {
+      stopped = { at: phases, why: found.stopped };
+      break;
+    }
     previous = { plan: found.plan, theta: found.theta };
-    const s = robustnessReport(ctx.c, analyzePlan(ctx.c, found.plan)).safety;
-    points.push({ phases, theta: found.theta, proven: found.proven, safety: s, plan: found.plan });
+    points.push(pointOf(ctx, phases, found.plan, found.theta, found.proven));
   }
-  return points;
+  let note: string | undefined;
+  if (stopped) {
+    const fallback = safest?.feasible ? probeOf(ctx, safest.plan) : undefined;
+    const fallbackFrom = safest?.phases ?? Number.POSITIVE_INFINITY;
+    for (const phases of range(stopped.at, last)) {
+      let best = previous;
+      if (fallback && fallbackFrom <= phases && (!best || fallback.theta > best.theta)) best = fallback;
+      if (best) points.push(pointOf(ctx, phases, best.plan, best.theta, false));
+    }
+    note = `the frontier from ${stopped.at} phases on is not proven: the time limit came first (${stopped.why}); those points are the safest plans found that fit`;
+  }
+  if (known) {
+    for (const phases of range(known.from, ctx.horizon)) points.push({ ...known.point, phases });
+  }
+  return note ? { points, note } : { points };
+}
+
+function pointOf(ctx: Context, phases: number, plan: Plan, theta: number, proven: boolean): FrontierPoint {
+  const s = robustnessReport(ctx.c, analyzePlan(ctx.c, plan)).safety;
+  return { phases, theta, proven, safety: s, plan };
+}
+
+function probeOf(ctx: Context, plan: Plan): Probe | undefined {
+  const theta = rankedTheta(planSafety(ctx.c, plan));
+  return theta === undefined ? undefined : { plan, theta: Math.max(theta, 0) };
+}
+
+/** The proven safest plan as a frontier point, the first T it answers, and the θ* below it. */
+function knownPoint(ctx: Context, safest: PlanResult) {
+  const own = probeOf(ctx, safest.plan);
+  if (own === undefined || !safest.safety) return undefined;
+  const point = { theta: own.theta, proven: true, safety: safest.safety, plan: safest.plan };
+  // largestSlackAt found no plan with fewer phases at the search's target (its θ less a hair),
+  // which is at most this plan's own θ*
+  return { point, from: Math.max(1, safest.phases), target: own.theta * (1 - 1e-9) };
 }

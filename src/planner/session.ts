@@ -31,6 +31,30 @@ export type PlanResult = PlanReport;
  */
 export const TIE_TOLERANCE = 1e-7;
 
+/**
+ * The tie-break's budget in solver work: branch-and-bound nodes (HiGHS's `mip_max_nodes`). Work,
+ * not seconds, so the plan chosen among equally good ones does not depend on the machine's load: a
+ * wall-clock budget of the first solve's time ran out under load and returned another incumbent
+ * (planner-threads failed so). Every tie-break of the built-in scenarios and of bench/planner-cases'
+ * 20 × 3 × 8 and 40 × 4 × 12 seeds ends in 0–9 nodes, most of its work being the root; HiGHS
+ * explores its nodes deterministically, so one that stops here stops with the same incumbent.
+ */
+export const TIE_BREAK_NODES = 200;
+
+/**
+ * What a tie-break solve may spend: TIE_BREAK_NODES nodes, and, as a backstop for a root that does
+ * not finish, at most half the call's remaining time (only when time really runs out does the
+ * wall clock decide). Undefined: too little time is left (or the call was aborted); the first plan
+ * stands.
+ */
+export function tieBreakBudget(
+  ctx: Pick<Context, "deadline" | "signal">,
+): Pick<SolveOptions, "timeLimitSeconds" | "nodeLimit"> | undefined {
+  const seconds = (ctx.deadline - now()) * 0.5;
+  if (seconds < 0.2 || ctx.signal?.aborted) return undefined;
+  return { timeLimitSeconds: seconds, nodeLimit: TIE_BREAK_NODES };
+}
+
 /** Agreement between the solver's slack and the analysis's, relative to the values' scale. */
 export const CHECK_TOLERANCE = 1e-6;
 
@@ -172,8 +196,8 @@ export function slackOf(ctx: Context, analysis: Analysis): number {
  * Among plans as good as the optimum found, one that does each move as early as it can: a second
  * MILP keeps the first objective within a hair of its optimum and maximises Σ x_k(m). Without it
  * ties fall at the solver's whim (moves spread over the horizon, arbitrary shares of divisible
- * moves). Only used when the first solve proved its optimum and time remains; any doubt keeps
- * the first plan.
+ * moves). Only used when the first solve proved its optimum and time remains; its budget is
+ * work (tieBreakBudget), so the answer does not depend on load; any doubt keeps the first plan.
  */
 export async function earliestAmongEqual(
   ctx: Context,
@@ -181,9 +205,8 @@ export async function earliestAmongEqual(
   result: SolveResult,
   accept: (plan: Plan) => boolean,
 ): Promise<{ plan: Plan; values: Float64Array } | undefined> {
-  const remaining = ctx.deadline - now();
-  const budget = Math.min(remaining * 0.5, Math.max(1, result.seconds));
-  if (budget < 0.2 || ctx.signal?.aborted) return undefined;
+  const budget = tieBreakBudget(ctx);
+  if (!budget) return undefined;
   const first = f.builder.model;
   const best = result.objective!;
   const floor = best - TIE_TOLERANCE * Math.max(1, Math.abs(best));
@@ -201,7 +224,7 @@ export async function earliestAmongEqual(
   second.rowLower.push(first.maximize ? floor : Number.NEGATIVE_INFINITY);
   second.rowUpper.push(first.maximize ? Number.POSITIVE_INFINITY : best + (best - floor));
   ctx.stats.solves += 1;
-  const again = await solveMilp(second, { timeLimitSeconds: budget, signal: ctx.signal });
+  const again = await solveMilp(second, { ...budget, signal: ctx.signal });
   record(ctx, again);
   if (!again.values) return undefined;
   const plan = extractPlan(ctx.c, f, again.values);

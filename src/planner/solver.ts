@@ -74,6 +74,12 @@ export interface SolveOptions {
   /** Further HiGHS options by their native names (for experiments and benchmarks). */
   highsOptions?: Record<string, boolean | number | string>;
   /**
+   * Most branch-and-bound nodes (HiGHS's `mip_max_nodes`; status `limit`, message "node limit
+   * reached", with the incumbent): a budget in work, which unlike seconds does not depend on the
+   * machine's load. HiGHS only; other backends have the time limit alone.
+   */
+  nodeLimit?: number;
+  /**
    * Stop early (status `limit`, message "stalled") once the solve has run `after` seconds, has an
    * incumbent, and its bound has not moved for the last `quiet` share of its running time. HiGHS
    * only; other backends run to the time limit.
@@ -109,6 +115,7 @@ export async function solveWithHighs(milp: Milp, options: SolveOptions): Promise
       output_flag: false,
       ...TOLERANCES,
       time_limit: Math.max(0.01, options.timeLimitSeconds),
+      ...(options.nodeLimit !== undefined ? { mip_max_nodes: options.nodeLimit } : {}),
       ...options.highsOptions,
     });
     const numCols = milp.colLower.length;
@@ -210,7 +217,13 @@ export async function solveWithHighs(milp: Milp, options: SolveOptions): Promise
         objective: values ? model.getObjectiveValue() : undefined,
         gap: values ? gapOf() : undefined,
         seconds: seconds(),
-        message: stalled ? "stalled" : code === status.interrupted ? "aborted" : "time limit reached",
+        message: stalled
+          ? "stalled"
+          : code === status.interrupted
+            ? "aborted"
+            : code === status.solutionLimit
+              ? "node limit reached"
+              : "time limit reached",
         solver,
         work: work(),
       };
