@@ -35,13 +35,17 @@ interface Props {
   onSelect(point: FrontierPoint): void;
   /** Names the chart's exports. */
   fileName?: string;
+  /** The search stopped at its time limit with no plan (so an empty frontier says nothing). */
+  stopped?: boolean;
 }
 
-export function FrontierChart({ points, selected, onSelect, fileName = "frontier" }: Props) {
+export function FrontierChart({ points, selected, onSelect, fileName = "frontier", stopped }: Props) {
   if (points.length === 0) {
     return (
       <p class="notice" data-testid="frontier-empty">
-        No plan is feasible within the horizon, so there is no frontier to chart.
+        {stopped
+          ? "The search stopped at its time limit before it found a plan, so there is no frontier to chart yet."
+          : "No plan is feasible within the horizon, so there is no frontier to chart."}
       </p>
     );
   }

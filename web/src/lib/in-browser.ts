@@ -8,6 +8,7 @@ import type { SimulationReport } from "../../../src/simulate/index.ts";
 import type { PlannerOptions, PlannerRequest, SimulationRequest } from "../workers/protocol.ts";
 import { api } from "./api.ts";
 import { shared } from "./plan-cache.ts";
+import { searchComplete } from "./planner.ts";
 import { WorkerClient, WorkerUnavailable } from "./worker-client.ts";
 
 export type Where = { in: "browser" } | { in: "server"; reason: string };
@@ -52,6 +53,7 @@ export function findPlanInBrowser(
         () => api.plan(source, options),
       ),
     signal,
+    (located) => searchComplete(located.result),
   );
 }
 

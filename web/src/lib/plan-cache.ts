@@ -6,6 +6,10 @@
  *
  * A view that stops waiting (the briefing left before its search ended) passes an AbortSignal;
  * when no one waits for a search any more it is stopped, so it does not hold up the next one.
+ *
+ * Only answers the caller calls complete are kept: a search its time limit cut short depends on
+ * how busy the machine was, and keeping it made that bad luck stick for the tab (a frontier that
+ * came back empty under load never appeared, even after a reload).
  */
 
 const PREFIX = "lockstep:plan:";
@@ -81,12 +85,14 @@ export class Abandoned extends Error {
 
 /**
  * The answer for `key`: kept, already being searched (shared), or searched now by `search`.
- * Rejects with `Abandoned` when `signal` aborts first.
+ * Rejects with `Abandoned` when `signal` aborts first. An answer is kept for later visits only
+ * when `keep` says so.
  */
 export function shared<T>(
   key: string,
   search: (stop: AbortSignal) => Promise<T>,
   signal?: AbortSignal,
+  keep: (value: T) => boolean = () => true,
 ): Promise<T> {
   const kept = read<T>(key);
   if (kept !== undefined) return Promise.resolve(kept);
@@ -95,7 +101,7 @@ export function shared<T>(
   if (!entry) {
     const stop = new AbortController();
     const promise = search(stop.signal).then((value) => {
-      write(key, value);
+      if (keep(value)) write(key, value);
       return value;
     });
     const started: Running<T> = { promise, waiting: 0, stop };

@@ -27,3 +27,12 @@ export const otherObjectives = (): string[] =>
 /** What the planner is asked for: the safety objective also charts the frontier (MODEL.md §7). */
 export const plannerOptions = (objective: string, robust: boolean) =>
   objective === "safety" ? { objective, frontier: true } : { objective, robust };
+
+/**
+ * The search ran to its end: proven (optimal or infeasible), with every frontier point proven. A
+ * search its time limit cut short ("feasible", "time-limit", an unproven point) depends on how busy
+ * the machine was, so it is not kept for later visits (plan-cache.ts).
+ */
+export const searchComplete = (report: PlanReport): boolean =>
+  (report.status === "optimal" || report.status === "infeasible") &&
+  (report.frontier ?? []).every((point) => point.proven);

@@ -285,6 +285,7 @@ function FeasibleResult({
       {report.frontier && (
         <FrontierChart
           points={report.frontier}
+          stopped={report.status === "time-limit"}
           selected={point?.phases}
           onSelect={(p) => setPoint(p.phases === point?.phases ? undefined : p)}
           fileName="best-plan-frontier"

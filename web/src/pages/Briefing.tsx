@@ -98,7 +98,12 @@ export function Briefing({ id }: { id: string; capabilities?: Capabilities }) {
       <h1>{scenario.title ?? scenario.id}: briefing</h1>
       <ScenarioInBrief compiled={compiled} scenario={scenario} />
       {optimal?.frontier && (
-        <FrontierSection frontier={optimal.frontier} best={best} onChoose={setChosenName} />
+        <FrontierSection
+          frontier={optimal.frontier}
+          stopped={optimal.status === "time-limit"}
+          best={best}
+          onChoose={setChosenName}
+        />
       )}
       {!optimal && !plannerNote && (
         <p class="muted" role="status">
@@ -240,10 +245,12 @@ function ScenarioInBrief({ compiled, scenario }: { compiled: CompiledScenario; s
 /** The frontier: the safest plan for each number of phases; a point picked becomes the plan covered. */
 function FrontierSection({
   frontier,
+  stopped,
   best,
   onChoose,
 }: {
   frontier: NonNullable<PlanReport["frontier"]>;
+  stopped: boolean;
   best: Ranked;
   onChoose(name: string): void;
 }) {
@@ -253,6 +260,7 @@ function FrontierSection({
       <p data-testid="frontier-lead">{frontierSummary(frontier)}</p>
       <FrontierChart
         points={frontier}
+        stopped={stopped}
         selected={frontier.find((p) => frontierPlanName(p.phases) === best.choice.name)?.phases}
         onSelect={(p) => onChoose(frontierPlanName(p.phases))}
         fileName="briefing-frontier"

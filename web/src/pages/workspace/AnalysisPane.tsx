@@ -94,7 +94,9 @@ function FrontierPanel({
     action.run(async () => {
       const { result, where } = await findPlanInBrowser(source, plannerOptions("safety", false));
       setWhere(where);
-      if (result.frontier) onFrontier(result.frontier);
+      if (result.status === "time-limit")
+        action.say({ ok: false, text: "The search stopped at its time limit before it found a plan." });
+      else if (result.frontier) onFrontier(result.frontier);
       else
         action.say({ ok: false, text: `The planner found no plan within the horizon (${result.status}).` });
     });
