@@ -36,6 +36,24 @@ export type PlannerTask =
       options: Omit<ContinuationOptions, "signal">;
     };
 
+/**
+ * A task as it is posted to a thread: with the number the thread posts back (`{ started }`, on
+ * its parentPort) when it begins it, so the pool counts the task's wall-clock limit from then
+ * and not from a thread still starting (planner-pool.ts).
+ */
+export type PostedTask = PlannerTask & { started: number };
+
+/** The message a thread posts when it begins a task. */
+export interface TaskStarted {
+  started: number;
+}
+
+export function isTaskStarted(message: unknown): message is TaskStarted {
+  return (
+    typeof message === "object" && message !== null && typeof (message as TaskStarted).started === "number"
+  );
+}
+
 /** What each kind of task answers. */
 export interface PlannerAnswers {
   plan: PlanResult;

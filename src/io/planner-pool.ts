@@ -5,17 +5,28 @@
  * Two limits keep a flood of planner requests from taking the server down:
  * - at most `maxJobs` requests in flight (running or waiting for a thread); one more is refused
  *   at once (PlannerBusyError, the server's 429);
- * - a wall-clock limit per task, counted from when a thread takes it: past it the thread is
- *   terminated, whatever the solver is doing, and a fresh one (with a fresh solver) replaces it
- *   (PlannerTimeoutError, the server's 504). The planner's own time budget stops it well before
- *   in the normal case; this is the backstop for work that does not look at the clock.
+ * - a wall-clock limit per task, counted from when a thread begins it (the thread says so): past
+ *   it the thread is terminated, whatever the solver is doing, and a fresh one (with a fresh
+ *   solver) replaces it (PlannerTimeoutError, the server's 504). The planner's own time budget
+ *   stops it well before in the normal case; this is the backstop for work that does not look at
+ *   the clock. A thread's start (loading the code, compiling the solver: 0.4 s near idle, 8 s at
+ *   load 28) does not count: counted from when the task was posted, it took the first re-plan of
+ *   a fresh server past its 30 s under load (ledger/amend's 504s). The start has its own
+ *   allowance, STARTING_SECONDS.
  */
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { PACKAGE_ROOT } from "./package-root.ts";
-import { errorOf, type PlannerAnswers, type PlannerTask, type TaskOutcome } from "./planner-messages.ts";
+import {
+  errorOf,
+  isTaskStarted,
+  type PlannerAnswers,
+  type PlannerTask,
+  type PostedTask,
+  type TaskOutcome,
+} from "./planner-messages.ts";
 import { workerExecArgv } from "./worker-exec-argv.ts";
 
 export interface PlannerPoolOptions {
@@ -62,12 +73,22 @@ export function hardLimitSeconds(budgetSeconds: number): number {
   return budgetSeconds + Math.max(10, budgetSeconds / 2);
 }
 
+/**
+ * How long a task may wait, once posted, for its thread to begin it: a thread still starting
+ * (loading the code, compiling the solver) or being replaced after a timeout. Generous: it only
+ * catches a thread that never starts.
+ */
+export const STARTING_SECONDS = 120;
+
 export class PlannerPool {
   readonly threads: number;
   readonly maxJobs: number;
   private readonly maxSeconds: number;
   private readonly solver: boolean;
-  private pool: Piscina<PlannerTask, TaskOutcome> | undefined;
+  private pool: Piscina<PostedTask, TaskOutcome> | undefined;
+  /** Numbers the tasks posted, so a thread's "started" message finds its task's timer. */
+  private posted = 0;
+  private readonly starting = new Map<number, () => void>();
   private inFlight = 0;
   private running = 0;
   private readonly waiting: Array<() => void> = [];
@@ -128,9 +149,15 @@ export class PlannerPool {
   private async solve(task: PlannerTask, budgetSeconds: number, what: string): Promise<unknown> {
     const limit = Math.min(this.maxSeconds, hardLimitSeconds(budgetSeconds));
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), limit * 1000);
+    const started = ++this.posted;
+    // until the thread begins the task, only the starting allowance runs; then the task's limit
+    let timer = setTimeout(() => controller.abort(), (STARTING_SECONDS + limit) * 1000);
+    this.starting.set(started, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(), limit * 1000);
+    });
     try {
-      const outcome = await this.piscina().run(task, { signal: controller.signal });
+      const outcome = await this.piscina().run({ ...task, started }, { signal: controller.signal });
       if (!outcome.ok) throw errorOf(outcome);
       return outcome.value;
     } catch (error) {
@@ -142,6 +169,7 @@ export class PlannerPool {
       }
       throw error;
     } finally {
+      this.starting.delete(started);
       clearTimeout(timer);
     }
   }
@@ -162,9 +190,9 @@ export class PlannerPool {
     else this.running--;
   }
 
-  private piscina(): Piscina<PlannerTask, TaskOutcome> {
+  private piscina(): Piscina<PostedTask, TaskOutcome> {
     if (!this.pool) {
-      this.pool = new Piscina<PlannerTask, TaskOutcome>({
+      this.pool = new Piscina<PostedTask, TaskOutcome>({
         filename: plannerWorkerEntry(),
         minThreads: this.threads,
         maxThreads: this.threads,
@@ -172,6 +200,9 @@ export class PlannerPool {
         idleTimeout: Number.POSITIVE_INFINITY,
         execArgv: workerExecArgv(),
         workerData: { solver: this.solver },
+      });
+      this.pool.on("message", (message: unknown) => {
+        if (isTaskStarted(message)) this.starting.get(message.started)?.();
       });
     }
     return this.pool;

@@ -8,12 +8,18 @@
  * cross by name (planner-messages.ts). Only the threads load this module.
  */
 
-import { workerData } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { compileScenario } from "../analysis/index.ts";
 import { compileCharter, replanAgreement } from "../ledger/index.ts";
 import { parseScenario } from "../model/index.ts";
 import { choosePlan, comparePlans, findPlan, warmSolver } from "../planner/index.ts";
-import { nameOf, type PlannerTask, type TaskOutcome } from "./planner-messages.ts";
+import {
+  nameOf,
+  type PlannerTask,
+  type PostedTask,
+  type TaskOutcome,
+  type TaskStarted,
+} from "./planner-messages.ts";
 import { lowerThreadPriority } from "./thread-priority.ts";
 
 async function run(task: PlannerTask): Promise<unknown> {
@@ -31,7 +37,9 @@ async function run(task: PlannerTask): Promise<unknown> {
   }
 }
 
-async function runTask(task: PlannerTask): Promise<TaskOutcome> {
+async function runTask(task: PostedTask): Promise<TaskOutcome> {
+  // the pool's wall-clock limit for this task starts now, not when it was posted
+  parentPort?.postMessage({ started: task.started } satisfies TaskStarted);
   try {
     return { ok: true, value: await run(task) };
   } catch (error) {

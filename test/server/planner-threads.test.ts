@@ -141,8 +141,9 @@ describe("planner limits", () => {
     );
     expect(app.planner.load.inFlight).toBe(0);
 
-    // A fresh thread (and solver) replaces the stopped one. Starting it counts against the
-    // limit, so on a slow machine the first try may run out too: ask until one is served.
+    // A fresh thread (and solver) replaces the stopped one. Its start no longer counts against
+    // the limit (the limit runs from when the thread begins the task), but a slow machine may
+    // still be starting it: ask until one is served.
     await expect
       .poll(async () => (await post(base, "/api/plan", { source: VALID })).status, {
         timeout: 90_000,
