@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { CliError, EXIT } from "./errors.ts";
+import { chooseWasmTier } from "./wasm-tier.ts";
 
 type Register = (program: Command) => void;
 
@@ -51,6 +52,7 @@ const program = new Command("lockstep")
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 try {
+  chooseWasmTier(process.argv.slice(2).find((arg) => !arg.startsWith("-")));
   const loaders = new Set(commandsFor(process.argv.slice(2)).map((name) => COMMANDS[name]));
   for (const register of await Promise.all([...loaders].map((load) => load()))) register(program);
   await program.parseAsync(process.argv);
