@@ -80,16 +80,42 @@ const cases: Array<[file: string, lines: string[]]> = [
   ],
 ];
 
+/** What `lockstep validate FILE` prints on stderr for one bad file: each problem, then the count. */
+function report(file: string, lines: string[]): string {
+  const n = lines.length;
+  return `${[...lines, `${F}/${file}: ${n} problem${n === 1 ? "" : "s"} found`].join("\n")}\n`;
+}
+
 describe("lockstep validate", () => {
-  it.each(cases)("%s: every problem at its line and column, exit 2", (file, lines) => {
+  // Every broken file in one run, as a user checks a directory: each file's problems in the
+  // file's order, then how many files had problems. One process instead of one per file.
+  let all: ReturnType<typeof lockstep> | undefined;
+  const allAtOnce = () => {
+    all ??= lockstep(["validate", ...cases.map(([file]) => `${F}/${file}`)]);
+    return all;
+  };
+
+  it("one run over all the broken files: each file's report in order, exit 2", () => {
+    const r = allAtOnce();
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `${cases.map(([file, lines]) => report(file, lines)).join("")}${cases.length} of ${cases.length} files have problems\n`,
+    );
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/); // never a stack trace
+  });
+
+  it.each(cases)("%s: every problem at its line and column", (file, lines) => {
+    expect(allAtOnce().stderr).toContain(report(file, lines));
+  });
+
+  it("one bad file alone: its problems and count are the whole of stderr, exit 2", () => {
+    const [file, lines] = cases.find(([name]) => name === "05-out-of-range.yaml")!;
     const r = lockstep(["validate", `${F}/${file}`]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    const n = lines.length;
-    expect(r.stderr).toBe(
-      `${[...lines, `${F}/${file}: ${n} problem${n === 1 ? "" : "s"} found`].join("\n")}\n`,
-    );
-    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/); // never a stack trace
+    expect(r.stderr).toBe(report(file, lines));
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
   it("a valid file: exit 0 and a one-line summary", () => {
