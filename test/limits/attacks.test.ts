@@ -11,6 +11,10 @@
  * with no attack, and each attack's p99 must stay under max(100 ms, 3 × baseline): on a quiet
  * machine that is the 100 ms bar itself; on a loaded one it says the attack did not make the
  * server slower than the machine already was. docs/benchmarks.md records the figures measured.
+ *
+ * The file runs alone after the rest of the suite (vitest.config.ts), so its waiting is wall time
+ * of `npm test`: one baseline serves every attack's first window, and an attack that misses the
+ * bar measures a fresh baseline before each retry (the machine may have changed).
  */
 
 import { spawn } from "node:child_process";
@@ -30,11 +34,13 @@ const FLOOD = fileURLToPath(new URL("../helpers/stream-flood.mjs", import.meta.u
 const BAR_MS = 100;
 const SLOWDOWN = 3;
 /**
- * How long the GET loop runs under each attack (and for the baseline). The file runs alone after
- * the rest of the suite, so every window is wall time of `npm test`: 2 s is several hundred GETs
- * on a quiet machine (about a millisecond each), over a hundred on one 3× slower.
+ * How long the GET loop runs under each attack, from the moment the attack is at full strength
+ * (and for a retry's fresh baseline): 1 s is several hundred GETs on a quiet machine (one to a
+ * few milliseconds each under attack), a hundred or more on one 3× slower, and a window runs on
+ * until it has MIN_GETS. The shared baseline gets twice as long.
  */
-const WINDOW_MS = 2000;
+const WINDOW_MS = 1000;
+const BASELINE_MS = 2 * WINDOW_MS;
 
 let base: string;
 let stop: () => Promise<void>;
@@ -55,17 +61,24 @@ function p99(latencies: number[]): number {
 const MIN_GETS = 21;
 
 /**
- * GETs /api/capabilities one after another until `until` resolves and `window` ms have passed,
- * and on until MIN_GETS have been made (for at most 5 windows).
+ * GETs /api/capabilities one after another from now until `window` ms after `ready` resolves (an
+ * attack at full strength), and on until MIN_GETS have been made (for at most 9 more windows: on a
+ * machine so loaded that a GET takes a second, as the sixth session's windows allowed).
+ * Rejects when `ready` does (the attack failed).
  */
-async function measure(window = WINDOW_MS, until: Promise<unknown> = Promise.resolve()): Promise<number[]> {
+async function measure(window: number, ready: Promise<unknown> = Promise.resolve()): Promise<number[]> {
   const latencies: number[] = [];
   let done = false;
-  const finished = Promise.all([until, new Promise((resolve) => setTimeout(resolve, window))]).then(() => {
-    done = true;
-  });
-  const longest = performance.now() + 5 * window;
-  while (!done || (latencies.length < MIN_GETS && performance.now() < longest)) {
+  let doneAt = Number.POSITIVE_INFINITY;
+  const finished = ready
+    .then(() => new Promise((resolve) => setTimeout(resolve, window)))
+    .finally(() => {
+      done = true;
+      doneAt = performance.now();
+    });
+  // awaited after the loop; until then a failed attack must not count as an unhandled rejection
+  finished.catch(() => {});
+  while (!done || (latencies.length < MIN_GETS && performance.now() < doneAt + 9 * window)) {
     const started = performance.now();
     const response = await fetch(`${base}/api/capabilities`);
     await response.arrayBuffer();
@@ -80,33 +93,44 @@ async function measure(window = WINDOW_MS, until: Promise<unknown> = Promise.res
 const ATTEMPTS = 3;
 
 /**
- * Runs `fire` over and over while the GET loop measures, up to ATTEMPTS windows, each after a
- * fresh baseline window with no attack; passes at the first window whose p99 is within the bar.
- * A sustained attack (open connections, running jobs) keeps going until `signal` aborts, at the
- * end of the window.
+ * Runs `fire` over and over while the GET loop measures, up to ATTEMPTS windows; passes at the
+ * first window whose p99 is within the bar. The first window is judged against the shared
+ * baseline, each retry against a fresh baseline window with no attack, measured just before it.
+ * An attack fired request by request is at full strength once its first answer is in; a
+ * sustained one (open connections, running jobs) calls `ready` when it is, and keeps going until
+ * `signal` aborts, at the end of the window.
  */
-async function underAttack(name: string, fire: (signal: AbortSignal) => Promise<void>): Promise<void> {
+async function underAttack(
+  name: string,
+  fire: (signal: AbortSignal, ready: () => void) => Promise<void>,
+): Promise<void> {
   const tries: string[] = [];
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const baseline = p99(await measure(WINDOW_MS / 2));
+    const baseline = attempt === 1 ? baselineP99 : p99(await measure(WINDOW_MS));
     const stop = new AbortController();
     let fired = 0;
+    let markReady = () => {};
+    const ready = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
     const loop = (async () => {
       while (!stop.signal.aborted) {
-        await fire(stop.signal);
+        await fire(stop.signal, markReady);
+        markReady();
         fired++;
       }
     })();
     let latencies: number[];
     try {
-      latencies = await measure();
+      // a failed attack ends the window at once, with its own error
+      latencies = await measure(WINDOW_MS, Promise.race([ready, loop]));
     } finally {
       stop.abort();
       await loop;
     }
     const p = p99(latencies);
     tries.push(
-      `p99 ${p.toFixed(1)} ms over ${latencies.length} GETs, ${fired} fired, baseline ${baseline.toFixed(1)} ms`,
+      `p99 ${p.toFixed(1)} ms over ${latencies.length} GETs, ${fired} fired, ${attempt === 1 ? "shared " : ""}baseline ${baseline.toFixed(1)} ms`,
     );
     if (latencies.length >= MIN_GETS && p < Math.max(BAR_MS, SLOWDOWN * baseline)) break;
   }
@@ -157,9 +181,9 @@ beforeAll(async () => {
   stop = served.stop;
   base = await served.url;
   expect((await adoptAndSign(base, cast)).status).toBe(201);
-  // warm the route and the connection, then the baseline
+  // warm the route and the connection, then the baseline every attack's first window is judged by
   await measure(WINDOW_MS / 2);
-  const baseline = await measure();
+  const baseline = await measure(BASELINE_MS);
   baselineP99 = p99(baseline);
   figures.push(`baseline (no attack): p99 ${baselineP99.toFixed(1)} ms over ${baseline.length} GETs`);
 }, 180_000);
@@ -246,16 +270,25 @@ describe("a concurrent GET keeps its p99 under each attack", () => {
 
   it("long solves on every planner thread, and more planner requests than it takes (429)", async () => {
     const slow = JSON.stringify(generateCase({ moves: 200, parties: 6, phases: 40, seed: 1 }).scenario);
-    const solve = () => send("POST", "/api/plan", { source: slow, objective: "slack", timeLimitSeconds: 5 });
+    // 200×6×40 never finishes in 2 s: each solve holds its thread for its whole time limit
+    const solve = () => send("POST", "/api/plan", { source: slow, objective: "slack", timeLimitSeconds: 2 });
     const solves = [solve(), solve(), solve(), solve()];
+    let refused = 0;
     try {
+      // GETs for half a window first, so the four reach the planner before the attack's requests
+      await measure(WINDOW_MS / 2);
       await underAttack("long solves", async () => {
-        expect(await solve()).toBe(429);
+        // refused while the planner is full; once a solve ends, the next request takes its place
+        // (and holds this loop for its 2 s), so the threads stay busy for the whole window
+        const status = await solve();
+        expect([200, 429, 504]).toContain(status);
+        if (status === 429) refused++;
       });
     } finally {
-      // the four in flight are served (a plan found or not within 5 s), not refused
+      // the four in flight are served (a plan found or not within 2 s), not refused
       for (const status of await Promise.all(solves)) expect([200, 504]).toContain(status);
     }
+    expect(refused).toBeGreaterThan(0);
   }, 180_000);
 
   it("simulation jobs of 10⁶ runs: as many running as the server runs at once (202), more refused (429)", async () => {
@@ -270,12 +303,13 @@ describe("a concurrent GET keeps its p99 under each attack", () => {
       return body.id;
     };
     let started = 0;
-    await underAttack("simulation jobs", async (signal) => {
+    await underAttack("simulation jobs", async (signal, ready) => {
       const jobs: string[] = [];
       try {
         while (!signal.aborted) {
           const id = await start();
           if (id) jobs.push(id);
+          else ready(); // refused: as many running as the server runs
         }
       } finally {
         // cancelled at the end of the window, so the next baseline is measured without them
@@ -288,7 +322,7 @@ describe("a concurrent GET keeps its p99 under each attack", () => {
 
   it("200 request bodies dripping in a byte every 100 ms", async () => {
     const port = Number(new URL(base).port);
-    await underAttack("slow bodies", async (signal) => {
+    await underAttack("slow bodies", async (signal, ready) => {
       const sockets = Array.from({ length: 200 }, () => {
         const socket = connect(port, "127.0.0.1");
         socket.on("error", () => {});
@@ -300,6 +334,7 @@ describe("a concurrent GET keeps its p99 under each attack", () => {
       const drip = setInterval(() => {
         for (const socket of sockets) if (socket.writable) socket.write(" ");
       }, 100);
+      ready();
       await windowEnd(signal);
       clearInterval(drip);
       for (const socket of sockets) socket.destroy();
@@ -309,7 +344,7 @@ describe("a concurrent GET keeps its p99 under each attack", () => {
   it("event streams up to the cap (then 503), with events appended to all of them", async () => {
     let refused = 0;
     let appended = 0;
-    await underAttack("event streams", async (signal) => {
+    await underAttack("event streams", async (signal, ready) => {
       // the streams are held by another process (test/helpers/stream-flood.mjs), as an attacker's
       // would be: this process only measures and appends
       const flood = spawn(process.execPath, [FLOOD, `${base}/api/agreements/freeze-deal/events/stream`], {
@@ -330,6 +365,8 @@ describe("a concurrent GET keeps its p99 under each attack", () => {
         expect(Number(open)).toBeGreaterThan(0);
         expect(Number(open)).toBeLessThanOrEqual(600);
         refused++;
+        // the window runs from here: every stream open, the burst and the appends to come
+        ready();
         // a burst of 20 events to every stream, then more one by one until the window ends
         let burst = 20;
         do {
