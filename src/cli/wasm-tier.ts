@@ -8,7 +8,11 @@
  * long-lived process, where the optimised code is reused, a warm solve of a 60-move case took
  * 0.34–0.42 CPU-s with it and 0.50–0.55 without (docs/benchmarks.md, "CLI start-up"). So the
  * commands that live long and solve many times (`serve`, `worker`) keep V8's default, and every
- * other command runs on the baseline code. `LOCKSTEP_WASM_TIER_UP=1` keeps the default for all.
+ * other command runs on the baseline code.
+ *
+ * `LOCKSTEP_WASM_TIER=optimizing` keeps V8's default for every command (a long `plan --time-limit`
+ * of a large case); `LOCKSTEP_WASM_TIER=baseline` uses the baseline code for every command,
+ * servers and sweep workers included.
  */
 import { setFlagsFromString } from "node:v8";
 
@@ -17,7 +21,8 @@ const LONG_LIVED = new Set(["serve", "worker"]);
 
 /** Before any WebAssembly is compiled: V8 reads the flag when it compiles a module. */
 export function chooseWasmTier(command: string | undefined): void {
-  if (process.env.LOCKSTEP_WASM_TIER_UP === "1") return;
-  if (command !== undefined && LONG_LIVED.has(command)) return;
+  const chosen = process.env.LOCKSTEP_WASM_TIER;
+  if (chosen === "optimizing") return;
+  if (chosen !== "baseline" && command !== undefined && LONG_LIVED.has(command)) return;
   setFlagsFromString("--liftoff-only");
 }
