@@ -18,14 +18,28 @@ import {
 import type { Formulation } from "./formulation.ts";
 import { type Context, now, slackOf } from "./session.ts";
 
-/** Switches and budget of the first plan; tests and benchmarks turn it off to compare. */
+/**
+ * Switches and budget of the first plan; tests and benchmarks turn it off to compare. The budget is
+ * work (plans analysed), so the plan it returns does not depend on the machine's load; the wall
+ * clock only caps it, so that a loaded machine still keeps the call's time limit.
+ */
 export const firstPlan = {
   enabled: true,
-  /** The local search's share of the time left. */
-  share: 0.2,
-  /** At most this many seconds, whatever the time left. */
-  most: 15,
+  /**
+   * At most this many plans analysed. The 200 × 6 × 40 benchmark reaches its local optimum (49.33)
+   * after 4,246 (docs/planner.md), 2.3–3.6 CPU-s; small scenarios stop at their local optimum
+   * long before.
+   */
+  evaluations: 8000,
+  /** And at most this share of the time left, whatever the work done. */
+  share: 0.3,
 };
+
+/** When the local search stops: at `until` (seconds, `now()`) or after `evaluations` analyses. */
+export interface SearchBudget {
+  until: number;
+  evaluations: number;
+}
 
 /** A phase per move (1..T), or 0 when the plan leaves it out. */
 export type Placement = number[];
@@ -62,23 +76,30 @@ function score(ctx: Context, a: Analysis): number {
  * First-improvement local search: move one move to another phase (nearest first), leave out a
  * move no goal item needs on its own, or push a move one phase later together with every
  * dependant that must then wait, keeping every prerequisite before its dependants, and keep the
- * change when the analysis's minimum slack rises. Stops at a local optimum or `until`
- * (seconds, `now()`). Deterministic for a given time: moves are visited in order.
+ * change when the analysis's minimum slack rises. Stops at a local optimum or when the budget is
+ * spent. Moves are visited in order, so for a given number of evaluations the result is the same
+ * on any machine; `evaluations` is how many plans it analysed.
  */
 export function improvePlacement(
   ctx: Context,
   phases: number,
   start: Placement,
-  until: number,
-): { at: Placement; slack: number } {
+  budget: SearchBudget,
+): { at: Placement; slack: number; evaluations: number } {
   const { c } = ctx;
+  let evaluations = 0;
+  const judge = (placement: Placement) => {
+    evaluations++;
+    return score(ctx, analyzeSchedule(c, placementSchedule(c, placement)));
+  };
+  const spent = () => evaluations >= budget.evaluations || now() >= budget.until;
   const at = [...start];
   const dependants: number[][] = c.moveIds.map(() => []);
   c.requires.forEach((reqs, m) => {
     for (const p of reqs) dependants[p].push(m);
   });
   const alone = new Set(c.goal.filter((item) => item.length === 1).map((item) => item[0]));
-  let best = score(ctx, analyzeSchedule(c, placementSchedule(c, at)));
+  let best = judge(at);
   const steps = [1, -1, 2, -2, 3, -3, 5, -5, 8, -8];
   for (;;) {
     let improved = false;
@@ -93,9 +114,9 @@ export function improvePlacement(
       if (!alone.has(m) && dependants[m].every((d) => at[d] === 0)) options.push(0);
       const was = at[m];
       for (const k of options) {
-        if (now() >= until) return { at, slack: best };
+        if (spent()) return { at, slack: best, evaluations };
         at[m] = k;
-        const s = score(ctx, analyzeSchedule(c, placementSchedule(c, at)));
+        const s = judge(at);
         if (s > best + 1e-9 * Math.max(1, Math.abs(best))) {
           best = s;
           improved = true;
@@ -105,7 +126,7 @@ export function improvePlacement(
       }
       if (at[m] !== was || was >= phases) continue;
       // m one phase later, and every dependant that must then wait with it
-      if (now() >= until) return { at, slack: best };
+      if (spent()) return { at, slack: best, evaluations };
       const pushed = [...at];
       // (without a dependant to move this is the step of one phase tried above)
       if (
@@ -114,14 +135,14 @@ export function improvePlacement(
       ) {
         continue;
       }
-      const s = score(ctx, analyzeSchedule(c, placementSchedule(c, pushed)));
+      const s = judge(pushed);
       if (s > best + 1e-9 * Math.max(1, Math.abs(best))) {
         best = s;
         improved = true;
         at.splice(0, at.length, ...pushed);
       }
     }
-    if (!improved) return { at, slack: best };
+    if (!improved) return { at, slack: best, evaluations };
   }
 }
 
@@ -172,8 +193,8 @@ export interface FirstPlan {
 export function firstPlanOf(ctx: Context, f: Formulation, phases: number): FirstPlan | undefined {
   if (!firstPlan.enabled) return undefined;
   const start = earliestPlacement(ctx.c, ctx.earliest, phases);
-  const until = now() + Math.min(firstPlan.most, firstPlan.share * Math.max(0, ctx.deadline - now()));
-  const { at, slack } = improvePlacement(ctx, phases, start, until);
+  const until = now() + firstPlan.share * Math.max(0, ctx.deadline - now());
+  const { at, slack } = improvePlacement(ctx, phases, start, { until, evaluations: firstPlan.evaluations });
   if (!(slack >= 0)) return undefined;
   const model = f.builder.model;
   const columns = placementColumns(f, at, model.colLower.length);

@@ -32,7 +32,10 @@ describe("first plan from the analysis", () => {
       const start = earliestPlacement(c, earliest, o.horizon);
       const before = analyzeSchedule(c, placementSchedule(c, start));
       expect(before.valid, where).toBe(true);
-      const { at, slack } = improvePlacement(ctx, o.horizon, start, Number.POSITIVE_INFINITY);
+      const { at, slack } = improvePlacement(ctx, o.horizon, start, {
+        until: Number.POSITIVE_INFINITY,
+        evaluations: Number.POSITIVE_INFINITY,
+      });
       const after = analyzeSchedule(c, placementSchedule(c, at));
       expect(after.valid, where).toBe(true);
       expect(Math.max(...at), where).toBeLessThanOrEqual(o.horizon);

@@ -1,0 +1,109 @@
+/**
+ * How good is the first plan of the largest-slack search (src/planner/incumbent.ts), and where is
+ * the LP weak? On one generated scenario: the local search to its optimum (counting the plans it
+ * analysed), then "maximise s" at T = horizon with one party's moves held where that plan puts them
+ * and every other move free (the MILP of the slack objective, lag indicators integer as in the
+ * floor search's probes), once per party, and last with nothing held, side by side in one run. A
+ * party's MILP proven at the plan's slack says that no plan keeping that party's schedule does
+ * better; the run with nothing held shows the LP bound of the full model (docs/planner.md,
+ * "Seventh session").
+ *
+ *   npx tsx bench/planner-neighbourhoods.ts                      # class B seed 1, 200 × 6 × 40
+ *   npx tsx bench/planner-neighbourhoods.ts --size 60x4x20 --seed 2 --limit 60
+ */
+import { loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { analyzePlan } from "../src/analysis/index.ts";
+import { earliestStarts } from "../src/planner/bounds.ts";
+import { extractPlan } from "../src/planner/extract.ts";
+import { earliestPlacement, improvePlacement, placementColumns } from "../src/planner/incumbent.ts";
+import { type Context, formulate, now } from "../src/planner/session.ts";
+import { solveMilp, warmSolver } from "../src/planner/solver.ts";
+import { benchScenario } from "./planner-cases.ts";
+
+const { values } = parseArgs({
+  options: {
+    class: { type: "string", default: "B" },
+    seed: { type: "string", default: "1" },
+    size: { type: "string", default: "200x6x40" },
+    limit: { type: "string", default: "60" },
+  },
+});
+const [moves, parties, horizon] = values.size.split("x").map(Number);
+const limit = Number(values.limit);
+if (![moves, parties, horizon, limit].every((n) => n > 0)) {
+  console.error("--size takes MOVESxPARTIESxPHASES and --limit a positive number of seconds");
+  process.exit(2);
+}
+const c = benchScenario(Number(values.seed), { moves, parties, horizon }, values.class === "B" ? "B" : "A");
+const cpu = () => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1e6;
+};
+const ctx: Context = {
+  c,
+  objective: "slack",
+  robust: false,
+  horizon: c.horizon,
+  values: c.values.nominal,
+  earliest: earliestStarts(c),
+  deadline: Number.POSITIVE_INFINITY,
+  stats: { variables: 0, constraints: 0, nonzeros: 0, solves: 0, seconds: 0 },
+  notes: [],
+  fits: (a) => a.feasible,
+};
+console.log(
+  `class ${values.class} seed ${values.seed}, ${values.size}, objective slack at T = ${c.horizon}; ` +
+    `load average ${loadavg()[0].toFixed(1)} (${new Date().toISOString()})\n`,
+);
+let started = cpu();
+const search = improvePlacement(ctx, c.horizon, earliestPlacement(c, ctx.earliest, c.horizon), {
+  until: Number.POSITIVE_INFINITY,
+  evaluations: Number.POSITIVE_INFINITY,
+});
+console.log(
+  `local search: slack ${search.slack} at its local optimum after ${search.evaluations} plans analysed, ` +
+    `${(cpu() - started).toFixed(2)} CPU-s\n`,
+);
+if (!(search.slack >= 0)) {
+  console.log("no feasible first plan: nothing to compare");
+  process.exit(0);
+}
+const f = formulate(ctx, c.horizon, false);
+const base = f.builder.model;
+const planColumns = placementColumns(f, search.at, base.colLower.length);
+const integerState = [...f.x, ...f.active].flatMap((row) =>
+  (row ?? []).slice(1).filter((col) => base.integer[col]),
+);
+await warmSolver();
+console.log("| held where the first plan puts them | status | s | bound | nodes | CPU s | load |");
+console.log("|---|---|---|---|---|---|---|");
+for (const held of [...c.partyIds.map((_, i) => i), -1]) {
+  const model = structuredClone(base);
+  model.colCost = model.colCost.map(() => 0);
+  model.colCost[f.slack] = 1;
+  model.maximize = true;
+  for (const col of f.lags) model.integer[col] = true;
+  c.moveIds.forEach((_, m) => {
+    if (c.actor[m] !== held) return;
+    for (const row of [f.x[m], f.active[m] ?? []]) {
+      for (let k = 1; k < row.length; k++) {
+        model.colLower[row[k]] = planColumns[row[k]];
+        model.colUpper[row[k]] = planColumns[row[k]];
+      }
+    }
+  });
+  started = cpu();
+  const r = await solveMilp(model, {
+    timeLimitSeconds: limit,
+    start: { indices: integerState, values: integerState.map((col) => planColumns[col]) },
+  });
+  // the answer's slack by the analysis, as the planner would report it
+  const slack = r.values ? analyzePlan(c, extractPlan(c, f, r.values)).minSlack : undefined;
+  console.log(
+    `| ${held < 0 ? "nothing (the full model)" : `${c.partyIds[held]}'s moves`} | ${r.status} | ${slack ?? ""} | ` +
+      `${r.work?.bound?.toFixed(4) ?? ""} | ${r.work?.nodes ?? ""} | ${(cpu() - started).toFixed(2)} | ` +
+      `${loadavg()[0].toFixed(1)} |`,
+  );
+}
+console.log(`\n(${new Date().toISOString()}, ${now().toFixed(0)} s since the process started)`);
