@@ -5,8 +5,9 @@
  * and every other move free (the MILP of the slack objective, lag indicators integer as in the
  * floor search's probes), once per party, and last with nothing held, side by side in one run. A
  * party's MILP proven at the plan's slack says that no plan keeping that party's schedule does
- * better; the run with nothing held shows the LP bound of the full model (docs/planner.md,
- * "Seventh session").
+ * better; the run with nothing held shows the LP bound of the full model. When the plan's least row
+ * is an exposure row, two more runs hold only that row's touch indicator, at 1 (the row counts in
+ * the minimum slack) and at 0 (docs/planner.md, "Seventh session").
  *
  *   npx tsx bench/planner-neighbourhoods.ts                      # class B seed 1, 200 × 6 × 40
  *   npx tsx bench/planner-neighbourhoods.ts --size 60x4x20 --seed 2 --limit 60
@@ -76,14 +77,39 @@ const integerState = [...f.x, ...f.active].flatMap((row) =>
   (row ?? []).slice(1).filter((col) => base.integer[col]),
 );
 await warmSolver();
+// The first plan's least row: when it is an exposure row, the runs below also hold its touch
+// indicator at 1 (the row is in the minimum slack) and at 0 (it is not), nothing else held.
+const first = analyzePlan(c, extractPlan(c, f, planColumns));
+const least = first.constraintRows
+  .map((row) => ({
+    row,
+    g: row.constant + row.coef.reduce((sum, a, m) => sum + a * ctx.values[row.party][m], 0),
+  }))
+  .sort((p, q) => p.g - q.g)[0]?.row;
+const touch = least?.kind === "exposure" ? base.colNames.indexOf(`touch_${least.party}_${least.phase}`) : -1;
+const touchName = least ? `${c.partyIds[least.party]}'s exposure row in phase ${least.phase}` : "";
 console.log("| held where the first plan puts them | status | s | bound | nodes | CPU s | load |");
 console.log("|---|---|---|---|---|---|---|");
-for (const held of [...c.partyIds.map((_, i) => i), -1]) {
+const runs: Array<{ held: number; touched?: 0 | 1 }> = [
+  ...c.partyIds.map((_, i) => ({ held: i })),
+  { held: -1 },
+  ...(touch >= 0
+    ? [
+        { held: -1, touched: 1 as const },
+        { held: -1, touched: 0 as const },
+      ]
+    : []),
+];
+for (const { held, touched } of runs) {
   const model = structuredClone(base);
   model.colCost = model.colCost.map(() => 0);
   model.colCost[f.slack] = 1;
   model.maximize = true;
   for (const col of f.lags) model.integer[col] = true;
+  if (touched !== undefined) {
+    model.colLower[touch] = touched;
+    model.colUpper[touch] = touched;
+  }
   c.moveIds.forEach((_, m) => {
     if (c.actor[m] !== held) return;
     for (const row of [f.x[m], f.active[m] ?? []]) {
@@ -94,14 +120,16 @@ for (const held of [...c.partyIds.map((_, i) => i), -1]) {
     }
   });
   started = cpu();
-  const r = await solveMilp(model, {
-    timeLimitSeconds: limit,
-    start: { indices: integerState, values: integerState.map((col) => planColumns[col]) },
-  });
+  // (with the touch indicator at 0 the first plan is no start: that row is touched in it)
+  const start =
+    touched === 0
+      ? {}
+      : { start: { indices: integerState, values: integerState.map((col) => planColumns[col]) } };
+  const r = await solveMilp(model, { timeLimitSeconds: limit, ...start });
   // the answer's slack by the analysis, as the planner would report it
   const slack = r.values ? analyzePlan(c, extractPlan(c, f, r.values)).minSlack : undefined;
   console.log(
-    `| ${held < 0 ? "nothing (the full model)" : `${c.partyIds[held]}'s moves`} | ${r.status} | ${slack ?? ""} | ` +
+    `| ${touched !== undefined ? `nothing; ${touchName} ${touched ? "in" : "out of"} the minimum slack` : held < 0 ? "nothing (the full model)" : `${c.partyIds[held]}'s moves`} | ${r.status} | ${slack ?? ""} | ` +
       `${r.work?.bound?.toFixed(4) ?? ""} | ${r.work?.nodes ?? ""} | ${(cpu() - started).toFixed(2)} | ` +
       `${loadavg()[0].toFixed(1)} |`,
   );
