@@ -594,9 +594,10 @@ describe("the library and a scenario's views", { timeout: SEARCHING_MS }, () => 
       // The briefing searches for the safest plan and its frontier: wait for it, once; it is kept.
       await page.locator("[data-testid=briefing-frontier]").waitFor({ timeout: SOLVE_MS });
       await atEverySize("briefing of a chosen plan", "briefing", async () => {
-        // The plan the briefing covers is in the address: a reload keeps it.
+        // The plan the briefing covers is in the address: a reload keeps it. (A search its time
+        // limit cut short is not kept in the tab, and then runs again: a solve's wait.)
         await page.reload();
-        await page.locator("[data-testid=briefing-frontier]").waitFor();
+        await page.locator("[data-testid=briefing-frontier]").waitFor({ timeout: SOLVE_MS });
         await eventually(() => page.locator("[data-testid=briefing-plan]").inputValue()).toBe("phased");
       });
     },
@@ -705,7 +706,7 @@ describe("planner states", { timeout: SEARCHING_MS }, () => {
       await atEverySize("frontier on the plan page", "frontier-plan", async () => {
         await page.reload();
         await eventually(() => select.inputValue(), SOLVE_MS).toBe(chosen);
-        await eventually(() => panel.locator("button[aria-pressed=true]").count()).toBe(1);
+        await eventually(() => panel.locator("button[aria-pressed=true]").count(), SOLVE_MS).toBe(1);
       });
     },
     SEARCHING_MS,

@@ -85,8 +85,8 @@ export class Abandoned extends Error {
 
 /**
  * The answer for `key`: kept, already being searched (shared), or searched now by `search`.
- * Rejects with `Abandoned` when `signal` aborts first. An answer is kept for later visits only
- * when `keep` says so.
+ * Rejects with `Abandoned` when `signal` aborts first. An answer is kept for later visits, and
+ * a kept one used, only when `keep` says so.
  */
 export function shared<T>(
   key: string,
@@ -95,7 +95,8 @@ export function shared<T>(
   keep: (value: T) => boolean = () => true,
 ): Promise<T> {
   const kept = read<T>(key);
-  if (kept !== undefined) return Promise.resolve(kept);
+  // an answer kept before this rule (or by an older version of the app) may be one cut short
+  if (kept !== undefined && keep(kept)) return Promise.resolve(kept);
   if (signal?.aborted) return Promise.reject(new Abandoned());
   let entry = running.get(key) as Running<T> | undefined;
   if (!entry) {
