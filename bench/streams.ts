@@ -510,6 +510,8 @@ interface TurnSummary {
   count: number;
   accepting: number;
   maxAccepts: number;
+  /** Stream writes in the turns from the first accept to the last (what the next accept waited for). */
+  writesWhileAccepting: number;
   /** The longest turns: ms and what ran in each (kind: count). */
   longest: Array<{ ms: number; did: Record<string, number> }>;
   /** The work in the turns between two accepts, for the longest such gaps. */
@@ -534,9 +536,15 @@ function turnSummary(trace: ServerTrace, from: number, to: number): TurnSummary 
     const between = turns.filter(([at]) => at >= accepting[i][0] && at < row[0]);
     return { ms: row[0] - accepting[i][0], turns: between.length, did: did(between) };
   });
+  const write = kinds.indexOf("write");
+  const first = accepting[0]?.[0] ?? 0;
+  const last = accepting.at(-1)?.[0] ?? 0;
   return {
     count: turns.length,
     accepting: accepting.length,
+    writesWhileAccepting: turns
+      .filter(([at]) => at >= first && at <= last)
+      .reduce((sum, row) => sum + row[2 + write], 0),
     maxAccepts: Math.max(0, ...accepting.map((row) => row[2 + accept])),
     longest: [...turns]
       .sort((a, b) => b[1] - a[1])
@@ -733,7 +741,7 @@ function print(row: Row): void {
         .join(", ");
     console.log(
       [
-        `${"".padEnd(14)} server loop turns in the burst: ${t.count}, ${t.accepting} of them accepting (at most ${t.maxAccepts} connection${t.maxAccepts === 1 ? "" : "s"} in one)`,
+        `${"".padEnd(14)} server loop turns in the burst: ${t.count}, ${t.accepting} of them accepting (at most ${t.maxAccepts} connection${t.maxAccepts === 1 ? "" : "s"} in one), ${t.writesWhileAccepting} stream writes between the first accept and the last`,
         `longest turns: ${t.longest.map((x) => `${ms(x.ms)} ms (${what(x.did)})`).join("; ")}`,
         `longest waits between accepts: ${t.gaps.map((g) => `${ms(g.ms)} ms over ${g.turns} turns (${what(g.did)})`).join("; ")}`,
       ].join(" | "),
@@ -773,6 +781,11 @@ for (const mode of MODES) {
   console.log(
     `${mode.padEnd(14)} bursts in order (appends/s): ${bursts.map((r) => r.burstRate.toFixed(0)).join(", ")}` +
       ` (first at configuration ${first + 1} of ${rows.length}); commits: ${bursts.map((r) => r.burstPhases.commits ?? "?").join(", ")}` +
-      `; longest loop delay, ms: ${bursts.map((r) => (r.burstPhases.server ? ms(r.burstPhases.server.delayMaxMs) : "?")).join(", ")}`,
+      `; longest loop delay, ms: ${bursts.map((r) => (r.burstPhases.server ? ms(r.burstPhases.server.delayMaxMs) : "?")).join(", ")}` +
+      `; server CPU, ms: ${bursts.map((r) => (r.burstPhases.server ? ms(r.burstPhases.server.cpuMs) : "?")).join(", ")}` +
+      `; accepts spread, ms: ${bursts.map((r) => (r.burstPhases.firstAccept === undefined ? "?" : ms((r.burstPhases.lastAccept ?? 0) - r.burstPhases.firstAccept))).join(", ")}` +
+      `; stream writes while accepting: ${bursts.map((r) => r.burstPhases.turns?.writesWhileAccepting ?? "?").join(", ")}` +
+      `; run appends/s: ${bursts.map((r) => r.runRate.toFixed(0)).join(", ")}` +
+      `; GET p99 burst/run, ms: ${bursts.map((r) => `${ms(quantile(r.burst, 0.99))}/${ms(quantile(r.run, 0.99))}`).join(", ")}`,
   );
 }

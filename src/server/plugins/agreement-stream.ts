@@ -52,7 +52,7 @@ export interface StreamDeps {
   /**
    * Whether appends to agreement `id` are on their way in (arrived and not yet answered, or new
    * connections being accepted): a batch to its streams then waits for them, at most
-   * BATCH_INTERVAL_MS (see `schedule`). Without it, a batch never waits for arrivals.
+   * MAX_ARRIVALS_WAIT_MS (see `schedule`). Without it, a batch never waits for arrivals.
    */
   appending?(id: string): boolean;
   /**
@@ -200,12 +200,14 @@ export const BATCH_INTERVAL_MS = 100;
 export const WRITE_SLICE_MS = 2;
 
 /**
- * How often a batch held back for arriving appends looks again whether they have all been answered.
- * A batch waits while appends to its agreement are on their way in (`appending`), for at most
- * BATCH_INTERVAL_MS after its first event: while a burst of appends on new connections comes in,
- * every turn of the loop spent writing to the streams is a turn the next connection waits for
- * (libuv accepts one per turn), so the streams get the burst once it is in, in one batch.
+ * How long a batch waits for appends still on their way in (`appending`), at most, after its first
+ * event. While a burst of appends on new connections comes in, every turn of the loop spent
+ * writing to the streams is a turn the next connection waits for (libuv accepts one per turn), so
+ * the streams get the burst once it is in, in one batch. 200 ms is what a burst of 100 may take at
+ * 500 appends/s: a burst on its way to that rate is never interrupted by a batch.
  */
+export const MAX_ARRIVALS_WAIT_MS = 200;
+/** How often a batch held back for arriving appends looks again whether they have been answered. */
 export const ARRIVALS_RECHECK_MS = 2;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -297,7 +299,7 @@ export class SharedStreams {
 
   /**
    * The next batch: when the last one went out long enough ago and no append to the agreement is
-   * still on its way in (waiting for those at most one interval after the batch's first event),
+   * still on its way in (waiting for those at most MAX_ARRIVALS_WAIT_MS after the batch's first event),
    * else looked at again when that may have changed. It starts in a turn of its own, after the
    * turn that announced the appends has sent their acknowledgements.
    */
@@ -307,8 +309,8 @@ export class SharedStreams {
     const now = performance.now();
     let wait = channel.lastFlush + interval - now;
     const held = now - (channel.pendingSince ?? now);
-    if (wait <= 0 && held < interval && this.deps.appending?.(id))
-      wait = Math.min(ARRIVALS_RECHECK_MS, interval - held);
+    if (wait <= 0 && held < MAX_ARRIVALS_WAIT_MS && this.deps.appending?.(id))
+      wait = Math.min(ARRIVALS_RECHECK_MS, MAX_ARRIVALS_WAIT_MS - held);
     if (wait <= 0) {
       const immediate = setImmediate(() => {
         channel.timer = undefined;

@@ -84,8 +84,12 @@ export interface StreamOptions {
   flushEachWrite?: boolean;
 }
 
-/** How long after accepting a connection the server counts an append as possibly on its way (ms). */
-const RECENT_CONNECTION_MS = 5;
+/**
+ * How long after accepting a connection the server counts an append as possibly on its way (ms):
+ * in a burst near idle the next connection is accepted well within it; on a slower or busier
+ * machine the turns, and so the gaps between accepts, are longer.
+ */
+const RECENT_CONNECTION_MS = 20;
 
 export const MAX_STREAMS = 2000;
 export const MAX_STREAMS_PER_ADDRESS = 600;
