@@ -234,6 +234,8 @@ describe("the shared path", () => {
         return { events: (await store.agreements.head("freeze-deal"))?.seq };
       },
       toWire: (event) => ({ seq: event.seq }),
+      // appends always on their way in: the batch still goes out, once it has waited its longest
+      appending: () => true,
       open: new Set(),
       log: { error: () => {} } as unknown as FastifyBaseLogger,
     });
@@ -249,7 +251,7 @@ describe("the shared path", () => {
     await store?.close();
   });
 
-  it("projects the status once per batch however many subscribe", async () => {
+  it("projects the status once per batch however many subscribe, and sends it while appends keep arriving", async () => {
     const subscribers = 30;
     const done = (frames: Frame[]) => ledgerSeqs(frames).at(-1) === 5 && frames.at(-1)?.event === "status";
     let connected = 0;

@@ -7,7 +7,8 @@
  * **Shared** (the default): one reader per agreement. After each batch of appends it reads the new
  * events once and computes the status once, and writes the same bytes to every subscriber, so
  * 500 streams cost one store read and one status projection per batch, not 500. A batch goes out
- * at once after a quiet spell, then at most every BATCH_INTERVAL_MS while appends keep coming. A
+ * at once after a quiet spell, then at most every BATCH_INTERVAL_MS while appends keep coming, and
+ * waits while appends are still arriving (at most MAX_ARRIVALS_WAIT_MS; `schedule`). A
  * subscriber first catches up on its own (from its cursor), then joins. **Per subscriber** (the old path,
  * kept for the benchmark's side-by-side figure): each stream reads and projects for itself.
  *
