@@ -10,13 +10,14 @@ import { LongestFirst } from "./test/sequencer.ts";
 const ALONE = ["test/limits/attacks.test.ts"];
 
 /**
- * Test files at a time: vitest's default (one fewer than the cores, so one on this 2-core machine)
- * until two have passed the full suite three times in a row here (docs/benchmarks.md, "Test suite",
- * says what was measured). The files are written to run side by side: each sets up its own server
- * on port 0, temporary directory and PostgreSQL database, and the attack test, the one that
- * measures timing, runs alone after the others (the "alone" project). `LOCKSTEP_TEST_WORKERS=2 npm
- * test` runs the rest two at a time. The suite needs about 900 CPU seconds, so on 2 cores two
- * workers can at best halve its one-worker time, and more only contend for the cores.
+ * Test files at a time: vitest's default (one fewer than the cores, so one on a 2-core machine)
+ * until two have passed near-idle full runs (docs/benchmarks.md, "Test suite", says what was
+ * measured; making two the default is this line's `undefined` → `2`). The files are written to
+ * run side by side: each sets up its own server on port 0, temporary directory and PostgreSQL
+ * database, and the attack test, the one that measures timing, runs alone after the others (the
+ * "alone" project). `LOCKSTEP_TEST_WORKERS=2 npm test` runs the rest two at a time, longest file
+ * first (test/sequencer.ts). The suite needs about 650–700 CPU seconds, so on 2 cores two workers
+ * can at best halve its one-worker time; a third only fills the time the browser files wait.
  */
 const WORKERS = process.env.LOCKSTEP_TEST_WORKERS ? Number(process.env.LOCKSTEP_TEST_WORKERS) : undefined;
 
