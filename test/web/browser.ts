@@ -4,6 +4,7 @@ import { type Browser, chromium } from "playwright-core";
 import { buildServer, type ServerOptions } from "../../src/server/app.ts";
 import { ensureWebBuilt } from "../../src/server/web-build.ts";
 import { CHROMIUM_OPTIONS } from "../helpers/chromium.ts";
+import { PROFILING, profilePage, profileReport } from "./profile.ts";
 
 export { CHROMIUM_ARGS } from "../helpers/chromium.ts";
 
@@ -45,6 +46,7 @@ export async function openWorkbench(options: ServerOptions = {}): Promise<Workbe
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   const reused = Boolean(process.env.VITEST);
   const browser = reused ? await testBrowser() : await launch();
+  const file = PROFILING ? await startProfiling(browser) : "";
   return {
     app,
     url: address,
@@ -57,6 +59,19 @@ export async function openWorkbench(options: ServerOptions = {}): Promise<Workbe
         await browser.close();
       }
       await app.close();
+      if (PROFILING) console.log(profileReport(file));
     },
   };
+}
+
+/**
+ * LOCKSTEP_WEB_PROFILE=1: Playwright's page and locator calls timed from here on (test/web/profile.ts),
+ * through a page opened and closed for the purpose; returns the test file's name for the report.
+ */
+async function startProfiling(browser: Browser): Promise<string> {
+  const page = await browser.newPage();
+  profilePage(page);
+  await page.context().close();
+  const { expect } = await import("vitest");
+  return expect.getState().testPath ?? "(outside vitest)";
 }

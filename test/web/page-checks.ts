@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { ROOT } from "../helpers/cli.ts";
+import { timed } from "./profile.ts";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -37,12 +38,17 @@ export function screenshotDir(name: string): string {
  *   of their own still run, and every other rule runs exactly as by default.
  */
 export async function expectAccessible(page: Page, state: string): Promise<void> {
+  const found = await timed("axe", () => axeFindings(page));
+  expect(found, `axe-core on ${state}`).toEqual([]);
+}
+
+async function axeFindings(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => "axe" in window))) {
     await page.evaluate((source) => {
       new Function(source)();
     }, AXE);
   }
-  const found = await page.evaluate(async () => {
+  return page.evaluate(async () => {
     type AxeResults = {
       violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
     };
@@ -61,7 +67,6 @@ export async function expectAccessible(page: Page, state: string): Promise<void>
       .filter((v) => v.impact === "serious" || v.impact === "critical")
       .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   });
-  expect(found, `axe-core on ${state}`).toEqual([]);
 }
 
 /** Nothing on the page is wider than the window. */
