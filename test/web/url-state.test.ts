@@ -7,8 +7,8 @@
  * after a reload, and an unsaved edit of the scenario warns before it is lost.
  */
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, type ExpectStatic, it } from "vitest";
-import { SOLVE_MS, UPDATE_MS } from "../helpers/wait.ts";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { type Eventually, pollingWith, SOLVE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { SIZES } from "./page-checks.ts";
 
@@ -52,16 +52,6 @@ const form = (page: Page) => ({
   dprkNoise: page.getByLabel("noise σ DPR Korea"),
   usNoise: page.getByLabel("noise σ United States"),
 });
-
-/**
- * test/helpers/wait.ts's `eventually` on a test's own `expect`: these tests run at the same time,
- * and the global `expect` cannot tell which of them polls.
- */
-type Eventually = ReturnType<typeof pollingWith>;
-function pollingWith(expect: ExpectStatic) {
-  return <T>(read: () => T | Promise<T>, timeout = UPDATE_MS, message?: string) =>
-    expect.poll(read, { timeout, interval: 50, message });
-}
 
 /** The form shows SETUP (and the defaults it does not change). */
 async function expectSetupShown(page: Page, eventually: Eventually): Promise<void> {
