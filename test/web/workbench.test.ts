@@ -6,10 +6,10 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page, Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SimulationReport } from "../../src/simulate/report.ts";
 import { ROOT } from "../helpers/cli.ts";
-import { eventually, SOLVE_MS, UPDATE_MS } from "../helpers/wait.ts";
+import { type Eventually, pollingWith, SOLVE_MS, UPDATE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
@@ -78,8 +78,14 @@ async function serverSimulation(runs: number, seed: number): Promise<SimulationR
 
 const exposureSvg = () => page.locator("[data-testid=exposure-chart] svg").first().innerHTML();
 
-describe("workbench", () => {
-  it("lists the scenarios with a description", async () => {
+// The walk below and the fallback (a page of its own whose workers cannot start) run at the same
+// time; each polls on its own test's `expect` (test/helpers/wait.ts says why).
+describe("workbench", { concurrent: true }, () => {
+  let eventually: Eventually;
+  beforeEach(({ expect }) => {
+    eventually = pollingWith(expect);
+  });
+  it.sequential("lists the scenarios with a description", async () => {
     await page.goto(`${workbench.url}/`);
     const card = page.locator("[data-scenario=korea-2018]");
     await card.waitFor();
@@ -87,7 +93,7 @@ describe("workbench", () => {
     await eventually(() => card.textContent()).toMatch(/denuclearisation/);
   });
 
-  it("shows 'disarm first' infeasible with DPRK's exposure highlighted", async () => {
+  it.sequential("shows 'disarm first' infeasible with DPRK's exposure highlighted", async () => {
     await page.locator("[data-scenario=korea-2018] a").click();
     await page.locator("[data-testid=plan-select]").waitFor();
     await page.selectOption("[data-testid=plan-select]", "upfront:dprk");
@@ -121,14 +127,14 @@ describe("workbench", () => {
     }
   });
 
-  it("compares the plans side by side", async () => {
+  it.sequential("compares the plans side by side", async () => {
     await page.getByRole("tab", { name: "Compare" }).click();
     const row = page.locator("[data-testid=compare-table] tr[data-plan='upfront:dprk']");
     await eventually(() => row.locator("[data-testid=verdict]").textContent()).toBe("Not feasible");
     await eventually(() => page.locator("[data-testid=compare-chart] svg").count()).toBeGreaterThan(0);
   });
 
-  it("finds the best plan in a browser worker and shows a feasible timeline", async () => {
+  it.sequential("finds the best plan in a browser worker and shows a feasible timeline", async () => {
     await page.getByRole("tab", { name: "Find the best plan" }).click();
     const calls = countRequests(/\/api\/(plan|compare)$/);
     await page.locator("[data-testid=find-best-plan]").click();
@@ -143,7 +149,7 @@ describe("workbench", () => {
     expect(workers().some((url) => /planner\.worker/.test(url))).toBe(true);
   });
 
-  it("keeps the optimum in the address, and adds it to the comparison, solved in the browser", async () => {
+  it.sequential("keeps the optimum in the address, and adds it to the comparison, solved in the browser", async () => {
     // The optimum found above is in the address: a reload still offers it.
     await page.reload();
     await page.getByRole("tab", { name: "Compare" }).click();
@@ -161,7 +167,7 @@ describe("workbench", () => {
     expect(calls.stop()).toEqual([]);
   });
 
-  it("re-analyses an edit in the table view and redraws the exposure chart", async () => {
+  it.sequential("re-analyses an edit in the table view and redraws the exposure chart", async () => {
     await page.getByRole("tab", { name: "Plan", exact: true }).click();
     await page.selectOption("[data-testid=plan-select]", "upfront:dprk");
     const before = await exposureSvg();
@@ -183,7 +189,7 @@ describe("workbench", () => {
     ).not.toBe(legendBefore);
   });
 
-  it("shows a broken field as an error at its line", async () => {
+  it.sequential("shows a broken field as an error at its line", async () => {
     await page.getByRole("tab", { name: "YAML" }).click();
     const idLine = page.locator(".cm-line", { hasText: /^id: korea-2018$/ });
     await idLine.click();
@@ -203,7 +209,7 @@ describe("workbench", () => {
     await page.locator("[data-testid=issues]").waitFor({ state: "detached" });
   });
 
-  it("runs a small simulation in the browser with progress, as the server would", async () => {
+  it.sequential("runs a small simulation in the browser with progress, as the server would", async () => {
     await page.getByRole("tab", { name: "Simulate" }).click();
     await page.selectOption("[data-testid=plan-select]", "phased");
     await page.getByLabel("runs", { exact: true }).fill("20000");
@@ -230,7 +236,7 @@ describe("workbench", () => {
     await eventually(() => result.locator("svg").count()).toBeGreaterThanOrEqual(2);
   });
 
-  it("sends a large simulation to the server as a job with progress", async () => {
+  it.sequential("sends a large simulation to the server as a job with progress", async () => {
     await page.getByLabel("runs", { exact: true }).fill("40000");
     await eventually(() => page.locator("[data-testid=simulate-where]").textContent()).toBe("on the server");
     const calls = countRequests(/\/api\/simulate$/);
@@ -246,7 +252,7 @@ describe("workbench", () => {
     await page.getByLabel("runs", { exact: true }).fill("2000");
   });
 
-  it("can be driven from the keyboard", async () => {
+  it.sequential("can be driven from the keyboard", async () => {
     // The views are one tab stop; arrows, Home and End move between them (test/web/keyboard.test.ts
     // walks the whole journey).
     await page.getByRole("tab", { name: "Plan", exact: true }).focus();
@@ -260,7 +266,7 @@ describe("workbench", () => {
     ).toBe("true");
   });
 
-  it("exports the plan and a printable briefing", async () => {
+  it.sequential("exports the plan and a printable briefing", async () => {
     await page.getByRole("tab", { name: "Export" }).click();
     const [markdown] = await Promise.all([
       page.waitForEvent("download"),
@@ -295,8 +301,11 @@ describe("workbench", () => {
     await html.saveAs(htmlPath);
     expect(readFileSync(htmlPath, "utf8")).toMatch(/Why the alternatives fail/);
   }, 300_000);
+});
 
-  it("falls back to the server, and says so, when a worker cannot start", async () => {
+describe("workbench without its workers", { concurrent: true }, () => {
+  it("falls back to the server, and says so, when a worker cannot start", async ({ expect }) => {
+    const eventually = pollingWith(expect);
     const other = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
       await other.route(/(planner|simulate)\.worker[^/]*\.js$/, (route) => route.abort());
