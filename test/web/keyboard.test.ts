@@ -44,36 +44,50 @@ const describeFocus = () =>
   });
 
 /**
- * Whether the focused element shows a focus indicator: its own outline, or (for CodeMirror's
- * content) the outline of the editor around it.
+ * Where the focus is, in one call: whether the focused element shows a focus indicator (its own
+ * outline, or for CodeMirror's content the outline of the editor around it), whether it matches
+ * `selector`, and what it is, for failure messages.
  */
-const focusIsVisible = () =>
-  page.evaluate(async () => {
+const focusStop = (selector: string) =>
+  page.evaluate(async (s) => {
     const ringed = (node: Element) => {
       const style = getComputedStyle(node);
       return style.outlineStyle !== "none" && Number.parseFloat(style.outlineWidth) >= 2;
     };
+    const what = (el: Element | null) =>
+      el
+        ? `${el.tagName.toLowerCase()} ${el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 40)}`
+        : "none";
     // CodeMirror marks itself focused on a later update, not in the focus event, so give the
     // ring up to half a second to appear.
-    for (let waited = 0; waited < 500; waited += 20) {
+    for (let waited = 0; ; waited += 20) {
       const el = document.activeElement;
-      if (!el || el === document.body) return false;
-      const editor = el.closest(".cm-editor");
-      if (ringed(el) || (editor !== null && ringed(editor))) return true;
+      const editor = el?.closest(".cm-editor") ?? null;
+      const visible =
+        el !== null && el !== document.body && (ringed(el) || (editor !== null && ringed(editor)));
+      if (visible || waited >= 500) return { visible, matches: el?.matches(s) ?? false, what: what(el) };
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    return false;
-  });
+  }, selector);
 
 /**
  * Presses `key` until the focused element matches the selector, checking at every stop that the
- * focus is visible. Fails after `limit` presses.
+ * focus is visible. Fails after `limit` presses. One page call a stop (where, ringed, which):
+ * the walks press a key a few hundred times.
  */
 async function pressUntil(key: string, selector: string, limit = 60): Promise<number> {
   for (let presses = 1; presses <= limit; presses++) {
     await page.keyboard.press(key);
-    await eventually(() => focusIsVisible(), UPDATE_MS, `focus ring on ${await describeFocus()}`).toBe(true);
-    if (await focusedMatches(selector)) return presses;
+    let stop = await focusStop(selector);
+    if (!stop.visible) {
+      const message = `focus ring on ${stop.what}`;
+      const again = async () => {
+        stop = await focusStop(selector);
+        return stop.visible;
+      };
+      await eventually(again, UPDATE_MS, message).toBe(true);
+    }
+    if (stop.matches) return presses;
   }
   throw new Error(`${key} ${limit} times never reached ${selector}; focus is on ${await describeFocus()}`);
 }
