@@ -10,16 +10,16 @@ import { LongestFirst } from "./test/sequencer.ts";
 const ALONE = ["test/limits/attacks.test.ts"];
 
 /**
- * Test files at a time: vitest's default (one fewer than the cores, so one on a 2-core machine)
- * until two have passed near-idle full runs (docs/benchmarks.md, "Test suite", says what was
- * measured; making two the default is this line's `undefined` → `2`). The files are written to
- * run side by side: each sets up its own server on port 0, temporary directory and PostgreSQL
- * database, and the attack test, the one that measures timing, runs alone after the others (the
- * "alone" project). `LOCKSTEP_TEST_WORKERS=2 npm test` runs the rest two at a time, longest file
- * first (test/sequencer.ts). The suite needs about 650–700 CPU seconds, so on 2 cores two workers
- * can at best halve its one-worker time; a third only fills the time the browser files wait.
+ * Test files at a time: two. The files are written to run side by side: each sets up its own
+ * server on port 0, temporary directory and PostgreSQL database, and the attack test, the one that
+ * measures timing, runs alone after the others (the "alone" project). Longest file first
+ * (test/sequencer.ts), so the browser walks don't end the run alone. A clean-clone `.ci/run` near
+ * idle with two passed 692 of 692 in 481 s of vitest, against 631–681 s with vitest's default of
+ * one on this 2-core machine (docs/benchmarks.md, "Test suite"). The suite needs about 650–700
+ * CPU seconds, so on 2 cores a third worker only fills the time the browser files wait, and its
+ * runs under load starved Chromium pages. `LOCKSTEP_TEST_WORKERS=N npm test` overrides it.
  */
-const WORKERS = process.env.LOCKSTEP_TEST_WORKERS ? Number(process.env.LOCKSTEP_TEST_WORKERS) : undefined;
+const WORKERS = process.env.LOCKSTEP_TEST_WORKERS ? Number(process.env.LOCKSTEP_TEST_WORKERS) : 2;
 
 export default defineConfig({
   test: {
@@ -43,7 +43,7 @@ export default defineConfig({
     // up after themselves (servers, pools, databases, environment variables), as they must to
     // run side by side.
     isolate: false,
-    ...(WORKERS ? { maxWorkers: WORKERS } : {}),
+    maxWorkers: WORKERS,
     // the longest files first (test/durations.json), so no long file ends the run alone
     sequence: { sequencer: LongestFirst },
     projects: [
