@@ -1,6 +1,12 @@
 /**
  * The sweeps page in Chromium: a sweep run by `lockstep sweep` into the server's database shows up
  * and fills in live (progress, then where feasibility flips, the tornado and the heatmap).
+ *
+ * The page must see the count rise without a reload. Instead of a sweep long enough for the page's
+ * once-a-second poll to catch it part-way (150,000 runs a point, which a fast machine could still
+ * outrun), the sweep is stopped part-way on purpose: Ctrl-C as soon as it is in the database, which
+ * stores what it has and says so; the page shows that count, still running; the same command then
+ * resumes it, and the same page (not reloaded) shows all 18 points and the report.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -8,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, ROOT } from "../helpers/cli.ts";
+import { BIN, lockstepAsync, ROOT } from "../helpers/cli.ts";
 import { eventually } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 
@@ -17,14 +23,13 @@ const db = join(dir, "sweeps.db");
 let workbench: Workbench;
 let page: Page;
 
-// 18 points of 150,000 simulated runs each (a few hundred ms a point): long enough for the page, which
-// polls once a second, to see the count rise even on a fast idle machine
+// 18 points of 5,000 simulated runs each: the report needs the simulation's figures, not many runs
 const SWEEP = `title: live sweep
 scenario: korea-2018
 seed: 5
 measure:
   analysis: { plan: phased }
-  simulation: { plan: phased, runs: 150000 }
+  simulation: { plan: phased, runs: 5000 }
 vary:
   - name: DPRK arsenal cost
     value: arsenal-dismantle/dprk
@@ -45,30 +50,51 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The sweeps the server lists, by title. */
+async function listed(): Promise<string[]> {
+  const body = (await (await fetch(`${workbench.url}/api/sweeps`)).json()) as { sweeps: { title: string }[] };
+  return body.sweeps.map((s) => s.title);
+}
+
 describe("sweeps page", () => {
   it("shows a running sweep live and then its report", async () => {
     const file = join(dir, "live.yaml");
     writeFileSync(file, SWEEP);
-    const sweep = spawn(process.execPath, [BIN, "sweep", file, "--db", db, "--workers", "1", "--json"], {
-      cwd: ROOT,
-      stdio: "ignore",
+    const args = [BIN, "sweep", file, "--db", db, "--workers", "1", "--json"];
+
+    // The first run is interrupted once the sweep is in the database: the sweep saves itself before
+    // it starts its worker process, so the interrupt comes long before the last point.
+    const first = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    first.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
     });
-    const exited = new Promise<number | null>((resolve) => sweep.on("exit", (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => first.on("close", (code) => resolve(code)));
+    let running = true;
+    void exited.then(() => {
+      running = false;
+    });
+    while (running && !(await listed()).includes("live sweep")) await new Promise((r) => setTimeout(r, 20));
+    first.kill("SIGINT");
+    expect(await exited, stderr).toBe(130);
+    const stored = stderr.match(/interrupted with (\d+) of 18 points stored; run the same command again/);
+    expect(stored, stderr).not.toBeNull();
+    const part = Number(stored![1]);
+    expect(part).toBeLessThan(18);
 
     await page.goto(`${workbench.url}/#/sweeps`);
     await page.locator("[data-testid=sweeps] .card", { hasText: "live sweep" }).click();
     const progress = page.locator("[data-testid=sweep-progress]");
-    await progress.waitFor();
-    // the count the page shows goes up without a reload
-    const seen = new Set<string>();
-    for (let t = 0; t < 600 && !(await progress.textContent())?.includes("done"); t++) {
-      const match = (await progress.textContent())?.match(/(\d+) of 18 points/);
-      if (match) seen.add(match[1]);
-      await page.waitForTimeout(200);
-    }
-    expect(seen.size).toBeGreaterThan(1);
-    await page.locator("[data-testid=sweep-progress]", { hasText: "18 of 18 points · done" }).waitFor();
-    expect(await exited).toBe(0);
+    await eventually(() => progress.textContent()).toMatch(new RegExp(`^ ?${part} of 18 points · running`));
+    // marks this document: the count must rise in it, not after a reload
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+
+    // The same command resumes it; the page, polling while it runs, fills in.
+    const resumed = await lockstepAsync(args.slice(1));
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect((JSON.parse(resumed.stdout) as { done: number }).done).toBe(18);
+    await eventually(() => progress.textContent()).toMatch(/18 of 18 points · done/);
+    expect(await page.evaluate(() => "sameDocument" in window)).toBe(true);
 
     const flips = page.locator("[data-testid=sweep-flips] tbody tr");
     await eventually(() => flips.count()).toBe(2);
