@@ -8,7 +8,7 @@
  * As a process it reads the events (a JSON file: `{ burst: string[], run: string[] }`, request
  * bodies) and then commands on stdin, one a line, answering each with `done JSON`:
  *   connect        opens one idle keep-alive connection per burst event (for --connect ahead)
- *   burst          posts the burst events all at once → { times }
+ *   burst          posts the burst events all at once → { times, cpuMs } (its CPU time meanwhile)
  *   run C MS       posts run events with C in flight for MS milliseconds → { acked, start, end }
  *
  *   node --import tsx bench/streams-post.ts EVENTS-URL EVENTS-FILE
@@ -122,8 +122,10 @@ async function main(): Promise<void> {
       await connectAhead(burstAgent, new URL("/api/capabilities", url).href, events.burst.length);
       answer({});
     } else if (command === "burst") {
+      const cpu = process.cpuUsage();
       const { times } = await post(url, events.burst, events.burst.length, undefined, burstAgent);
-      answer({ times });
+      const used = process.cpuUsage(cpu);
+      answer({ times, cpuMs: (used.user + used.system) / 1000 });
     } else if (command === "run") {
       const [limit, ms] = args.map(Number);
       const start = now();

@@ -4,13 +4,15 @@
  * event streams in the mode given. Prints `listening URL` when it accepts connections; SIGTERM
  * closes it (and, under `node --cpu-prof`, writes the profile).
  *
- * With --trace it also reads commands on stdin, one a line, so the benchmark can ask where the
- * server's time went in each phase: `mark NAME` notes the time, the process's CPU time, the
- * event loop's utilisation and its longest delay since the previous mark; `dump` prints `trace JSON` with the marks and, for every appended event,
- * when its request arrived (the socket's first bytes), when the store was asked to append it, when
- * the append was acknowledged and when the response was written, and what each turn of the event
- * loop did (accepts, requests, appends, stream writes: `turns`); `profile-start` and
- * `profile-stop FILE` take a CPU profile of what lies between (V8's profiler, as --cpu-prof).
+ * It reads commands on stdin, one a line, so the benchmark can ask where the server's time went in
+ * each phase: `mark NAME` notes the time, the process's CPU time, its event loop's thread's CPU
+ * time and time spent waiting for a core, the loop's utilisation and (with --trace) its longest
+ * delay since the previous mark; `dump` prints `trace JSON` with the marks, when each connection
+ * was accepted and, for every appended event, when its request arrived and when the response was
+ * written; with --trace also when the store was asked to append it and when it acknowledged it,
+ * and what each turn of the event loop did (accepts, requests, appends, stream writes, its CPU
+ * time: `turns`); `profile-start` and `profile-stop FILE` take a CPU profile of what lies between
+ * (V8's profiler, as --cpu-prof).
  *
  *   node --import tsx bench/streams-server.ts --db FILE --mode shared|per-subscriber [--trace]
  *        [--write-slice-ms N] [--gather-ms N]   (Infinity and 0: the server before 30 Nov 2026 19:30 UTC)
@@ -18,7 +20,7 @@
  *        [--no-wait-for-arrivals] [--no-flush-each-write]   (the streams' batches as before 1 Dec 2026 01:00 UTC)
  */
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import {
   type EventLoopUtilization,
@@ -77,15 +79,32 @@ let turn: number[] | undefined;
 function note(kind: TurnKind): void {
   if (!values.trace) return;
   if (!turn) {
-    const current = [now(), 0, ...TURN_KINDS.map(() => 0)];
+    const cpu = mainThread().cpuMs;
+    const current = [now(), 0, ...TURN_KINDS.map(() => 0), 0];
     turn = current;
     setImmediate(() => {
       current[1] = now() - current[0];
+      current[2 + TURN_KINDS.length] = mainThread().cpuMs - cpu;
       turns.push(current);
       turn = undefined;
     });
   }
   turn[2 + TURN_KINDS.indexOf(kind)]++;
+}
+
+/**
+ * The event loop's thread: the CPU time it has run and the time it has waited for a core, ms
+ * (Linux's /proc schedstat, nanoseconds). Unlike wall time these hold under load: a turn's CPU is
+ * its work, and the wait is what the machine's other processes cost it. Zeros elsewhere.
+ */
+const SCHEDSTAT = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+function mainThread(): { cpuMs: number; waitMs: number } {
+  try {
+    const [run, wait] = readFileSync(SCHEDSTAT, "latin1").split(" ").map(Number);
+    return { cpuMs: run / 1e6, waitMs: wait / 1e6 };
+  } catch {
+    return { cpuMs: 0, waitMs: 0 };
+  }
 }
 
 const appends: Array<{ called: number; done: number }> = [];
@@ -125,45 +144,48 @@ const app = await buildServer({
 });
 const posts: Array<{ arrived: number; answered: number }> = [];
 const accepted: number[] = [];
-if (values.trace) {
-  app.server.on("connection", () => {
-    accepted.push(now());
-    note("accept");
+// when each connection was accepted and each append arrived and was answered: always kept (a
+// timestamp each), so every run reports the burst's rate as the server saw it
+app.server.on("connection", () => {
+  accepted.push(now());
+  note("accept");
+});
+app.server.on("request", (req, res) => {
+  if (req.method !== "POST" || !req.url?.endsWith("/events")) {
+    if (req.url?.endsWith("/events/stream")) {
+      if (!values.trace) return;
+      // every write to an event stream (its frames, batches and heartbeats)
+      const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+      res.write = ((...args: unknown[]) => {
+        note("write");
+        return write(...args);
+      }) as typeof res.write;
+    } else note("get");
+    return;
+  }
+  const arrived = now();
+  note("request");
+  res.on("finish", () => {
+    posts.push({ arrived, answered: now() });
+    note("answered");
   });
-  app.server.on("request", (req, res) => {
-    if (req.method !== "POST" || !req.url?.endsWith("/events")) {
-      if (req.url?.endsWith("/events/stream")) {
-        // every write to an event stream (its frames, batches and heartbeats)
-        const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-        res.write = ((...args: unknown[]) => {
-          note("write");
-          return write(...args);
-        }) as typeof res.write;
-      } else note("get");
-      return;
-    }
-    const arrived = now();
-    note("request");
-    res.on("finish", () => {
-      posts.push({ arrived, answered: now() });
-      note("answered");
-    });
-  });
-}
+});
 const url = await app.listen({ host: "127.0.0.1", port: 0 });
 process.stdout.write(`listening ${url}\n`);
 
-if (values.trace) {
+{
   const profiler = new Session();
   profiler.connect();
-  // how late a 1 ms timer ran, sampled all the time: its maximum between two marks is about the
-  // longest turn of the loop in that span (plus any time the process waited for a core)
+  // with --trace, how late a 1 ms timer ran, sampled all the time: its maximum between two marks is
+  // about the longest turn of the loop in that span (plus any time the process waited for a core)
   const delay = monitorEventLoopDelay({ resolution: 1 });
-  delay.enable();
+  if (values.trace) delay.enable();
   const marks: Array<{
     name: string;
     at: number;
     cpuMs: number;
+    /** The event loop's thread alone (mainThread): CPU time and time spent waiting for a core. */
+    main: { cpuMs: number; waitMs: number };
     elu: EventLoopUtilization;
     /** Since the previous mark: the loop's longest and 99th-percentile delay, ms. */
     delay: { maxMs: number; p99Ms: number };
@@ -176,6 +198,7 @@ if (values.trace) {
         name,
         at: now(),
         cpuMs: (cpu.user + cpu.system) / 1000,
+        main: mainThread(),
         elu: nodePerformance.eventLoopUtilization(),
         delay: { maxMs: delay.max / 1e6, p99Ms: delay.percentile(99) / 1e6 },
       });

@@ -22,37 +22,41 @@
  *                   every stream in one go (`writeSliceMs: Infinity`) and each group commit taken
  *                   after one turn of the loop (`gatherMs: 0`)
  *
- * In each: --streams raw HTTP clients (one socket each, a counter of the last `id:` seen, no SSE
- * library) follow the agreement; one client GETs /api/capabilities one request after another for
- * the whole time; then --burst events are posted all at once, each on a new connection (as many
- * separate clients would; --connect ahead opens those connections before the burst starts), then
- * events are posted for --seconds with --concurrency in flight. Printed per configuration:
- * appends/s (burst and run), the time until every stream has every event, the GET's p50/p99
- * (streams idle, burst, run), the load average, and where the burst's time went: when the client
- * sent and was answered, its CPU time and how busy its event loop was; with --trace also, from the
- * server, when it accepted the burst's connections and got its requests, when it asked the store
- * to append and when the store had them (in how many group commits), its CPU time and event-loop
- * use. At the end, every burst in the order it ran, per mode. --warm-up runs one untimed
- * configuration first. --profile takes a CPU profile of each server during its burst (the server
- * bundled, on plain node; in --profile-dir, by default .tmp-streams/profiles); --dump PREFIX
- * writes each burst's per-request times to PREFIX-N.json.
+ * In each, every client in a process of its own, so none of them times anything on an event loop
+ * another one keeps busy: --streams readers (bench/streams-readers.ts: raw sockets, a counter of
+ * the last `id:` seen, no HTTP client or SSE library) follow the agreement; one client GETs
+ * /api/capabilities one request after another for the whole time (bench/streams-get.ts); then the
+ * appending client (bench/streams-post.ts) posts --burst events all at once, each on a new
+ * connection (as many separate clients would; --connect ahead opens those connections before the
+ * burst starts), then posts for --seconds with --concurrency in flight. Printed per configuration:
+ * appends/s (the burst as the client saw it, up to its last ack, and as the server did, up to its
+ * last answer; the run), the time until every stream has every event, the GET's p50/p99 (streams
+ * idle, burst, run), the load average, and where the burst's time went: when the client sent and
+ * was answered; the CPU time of the readers and of the appending client; from the server, when it
+ * accepted the burst's connections, got its requests and answered them, its CPU time, its event
+ * loop's thread's CPU time and how long that thread waited for a core (both hold under load). With
+ * --trace also when it asked the store to append and when the store had them (in how many group
+ * commits) and what each turn of its loop did (accepts, requests, stream writes, its CPU time). At
+ * the end, every burst in the order it ran, per mode. --warm-up runs one untimed configuration
+ * first. --profile takes a V8 CPU profile of each server during its burst (the server bundled, on
+ * plain node; in --profile-dir, by default .tmp-streams/profiles); --perf PREFIX records one with
+ * Linux perf instead (PREFIX-N.data), by CPU time, which a loaded machine does not skew; --dump
+ * PREFIX writes each burst's per-request times to PREFIX-N.json.
  *
  *   npx tsx bench/streams.ts [--streams 500] [--burst 100] [--seconds 10] [--concurrency 64]
  *                            [--modes per-subscriber,shared] [--rounds 1] [--warm-up]
  *                            (modes: shared, thread, flush, on-loop, before, per-subscriber, none)
- *                            [--connect fresh|ahead] [--trace] [--profile] [--dump PREFIX]
+ *                            [--connect fresh|ahead] [--trace] [--profile] [--perf PREFIX] [--dump PREFIX]
  *                            [--gather STEP,MAX]   (the group commit's wait, ms: default 1,10)
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance as nodePerformance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { buildIfStale } from "../scripts/build.ts";
-import { connectAhead, type PostTimes, post } from "./streams-post.ts";
+import type { PostTimes } from "./streams-post.ts";
 import { adoptOverHttp, type Keys, partyKeys, signedNotes } from "./two-party.ts";
 
 const { values } = parseArgs({
@@ -69,7 +73,7 @@ const { values } = parseArgs({
     trace: { type: "boolean", default: false },
     connect: { type: "string", default: "fresh" },
     "warm-up": { type: "boolean", default: false },
-    "post-from": { type: "string", default: "own" },
+    perf: { type: "string" },
     dump: { type: "string" },
     gather: { type: "string" },
     "profile-dir": { type: "string", default: ".tmp-streams/profiles" },
@@ -90,8 +94,6 @@ function parseGather(text: string): { step: number; max: number } {
     throw new Error(`--gather: expected STEP,MAX in ms (e.g. 4,30), got '${text}'`);
   return { step, max };
 }
-if (values["post-from"] !== "own" && values["post-from"] !== "bench")
-  throw new Error(`--post-from: expected own or bench, got '${values["post-from"]}'`);
 if (values.connect !== "fresh" && values.connect !== "ahead")
   throw new Error(`--connect: expected fresh or ahead, got '${values.connect}'`);
 const MODES = values.modes.split(",").map((m) => m.trim());
@@ -107,12 +109,12 @@ const AGREEMENT = "streams-bench";
 interface Served {
   url: string;
   child: ChildProcess;
-  /** With --trace: notes a phase's start in the server (time, CPU, event-loop use). */
+  /** Notes a phase's start in the server (time, CPU of the process and of its event loop's thread, event-loop use). */
   mark(name: string): void;
   /** With --profile: "start" starts the server's CPU profiler; a name stops it and writes NAME.cpuprofile. */
   profile(phase: string): Promise<void>;
-  /** With --trace: the server's marks and per-event times since the last dump. */
-  dump(): Promise<ServerTrace | undefined>;
+  /** The server's marks and per-event times since the last dump. */
+  dump(): Promise<ServerTrace>;
   stop(): Promise<void>;
 }
 
@@ -121,14 +123,19 @@ interface ServerTrace {
     name: string;
     at: number;
     cpuMs: number;
+    main: { cpuMs: number; waitMs: number };
     elu: { idle: number; active: number };
     delay: { maxMs: number; p99Ms: number };
   }>;
   posts: Array<{ arrived: number; answered: number }>;
+  /** With --trace: */
   appends: Array<{ called: number; done: number }>;
   reads: number[];
   accepted: number[];
-  /** What each turn of the server's loop did (bench/streams-server.ts): start, ms, a count per kind. */
+  /**
+   * With --trace, what each turn of the server's loop did (bench/streams-server.ts): start, ms, a
+   * count per kind, then the CPU time its thread ran in the turn, ms.
+   */
   turnKinds?: string[];
   turns?: number[][];
 }
@@ -164,6 +171,7 @@ async function startServer(mode: string, db: string): Promise<Served> {
   if (mode === "before") args.push("--write-slice-ms", "Infinity", "--gather-ms", "0");
   else if (GATHER) args.push("--gather-step-ms", String(GATHER.step), "--gather-ms", String(GATHER.max));
   if (values.trace || values.profile) args.push("--trace");
+  if (values.perf) args.unshift("--perf-basic-prof");
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     // the append thread from the build (as the CLI and the tests run it), not through tsx
@@ -184,7 +192,7 @@ async function startServer(mode: string, db: string): Promise<Served> {
     url,
     child,
     mark(name) {
-      if (values.trace || values.profile) child.stdin!.write(`mark ${name}\n`);
+      child.stdin!.write(`mark ${name}\n`);
     },
     async profile(phase) {
       if (!values.profile) return;
@@ -204,7 +212,6 @@ async function startServer(mode: string, db: string): Promise<Served> {
       });
     },
     async dump() {
-      if (!values.trace && !values.profile) return undefined;
       const from = out.length;
       child.stdin!.write("dump\n");
       return new Promise<ServerTrace>((resolve) => {
@@ -230,117 +237,45 @@ async function startServer(mode: string, db: string): Promise<Served> {
   };
 }
 
-// ---------------------------------------------------------------- HTTP clients
-
-const ID_LINE = Buffer.from("\nid: ");
-const STATUS = Buffer.from("event: status");
-
 /**
- * One event-stream client on its own socket: it keeps only the last `id:` it has seen and whether a
- * status frame arrived, which is all the benchmark asks of it. It reads bytes, never decodes the
- * text: 500 clients in this process share its cores with the server.
+ * --perf: Linux perf samples the server process (every thread) by the CPU time it runs, not by
+ * wall time as V8's profiler does, so the profile of a burst holds on a loaded machine. The server
+ * runs with --perf-basic-prof, so JavaScript frames have names (`perf report -i FILE`).
  */
-class Subscriber {
-  seq = 0;
-  statuses = 0;
-  error?: string;
-  /** The end of the previous chunk, for an id line split between two chunks. */
-  private carry = Buffer.alloc(0);
-  private readonly req: http.ClientRequest;
-
-  constructor(
-    url: string,
-    private readonly onData: (sub: Subscriber) => void,
-  ) {
-    this.req = http.get(url, { agent: false, headers: { accept: "text/event-stream" } }, (res) => {
-      if (res.statusCode !== 200) {
-        this.error = `HTTP ${res.statusCode}`;
-        res.resume();
-        this.onData(this);
-        return;
-      }
-      res.on("data", (chunk: Buffer) => this.feed(chunk));
-      res.on("error", () => {});
-    });
-    this.req.on("error", (error) => {
-      this.error ??= error.message;
-      this.onData(this);
-    });
-  }
-
-  private feed(chunk: Buffer): void {
-    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    // events arrive in chain order, so the last complete id line is the newest event seen
-    let at = bytes.lastIndexOf(ID_LINE);
-    while (at >= 0) {
-      const end = bytes.indexOf(10, at + ID_LINE.length);
-      if (end >= 0) {
-        this.seq = Number(bytes.toString("latin1", at + ID_LINE.length, end));
-        break;
-      }
-      at = at > 0 ? bytes.lastIndexOf(ID_LINE, at - 1) : -1;
-    }
-    if (bytes.includes(STATUS)) this.statuses++;
-    this.carry = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 32)));
-    this.onData(this);
-  }
-
-  close(): void {
-    this.req.destroy();
-  }
+async function perfRecord(pid: number, file: string) {
+  const perf = spawn(
+    "perf",
+    ["record", "-e", "cpu-clock", "-F", "1999", "-g", "-p", String(pid), "-o", file],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let err = "";
+  perf.stderr!.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exited = new Promise<void>((resolve) => perf.on("exit", () => resolve()));
+  // perf attaches to every thread before it samples: give it time, and fail if it could not
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1000))]);
+  if (perf.exitCode !== null) throw new Error(`perf record: ${err}`);
+  return {
+    async stop() {
+      perf.kill("SIGINT");
+      await exited;
+    },
+  };
 }
 
-/** Subscribers, and a way to wait until every one of them satisfies a condition. */
-class Audience {
-  readonly subs: Subscriber[] = [];
-  private waiter?: { test: (s: Subscriber) => boolean; done: Set<Subscriber>; resolve: () => void };
-
-  open(url: string, n: number): void {
-    for (let i = 0; i < n; i++) this.subs.push(new Subscriber(url, (sub) => this.check(sub)));
-  }
-
-  private check(sub: Subscriber): void {
-    const w = this.waiter;
-    if (!w || w.done.has(sub)) return;
-    if (sub.error || w.test(sub)) w.done.add(sub);
-    if (w.done.size >= this.subs.length) w.resolve();
-  }
-
-  /** Resolves with the milliseconds it took, or undefined after `timeoutMs`. */
-  async until(test: (s: Subscriber) => boolean, timeoutMs: number): Promise<number | undefined> {
-    const started = performance.now();
-    const done = new Set(this.subs.filter((s) => s.error || test(s)));
-    if (done.size < this.subs.length) {
-      let timer: NodeJS.Timeout | undefined;
-      const reached = await Promise.race([
-        new Promise<boolean>((resolve) => {
-          this.waiter = { test, done, resolve: () => resolve(true) };
-        }),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), timeoutMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      this.waiter = undefined;
-      if (!reached) return undefined;
-    }
-    const failed = this.subs.filter((s) => s.error);
-    if (failed.length > 0) throw new Error(`${failed.length} streams failed: ${failed[0].error}`);
-    return performance.now() - started;
-  }
-
-  close(): void {
-    for (const sub of this.subs) sub.close();
-  }
-}
+// ---------------------------------------------------------------- HTTP clients
 
 /** Epoch milliseconds, comparable across processes. */
 const now = () => performance.timeOrigin + performance.now();
 
 /**
  * A client of the benchmark as its own process (a bench/ script under tsx), talking in lines: its
- * stdout is kept whole, `line(from)` is the first complete line at or after offset `from`, and
- * `end()` closes its stdin, waits for it to exit and returns everything it printed.
+ * stdout is kept whole, `line(from)` is the first complete line at or after offset `from`,
+ * `ask(command)` sends a command and returns its `done JSON` answer, and `end()` closes its stdin,
+ * waits for it to exit and returns everything it printed.
  */
 function clientProcess(name: string, script: string, args: string[]) {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
@@ -364,15 +299,44 @@ function clientProcess(name: string, script: string, args: string[]) {
       child.once("exit", () => reject(new Error(`${name} exited: ${out}`)));
       check();
     });
+  /** Sends a command line and returns the JSON of its `done JSON` answer. */
+  const ask = async <T>(command: string): Promise<T> => {
+    const from = out.length;
+    child.stdin!.write(`${command}\n`);
+    const answer = await line(from);
+    if (!answer.startsWith("done ")) throw new Error(`${name}: ${answer}`);
+    return JSON.parse(answer.slice("done ".length)) as T;
+  };
   return {
     child,
     output: () => out,
     line,
+    ask,
     async end() {
       child.stdin!.end();
       await exited;
       return out;
     },
+  };
+}
+
+/**
+ * The event-stream readers, in their own process (bench/streams-readers.ts): a load on the server,
+ * not the benchmark's clock, so no process that times anything reads them.
+ */
+async function readerProcess() {
+  const client = clientProcess("the stream readers", "bench/streams-readers.ts", []);
+  if ((await client.line(0)) !== "ready") throw new Error(`the stream readers: ${client.output()}`);
+  const { ask } = client;
+  return {
+    /** Opens `n` streams on `url`; ms until each has its first status frame. */
+    open: async (url: string, n: number) => (await ask<{ ms: number }>(`open ${url} ${n}`)).ms,
+    /** Ms until every stream has seen event `seq`, or undefined after `timeoutMs`. */
+    until: async (seq: number, timeoutMs: number) =>
+      (await ask<{ ms: number | null }>(`until ${seq} ${timeoutMs}`)).ms ?? undefined,
+    /** The readers' CPU time and event-loop use since the last call. */
+    cpu: () => ask<{ cpuMs: number; elu: number }>("cpu"),
+    stop: () => client.end(),
   };
 }
 
@@ -404,56 +368,23 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
 }
 
-/** The appending client: a burst all at once, then a run with some in flight for a while. */
-interface Poster {
-  /** Opens the burst's connections ahead of it (--connect ahead). */
-  connect(): Promise<void>;
-  burst(): Promise<PostTimes[]>;
-  run(limit: number, ms: number): Promise<{ acked: number; start: number; end: number }>;
-  stop(): Promise<void>;
-}
-
-/** The appending client in the benchmark's own process, beside the 500 streams (--post-from bench). */
-function posterInBench(url: string, events: { burst: string[]; run: string[] }): Poster {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: events.burst.length });
-  return {
-    connect: () => connectAhead(agent, new URL("/api/capabilities", url).href, events.burst.length),
-    burst: async () => (await post(url, events.burst, events.burst.length, undefined, agent)).times,
-    async run(limit, ms) {
-      const start = now();
-      const { acked } = await post(url, events.run, limit, performance.now() + ms);
-      return { acked, start, end: now() };
-    },
-    async stop() {
-      agent.destroy();
-    },
-  };
-}
-
-/** The appending client as its own process (bench/streams-post.ts), the default. */
-async function posterProcess(
-  url: string,
-  events: { burst: string[]; run: string[] },
-  dir: string,
-): Promise<Poster> {
+/**
+ * The appending client, in its own process (bench/streams-post.ts): a burst all at once (its
+ * requests' times and the client's CPU time meanwhile), then a run with some in flight for a while.
+ */
+async function posterProcess(url: string, events: { burst: string[]; run: string[] }, dir: string) {
   const file = join(dir, "events.json");
   writeFileSync(file, JSON.stringify(events));
   const client = clientProcess("the appending client", "bench/streams-post.ts", [url, file]);
   if ((await client.line(0)) !== "ready") throw new Error(`the appending client: ${client.output()}`);
-  const ask = async <T>(command: string): Promise<T> => {
-    const from = client.output().length;
-    client.child.stdin!.write(`${command}\n`);
-    const line = await client.line(from);
-    if (!line.startsWith("done ")) throw new Error(`the appending client: ${line}`);
-    return JSON.parse(line.slice("done ".length)) as T;
-  };
+  const { ask } = client;
   return {
-    connect: () => ask("connect"),
-    burst: async () => (await ask<{ times: PostTimes[] }>("burst")).times,
-    run: (limit, ms) => ask(`run ${limit} ${ms}`),
-    async stop() {
-      await client.end();
-    },
+    /** Opens the burst's connections ahead of it (--connect ahead). */
+    connect: () => ask<void>("connect"),
+    burst: () => ask<{ times: PostTimes[]; cpuMs: number }>("burst"),
+    run: (limit: number, ms: number) =>
+      ask<{ acked: number; start: number; end: number }>(`run ${limit} ${ms}`),
+    stop: () => client.end(),
   };
 }
 
@@ -462,7 +393,10 @@ async function posterProcess(
 interface Row {
   mode: string;
   connectMs: number;
+  /** 100 events over the time from the burst's start to the last ack the client read. */
   burstRate: number;
+  /** The same up to the last answer the server wrote. */
+  serverRate?: number;
   burstDeliveredMs?: number;
   burstPhases: Phases;
   runRate: number;
@@ -476,22 +410,34 @@ interface Row {
 
 /** Where a burst's time went: milliseconds after the burst started, CPU time and event-loop use. */
 interface Phases {
-  /** The benchmark process (its 500 streams, and the appending client with --post-from bench) from the start to the last ack. */
-  bench: { cpuMs: number; elu: number };
+  /**
+   * The clients from the burst's start to its last ack: the stream readers' process (CPU time and
+   * event-loop use) and the appending client's CPU time.
+   */
+  clients: { readers: { cpuMs: number; elu: number }; posterCpuMs: number };
   /** The last request sent and the last acknowledged, as the client saw them. */
   lastSent: number;
   /** The last request whose bytes the client's socket took. */
   lastWritten: number;
   lastAck: number;
   /**
-   * With --trace, from the server: its CPU time and event-loop use until the last ack, and the
-   * loop's longest and 99th-percentile delay (a 1 ms timer's lateness: about the longest turn).
+   * From the server, until the client's last ack: the process's CPU time (its threads included),
+   * its event loop's thread's CPU time and time waiting for a core (mainThread in
+   * bench/streams-server.ts: these hold under load), its event-loop use, and with --trace the loop's
+   * longest and 99th-percentile delay (a 1 ms timer's lateness: about the longest turn).
    */
-  server?: { cpuMs: number; elu: number; delayMaxMs: number; delayP99Ms: number };
-  /** With --trace: first and last connection the server accepted during the burst. */
+  server?: {
+    cpuMs: number;
+    mainCpuMs: number;
+    mainWaitMs: number;
+    elu: number;
+    delayMaxMs: number;
+    delayP99Ms: number;
+  };
+  /** First and last connection the server accepted during the burst. */
   firstAccept?: number;
   lastAccept?: number;
-  /** With --trace: first and last request to arrive, first and last append asked of the store, last acknowledged by it, last response written. */
+  /** First and last request to arrive; with --trace, first and last append asked of the store, last acknowledged by it; last response written. */
   firstArrival?: number;
   lastArrival?: number;
   firstAppend?: number;
@@ -512,8 +458,8 @@ interface TurnSummary {
   maxAccepts: number;
   /** Stream writes in the turns from the first accept to the last (what the next accept waited for). */
   writesWhileAccepting: number;
-  /** The longest turns: ms and what ran in each (kind: count). */
-  longest: Array<{ ms: number; did: Record<string, number> }>;
+  /** The longest turns: ms, the CPU time of the loop's thread in it, and what ran in each (kind: count). */
+  longest: Array<{ ms: number; cpuMs: number; did: Record<string, number> }>;
   /** The work in the turns between two accepts, for the longest such gaps. */
   gaps: Array<{ ms: number; turns: number; did: Record<string, number> }>;
 }
@@ -549,27 +495,21 @@ function turnSummary(trace: ServerTrace, from: number, to: number): TurnSummary 
     longest: [...turns]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3)
-      .map((row) => ({ ms: row[1], did: did([row]) })),
+      .map((row) => ({ ms: row[1], cpuMs: row[2 + kinds.length] ?? Number.NaN, did: did([row]) })),
     gaps: gaps.sort((a, b) => b.ms - a.ms).slice(0, 3),
   };
 }
 
-function phases(
-  start: number,
-  times: PostTimes[],
-  trace: ServerTrace | undefined,
-  bench: Phases["bench"],
-): Phases {
+function phases(start: number, times: PostTimes[], trace: ServerTrace, clients: Phases["clients"]): Phases {
   const after = (xs: number[], pick: (xs: number[]) => number) => (xs.length ? pick(xs) - start : undefined);
   const min = (xs: number[]) => Math.min(...xs);
   const max = (xs: number[]) => Math.max(...xs);
   const out: Phases = {
-    bench,
+    clients,
     lastSent: max(times.map((t) => t.sent)) - start,
     lastWritten: max(times.map((t) => t.written)) - start,
     lastAck: max(times.map((t) => t.acked)) - start,
   };
-  if (!trace) return out;
   const mark = (name: string) => trace.marks.find((m) => m.name === name);
   const from = mark("burst-start");
   const to = mark("burst-acked");
@@ -578,6 +518,8 @@ function phases(
     const idle = to.elu.idle - from.elu.idle;
     out.server = {
       cpuMs: to.cpuMs - from.cpuMs,
+      mainCpuMs: to.main.cpuMs - from.main.cpuMs,
+      mainWaitMs: to.main.waitMs - from.main.waitMs,
       elu: active / (active + idle),
       delayMaxMs: to.delay.maxMs,
       delayP99Ms: to.delay.p99Ms,
@@ -604,7 +546,7 @@ function phases(
   const done = trace.appends.map((a) => a.done).sort((a, b) => a - b);
   out.lastStored = after(done, max);
   // one transaction's appends resolve in one turn of the loop: a gap over 0.5 ms is the next commit
-  out.commits = done.filter((t, i) => i === 0 || t - done[i - 1] > 0.5).length;
+  if (done.length > 0) out.commits = done.filter((t, i) => i === 0 || t - done[i - 1] > 0.5).length;
   const lastAnswered = Math.max(...trace.posts.map((p) => p.answered));
   out.turns = turnSummary(trace, start, Number.isFinite(lastAnswered) ? lastAnswered : start + out.lastAck);
   return out;
@@ -625,67 +567,65 @@ async function runMode(mode: string, round: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-streams-"));
   const loadBefore = loadavg()[0];
   const server = await startServer(mode, join(dir, "bench.db"));
-  const audience = new Audience();
+  let readers: Awaited<ReturnType<typeof readerProcess>> | undefined;
   let gets: Awaited<ReturnType<typeof getLoop>> | undefined;
-  let poster: Poster | undefined;
+  let poster: Awaited<ReturnType<typeof posterProcess>> | undefined;
   try {
     await adoptOverHttp(server.url, AGREEMENT, keys);
     const streamUrl = `${server.url}/api/agreements/${AGREEMENT}/events/stream`;
-    const connectStart = now();
-    audience.open(streamUrl, mode === "none" ? 0 : STREAMS);
+    readers = await readerProcess();
     // connected once its first status frame has arrived
-    const connected = await audience.until((s) => s.statuses > 0, 120_000);
-    if (connected === undefined) throw new Error("the streams did not all open within 120 s");
-    const connectMs = now() - connectStart;
+    const connectMs = await readers.open(streamUrl, mode === "none" ? 0 : STREAMS);
 
     gets = await getLoop(`${server.url}/api/capabilities`);
     const idleStart = now();
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     const eventsUrl = `${server.url}/api/agreements/${AGREEMENT}/events`;
-    const events = { burst: burstEvents, run: runEvents };
-    poster =
-      values["post-from"] === "bench"
-        ? posterInBench(eventsUrl, events)
-        : await posterProcess(eventsUrl, events, dir);
+    poster = await posterProcess(eventsUrl, { burst: burstEvents, run: runEvents }, dir);
     // --connect ahead: the burst's connections are open (and idle) before it starts
     if (values.connect === "ahead") await poster.connect();
+    const perf = values.perf
+      ? await perfRecord(server.child.pid!, `${values.perf}-${index}.data`)
+      : undefined;
     server.mark("burst-start");
     await server.profile("start");
-    const benchCpu = process.cpuUsage();
-    const benchElu = nodePerformance.eventLoopUtilization();
+    await readers.cpu();
     const burstStart = now();
-    const burstTimes = await poster.burst();
+    const burst = await poster.burst();
     // the last acknowledgement as the appending client read it
-    const burstAcked = Math.max(...burstTimes.map((t) => t.acked));
+    const burstAcked = Math.max(...burst.times.map((t) => t.acked));
     server.mark("burst-acked");
-    const benchCpuAcked = process.cpuUsage(benchCpu);
-    const benchEluAcked = nodePerformance.eventLoopUtilization(benchElu);
-    const burstDelivered = await audience.until((s) => s.seq >= BURST, DELIVER_TIMEOUT_MS);
+    const readersCpu = await readers.cpu();
+    await perf?.stop();
+    const burstDelivered = await readers.until(BURST, DELIVER_TIMEOUT_MS);
     const burstEnd = now();
     await server.profile(`streams-${index}-${mode}-round${round}-burst`);
     const burstTrace = await server.dump();
     if (values.dump)
       writeFileSync(
         `${values.dump}-${index}.json`,
-        JSON.stringify({ burstStart, times: burstTimes, trace: burstTrace }),
+        JSON.stringify({ burstStart, times: burst.times, trace: burstTrace }),
       );
 
     const runStart = now();
     const { acked, start: runPosted, end: runAcked } = await poster.run(CONCURRENCY, SECONDS * 1000);
-    const runDelivered = await audience.until((s) => s.seq >= BURST + acked, DELIVER_TIMEOUT_MS);
+    const runDelivered = await readers.until(BURST + acked, DELIVER_TIMEOUT_MS);
     const runEnd = now();
     const window = await gets.stop();
     gets = undefined;
+    const burstPhases = phases(burstStart, burst.times, burstTrace, {
+      readers: readersCpu,
+      posterCpuMs: burst.cpuMs,
+    });
     return {
       mode,
       connectMs,
       burstRate: BURST / ((burstAcked - burstStart) / 1000),
+      serverRate:
+        burstPhases.lastAnswered === undefined ? undefined : BURST / (burstPhases.lastAnswered / 1000),
       burstDeliveredMs: burstDelivered === undefined ? undefined : burstEnd - burstStart,
-      burstPhases: phases(burstStart, burstTimes, burstTrace, {
-        cpuMs: (benchCpuAcked.user + benchCpuAcked.system) / 1000,
-        elu: benchEluAcked.utilization,
-      }),
+      burstPhases,
       runRate: acked / ((runAcked - runPosted) / 1000),
       runEvents: acked,
       runDeliveredMs: runDelivered === undefined ? undefined : runEnd - runStart,
@@ -697,7 +637,7 @@ async function runMode(mode: string, round: number): Promise<Row> {
   } finally {
     await gets?.stop().catch(() => {});
     await poster?.stop().catch(() => {});
-    audience.close();
+    await readers?.stop().catch(() => {});
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -715,7 +655,7 @@ function print(row: Row): void {
     [
       row.mode.padEnd(14),
       `open ${ms(row.connectMs)} ms`,
-      `burst ${row.burstRate.toFixed(0)}/s, all delivered ${wait(row.burstDeliveredMs)}`,
+      `burst ${row.burstRate.toFixed(0)}/s (server ${row.serverRate?.toFixed(0) ?? "?"}/s), all delivered ${wait(row.burstDeliveredMs)}`,
       `run ${row.runRate.toFixed(0)}/s (${row.runEvents}), all delivered ${wait(row.runDeliveredMs)}`,
       `GET p50/p99 ms: idle ${pp(row.idle)}, burst ${pp(row.burst)} (${row.burst.length}), run ${pp(row.run)} (${row.run.length})`,
       `load ${row.load[0].toFixed(1)}→${row.load[1].toFixed(1)}`,
@@ -725,11 +665,14 @@ function print(row: Row): void {
   const at = (x: number | undefined) => (x === undefined ? "?" : ms(x));
   const parts = [
     `${"".padEnd(14)} burst phases (ms after its start): last sent ${at(p.lastSent)}, last written ${at(p.lastWritten)}, last ack ${at(p.lastAck)}`,
-    `streams client CPU ${ms(p.bench.cpuMs)} ms, loop ${(p.bench.elu * 100).toFixed(0)}% busy`,
+    `clients' CPU: stream readers ${ms(p.clients.readers.cpuMs)} ms (loop ${(p.clients.readers.elu * 100).toFixed(0)}% busy), appending client ${ms(p.clients.posterCpuMs)} ms`,
   ];
   if (p.server) {
+    const delay = values.trace
+      ? `, longest loop delay ${ms(p.server.delayMaxMs)} ms (p99 ${ms(p.server.delayP99Ms)})`
+      : "";
     parts.push(
-      `server: accepted ${at(p.firstAccept)}–${at(p.lastAccept)}, requests ${at(p.firstArrival)}–${at(p.lastArrival)}, appends asked ${at(p.firstAppend)}–${at(p.lastAppend)}, stored by ${at(p.lastStored)} in ${p.commits} commits, answered by ${at(p.lastAnswered)}, CPU ${ms(p.server.cpuMs)} ms, loop ${(p.server.elu * 100).toFixed(0)}% busy, longest loop delay ${ms(p.server.delayMaxMs)} ms (p99 ${ms(p.server.delayP99Ms)})`,
+      `server: accepted ${at(p.firstAccept)}–${at(p.lastAccept)}, requests ${at(p.firstArrival)}–${at(p.lastArrival)}, appends asked ${at(p.firstAppend)}–${at(p.lastAppend)}, stored by ${at(p.lastStored)} in ${p.commits ?? "?"} commits, answered by ${at(p.lastAnswered)}, CPU ${ms(p.server.cpuMs)} ms (loop thread ${ms(p.server.mainCpuMs)} ms, waiting for a core ${ms(p.server.mainWaitMs)} ms), loop ${(p.server.elu * 100).toFixed(0)}% busy${delay}`,
     );
   }
   console.log(parts.join(" | "));
@@ -742,7 +685,7 @@ function print(row: Row): void {
     console.log(
       [
         `${"".padEnd(14)} server loop turns in the burst: ${t.count}, ${t.accepting} of them accepting (at most ${t.maxAccepts} connection${t.maxAccepts === 1 ? "" : "s"} in one), ${t.writesWhileAccepting} stream writes between the first accept and the last`,
-        `longest turns: ${t.longest.map((x) => `${ms(x.ms)} ms (${what(x.did)})`).join("; ")}`,
+        `longest turns: ${t.longest.map((x) => `${ms(x.ms)} ms, CPU ${ms(x.cpuMs)} (${what(x.did)})`).join("; ")}`,
         `longest waits between accepts: ${t.gaps.map((g) => `${ms(g.ms)} ms over ${g.turns} turns (${what(g.did)})`).join("; ")}`,
       ].join(" | "),
     );
@@ -778,14 +721,22 @@ for (let round = 1; round <= Number(values.rounds); round++) {
 for (const mode of MODES) {
   const bursts = rows.filter((r) => r.mode === mode);
   const first = rows.indexOf(bursts[0]);
+  const each = (f: (r: Row) => string | number | undefined) => bursts.map((r) => f(r) ?? "?").join(", ");
+  const server = (f: (s: NonNullable<Phases["server"]>) => number) => (r: Row) =>
+    r.burstPhases.server ? ms(f(r.burstPhases.server)) : undefined;
   console.log(
-    `${mode.padEnd(14)} bursts in order (appends/s): ${bursts.map((r) => r.burstRate.toFixed(0)).join(", ")}` +
-      ` (first at configuration ${first + 1} of ${rows.length}); commits: ${bursts.map((r) => r.burstPhases.commits ?? "?").join(", ")}` +
-      `; longest loop delay, ms: ${bursts.map((r) => (r.burstPhases.server ? ms(r.burstPhases.server.delayMaxMs) : "?")).join(", ")}` +
-      `; server CPU, ms: ${bursts.map((r) => (r.burstPhases.server ? ms(r.burstPhases.server.cpuMs) : "?")).join(", ")}` +
-      `; accepts spread, ms: ${bursts.map((r) => (r.burstPhases.firstAccept === undefined ? "?" : ms((r.burstPhases.lastAccept ?? 0) - r.burstPhases.firstAccept))).join(", ")}` +
-      `; stream writes while accepting: ${bursts.map((r) => r.burstPhases.turns?.writesWhileAccepting ?? "?").join(", ")}` +
-      `; run appends/s: ${bursts.map((r) => r.runRate.toFixed(0)).join(", ")}` +
-      `; GET p99 burst/run, ms: ${bursts.map((r) => `${ms(quantile(r.burst, 0.99))}/${ms(quantile(r.run, 0.99))}`).join(", ")}`,
+    `${mode.padEnd(14)} bursts in order (appends/s, client): ${each((r) => r.burstRate.toFixed(0))}` +
+      ` (first at configuration ${first + 1} of ${rows.length}); server side: ${each((r) => r.serverRate?.toFixed(0))}` +
+      `; commits: ${each((r) => r.burstPhases.commits)}` +
+      `; server CPU, ms: ${each(server((s) => s.cpuMs))} (its loop's thread ${each(server((s) => s.mainCpuMs))}, waiting for a core ${each(server((s) => s.mainWaitMs))})` +
+      `; readers' CPU, ms: ${each((r) => ms(r.burstPhases.clients.readers.cpuMs))}; appending client's CPU, ms: ${each((r) => ms(r.burstPhases.clients.posterCpuMs))}` +
+      (values.trace ? `; longest loop delay, ms: ${each(server((s) => s.delayMaxMs))}` : "") +
+      `; accepts spread, ms: ${each((r) => (r.burstPhases.firstAccept === undefined ? undefined : ms((r.burstPhases.lastAccept ?? 0) - r.burstPhases.firstAccept)))}` +
+      `; accepting turns: ${each((r) => r.burstPhases.turns && `${r.burstPhases.turns.accepting} (≤ ${r.burstPhases.turns.maxAccepts} each)`)}` +
+      `; longest turn, ms (its CPU): ${each((r) => r.burstPhases.turns?.longest[0] && `${ms(r.burstPhases.turns.longest[0].ms)} (${ms(r.burstPhases.turns.longest[0].cpuMs)})`)}` +
+      `; stream writes while accepting: ${each((r) => r.burstPhases.turns?.writesWhileAccepting)}` +
+      `; run appends/s: ${each((r) => r.runRate.toFixed(0))}` +
+      `; GET p99 burst/run, ms: ${each((r) => `${ms(quantile(r.burst, 0.99))}/${ms(quantile(r.run, 0.99))}`)}` +
+      `; load ${each((r) => `${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)}`)}`,
   );
 }

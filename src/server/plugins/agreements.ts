@@ -85,11 +85,13 @@ export interface StreamOptions {
 }
 
 /**
- * How long after accepting a connection the server counts an append as possibly on its way (ms):
- * in a burst near idle the next connection is accepted well within it; on a slower or busier
- * machine the turns, and so the gaps between accepts, are longer.
+ * How long after an append to an agreement arrived or was answered the server counts more as on
+ * their way (ms). In a burst on new connections the next request arrives a turn or two after the
+ * last (libuv accepts one connection per turn), well within it near idle; and a client that has
+ * just been answered often sends its next event at once, or is still reading its answer: a batch
+ * to 500 streams started at that moment takes the machine's cores from it.
  */
-const RECENT_CONNECTION_MS = 20;
+const RECENT_APPEND_MS = 20;
 
 export const MAX_STREAMS = 2000;
 export const MAX_STREAMS_PER_ADDRESS = 600;
@@ -115,8 +117,8 @@ class AgreementLedger {
   private readonly chains: ChainCache;
   /** Per agreement, appends that have arrived and are not yet answered. */
   private readonly arriving = new Map<string, number>();
-  /** When the server last accepted a connection (performance.now()): an append may be on it. */
-  lastConnection = Number.NEGATIVE_INFINITY;
+  /** Per agreement, when an append last arrived or was answered (performance.now()). */
+  private readonly lastAppend = new Map<string, number>();
 
   constructor(
     readonly store: Store,
@@ -147,18 +149,29 @@ class AgreementLedger {
   }
 
   /**
-   * Appends to `id` are on their way in: some have arrived and are not yet answered, or a
-   * connection was accepted just now (a burst's next append may be on it: libuv accepts one
-   * connection per turn of the loop). The streams' batch waits for them (agreement-stream.ts).
+   * Appends to `id` are on their way in: some have arrived (their request's head was read) and are
+   * not yet answered, or one arrived or was answered in the last RECENT_APPEND_MS (a burst's next
+   * append is coming). Only appends to this agreement count: other requests, and appends to other
+   * agreements, never hold its streams. The streams' batch waits for them (agreement-stream.ts).
    */
   appending(id: string): boolean {
-    return (this.arriving.get(id) ?? 0) > 0 || performance.now() - this.lastConnection < RECENT_CONNECTION_MS;
+    if ((this.arriving.get(id) ?? 0) > 0) return true;
+    const last = this.lastAppend.get(id);
+    if (last === undefined) return false;
+    if (performance.now() - last < RECENT_APPEND_MS) return true;
+    this.lastAppend.delete(id);
+    return false;
   }
 
-  /** An append to `id` has arrived; the function returned says it has been answered. */
+  /** An append to `id` has arrived; the function returned says it has been answered (once). */
   arrived(id: string): () => void {
     this.arriving.set(id, (this.arriving.get(id) ?? 0) + 1);
+    this.lastAppend.set(id, performance.now());
+    let answered = false;
     return () => {
+      if (answered) return;
+      answered = true;
+      this.lastAppend.set(id, performance.now());
       const left = (this.arriving.get(id) ?? 1) - 1;
       if (left > 0) this.arriving.set(id, left);
       else this.arriving.delete(id);
@@ -256,9 +269,6 @@ export const agreementsPlugin: FastifyPluginAsyncZod<AgreementsPluginOptions> = 
     context: (id) => ledger.context(id),
     events: (id) => ledger.store.agreements.events(id),
     now: ledger.now,
-  });
-  app.server.on("connection", () => {
-    ledger.lastConnection = performance.now();
   });
   app.addHook("onReady", async () => {
     void ledger.checkAllChains().catch((error) => app.log.error(error));
@@ -441,6 +451,13 @@ function registerEvents(app: Routes, ledger: AgreementLedger): void {
       // Documented as PostedEvent but checked step by step in the handler, on the body exactly as
       // sent: the signature covers those bytes, and each failure has its own error code.
       validatorCompiler: () => (data) => ({ value: data }),
+      // From its head on (before the body is read) until its answer is sent or the client leaves,
+      // an append holds its agreement's next batch to the streams (`appending`).
+      onRequest: (request, reply, done) => {
+        const answered = ledger.arrived((request.params as { id: string }).id);
+        reply.raw.once("close", answered);
+        done();
+      },
       schema: {
         summary: "Append a signed event",
         params: IdParams,
@@ -453,25 +470,19 @@ function registerEvents(app: Routes, ledger: AgreementLedger): void {
       },
     },
     async (request, reply) => {
-      // until it is answered, the agreement's streams hold their next batch for it (appending)
-      const answered = ledger.arrived(request.params.id);
-      try {
-        const signed = checkEnvelope(request.body, request.params.id);
-        const ctx = await ledger.context(request.params.id);
-        const body = await checkSignedStep(ctx, signed);
-        await refuseUnlessWritable(ledger, ctx);
-        if (body.type === "amendment.proposed" || body.type === "amendment.signed") {
-          const events = await store.agreements.events(ctx.record.id);
-          refuseIneffectiveAmendment(versionsOf(ctx, events), body, events);
-        }
-        const result = await store.agreements.append(ctx.record.id, body, signed.signature);
-        if (!result.duplicate) ledger.feed.publish(ctx.record.id, result.event);
-        return reply
-          .code(result.duplicate ? 200 : 201)
-          .send({ duplicate: result.duplicate, event: toWire(result.event) });
-      } finally {
-        answered();
+      const signed = checkEnvelope(request.body, request.params.id);
+      const ctx = await ledger.context(request.params.id);
+      const body = await checkSignedStep(ctx, signed);
+      await refuseUnlessWritable(ledger, ctx);
+      if (body.type === "amendment.proposed" || body.type === "amendment.signed") {
+        const events = await store.agreements.events(ctx.record.id);
+        refuseIneffectiveAmendment(versionsOf(ctx, events), body, events);
       }
+      const result = await store.agreements.append(ctx.record.id, body, signed.signature);
+      if (!result.duplicate) ledger.feed.publish(ctx.record.id, result.event);
+      return reply
+        .code(result.duplicate ? 200 : 201)
+        .send({ duplicate: result.duplicate, event: toWire(result.event) });
     },
   );
 }
