@@ -171,7 +171,9 @@ async function startServer(mode: string, db: string): Promise<Served> {
   if (mode === "before") args.push("--write-slice-ms", "Infinity", "--gather-ms", "0");
   else if (GATHER) args.push("--gather-step-ms", String(GATHER.step), "--gather-ms", String(GATHER.max));
   if (values.trace || values.profile) args.push("--trace");
-  if (values.perf) args.unshift("--perf-basic-prof");
+  // V8 writes its log beside the perf map under --perf-basic-prof: next to the perf data, not in the checkout
+  if (values.perf)
+    args.unshift("--perf-basic-prof", `--logfile=${values.perf}-v8.log`, "--no-logfile-per-isolate");
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     // the append thread from the build (as the CLI and the tests run it), not through tsx
