@@ -59,3 +59,57 @@ export function latestDone(c: CompiledScenario, T: number): Array<number | undef
   for (let m = 0; m < M; m++) visit(m);
   return latest;
 }
+
+/**
+ * Whether party i's exposure rows can depend on move m: m survives a collapse in part (κ > 0) and
+ * i's value for it is not identically 0 (MODEL.md v2 §5; the formulation's "touched" rows).
+ */
+export function touchesExposure(c: CompiledScenario, i: number, m: number): boolean {
+  return c.kappa[m] !== 0 && (c.values.low[i][m] !== 0 || c.values.high[i][m] !== 0);
+}
+
+/**
+ * The most party i's exposure row can be in the first phase in which it depends on a value, when
+ * every valid plan of T phases makes it depend on one; undefined otherwise (docs/planner.md, "The
+ * first touch"). In that phase k₀ every move credited to i was credited there for the first time,
+ * and none of them has an ancestor (a prerequisite, or one of its prerequisites, ...) that touches
+ * i's rows: such an ancestor is done, and so credited to i (credit lag ≤ its verification lag),
+ * before its dependant starts, i.e. before k₀. So the row is at most τ_i plus the gains (value
+ * times κ, at most a whole move each) of the touching moves without a touching ancestor that can be
+ * credited by k₀; k₀ is at most the phase by which a required touching move must be credited.
+ * `latest` is `latestDone`'s answer (a move with a latest phase is done in every valid plan) and
+ * `possible[m]` is false for a move no plan may do.
+ */
+export function firstTouchCap(
+  c: CompiledScenario,
+  values: Float64Array[],
+  earliest: number[],
+  latest: Array<number | undefined>,
+  possible: boolean[],
+  i: number,
+  T: number,
+): number | undefined {
+  const M = c.moveIds.length;
+  let by = Number.POSITIVE_INFINITY;
+  for (let m = 0; m < M; m++) {
+    const done = latest[m];
+    if (done !== undefined && possible[m] && touchesExposure(c, i, m))
+      by = Math.min(by, done + c.creditLag[i][m]);
+  }
+  if (by > T) return undefined; // some valid plan may leave i's exposure rows untouched
+  // requires is acyclic: whether a move has an ancestor that touches i's rows, settled depth first
+  const tainted = new Array<boolean | undefined>(M);
+  const taint = (m: number): boolean => {
+    const known = tainted[m];
+    if (known !== undefined) return known;
+    tainted[m] = c.requires[m].some((p) => touchesExposure(c, i, p) || taint(p));
+    return tainted[m]!;
+  };
+  let cap = c.tolerance[i];
+  for (let m = 0; m < M; m++) {
+    if (!possible[m] || !touchesExposure(c, i, m) || earliest[m] + c.creditLag[i][m] > by || taint(m))
+      continue;
+    cap += Math.max(0, values[i][m] * c.kappa[m]);
+  }
+  return cap;
+}

@@ -15,7 +15,7 @@ import {
   exposureCoefficient,
   type History,
 } from "../analysis/index.ts";
-import { latestDone } from "./bounds.ts";
+import { firstTouchCap, latestDone } from "./bounds.ts";
 import { MilpBuilder, type Term } from "./milp.ts";
 import type { Objective } from "./report.ts";
 
@@ -339,7 +339,13 @@ function addSlackColumns(f: Build): void {
   const slackObjective = o.objective === "phases" || o.objective === "slack";
   f.slackUpper = o.relax
     ? 0
-    : Math.min(slackBound(c, o.values), forcedReservationBound(f), lastMoverBound(f), forcedActingBound(f));
+    : Math.min(
+        slackBound(c, o.values),
+        forcedReservationBound(f),
+        lastMoverBound(f),
+        forcedActingBound(f),
+        firstTouchBound(f),
+      );
   f.slack = b.addColumn("s", 0, f.slackUpper, false, slackObjective && !o.relax ? 1 : 0);
   for (let i = 0; i < c.partyIds.length; i++) {
     f.sigma.push(o.relax ? b.addColumn(`sigma_${i}`, 0, INF, false, 1) : -1);
@@ -464,6 +470,24 @@ function forcedActingBound(f: Build): number {
     }
     bound = Math.min(bound, most);
   }
+  return Math.max(0, bound);
+}
+
+/**
+ * A bound on s from the first phase in which a party's exposure row depends on a value, for each
+ * party whose exposure rows every plan touches (`firstTouchCap`, docs/planner.md "The first
+ * touch"): that row is in the minimum slack, and it can hold only what is credited there for the
+ * first time, by moves none of whose ancestors touch the party's rows.
+ */
+function firstTouchBound(f: Build): number {
+  const { c, o, T } = f;
+  if (partial(o) || o.history || !EXPERIMENT.firstTouch) return INF;
+  const possible = c.moveIds.map((_, m) => f.b.model.colUpper[f.x[m][T]] > 0);
+  let bound = INF;
+  c.partyIds.forEach((_, i) => {
+    const cap = firstTouchCap(c, o.values, o.earliest, f.latest, possible, i, T);
+    if (cap !== undefined) bound = Math.min(bound, cap);
+  });
   return Math.max(0, bound);
 }
 
@@ -835,6 +859,7 @@ export const EXPERIMENT = {
   leastWeight: true,
   lastMover: true,
   forcedActing: true,
+  firstTouch: true,
 };
 
 /**
