@@ -11,16 +11,14 @@
  *   per-subscriber  the simplest implementation (`streams.mode: "per-subscriber"`): every stream
  *                   reads the new events and projects the status itself after each batch
  *   none            no stream open (what the appends cost without subscribers)
- *   thread          the server of the sixth session (30 Nov 2026 ~22:00 UTC to 1 Dec ~01:00 UTC):
- *                   shared, with the append thread, each batch sent as soon as the batch interval
- *                   allows (`waitForArrivals: false`) and each stream write sent by Node's http
- *                   layer after the slice that made it (`flushEachWrite: false`)
- *   flush           thread, with each stream write sent inside its slice (`flushEachWrite` only)
- *   on-loop         thread, with SQLite's commits on the event loop (`appendThread: false`), as the
- *                   server was before the append thread (30 Nov 2026 ~22:00 UTC)
- *   before          on-loop, as the server was before 30 Nov 2026 ~19:40 UTC: each batch written to
- *                   every stream in one go (`writeSliceMs: Infinity`) and each group commit taken
- *                   after one turn of the loop (`gatherMs: 0`)
+ *   on-loop         shared, with SQLite's commits on the event loop (`appendThread: false`), as
+ *                   PostgreSQL's and an in-memory store's are
+ *   baseline        shared, by the server of another commit (--baseline REF, e.g. the previous
+ *                   session's main): its sources as of REF, taken with `git archive` into
+ *                   .tmp-streams/, run with this checkout's node_modules, so old and new run side
+ *                   by side in one run (the old servers' switches of the seventh session are gone:
+ *                   `--baseline d7f657f` is the server they ended with, `--baseline 36df2c8` the
+ *                   sixth session's)
  *
  * In each, every client in a process of its own, so none of them times anything on an event loop
  * another one keeps busy: --streams readers (bench/streams-readers.ts: raw sockets, a counter of
@@ -45,12 +43,12 @@
  *
  *   npx tsx bench/streams.ts [--streams 500] [--burst 100] [--seconds 10] [--concurrency 64]
  *                            [--modes per-subscriber,shared] [--rounds 1] [--warm-up]
- *                            (modes: shared, thread, flush, on-loop, before, per-subscriber, none)
+ *                            (modes: shared, on-loop, per-subscriber, none, baseline) [--baseline REF]
  *                            [--connect fresh|ahead] [--trace] [--profile] [--perf PREFIX] [--dump PREFIX]
  *                            [--gather STEP,MAX]   (the group commit's wait, ms: default 1,10)
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -74,6 +72,7 @@ const { values } = parseArgs({
     connect: { type: "string", default: "fresh" },
     "warm-up": { type: "boolean", default: false },
     perf: { type: "string" },
+    baseline: { type: "string" },
     dump: { type: "string" },
     gather: { type: "string" },
     "profile-dir": { type: "string", default: ".tmp-streams/profiles" },
@@ -98,9 +97,11 @@ if (values.connect !== "fresh" && values.connect !== "ahead")
   throw new Error(`--connect: expected fresh or ahead, got '${values.connect}'`);
 const MODES = values.modes.split(",").map((m) => m.trim());
 for (const mode of MODES) {
-  if (!["shared", "thread", "flush", "on-loop", "before", "per-subscriber", "none"].includes(mode))
+  if (!["shared", "on-loop", "baseline", "per-subscriber", "none"].includes(mode))
     throw new Error(`--modes: unknown mode '${mode}'`);
 }
+if (MODES.includes("baseline") !== (values.baseline !== undefined))
+  throw new Error("--baseline REF and the mode baseline go together");
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const AGREEMENT = "streams-bench";
 
@@ -123,7 +124,8 @@ interface ServerTrace {
     name: string;
     at: number;
     cpuMs: number;
-    main: { cpuMs: number; waitMs: number };
+    /** Missing from a baseline's server before 1 Dec 2026 ~04:10 UTC. */
+    main?: { cpuMs: number; waitMs: number };
     elu: { idle: number; active: number };
     delay: { maxMs: number; p99Ms: number };
   }>;
@@ -145,7 +147,7 @@ interface ServerTrace {
  * thread in the process, V8's profile marked the busy main thread as idle.
  */
 async function serverEntry(): Promise<string[]> {
-  if (!values.profile) return ["--import", "tsx", "bench/streams-server.ts"];
+  if (!values.profile || values.baseline) return ["--import", "tsx", "bench/streams-server.ts"];
   mkdirSync(values["profile-dir"], { recursive: true });
   // inside the checkout (ignored by git), so node finds the packages left out of the bundle
   const outfile = join(ROOT, ".tmp-streams", "streams-server.mjs");
@@ -162,22 +164,47 @@ async function serverEntry(): Promise<string[]> {
   return [outfile];
 }
 
+/**
+ * The sources of commit `ref` in .tmp-streams/baseline-SHA (inside the checkout, so node finds its
+ * node_modules), taken once with `git archive`: the baseline mode's server runs from there.
+ */
+function baselineCheckout(ref: string): string {
+  const sha = execFileSync("git", ["rev-parse", "--verify", `${ref}^{commit}`], {
+    cwd: ROOT,
+    encoding: "utf8",
+  }).trim();
+  const dir = join(ROOT, ".tmp-streams", `baseline-${sha.slice(0, 12)}`);
+  if (!existsSync(join(dir, "bench", "streams-server.ts"))) {
+    mkdirSync(dir, { recursive: true });
+    const archive = execFileSync("git", ["archive", sha, "src", "bench", "scripts", "package.json"], {
+      cwd: ROOT,
+      maxBuffer: 1 << 30,
+    });
+    execFileSync("tar", ["-x", "-C", dir], { input: archive });
+  }
+  return dir;
+}
+
 async function startServer(mode: string, db: string): Promise<Served> {
   const entry = await serverEntry();
   const args = [...entry, "--db", db, "--mode", mode === "per-subscriber" ? mode : "shared"];
-  if (mode === "before" || mode === "on-loop") args.push("--commit-on-loop");
-  if (["before", "on-loop", "thread", "flush"].includes(mode)) args.push("--no-wait-for-arrivals");
-  if (["before", "on-loop", "thread"].includes(mode)) args.push("--no-flush-each-write");
-  if (mode === "before") args.push("--write-slice-ms", "Infinity", "--gather-ms", "0");
-  else if (GATHER) args.push("--gather-step-ms", String(GATHER.step), "--gather-ms", String(GATHER.max));
-  if (values.trace || values.profile) args.push("--trace");
+  if (mode === "on-loop") args.push("--commit-on-loop");
+  if (GATHER) args.push("--gather-step-ms", String(GATHER.step), "--gather-ms", String(GATHER.max));
+  // a baseline's server may answer marks only with --trace (before 1 Dec 2026 ~04:10 UTC)
+  if (values.trace || values.profile || mode === "baseline") args.push("--trace");
   // V8 writes its log beside the perf map under --perf-basic-prof: next to the perf data, not in the checkout
   if (values.perf)
     args.unshift("--perf-basic-prof", `--logfile=${values.perf}-v8.log`, "--no-logfile-per-isolate");
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
     // the append thread from the build (as the CLI and the tests run it), not through tsx
-    env: { ...process.env, LOCKSTEP_APPEND_WORKER: join(ROOT, "dist", "append-worker.mjs") },
+    LOCKSTEP_APPEND_WORKER: join(ROOT, "dist", "append-worker.mjs"),
+  };
+  // a baseline's append thread is its own sources' (through tsx): the build is of this checkout
+  if (mode === "baseline") delete env.LOCKSTEP_APPEND_WORKER;
+  const child = spawn(process.execPath, args, {
+    cwd: mode === "baseline" ? baselineCheckout(values.baseline!) : ROOT,
+    env,
     stdio: ["pipe", "pipe", "inherit"],
   });
   let out = "";
@@ -520,8 +547,8 @@ function phases(start: number, times: PostTimes[], trace: ServerTrace, clients: 
     const idle = to.elu.idle - from.elu.idle;
     out.server = {
       cpuMs: to.cpuMs - from.cpuMs,
-      mainCpuMs: to.main.cpuMs - from.main.cpuMs,
-      mainWaitMs: to.main.waitMs - from.main.waitMs,
+      mainCpuMs: to.main && from.main ? to.main.cpuMs - from.main.cpuMs : Number.NaN,
+      mainWaitMs: to.main && from.main ? to.main.waitMs - from.main.waitMs : Number.NaN,
       elu: active / (active + idle),
       delayMaxMs: to.delay.maxMs,
       delayP99Ms: to.delay.p99Ms,
@@ -647,7 +674,8 @@ async function runMode(mode: string, round: number): Promise<Row> {
 
 // ---------------------------------------------------------------- report
 
-const ms = (x: number | undefined) => (x === undefined ? "timeout" : x < 10 ? x.toFixed(1) : x.toFixed(0));
+const ms = (x: number | undefined) =>
+  x === undefined ? "timeout" : Number.isNaN(x) ? "?" : x < 10 ? x.toFixed(1) : x.toFixed(0);
 const pp = (xs: number[]) => `${ms(quantile(xs, 0.5))}/${ms(quantile(xs, 0.99))}`;
 
 function print(row: Row): void {

@@ -56,11 +56,6 @@ export interface StreamDeps {
    * MAX_ARRIVALS_WAIT_MS (see `schedule`). Without it, a batch never waits for arrivals.
    */
   appending?(id: string): boolean;
-  /**
-   * Each write to a stream goes to its socket at once, in the write's own time (default true);
-   * false leaves it to Node's http layer, which sends it after the current slice (see `openStream`).
-   */
-  flushEachWrite?: boolean;
   log: FastifyBaseLogger;
 }
 
@@ -98,7 +93,6 @@ function openStream(reply: FastifyReply, deps: StreamDeps, onClose: () => void) 
     connection: "keep-alive",
     "x-accel-buffering": "no",
   });
-  const flush = deps.flushEachWrite ?? true;
   const stream = {
     out,
     closed: false,
@@ -113,7 +107,7 @@ function openStream(reply: FastifyReply, deps: StreamDeps, onClose: () => void) 
       // so a slice of writes to 500 streams timed itself without its system calls, which all ran
       // after it: a "2 ms" slice held the loop for 300 writevs. Corked and uncorked here, the
       // writev runs inside the write and the slice's clock counts it.
-      const socket = flush ? out.socket : null;
+      const socket = out.socket;
       socket?.cork();
       const ok = out.write(chunk);
       socket?.uncork();

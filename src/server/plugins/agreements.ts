@@ -67,21 +67,9 @@ export interface StreamOptions {
   maxUnreadBytes?: number;
   /**
    * Longest stretch of writes to the streams before the event loop gets a turn (default
-   * WRITE_SLICE_MS, agreement-stream.ts); Infinity writes each batch in one go, as before
-   * (bench/streams.ts measures both).
+   * WRITE_SLICE_MS, agreement-stream.ts); Infinity writes each batch in one go.
    */
   writeSliceMs?: number;
-  /**
-   * A batch to the streams waits while appends to the agreement are still arriving (default true;
-   * agreement-stream.ts, `schedule`); false sends it as soon as the batch interval allows, as before
-   * 1 Dec 2026 (bench/streams.ts mode `thread`).
-   */
-  waitForArrivals?: boolean;
-  /**
-   * Each stream write is sent inside the write (default true; agreement-stream.ts, `openStream`);
-   * false leaves it to Node's http layer's nextTick, as before 1 Dec 2026.
-   */
-  flushEachWrite?: boolean;
 }
 
 /**
@@ -142,9 +130,7 @@ class AgreementLedger {
       log: this.log,
       maxUnread: this.streamOptions.maxUnreadBytes,
       writeSliceMs: this.streamOptions.writeSliceMs,
-      flushEachWrite: this.streamOptions.flushEachWrite,
-      appending:
-        this.streamOptions.waitForArrivals === false ? undefined : (id: string) => this.appending(id),
+      appending: (id: string) => this.appending(id),
     };
   }
 
