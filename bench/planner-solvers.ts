@@ -1,16 +1,32 @@
 /**
  * The default planner path (HiGHS-wasm, warm) beside the native solvers on the same model, in one
- * run. For each case: findPlan with HiGHS records the MILPs it solves; the first one (the model at
- * the plan's number of phases) is exported as free MPS and solved by `glpsol` and `cbc` straight
- * from the file (process start and file reading included, as a user of --export would run them).
- * Printed: HiGHS's time on that MILP, findPlan's total, each binary's wall time and status, and
- * HiGHS ÷ best native. Each time is wall clock and, in brackets, CPU seconds (user + system:
- * `process.cpuUsage` around the HiGHS solve, `/usr/bin/time` around each binary). On a loaded
- * machine the CPU times are the fairer comparison: a short native run and a longer wasm run get
- * different shares of the cores, but each uses the same CPU time whatever the load. The ratio is
- * given both ways.
+ * run. For each case and seed: findPlan with HiGHS records the MILPs it solves; the first one (the
+ * model at the plan's number of phases) is exported as free MPS and solved by `glpsol` and `cbc`
+ * straight from the file (process start and file reading included, as a user of --export would run
+ * them). HiGHS-wasm also solves that same MILP once more on its own, to the end (no stall rule,
+ * the time limit alone), with the first plan from the analysis as its start, as findPlan hands it:
+ * that is the figure compared with the binaries, which solve the whole model too. findPlan's own
+ * first solve may stop early (its stall rule hands over to the floor search), and its total
+ * includes the tie-break, so both are printed but neither is the ratio.
  *
- *   npx tsx bench/planner-solvers.ts [--limit 60] [--repeat 1] [--cases a60,b200,bslack200]
+ * Times are CPU seconds (user + system: `process.cpuUsage` around the HiGHS solve, `/usr/bin/time`
+ * around each binary). On a machine shared by other work the CPU times are the fair comparison:
+ * a short native run and a longer wasm run get different shares of the cores, but each uses the
+ * same CPU time whatever the load. Wall times are in the JSON lines (`--json`).
+ *
+ * "Warm": V8 compiles the wasm with its baseline tier first and optimises hot functions only after
+ * they have run for a while, so the first MILPs in a process cost several times the later ones
+ * (A seed 1: 2.0, 1.3, 0.23, 0.20, 0.18, 0.15, 0.13 CPU-s for the same model). `--warm N` solves N
+ * untimed MILPs of other seeds first (default 8, which reaches the plateau here); the server keeps
+ * one solver for its lifetime, so the plateau is what it runs at. `--warm 0` shows a cold process.
+ *
+ * `--native-highs` also solves each MPS file with a native HiGHS when one is at hand: the HiGHS
+ * build inside Python's SciPy (`scipy.optimize._highspy`), run with `python3`. It is not a solver
+ * the planner can use (nothing on npm or in Debian ships a native HiGHS for Node); it separates
+ * what the WebAssembly costs from what HiGHS's own algorithm costs on these models.
+ *
+ *   npx tsx bench/planner-solvers.ts [--limit 60] [--repeat 1] [--cases a60,b60,a200,b200,bslack200]
+ *     [--seeds 1] [--warm 8] [--native-highs] [--highs-options '{"mip_heuristic_effort":0}']
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -23,6 +39,7 @@ import {
   findPlan,
   type Milp,
   type Objective,
+  type SolveOptions,
   type SolveResult,
   solveWithHighs,
   warmSolver,
@@ -35,9 +52,15 @@ const { values } = parseArgs({
     limit: { type: "string", default: "60" },
     repeat: { type: "string", default: "1" },
     cases: { type: "string", default: "a60,b60,a200,b200,bslack200" },
+    seeds: { type: "string", default: "1" },
+    warm: { type: "string", default: "8" },
+    "native-highs": { type: "boolean", default: false },
+    "highs-options": { type: "string", default: "{}" },
+    json: { type: "boolean", default: false },
   },
 });
 const limit = Number(values.limit);
+const highsOptions = JSON.parse(values["highs-options"]) as Record<string, boolean | number | string>;
 const CASES: Record<
   string,
   { size: [number, number, number]; objective: Objective; benchClass: BenchClass }
@@ -49,22 +72,53 @@ const CASES: Record<
   bslack200: { size: [200, 6, 40], objective: "slack", benchClass: "B" },
 };
 
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
 const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-solvers-"));
 await warmSolver();
-// One untimed solve of another scenario of the same size: the first solve in a process runs the
-// wasm before V8 has optimised it, and would otherwise be charged to whichever case runs first.
-// The same generator settings as the cases (divisible moves included): a warm-up without them
-// left a60's first round at 3.6 CPU-s against 0.9 in the second (30 Nov, 14:0x UTC).
-await findPlan(benchScenario(99, { moves: 60, parties: 4, horizon: 20 }), { timeLimitSeconds: 10 });
-console.log(`time limit ${limit} s; load average ${loadavg()[0].toFixed(1)} at start`);
+// Untimed solves of other scenarios of the benchmark's generator (divisible moves included), so
+// that V8 has optimised the wasm before the first timed case (see the header).
+const warmCosts: number[] = [];
+for (let n = 0; warmCosts.length < Number(values.warm); n++) {
+  const benchClass: BenchClass = n % 2 === 0 ? "A" : "B";
+  configureSolver({
+    backend: async (milp, options) => {
+      const before = cpuNow();
+      const result = await solveWithHighs(milp, options);
+      warmCosts.push(cpuNow() - before);
+      return result;
+    },
+  });
+  await findPlan(benchScenario(90 + n, { moves: 60, parties: 4, horizon: 20 }, benchClass), {
+    timeLimitSeconds: 10,
+  });
+  configureSolver({});
+}
 console.log(
-  "| case | model | HiGHS first MILP s [CPU s] | findPlan total s | glpsol s [CPU s] | cbc s [CPU s] | HiGHS ÷ best native, wall [CPU] |",
+  `time limit ${limit} s; load average ${loadavg()[0].toFixed(1)} at start; ` +
+    `${warmCosts.length} warm-up MILPs, CPU s: ${warmCosts.map((x) => x.toFixed(2)).join(" ")}`,
 );
-console.log("|---|---|---|---|---|---|---|");
+if (Object.keys(highsOptions).length > 0) console.log(`HiGHS options: ${JSON.stringify(highsOptions)}`);
+console.log(
+  "| case | seed | model | findPlan: first MILP [total] | HiGHS-wasm, model alone | glpsol | cbc |" +
+    (values["native-highs"] ? " native HiGHS |" : "") +
+    " HiGHS-wasm ÷ best native |",
+);
+console.log(`|---|---|---|---|---|---|---|${values["native-highs"] ? "---|" : ""}---|`);
 
 const TIMED = /^LOCKSTEP_CPU ([\d.]+) ([\d.]+)$/m;
 
-function native(binary: "glpsol" | "cbc", file: string): { seconds: number; cpu: number; status: string } {
+interface Run {
+  seconds: number;
+  cpu: number;
+  status: string;
+  objective?: number;
+}
+
+function native(binary: "glpsol" | "cbc", file: string): Run {
   const args =
     binary === "glpsol"
       ? ["--freemps", file, "--tmlim", String(limit), "--mipgap", "1e-9"]
@@ -94,43 +148,97 @@ function native(binary: "glpsol" | "cbc", file: string): { seconds: number; cpu:
   return { seconds, cpu, status };
 }
 
+// SciPy's HiGHS, single-threaded, with the planner's tolerances; the solve alone is timed (the
+// MPS file is read first), in the Python process's own CPU clock.
+const NATIVE_HIGHS = `
+import sys, time, json
+from scipy.optimize._highspy import _core as hc
+h = hc._Highs()
+h.setOptionValue("output_flag", False)
+opts = {"primal_feasibility_tolerance": 1e-9, "mip_feasibility_tolerance": 1e-9, "mip_rel_gap": 1e-9,
+        "mip_abs_gap": 1e-10, "threads": 1, "time_limit": float(sys.argv[2])}
+for k, v in opts.items(): h.setOptionValue(k, v)
+h.readModel(sys.argv[1])
+c0 = time.process_time(); w0 = time.perf_counter()
+h.run()
+status = h.modelStatusToString(h.getModelStatus())
+print(json.dumps({"cpu": time.process_time() - c0, "seconds": time.perf_counter() - w0,
+  "status": "optimal" if status == "Optimal" else status, "version": h.version()}))
+`;
+
+function nativeHighs(file: string): Run & { version?: string } {
+  const run = spawnSync("python3", ["-c", NATIVE_HIGHS, file, String(limit)], { encoding: "utf8" });
+  try {
+    return JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "");
+  } catch {
+    return { seconds: Number.NaN, cpu: Number.NaN, status: "unavailable" };
+  }
+}
+
+const cell = (r: Run) => `${r.cpu.toFixed(2)} (${r.status})`;
+const ratio = (x: number, y: number) => (Number.isFinite(y) && y > 0 ? `${(x / y).toFixed(1)}×` : "—");
+
 for (let r = 0; r < Number(values.repeat); r++) {
   for (const name of values.cases.split(",")) {
-    const { size, objective, benchClass } = CASES[name];
-    const [moves, parties, horizon] = size;
-    const c = benchScenario(1, { moves, parties, horizon }, benchClass);
-    const solved: Array<{ milp: Milp; result: SolveResult; cpu: number }> = [];
-    configureSolver({
-      backend: async (milp, options) => {
-        const before = process.cpuUsage();
-        const result = await solveWithHighs(milp, options);
-        const used = process.cpuUsage(before);
-        solved.push({ milp, result, cpu: (used.user + used.system) / 1e6 });
-        return result;
-      },
-    });
-    const started = performance.now();
-    const report = await findPlan(c, { objective, timeLimitSeconds: limit });
-    const total = (performance.now() - started) / 1000;
-    configureSolver({});
-    const first = solved[0];
-    const file = join(dir, `${name}.mps`);
-    writeFileSync(file, writeModel(first.milp, "mps", { names: exportNames(c, first.milp) }));
-    const glpk = native("glpsol", file);
-    const cbc = native("cbc", file);
-    const optimal = (run: { status: string }, x: number) =>
-      run.status === "optimal" ? x : Number.POSITIVE_INFINITY;
-    const best = Math.min(optimal(glpk, glpk.seconds), optimal(cbc, cbc.seconds));
-    const bestCpu = Math.min(optimal(glpk, glpk.cpu), optimal(cbc, cbc.cpu));
-    const h = first.result;
-    const gap = h.gap !== undefined && h.status !== "optimal" ? `, gap ${(h.gap * 100).toFixed(0)}%` : "";
-    const ratio = (x: number, y: number) => (Number.isFinite(y) ? `${(x / y).toFixed(1)}×` : "—");
-    console.log(
-      `| ${name} ${moves}×${parties}×${horizon} ${objective} | ${first.milp.colLower.length}×${first.milp.rowLower.length} | ` +
-        `${h.seconds.toFixed(2)} [${first.cpu.toFixed(2)}] (${h.status}${gap}) | ${total.toFixed(2)} (${report.status}) | ` +
-        `${glpk.seconds.toFixed(2)} [${glpk.cpu.toFixed(2)}] (${glpk.status}) | ${cbc.seconds.toFixed(2)} [${cbc.cpu.toFixed(2)}] (${cbc.status}) | ` +
-        `${ratio(h.seconds, best)} [${ratio(first.cpu, bestCpu)}] |`,
-    );
+    for (const seed of values.seeds.split(",").map(Number)) {
+      const { size, objective, benchClass } = CASES[name];
+      const [moves, parties, horizon] = size;
+      const c = benchScenario(seed, { moves, parties, horizon }, benchClass);
+      const solved: Array<{ milp: Milp; options: SolveOptions; result: SolveResult; cpu: number }> = [];
+      configureSolver({
+        backend: async (milp, options) => {
+          const before = cpuNow();
+          const result = await solveWithHighs(milp, {
+            ...options,
+            highsOptions: { ...highsOptions, ...options.highsOptions },
+          });
+          solved.push({ milp, options, result, cpu: cpuNow() - before });
+          return result;
+        },
+      });
+      const cpuBefore = cpuNow();
+      const report = await findPlan(c, { objective, timeLimitSeconds: limit });
+      const totalCpu = cpuNow() - cpuBefore;
+      configureSolver({});
+      const first = solved[0];
+      // The same MILP again, to the end, with the start findPlan gave it.
+      const aloneBefore = cpuNow();
+      const alone = await solveWithHighs(first.milp, {
+        timeLimitSeconds: limit,
+        highsOptions,
+        ...(first.options.start ? { start: first.options.start } : {}),
+      });
+      const wasm: Run = { seconds: alone.seconds, cpu: cpuNow() - aloneBefore, status: alone.status };
+      const file = join(dir, `${name}-${seed}.mps`);
+      writeFileSync(file, writeModel(first.milp, "mps", { names: exportNames(c, first.milp) }));
+      const glpk = native("glpsol", file);
+      const cbc = native("cbc", file);
+      const nat = values["native-highs"] ? nativeHighs(file) : undefined;
+      const optimal = (run: Run) => (run.status === "optimal" ? run.cpu : Number.POSITIVE_INFINITY);
+      const bestCpu = Math.min(optimal(glpk), optimal(cbc));
+      const f = first.result;
+      const fGap = f.gap !== undefined && f.status !== "optimal" ? `, gap ${(f.gap * 100).toFixed(0)}%` : "";
+      console.log(
+        `| ${name} ${moves}×${parties}×${horizon} ${objective} | ${seed} | ${first.milp.colLower.length}×${first.milp.rowLower.length} | ` +
+          `${first.cpu.toFixed(2)} (${f.status}${fGap}) [${totalCpu.toFixed(2)}, ${report.status}] | ${cell(wasm)} | ` +
+          `${cell(glpk)} | ${cell(cbc)} |${nat ? ` ${cell(nat)} |` : ""} ` +
+          `${wasm.status === "optimal" ? ratio(wasm.cpu, bestCpu) : "—"} |`,
+      );
+      if (values.json) {
+        console.log(
+          JSON.stringify({
+            name,
+            seed,
+            first: { cpu: first.cpu, status: f.status },
+            totalCpu,
+            wasm,
+            glpk,
+            cbc,
+            nat,
+          }),
+        );
+      }
+    }
   }
 }
 console.log(`load average ${loadavg()[0].toFixed(1)} at the end`);
