@@ -5,10 +5,11 @@
  * server had sent them (docs/benchmarks.md). bench/streams.ts can also call `post` in its own
  * process (`--post-from bench`), to show that difference.
  *
- * As a process it reads the events (a JSON file: `{ burst: string[], run: string[] }`, request
+ * As a process it reads the events (a JSON file: `{ bursts: string[][], run: string[] }`, request
  * bodies) and then commands on stdin, one a line, answering each with `done JSON`:
- *   connect        opens one idle keep-alive connection per burst event (for --connect ahead)
- *   burst          posts the burst events all at once → { times, cpuMs } (its CPU time meanwhile)
+ *   connect        opens one idle keep-alive connection per event of the first burst (for --connect ahead)
+ *   burst K        posts the events of burst K all at once → { times, cpuMs } (its CPU time meanwhile);
+ *                  the first burst on the connections `connect` opened, each later one on new ones
  *   run C MS       posts run events with C in flight for MS milliseconds → { acked, start, end }
  *
  *   node --import tsx bench/streams-post.ts EVENTS-URL EVENTS-FILE
@@ -111,19 +112,24 @@ export async function connectAhead(agent: http.Agent, url: string, n: number): P
 async function main(): Promise<void> {
   const [url, file] = process.argv.slice(2);
   if (!url || !file) throw new Error("usage: streams-post.ts EVENTS-URL EVENTS-FILE");
-  const events = JSON.parse(readFileSync(file, "utf8")) as { burst: string[]; run: string[] };
-  const burstAgent = new http.Agent({ keepAlive: true, maxSockets: events.burst.length });
+  const events = JSON.parse(readFileSync(file, "utf8")) as { bursts: string[][]; run: string[] };
+  const burstAgent = new http.Agent({ keepAlive: true, maxSockets: events.bursts[0].length });
   const answer = (value: unknown) => process.stdout.write(`done ${JSON.stringify(value)}\n`);
   const commands = createInterface({ input: process.stdin });
   process.stdout.write("ready\n");
   for await (const line of commands) {
     const [command, ...args] = line.split(" ");
     if (command === "connect") {
-      await connectAhead(burstAgent, new URL("/api/capabilities", url).href, events.burst.length);
+      await connectAhead(burstAgent, new URL("/api/capabilities", url).href, events.bursts[0].length);
       answer({});
     } else if (command === "burst") {
       const cpu = process.cpuUsage();
-      const { times } = await post(url, events.burst, events.burst.length, undefined, burstAgent);
+      const burst = events.bursts[Number(args[0] ?? 0)];
+      const agent =
+        args[0] === undefined || args[0] === "0"
+          ? burstAgent
+          : new http.Agent({ keepAlive: true, maxSockets: burst.length });
+      const { times } = await post(url, burst, burst.length, undefined, agent);
       const used = process.cpuUsage(cpu);
       answer({ times, cpuMs: (used.user + used.system) / 1000 });
     } else if (command === "run") {

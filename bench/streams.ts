@@ -41,7 +41,7 @@
  * Linux perf instead (PREFIX-N.data), by CPU time, which a loaded machine does not skew; --dump
  * PREFIX writes each burst's per-request times to PREFIX-N.json.
  *
- *   npx tsx bench/streams.ts [--streams 500] [--burst 100] [--seconds 10] [--concurrency 64]
+ *   npx tsx bench/streams.ts [--streams 500] [--burst 100] [--bursts 1] [--seconds 10] [--concurrency 64]
  *                            [--modes per-subscriber,shared] [--rounds 1] [--warm-up]
  *                            (modes: shared, on-loop, per-subscriber, none, baseline) [--baseline REF]
  *                            [--connect fresh|ahead] [--trace] [--profile] [--perf PREFIX] [--dump PREFIX]
@@ -61,6 +61,7 @@ const { values } = parseArgs({
   options: {
     streams: { type: "string", default: "500" },
     burst: { type: "string", default: "100" },
+    bursts: { type: "string", default: "1" },
     seconds: { type: "string", default: "10" },
     concurrency: { type: "string", default: "64" },
     events: { type: "string", default: "8000" },
@@ -80,6 +81,7 @@ const { values } = parseArgs({
 });
 const STREAMS = Number(values.streams);
 const BURST = Number(values.burst);
+const BURSTS = Math.max(1, Number(values.bursts));
 const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
 const MAX_EVENTS = Number(values.events);
@@ -318,14 +320,16 @@ function clientProcess(name: string, script: string, args: string[]) {
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   const line = (from: number) =>
     new Promise<string>((resolve, reject) => {
+      const failed = () => reject(new Error(`${name} exited: ${out}`));
       const check = () => {
         const at = out.indexOf("\n", from);
         if (at < 0) return;
         child.stdout!.off("data", check);
+        child.off("exit", failed);
         resolve(out.slice(from, at));
       };
       child.stdout!.on("data", check);
-      child.once("exit", () => reject(new Error(`${name} exited: ${out}`)));
+      child.once("exit", failed);
       check();
     });
   /** Sends a command line and returns the JSON of its `done JSON` answer. */
@@ -401,7 +405,7 @@ function quantile(values: number[], q: number): number {
  * The appending client, in its own process (bench/streams-post.ts): a burst all at once (its
  * requests' times and the client's CPU time meanwhile), then a run with some in flight for a while.
  */
-async function posterProcess(url: string, events: { burst: string[]; run: string[] }, dir: string) {
+async function posterProcess(url: string, events: { bursts: string[][]; run: string[] }, dir: string) {
   const file = join(dir, "events.json");
   writeFileSync(file, JSON.stringify(events));
   const client = clientProcess("the appending client", "bench/streams-post.ts", [url, file]);
@@ -410,7 +414,7 @@ async function posterProcess(url: string, events: { burst: string[]; run: string
   return {
     /** Opens the burst's connections ahead of it (--connect ahead). */
     connect: () => ask<void>("connect"),
-    burst: () => ask<{ times: PostTimes[]; cpuMs: number }>("burst"),
+    burst: (k: number) => ask<{ times: PostTimes[]; cpuMs: number }>(`burst ${k}`),
     run: (limit: number, ms: number) =>
       ask<{ acked: number; start: number; end: number }>(`run ${limit} ${ms}`),
     stop: () => client.end(),
@@ -428,6 +432,8 @@ interface Row {
   serverRate?: number;
   burstDeliveredMs?: number;
   burstPhases: Phases;
+  /** With --bursts N: the later bursts on the same server. */
+  later: LaterBurst[];
   runRate: number;
   runEvents: number;
   runDeliveredMs?: number;
@@ -435,6 +441,12 @@ interface Row {
   burst: number[];
   run: number[];
   load: [number, number];
+}
+
+interface LaterBurst {
+  rate: number;
+  serverRate?: number;
+  phases: Phases;
 }
 
 /** Where a burst's time went: milliseconds after the burst started, CPU time and event-loop use. */
@@ -539,7 +551,8 @@ function phases(start: number, times: PostTimes[], trace: ServerTrace, clients: 
     lastWritten: max(times.map((t) => t.written)) - start,
     lastAck: max(times.map((t) => t.acked)) - start,
   };
-  const mark = (name: string) => trace.marks.find((m) => m.name === name);
+  // the latest: the server keeps every mark, and a later burst reuses the names
+  const mark = (name: string) => trace.marks.findLast((m) => m.name === name);
   const from = mark("burst-start");
   const to = mark("burst-acked");
   if (from && to) {
@@ -591,7 +604,9 @@ let configurations = 0;
 async function runMode(mode: string, round: number): Promise<Row> {
   const index = ++configurations;
   const keys = await partyKeys();
-  const burstEvents = await signedBodies(keys, BURST, "burst-");
+  const bursts: string[][] = [];
+  for (let k = 0; k < BURSTS; k++)
+    bursts.push(await signedBodies(keys, BURST, k === 0 ? "burst-" : `burst${k}-`));
   const runEvents = await signedBodies(keys, MAX_EVENTS, "run-");
   const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-streams-"));
   const loadBefore = loadavg()[0];
@@ -611,7 +626,7 @@ async function runMode(mode: string, round: number): Promise<Row> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     const eventsUrl = `${server.url}/api/agreements/${AGREEMENT}/events`;
-    poster = await posterProcess(eventsUrl, { burst: burstEvents, run: runEvents }, dir);
+    poster = await posterProcess(eventsUrl, { bursts, run: runEvents }, dir);
     // --connect ahead: the burst's connections are open (and idle) before it starts
     if (values.connect === "ahead") await poster.connect();
     const perf = values.perf
@@ -621,7 +636,7 @@ async function runMode(mode: string, round: number): Promise<Row> {
     await server.profile("start");
     await readers.cpu();
     const burstStart = now();
-    const burst = await poster.burst();
+    const burst = await poster.burst(0);
     // the last acknowledgement as the appending client read it
     const burstAcked = Math.max(...burst.times.map((t) => t.acked));
     server.mark("burst-acked");
@@ -637,9 +652,33 @@ async function runMode(mode: string, round: number): Promise<Row> {
         JSON.stringify({ burstStart, times: burst.times, trace: burstTrace }),
       );
 
+    // --bursts N: the same burst again on this server, now that its code has run (new connections,
+    // new events), a second apart: what a burst costs a server that is no longer fresh
+    const later: LaterBurst[] = [];
+    for (let k = 1; k < BURSTS; k++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      server.mark("burst-start");
+      await readers.cpu();
+      const start = now();
+      const again = await poster.burst(k);
+      const acked = Math.max(...again.times.map((t) => t.acked));
+      server.mark("burst-acked");
+      const readersCpuAgain = await readers.cpu();
+      await readers.until(BURST * (k + 1), DELIVER_TIMEOUT_MS);
+      const p = phases(start, again.times, await server.dump(), {
+        readers: readersCpuAgain,
+        posterCpuMs: again.cpuMs,
+      });
+      later.push({
+        rate: BURST / ((acked - start) / 1000),
+        serverRate: p.lastAnswered === undefined ? undefined : BURST / (p.lastAnswered / 1000),
+        phases: p,
+      });
+    }
+
     const runStart = now();
     const { acked, start: runPosted, end: runAcked } = await poster.run(CONCURRENCY, SECONDS * 1000);
-    const runDelivered = await readers.until(BURST + acked, DELIVER_TIMEOUT_MS);
+    const runDelivered = await readers.until(BURST * BURSTS + acked, DELIVER_TIMEOUT_MS);
     const runEnd = now();
     const window = await gets.stop();
     gets = undefined;
@@ -655,6 +694,7 @@ async function runMode(mode: string, round: number): Promise<Row> {
         burstPhases.lastAnswered === undefined ? undefined : BURST / (burstPhases.lastAnswered / 1000),
       burstDeliveredMs: burstDelivered === undefined ? undefined : burstEnd - burstStart,
       burstPhases,
+      later,
       runRate: acked / ((runAcked - runPosted) / 1000),
       runEvents: acked,
       runDeliveredMs: runDelivered === undefined ? undefined : runEnd - runStart,
@@ -706,6 +746,19 @@ function print(row: Row): void {
     );
   }
   console.log(parts.join(" | "));
+  row.later.forEach((b, k) => {
+    const s = b.phases.server;
+    console.log(
+      `${"".padEnd(14)} burst ${k + 2} on the same server: ${b.rate.toFixed(0)}/s (server ${b.serverRate?.toFixed(0) ?? "?"}/s)` +
+        (s
+          ? `, server CPU ${ms(s.cpuMs)} ms (loop thread ${ms(s.mainCpuMs)} ms, waiting for a core ${ms(s.mainWaitMs)} ms)`
+          : "") +
+        `, readers ${ms(b.phases.clients.readers.cpuMs)} ms, appending client ${ms(b.phases.clients.posterCpuMs)} ms` +
+        (b.phases.turns?.longest[0]
+          ? `, longest turn ${ms(b.phases.turns.longest[0].ms)} ms (CPU ${ms(b.phases.turns.longest[0].cpuMs)})`
+          : ""),
+    );
+  });
   const t = p.turns;
   if (t) {
     const what = (did: Record<string, number>) =>
@@ -765,6 +818,9 @@ for (const mode of MODES) {
       `; accepting turns: ${each((r) => r.burstPhases.turns && `${r.burstPhases.turns.accepting} (≤ ${r.burstPhases.turns.maxAccepts} each)`)}` +
       `; longest turn, ms (its CPU): ${each((r) => r.burstPhases.turns?.longest[0] && `${ms(r.burstPhases.turns.longest[0].ms)} (${ms(r.burstPhases.turns.longest[0].cpuMs)})`)}` +
       `; stream writes while accepting: ${each((r) => r.burstPhases.turns?.writesWhileAccepting)}` +
+      (BURSTS > 1
+        ? `; later bursts on the same server, client/server appends/s and loop thread CPU ms: ${each((r) => r.later.map((b) => `${b.rate.toFixed(0)}/${b.serverRate?.toFixed(0) ?? "?"} ${b.phases.server ? ms(b.phases.server.mainCpuMs) : "?"}`).join(" "))}`
+        : "") +
       `; run appends/s: ${each((r) => r.runRate.toFixed(0))}` +
       `; GET p99 burst/run, ms: ${each((r) => `${ms(quantile(r.burst, 0.99))}/${ms(quantile(r.run, 0.99))}`)}` +
       `; load ${each((r) => `${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)}`)}`,
