@@ -4,20 +4,24 @@
  * had an objective, its status, the slack of its plan, HiGHS's bound and nodes, and wall and CPU
  * seconds (`process.cpuUsage`, user + system) for the solve and in total. On a loaded machine the
  * CPU column is the figure to judge a time bar by: the wall-clock limit then buys a fraction of a
- * core. With `--baseline` the same search runs a second time in the same process with one step of
- * the floor search off, side by side: `--off bracket` (the default; the bracketed solve after the
- * first infeasible probe) or `--off polish` (each plan raised to its shape's best slack).
+ * core. With `--baseline` the same search runs a second time in the same process with one step
+ * off, side by side: `--off bracket` (the default; the bracketed solve after the first infeasible
+ * probe), `--off polish` (each plan raised to its shape's best slack) or `--off first-touch` (the
+ * first-touch bound on s, docs/planner.md). `--only-baseline` runs only the search with that step
+ * off (to run both in two processes at the same time, each with its own CPU clock).
  *
  *   npx tsx bench/objectives-trace.ts                       # class B seed 2, safety, 60 × 4 × 20, 200 s
  *   npx tsx bench/objectives-trace.ts --objective slack --size 200x6x40 --seed 1 --limit 300
  *   npx tsx bench/objectives-trace.ts --baseline            # also without the bracketed solve
  *   npx tsx bench/objectives-trace.ts --baseline --off polish
+ *   npx tsx bench/objectives-trace.ts --objective slack --size 200x6x40 --seed 1 --only-baseline --off first-touch
  *
  * Scenarios as bench/objectives.ts (bench/planner-cases.ts: class A tolerances as generated, class B 10–30).
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { floorSearch } from "../src/planner/floor.ts";
+import { EXPERIMENT } from "../src/planner/formulation.ts";
 import {
   configureSolver,
   findPlan,
@@ -35,14 +39,19 @@ const { values } = parseArgs({
     size: { type: "string", default: "60x4x20" },
     limit: { type: "string", default: "200" },
     baseline: { type: "boolean", default: false },
+    "only-baseline": { type: "boolean", default: false },
     off: { type: "string", default: "bracket" },
   },
 });
-if (values.off !== "bracket" && values.off !== "polish") {
-  console.error("--off takes bracket or polish");
+if (values.off !== "bracket" && values.off !== "polish" && values.off !== "first-touch") {
+  console.error("--off takes bracket, polish or first-touch");
   process.exit(2);
 }
 const off = values.off;
+const turn = (on: boolean) => {
+  if (off === "first-touch") EXPERIMENT.firstTouch = on;
+  else floorSearch[off] = on;
+};
 const [moves, parties, horizon] = values.size.split("x").map(Number);
 const limit = Number(values.limit);
 if (![moves, parties, horizon, limit].every((n) => n > 0)) {
@@ -75,8 +84,8 @@ configureSolver({
 });
 await warmSolver();
 
-for (const on of values.baseline ? [true, false] : [true]) {
-  floorSearch[off] = on;
+for (const on of values["only-baseline"] ? [false] : values.baseline ? [true, false] : [true]) {
+  turn(on);
   n = 0;
   console.log(
     `\nclass ${values.class} seed ${values.seed}, ${values.size}, objective ${values.objective}, ` +

@@ -7,7 +7,12 @@
  * party's MILP proven at the plan's slack says that no plan keeping that party's schedule does
  * better; the run with nothing held shows the LP bound of the full model. When the plan's least row
  * is an exposure row, two more runs hold only that row's touch indicator, at 1 (the row counts in
- * the minimum slack) and at 0 (docs/planner.md, "Seventh session").
+ * the minimum slack) and at 0 (docs/planner.md, "Seventh session"); then the other side of that
+ * disjunction searched directly (docs/planner.md, "Eighth session"): the local search with the moves
+ * that would touch that row held out of its phase, from the earliest placement and from the first
+ * plan shifted one phase later, and "maximise s" with the row untouched, at least one move in
+ * phase 1 (every plan with a leading idle phase is a shifted copy of one without) and s above the
+ * first plan's slack (the cutoff).
  *
  *   npx tsx bench/planner-neighbourhoods.ts                      # class B seed 1, 200 × 6 × 40
  *   npx tsx bench/planner-neighbourhoods.ts --size 60x4x20 --seed 2 --limit 60
@@ -15,7 +20,7 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { analyzePlan } from "../src/analysis/index.ts";
-import { earliestStarts } from "../src/planner/bounds.ts";
+import { earliestStarts, touchesExposure } from "../src/planner/bounds.ts";
 import { extractPlan } from "../src/planner/extract.ts";
 import { earliestPlacement, improvePlacement, placementColumns } from "../src/planner/incumbent.ts";
 import { type Context, formulate, now } from "../src/planner/session.ts";
@@ -134,4 +139,69 @@ for (const { held, touched } of runs) {
       `${loadavg()[0].toFixed(1)} |`,
   );
 }
+if (least?.kind === "exposure" && least.phase !== null && touch >= 0)
+  await otherSide(least.party, least.phase);
 console.log(`\n(${new Date().toISOString()}, ${now().toFixed(0)} s since the process started)`);
+
+/**
+ * The plans whose row (party, phase) is untouched: the local search with every move that would be
+ * credited to the party by that phase (and touch the row) started after it, and HiGHS from the
+ * cutoff with at least one move in phase 1.
+ */
+async function otherSide(party: number, phase: number) {
+  const touches = (m: number) => touchesExposure(c, party, m);
+  const held: number[] = [];
+  const visit = (m: number): number => {
+    if (held[m] !== undefined) return held[m];
+    let start = 1;
+    for (const p of c.requires[m]) start = Math.max(start, visit(p) + c.lag[p] + 1);
+    if (touches(m) && start + c.creditLag[party][m] <= phase) start = phase + 1 - c.creditLag[party][m];
+    held[m] = start;
+    return start;
+  };
+  for (let m = 0; m < c.moveIds.length; m++) visit(m);
+  const sideCtx: Context = { ...ctx, earliest: held };
+  const out = c.moveIds.filter((_, m) => held[m] > ctx.earliest[m]).length;
+  console.log(`\nThe other side: ${touchName} untouched (${out} moves start later than they could)\n`);
+  console.log("| start of the local search | slack at its local optimum | plans analysed | CPU s |");
+  console.log("|---|---|---|---|");
+  const starts: Array<[string, number[]]> = [
+    ["earliest placement", earliestPlacement(c, held, c.horizon)],
+    ["the first plan, one phase later", search.at.map((k) => (k > 0 && k < c.horizon ? k + 1 : k))],
+  ];
+  for (const [name, at] of starts) {
+    started = cpu();
+    const r = improvePlacement(sideCtx, c.horizon, at, {
+      until: Number.POSITIVE_INFINITY,
+      evaluations: Number.POSITIVE_INFINITY,
+    });
+    console.log(`| ${name} | ${r.slack} | ${r.evaluations} | ${(cpu() - started).toFixed(2)} |`);
+  }
+  const model = structuredClone(base);
+  model.colCost = model.colCost.map(() => 0);
+  model.colCost[f.slack] = 1;
+  model.maximize = true;
+  for (const col of f.lags) model.integer[col] = true;
+  model.colLower[touch] = 0;
+  model.colUpper[touch] = 0;
+  model.colLower[f.slack] = search.slack * (1 + 1e-7);
+  const phaseOne = c.moveIds.flatMap((_, m) =>
+    ctx.earliest[m] > 1 ? [] : [{ col: f.active[m]?.[1] ?? f.x[m][1], coef: 1 }],
+  );
+  model.rowLower.push(1);
+  model.rowUpper.push(Number.POSITIVE_INFINITY);
+  model.rowNames?.push("some.move.in.phase.1");
+  for (const { col, coef } of phaseOne) {
+    model.indices.push(col);
+    model.values.push(coef);
+  }
+  model.starts.push(model.indices.length);
+  started = cpu();
+  const r = await solveMilp(model, { timeLimitSeconds: limit });
+  const slack = r.values ? analyzePlan(c, extractPlan(c, f, r.values)).minSlack : undefined;
+  console.log(
+    `\nHiGHS, maximise s from s > ${search.slack} with ${touchName} untouched and a move in phase 1: ` +
+      `${r.status}, slack ${slack ?? "none"}, bound ${r.work?.bound?.toFixed(4) ?? "none"}, ` +
+      `${r.work?.nodes ?? ""} nodes, ${(cpu() - started).toFixed(2)} CPU-s (load ${loadavg()[0].toFixed(1)})`,
+  );
+}
