@@ -6,7 +6,8 @@
  * process (`--post-from bench`), to show that difference.
  *
  * As a process it reads the events (a JSON file: `{ bursts: string[][], run: string[] }`, request
- * bodies) and then commands on stdin, one a line, answering each with `done JSON`:
+ * bodies), runs its own request code once against a server of its own (warmUp), says `ready`, and
+ * then reads commands on stdin, one a line, answering each with `done JSON`:
  *   connect        opens one idle keep-alive connection per event of the first burst (for --connect ahead)
  *   burst K        posts the events of burst K all at once → { times, cpuMs } (its CPU time meanwhile);
  *                  the first burst on the connections `connect` opened, each later one on new ones
@@ -109,6 +110,28 @@ export async function connectAhead(agent: http.Agent, url: string, n: number): P
   await Promise.all(Array.from({ length: n }, () => request(agent, url)));
 }
 
+/**
+ * Runs the client's own code once before it is timed, against a throw-away server in this process
+ * (each request answered at once with a small 201): the first burst of a fresh process otherwise
+ * spends its first tens of milliseconds compiling node:http's client, which is the instrument's
+ * cost, not the server's. The lockstep server sees none of it.
+ */
+async function warmUp(bodies: string[]): Promise<void> {
+  const local = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () =>
+      res.writeHead(201, { "content-type": "application/json" }).end('{"duplicate":false}'),
+    );
+  });
+  await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
+  const { port } = local.address() as { port: number };
+  for (let round = 0; round < 3; round++) {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: bodies.length });
+    await post(`http://127.0.0.1:${port}/warm`, bodies, bodies.length, undefined, agent);
+  }
+  await new Promise((resolve) => local.close(resolve));
+}
+
 async function main(): Promise<void> {
   const [url, file] = process.argv.slice(2);
   if (!url || !file) throw new Error("usage: streams-post.ts EVENTS-URL EVENTS-FILE");
@@ -116,6 +139,7 @@ async function main(): Promise<void> {
   const burstAgent = new http.Agent({ keepAlive: true, maxSockets: events.bursts[0].length });
   const answer = (value: unknown) => process.stdout.write(`done ${JSON.stringify(value)}\n`);
   const commands = createInterface({ input: process.stdin });
+  await warmUp(events.bursts[0]);
   process.stdout.write("ready\n");
   for await (const line of commands) {
     const [command, ...args] = line.split(" ");

@@ -20,15 +20,17 @@
  *                   `--baseline d7f657f` is the server they ended with, `--baseline 36df2c8` the
  *                   sixth session's)
  *
- * In each, every client in a process of its own, so none of them times anything on an event loop
+ * In each, every client in a process of its own (the appending one runs its request code once
+ * against a server of its own before it is timed), so none of them times anything on an event loop
  * another one keeps busy: --streams readers (bench/streams-readers.ts: raw sockets, a counter of
  * the last `id:` seen, no HTTP client or SSE library) follow the agreement; one client GETs
  * /api/capabilities one request after another for the whole time (bench/streams-get.ts); then the
  * appending client (bench/streams-post.ts) posts --burst events all at once, each on a new
  * connection (as many separate clients would; --connect ahead opens those connections before the
  * burst starts), then posts for --seconds with --concurrency in flight. Printed per configuration:
- * appends/s (the burst as the client saw it, up to its last ack, and as the server did, up to its
- * last answer; the run), the time until every stream has every event, the GET's p50/p99 (streams
+ * appends/s (the burst as the client saw it, from its first request to its last ack; as the server
+ * did, from its first accept to its last answer; and from the benchmark's command to the client, as
+ * before 1 Dec 2026, which counts the command's trip and the client's start; the run), the time until every stream has every event, the GET's p50/p99 (streams
  * idle, burst, run), the load average, and where the burst's time went: when the client sent and
  * was answered; the CPU time of the readers and of the appending client; from the server, when it
  * accepted the burst's connections, got its requests and answered them, its CPU time, its event
@@ -426,9 +428,11 @@ async function posterProcess(url: string, events: { bursts: string[][]; run: str
 interface Row {
   mode: string;
   connectMs: number;
-  /** 100 events over the time from the burst's start to the last ack the client read. */
+  /** The burst's events over the time from the client's first request to the last ack it read. */
   burstRate: number;
-  /** The same up to the last answer the server wrote. */
+  /** The same from the benchmark's command to the client (its stdin) to that last ack, as before 1 Dec 2026 ~04:45 UTC. */
+  commandRate: number;
+  /** The same from the server's first accept of the burst to its last answer written. */
   serverRate?: number;
   burstDeliveredMs?: number;
   burstPhases: Phases;
@@ -445,8 +449,14 @@ interface Row {
 
 interface LaterBurst {
   rate: number;
+  commandRate: number;
   serverRate?: number;
   phases: Phases;
+}
+
+/** The burst's events per second from `from` to `to` (epoch ms or ms after its start). */
+function perSecond(from: number | undefined, to: number | undefined): number | undefined {
+  return from === undefined || to === undefined ? undefined : BURST / ((to - from) / 1000);
 }
 
 /** Where a burst's time went: milliseconds after the burst started, CPU time and event-loop use. */
@@ -456,7 +466,8 @@ interface Phases {
    * event-loop use) and the appending client's CPU time.
    */
   clients: { readers: { cpuMs: number; elu: number }; posterCpuMs: number };
-  /** The last request sent and the last acknowledged, as the client saw them. */
+  /** The first and last request sent and the last acknowledged, as the client saw them. */
+  firstSent: number;
   lastSent: number;
   /** The last request whose bytes the client's socket took. */
   lastWritten: number;
@@ -547,6 +558,7 @@ function phases(start: number, times: PostTimes[], trace: ServerTrace, clients: 
   const max = (xs: number[]) => Math.max(...xs);
   const out: Phases = {
     clients,
+    firstSent: min(times.map((t) => t.sent)) - start,
     lastSent: max(times.map((t) => t.sent)) - start,
     lastWritten: max(times.map((t) => t.written)) - start,
     lastAck: max(times.map((t) => t.acked)) - start,
@@ -637,7 +649,8 @@ async function runMode(mode: string, round: number): Promise<Row> {
     await readers.cpu();
     const burstStart = now();
     const burst = await poster.burst(0);
-    // the last acknowledgement as the appending client read it
+    // the client's first request and the last acknowledgement it read
+    const burstSent = Math.min(...burst.times.map((t) => t.sent));
     const burstAcked = Math.max(...burst.times.map((t) => t.acked));
     server.mark("burst-acked");
     const readersCpu = await readers.cpu();
@@ -661,6 +674,7 @@ async function runMode(mode: string, round: number): Promise<Row> {
       await readers.cpu();
       const start = now();
       const again = await poster.burst(k);
+      const sent = Math.min(...again.times.map((t) => t.sent));
       const acked = Math.max(...again.times.map((t) => t.acked));
       server.mark("burst-acked");
       const readersCpuAgain = await readers.cpu();
@@ -670,8 +684,9 @@ async function runMode(mode: string, round: number): Promise<Row> {
         posterCpuMs: again.cpuMs,
       });
       later.push({
-        rate: BURST / ((acked - start) / 1000),
-        serverRate: p.lastAnswered === undefined ? undefined : BURST / (p.lastAnswered / 1000),
+        rate: BURST / ((acked - sent) / 1000),
+        commandRate: BURST / ((acked - start) / 1000),
+        serverRate: perSecond(p.firstAccept, p.lastAnswered),
         phases: p,
       });
     }
@@ -689,9 +704,9 @@ async function runMode(mode: string, round: number): Promise<Row> {
     return {
       mode,
       connectMs,
-      burstRate: BURST / ((burstAcked - burstStart) / 1000),
-      serverRate:
-        burstPhases.lastAnswered === undefined ? undefined : BURST / (burstPhases.lastAnswered / 1000),
+      burstRate: BURST / ((burstAcked - burstSent) / 1000),
+      commandRate: BURST / ((burstAcked - burstStart) / 1000),
+      serverRate: perSecond(burstPhases.firstAccept, burstPhases.lastAnswered),
       burstDeliveredMs: burstDelivered === undefined ? undefined : burstEnd - burstStart,
       burstPhases,
       later,
@@ -725,7 +740,7 @@ function print(row: Row): void {
     [
       row.mode.padEnd(14),
       `open ${ms(row.connectMs)} ms`,
-      `burst ${row.burstRate.toFixed(0)}/s (server ${row.serverRate?.toFixed(0) ?? "?"}/s), all delivered ${wait(row.burstDeliveredMs)}`,
+      `burst ${row.burstRate.toFixed(0)}/s (server ${row.serverRate?.toFixed(0) ?? "?"}/s, from the command ${row.commandRate.toFixed(0)}/s), all delivered ${wait(row.burstDeliveredMs)}`,
       `run ${row.runRate.toFixed(0)}/s (${row.runEvents}), all delivered ${wait(row.runDeliveredMs)}`,
       `GET p50/p99 ms: idle ${pp(row.idle)}, burst ${pp(row.burst)} (${row.burst.length}), run ${pp(row.run)} (${row.run.length})`,
       `load ${row.load[0].toFixed(1)}→${row.load[1].toFixed(1)}`,
@@ -734,7 +749,7 @@ function print(row: Row): void {
   const p = row.burstPhases;
   const at = (x: number | undefined) => (x === undefined ? "?" : ms(x));
   const parts = [
-    `${"".padEnd(14)} burst phases (ms after its start): last sent ${at(p.lastSent)}, last written ${at(p.lastWritten)}, last ack ${at(p.lastAck)}`,
+    `${"".padEnd(14)} burst phases (ms after the command): first sent ${at(p.firstSent)}, last sent ${at(p.lastSent)}, last written ${at(p.lastWritten)}, last ack ${at(p.lastAck)}`,
     `clients' CPU: stream readers ${ms(p.clients.readers.cpuMs)} ms (loop ${(p.clients.readers.elu * 100).toFixed(0)}% busy), appending client ${ms(p.clients.posterCpuMs)} ms`,
   ];
   if (p.server) {
@@ -749,7 +764,7 @@ function print(row: Row): void {
   row.later.forEach((b, k) => {
     const s = b.phases.server;
     console.log(
-      `${"".padEnd(14)} burst ${k + 2} on the same server: ${b.rate.toFixed(0)}/s (server ${b.serverRate?.toFixed(0) ?? "?"}/s)` +
+      `${"".padEnd(14)} burst ${k + 2} on the same server: ${b.rate.toFixed(0)}/s (server ${b.serverRate?.toFixed(0) ?? "?"}/s, from the command ${b.commandRate.toFixed(0)}/s)` +
         (s
           ? `, server CPU ${ms(s.cpuMs)} ms (loop thread ${ms(s.mainCpuMs)} ms, waiting for a core ${ms(s.mainWaitMs)} ms)`
           : "") +
@@ -810,6 +825,7 @@ for (const mode of MODES) {
   console.log(
     `${mode.padEnd(14)} bursts in order (appends/s, client): ${each((r) => r.burstRate.toFixed(0))}` +
       ` (first at configuration ${first + 1} of ${rows.length}); server side: ${each((r) => r.serverRate?.toFixed(0))}` +
+      `; from the command: ${each((r) => r.commandRate.toFixed(0))}` +
       `; commits: ${each((r) => r.burstPhases.commits)}` +
       `; server CPU, ms: ${each(server((s) => s.cpuMs))} (its loop's thread ${each(server((s) => s.mainCpuMs))}, waiting for a core ${each(server((s) => s.mainWaitMs))})` +
       `; readers' CPU, ms: ${each((r) => ms(r.burstPhases.clients.readers.cpuMs))}; appending client's CPU, ms: ${each((r) => ms(r.burstPhases.clients.posterCpuMs))}` +
