@@ -71,7 +71,11 @@ export interface SolveResult {
 export interface SolveOptions {
   timeLimitSeconds: number;
   signal?: AbortSignal;
-  /** Further HiGHS options by their native names (for experiments and benchmarks). */
+  /**
+   * Further HiGHS options by their native names (for experiments and benchmarks). Not
+   * `mip_lifting_for_probing: 0`: HiGHS 1.15.3 then reports wrong optima as proven on the
+   * benchmark's models (docs/benchmarks.md, "Eighth session").
+   */
   highsOptions?: Record<string, boolean | number | string>;
   /**
    * Most branch-and-bound nodes (HiGHS's `mip_max_nodes`; status `limit`, message "node limit
