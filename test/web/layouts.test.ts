@@ -699,7 +699,7 @@ describe("states behind a search or a simulation", { concurrent: true, timeout: 
   });
   describe.sequential("a simulation, the briefing, the frontier", () => {
     it(
-      "simulation setup, its results in Compare, the export tab and the briefing",
+      "simulation setup and its results",
       async () => {
         await open("#/s/korea-2018");
         await page.getByRole("tab", { name: "Simulate" }).click();
@@ -717,6 +717,14 @@ describe("states behind a search or a simulation", { concurrent: true, timeout: 
           /midpoint/,
         );
         await atEverySize("simulation results", "simulate");
+      },
+      SEARCHING_MS,
+    );
+
+    // The same tab from here on: its simulation and its chosen plan are what the next states show.
+    it(
+      "the simulation's results in Compare, and the export tab",
+      async () => {
         await page.getByRole("tab", { name: "Compare" }).click();
         await eventually(() =>
           page
@@ -727,6 +735,13 @@ describe("states behind a search or a simulation", { concurrent: true, timeout: 
         await page.getByRole("tab", { name: "Export" }).click();
         await page.locator("[data-testid=open-briefing-chosen]").waitFor();
         await atEverySize("export", "export");
+      },
+      SEARCHING_MS,
+    );
+
+    it(
+      "the briefing of the chosen plan, with the simulation",
+      async () => {
         await page.locator("[data-testid=open-briefing-chosen]").click();
         await page.locator("[data-testid=briefing]").waitFor();
         await eventually(() => page.locator("[data-testid=briefing-plan]").inputValue()).toBe("phased");
