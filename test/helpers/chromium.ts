@@ -18,11 +18,29 @@ export const CHROMIUM_OPTIONS = {
 };
 
 /**
+ * The tests' Chromium runs WebAssembly on V8's baseline code (Liftoff) only, like the short CLI
+ * commands (src/cli/wasm-tier.ts): each page's planner worker loads HiGHS (3.5 MB of wasm), and V8
+ * recompiling its hot functions with TurboFan cost more than a test's few searches win back. A
+ * safest-plan search on korea-2018 and hanoi-2019's "what it would take", each in a fresh page:
+ * 25–26 CPU-s with the default, 13–15 with Liftoff only, and less wall time too
+ * (`npx tsx bench/web-checks.ts`, docs/benchmarks.md "Eighth session: the browser walks"). The
+ * answers are the same; only how fast the wasm runs differs. `LOCKSTEP_WASM_TIER=optimizing`
+ * keeps Chromium's default here too. The benchmarks launch with CHROMIUM_OPTIONS (a user's browser).
+ */
+export const TEST_CHROMIUM_OPTIONS = {
+  ...CHROMIUM_OPTIONS,
+  args:
+    process.env.LOCKSTEP_WASM_TIER === "optimizing"
+      ? CHROMIUM_ARGS
+      : [...CHROMIUM_ARGS, "--js-flags=--liftoff-only"],
+};
+
+/**
  * One Chromium for a whole vitest run, started by the global setup (test/global-setup.ts) and
  * closed by it, so it is a child of the main vitest process and its CPU time is counted with the
  * run's (bench/test-time.ts). Each test file connects to it over its WebSocket.
  */
-export const launchTestChromium = () => chromium.launchServer(CHROMIUM_OPTIONS);
+export const launchTestChromium = () => chromium.launchServer(TEST_CHROMIUM_OPTIONS);
 
 declare module "vitest" {
   export interface ProvidedContext {

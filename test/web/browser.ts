@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { type Browser, chromium } from "playwright-core";
 import { buildServer, type ServerOptions } from "../../src/server/app.ts";
 import { ensureWebBuilt } from "../../src/server/web-build.ts";
-import { CHROMIUM_OPTIONS } from "../helpers/chromium.ts";
+import { CHROMIUM_OPTIONS, TEST_CHROMIUM_OPTIONS } from "../helpers/chromium.ts";
 import { PROFILING, profilePage, profileReport } from "./profile.ts";
 
 export { CHROMIUM_ARGS } from "../helpers/chromium.ts";
@@ -34,7 +34,7 @@ async function testBrowser(): Promise<Browser> {
   if (running?.isConnected()) return running;
   const { inject } = await import("vitest");
   const endpoint = inject("chromiumEndpoint");
-  slot[SHARED] = endpoint ? chromium.connect(endpoint) : launch();
+  slot[SHARED] = endpoint ? chromium.connect(endpoint) : chromium.launch(TEST_CHROMIUM_OPTIONS);
   return slot[SHARED];
 }
 
