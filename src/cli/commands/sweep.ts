@@ -9,7 +9,6 @@ import { type Command, Option } from "commander";
 import { serveIpc } from "../../io/sweep-child.ts";
 import { type LoadedSweep, loadSweepFile, SweepInputError } from "../../io/sweep-files.ts";
 import { runLocalSweep } from "../../io/sweep-local.ts";
-import { checkQueueUrl, enqueueSweep, QueueUnreachable, runQueueWorker } from "../../io/sweep-queue.ts";
 import {
   openSweepStore,
   type StoreOptions,
@@ -52,7 +51,15 @@ function load(file: string): LoadedSweep {
   }
 }
 
+/**
+ * The queue's code (BullMQ and its CommonJS dependencies: ioredis, luxon, cron-parser …), loaded
+ * only by the commands that use a queue. Importing it cost about 0.5 CPU-s in every `lockstep
+ * sweep` and in each of a local sweep's worker processes (docs/benchmarks.md, "CLI start-up").
+ */
+const queueModule = () => import("../../io/sweep-queue.ts");
+
 async function queueReachable(url: string): Promise<void> {
+  const { checkQueueUrl, QueueUnreachable } = await queueModule();
   try {
     await checkQueueUrl(url);
   } catch (error) {
@@ -155,6 +162,7 @@ async function runOnQueue(loaded: LoadedSweep, url: string, options: SweepOption
   const chunk = options.chunk ? wholeNumber("--chunk", options.chunk, 1) : undefined;
   const store = await openSweepStore({ databaseUrl: url });
   try {
+    const { enqueueSweep } = await queueModule();
     const queued = await enqueueSweep(url, loaded, store, chunk);
     process.stderr.write(
       `sweep ${loaded.id}: ${queued.todo} of ${loaded.document.points} points to do, ${queued.chunks} jobs queued; ` +
@@ -235,6 +243,7 @@ export function registerSweep(program: Command): void {
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
       process.stderr.write(`worker ${process.pid}: waiting for sweep points\n`);
+      const { runQueueWorker } = await queueModule();
       const { points } = await runQueueWorker({
         url: options.queue,
         leaseSeconds: lease,
