@@ -73,9 +73,18 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}, viaNpm =
     else child.kill("SIGTERM");
     await done;
   };
+  /** kill -9, as a crash would: resolves once the process is gone. */
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const done = new Promise((resolve) => child.on("exit", resolve));
+    if (viaNpm) process.kill(-child.pid!, "SIGKILL");
+    else child.kill("SIGKILL");
+    await done;
+  };
   return {
     url,
     stop,
+    kill,
     waitForOutput,
     /** The admin token printed in the URL ("" with --open). */
     token: () => token,

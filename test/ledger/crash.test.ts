@@ -4,11 +4,10 @@
  * in the chain, the export passes `lockstep ledger verify`, and resending the requests that got
  * no answer (same event ids) completes the burst without duplicates. On SQLite and PostgreSQL.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "../../src/ledger/verify.ts";
+import { startServe } from "../helpers/serve-process.ts";
 import {
   adoptAndSign,
   backendNames,
@@ -16,38 +15,18 @@ import {
   http,
   lockstepAsync,
   makeCast,
-  ROOT,
   signedEvent,
 } from "./helpers.ts";
 
-const SERVER = fileURLToPath(new URL("./fixtures/server.ts", import.meta.url));
-
-function startChild(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", SERVER], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: "", LOCKSTEP_DB: "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const match = /listening (\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1] });
-    });
-    child.stderr!.on("data", (d) => {
-      err += d;
-    });
-    child.on("exit", (code) => reject(new Error(`server exited (${code}) before listening: ${err}`)));
-  });
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
+/**
+ * `lockstep serve` on the store, as a user runs it (it used to be a TypeScript fixture started
+ * through tsx: about a CPU-second more per start). Open, and without the per-address rate limit:
+ * the burst is 240 writes from one address.
+ */
+async function startChild(options: { sqlitePath?: string; databaseUrl?: string }) {
+  const store = options.databaseUrl ? ["--database-url", options.databaseUrl] : ["--db", options.sqlitePath!];
+  const served = startServe(["--open", "--rate-limit", "0", ...store]);
+  return { served, url: await served.url };
 }
 
 for (const backend of backendNames) {
@@ -58,11 +37,11 @@ for (const backend of backendNames) {
     });
 
     it("keeps every acknowledged event through kill -9 and a restart", async () => {
-      const { env, drop } = await freshDatabase(backend.name, "crash");
+      const { options, drop } = await freshDatabase(backend.name, "crash");
       cleanups.push(drop);
       const cast = await makeCast();
-      const first = await startChild(env);
-      cleanups.push(() => void first.child.kill("SIGKILL"));
+      const first = await startChild(options);
+      cleanups.push(() => first.served.kill());
       expect((await adoptAndSign(first.url, cast)).status).toBe(201);
 
       // 8 clients, each sending its events one after another as fast as the server answers
@@ -101,7 +80,7 @@ for (const backend of backendNames) {
           }
           if (!killed && acknowledged.size >= killAfter) {
             killed = true;
-            await killHard(first.child);
+            await first.served.kill();
           }
         }
       });
@@ -109,8 +88,8 @@ for (const backend of backendNames) {
       expect(killed).toBe(true);
       expect(acknowledged.size).toBeGreaterThanOrEqual(killAfter);
 
-      const second = await startChild(env);
-      cleanups.push(() => void second.child.kill("SIGKILL"));
+      const second = await startChild(options);
+      cleanups.push(() => second.served.kill());
       const exported = await http(`${second.url}/api/agreements/freeze-deal/export`);
       const events = exported.json.events as Array<{ eventId: string; seq: number }>;
       const stored = new Set(events.map((e) => e.eventId));
@@ -135,7 +114,7 @@ for (const backend of backendNames) {
       const final = await http(`${second.url}/api/agreements/freeze-deal/export`);
       expect((final.json.events as unknown[]).length).toBe(CLIENTS * PER_CLIENT);
       expect(await verifyLedger(final.json)).toMatchObject({ ok: true, events: CLIENTS * PER_CLIENT });
-      await killHard(second.child);
+      await second.served.kill();
     });
   });
 }
