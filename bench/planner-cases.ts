@@ -4,6 +4,8 @@
  * same scenario as a figure from another. Class A keeps the generator's tolerances; class B sets
  * them to 10–30, the class whose bounds are weak (docs/planner.md).
  */
+import { earliestStarts } from "../src/planner/bounds.ts";
+import type { Context } from "../src/planner/session.ts";
 import { compileGenerated, type GenerateOptions } from "../test/planner/generate.ts";
 
 export type BenchClass = "A" | "B";
@@ -32,4 +34,23 @@ export function benchScenario(seed: number, size: BenchSize, benchClass: BenchCl
     divisible: 0.1,
     ...CLASS_OPTIONS[benchClass],
   });
+}
+
+/**
+ * The planner's context for the slack objective on a bench scenario, with no deadline: what the
+ * slack benches (planner-neighbourhoods, slack-probe) hand to `formulate` to build one model by hand.
+ */
+export function slackBenchContext(c: ReturnType<typeof benchScenario>): Context {
+  return {
+    c,
+    objective: "slack",
+    robust: false,
+    horizon: c.horizon,
+    values: c.values.nominal,
+    earliest: earliestStarts(c),
+    deadline: Number.POSITIVE_INFINITY,
+    stats: { variables: 0, constraints: 0, nonzeros: 0, solves: 0, seconds: 0 },
+    notes: [],
+    fits: (a) => a.feasible,
+  };
 }

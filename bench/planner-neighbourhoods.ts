@@ -20,12 +20,12 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { analyzePlan } from "../src/analysis/index.ts";
-import { earliestStarts, touchesExposure } from "../src/planner/bounds.ts";
+import { touchesExposure } from "../src/planner/bounds.ts";
 import { extractPlan } from "../src/planner/extract.ts";
 import { earliestPlacement, improvePlacement, placementColumns } from "../src/planner/incumbent.ts";
 import { type Context, formulate, now } from "../src/planner/session.ts";
 import { solveMilp, warmSolver } from "../src/planner/solver.ts";
-import { benchScenario } from "./planner-cases.ts";
+import { benchScenario, slackBenchContext } from "./planner-cases.ts";
 
 const { values } = parseArgs({
   options: {
@@ -46,18 +46,7 @@ const cpu = () => {
   const used = process.cpuUsage();
   return (used.user + used.system) / 1e6;
 };
-const ctx: Context = {
-  c,
-  objective: "slack",
-  robust: false,
-  horizon: c.horizon,
-  values: c.values.nominal,
-  earliest: earliestStarts(c),
-  deadline: Number.POSITIVE_INFINITY,
-  stats: { variables: 0, constraints: 0, nonzeros: 0, solves: 0, seconds: 0 },
-  notes: [],
-  fits: (a) => a.feasible,
-};
+const ctx: Context = slackBenchContext(c);
 console.log(
   `class ${values.class} seed ${values.seed}, ${values.size}, objective slack at T = ${c.horizon}; ` +
     `load average ${loadavg()[0].toFixed(1)} (${new Date().toISOString()})\n`,

@@ -14,11 +14,10 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { analyzePlan } from "../src/analysis/index.ts";
 import { describeRow, rowDependsOnValues, rowValue } from "../src/analysis/rows.ts";
-import { earliestStarts } from "../src/planner/bounds.ts";
 import { extractPlan } from "../src/planner/extract.ts";
 import { type Context, formulate } from "../src/planner/session.ts";
 import { solveMilp, warmSolver } from "../src/planner/solver.ts";
-import { benchScenario } from "./planner-cases.ts";
+import { benchScenario, slackBenchContext } from "./planner-cases.ts";
 
 const { values } = parseArgs({
   options: {
@@ -41,18 +40,7 @@ if (![moves, parties, horizon, phases, limit].every((n) => n > 0) || !(floor >= 
   process.exit(2);
 }
 const c = benchScenario(Number(values.seed), { moves, parties, horizon }, values.class === "B" ? "B" : "A");
-const ctx: Context = {
-  c,
-  objective: "slack",
-  robust: false,
-  horizon: c.horizon,
-  values: c.values.nominal,
-  earliest: earliestStarts(c),
-  deadline: Number.POSITIVE_INFINITY,
-  stats: { variables: 0, constraints: 0, nonzeros: 0, solves: 0, seconds: 0 },
-  notes: [],
-  fits: (a) => a.feasible,
-};
+const ctx: Context = slackBenchContext(c);
 const f = formulate(ctx, phases, false);
 const model = structuredClone(f.builder.model);
 model.colCost = model.colCost.map(() => 0);

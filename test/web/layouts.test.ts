@@ -494,12 +494,15 @@ describe("states with no search behind them", { concurrent: true, timeout: SEARC
       await last.click();
       const lit = page.locator("[data-testid=swimlane] .chip.is-highlighted").first();
       await lit.waitFor();
-      await eventually(() =>
-        lit.evaluate((el) => {
-          const r = el.getBoundingClientRect();
-          return r.bottom > 0 && r.top < window.innerHeight;
-        }),
-      ).toBe(true);
+      /** The lit lane's chip is (eventually) inside the window. */
+      const litLaneInView = () =>
+        eventually(() =>
+          lit.evaluate((el) => {
+            const r = el.getBoundingClientRect();
+            return r.bottom > 0 && r.top < window.innerHeight;
+          }),
+        ).toBe(true);
+      await litLaneInView();
       // The glossary is one click from the chart's label.
       await page.locator("[data-testid=exposure-chart] .help-toggle").click();
       await eventually(() =>
@@ -513,12 +516,7 @@ describe("states with no search behind them", { concurrent: true, timeout: SEARC
         await eventually(() => page.locator("[data-testid=swimlane] .chip.is-highlighted").count()).toBe(0);
         await page.evaluate(() => window.scrollTo(0, 0));
         await last.click();
-        await eventually(() =>
-          lit.evaluate((el) => {
-            const r = el.getBoundingClientRect();
-            return r.bottom > 0 && r.top < window.innerHeight;
-          }),
-        ).toBe(true);
+        await litLaneInView();
         if (!isPhone(size)) return;
         // On a phone the analysis comes first: the verdict and a chart within the first two screens.
         await page.evaluate(() => window.scrollTo(0, 0));
