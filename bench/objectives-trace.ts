@@ -29,7 +29,7 @@ import {
   solveWithHighs,
   warmSolver,
 } from "../src/planner/index.ts";
-import { benchScenario } from "./planner-cases.ts";
+import { benchScenario, cpuSeconds, parseBenchSize } from "./planner-cases.ts";
 
 const { values } = parseArgs({
   options: {
@@ -52,32 +52,28 @@ const turn = (on: boolean) => {
   if (off === "first-touch") EXPERIMENT.firstTouch = on;
   else floorSearch[off] = on;
 };
-const [moves, parties, horizon] = values.size.split("x").map(Number);
+const size = parseBenchSize(values.size);
 const limit = Number(values.limit);
-if (![moves, parties, horizon, limit].every((n) => n > 0)) {
+if (!size || !(limit > 0)) {
   console.error("--size takes MOVESxPARTIESxPHASES and --limit a positive number of seconds");
   process.exit(2);
 }
-const c = benchScenario(Number(values.seed), { moves, parties, horizon }, values.class === "B" ? "B" : "A");
-const cpu = () => {
-  const used = process.cpuUsage();
-  return (used.user + used.system) / 1e6;
-};
+const c = benchScenario(Number(values.seed), size, values.class === "B" ? "B" : "A");
 let n = 0;
 let runCpu = 0;
 configureSolver({
   backend: async (milp, options) => {
     const s = milp.colNames.indexOf("s");
-    const startedCpu = cpu();
+    const startedCpu = cpuSeconds();
     const started = performance.now();
     const r = await solveWithHighs(milp, options);
-    const used = cpu() - startedCpu;
+    const used = cpuSeconds() - startedCpu;
     const slack = s >= 0 && r.values ? r.values[s].toFixed(4) : "";
     console.log(
       `| ${n++} | ${s >= 0 ? milp.colLower[s].toFixed(4) : ""} | ${milp.colCost.some((x) => x !== 0) ? "max s" : "probe"} | ` +
         `${r.status}${r.message ? ` (${r.message})` : ""} | ${slack} | ${r.work?.bound?.toFixed(4) ?? ""} | ` +
         `${r.work?.nodes ?? ""} | ${((performance.now() - started) / 1000).toFixed(2)} | ${used.toFixed(2)} | ` +
-        `${(cpu() - runCpu).toFixed(2)} | ${loadavg()[0].toFixed(1)} |`,
+        `${(cpuSeconds() - runCpu).toFixed(2)} | ${loadavg()[0].toFixed(1)} |`,
     );
     return r;
   },
@@ -95,11 +91,11 @@ for (const on of values["only-baseline"] ? [false] : values.baseline ? [true, fa
   console.log("| MILP | floor | kind | status | s | bound | nodes | wall s | CPU s | CPU s so far | load |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   const started = performance.now();
-  runCpu = cpu();
+  runCpu = cpuSeconds();
   const r = await findPlan(c, { objective: values.objective as Objective, timeLimitSeconds: limit });
   console.log(
     `\n${r.status}, ${r.phases} phases, slack ${r.minSlack}, gap ${r.gap ?? 0}, θ* ${r.safety?.theta ?? ""}; ` +
       `${r.stats.solves} MILPs, wall ${((performance.now() - started) / 1000).toFixed(2)} s, ` +
-      `CPU ${(cpu() - runCpu).toFixed(2)} s; load average ${loadavg()[0].toFixed(1)} (${new Date().toISOString()})`,
+      `CPU ${(cpuSeconds() - runCpu).toFixed(2)} s; load average ${loadavg()[0].toFixed(1)} (${new Date().toISOString()})`,
   );
 }

@@ -22,6 +22,18 @@ export interface BenchSize {
   horizon: number;
 }
 
+/** `MOVESxPARTIESxPHASES` (the benches' `--size`) as a size, or undefined unless all three are positive. */
+export function parseBenchSize(text: string): BenchSize | undefined {
+  const [moves = 0, parties = 0, horizon = 0] = text.split("x").map(Number);
+  return [moves, parties, horizon].every((n) => n > 0) ? { moves, parties, horizon } : undefined;
+}
+
+/** This process's CPU seconds so far, user and system: the planner benches' clock under load. */
+export function cpuSeconds(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1e6;
+}
+
 /** One benchmark scenario, compiled: shaped like a deal, with prerequisites, ranges and divisible moves. */
 export function benchScenario(seed: number, size: BenchSize, benchClass: BenchClass = "A") {
   return compileGenerated(seed, {

@@ -25,7 +25,7 @@ import { extractPlan } from "../src/planner/extract.ts";
 import { earliestPlacement, improvePlacement, placementColumns } from "../src/planner/incumbent.ts";
 import { type Context, formulate, now } from "../src/planner/session.ts";
 import { solveMilp, warmSolver } from "../src/planner/solver.ts";
-import { benchScenario, slackBenchContext } from "./planner-cases.ts";
+import { benchScenario, cpuSeconds, parseBenchSize, slackBenchContext } from "./planner-cases.ts";
 
 const { values } = parseArgs({
   options: {
@@ -35,30 +35,26 @@ const { values } = parseArgs({
     limit: { type: "string", default: "60" },
   },
 });
-const [moves, parties, horizon] = values.size.split("x").map(Number);
+const size = parseBenchSize(values.size);
 const limit = Number(values.limit);
-if (![moves, parties, horizon, limit].every((n) => n > 0)) {
+if (!size || !(limit > 0)) {
   console.error("--size takes MOVESxPARTIESxPHASES and --limit a positive number of seconds");
   process.exit(2);
 }
-const c = benchScenario(Number(values.seed), { moves, parties, horizon }, values.class === "B" ? "B" : "A");
-const cpu = () => {
-  const used = process.cpuUsage();
-  return (used.user + used.system) / 1e6;
-};
+const c = benchScenario(Number(values.seed), size, values.class === "B" ? "B" : "A");
 const ctx: Context = slackBenchContext(c);
 console.log(
   `class ${values.class} seed ${values.seed}, ${values.size}, objective slack at T = ${c.horizon}; ` +
     `load average ${loadavg()[0].toFixed(1)} (${new Date().toISOString()})\n`,
 );
-let started = cpu();
+let started = cpuSeconds();
 const search = improvePlacement(ctx, c.horizon, earliestPlacement(c, ctx.earliest, c.horizon), {
   until: Number.POSITIVE_INFINITY,
   evaluations: Number.POSITIVE_INFINITY,
 });
 console.log(
   `local search: slack ${search.slack} at its local optimum after ${search.evaluations} plans analysed, ` +
-    `${(cpu() - started).toFixed(2)} CPU-s\n`,
+    `${(cpuSeconds() - started).toFixed(2)} CPU-s\n`,
 );
 if (!(search.slack >= 0)) {
   console.log("no feasible first plan: nothing to compare");
@@ -113,7 +109,7 @@ for (const { held, touched } of runs) {
       }
     }
   });
-  started = cpu();
+  started = cpuSeconds();
   // (with the touch indicator at 0 the first plan is no start: that row is touched in it)
   const start =
     touched === 0
@@ -124,7 +120,7 @@ for (const { held, touched } of runs) {
   const slack = r.values ? analyzePlan(c, extractPlan(c, f, r.values)).minSlack : undefined;
   console.log(
     `| ${touched !== undefined ? `nothing; ${touchName} ${touched ? "in" : "out of"} the minimum slack` : held < 0 ? "nothing (the full model)" : `${c.partyIds[held]}'s moves`} | ${r.status} | ${slack ?? ""} | ` +
-      `${r.work?.bound?.toFixed(4) ?? ""} | ${r.work?.nodes ?? ""} | ${(cpu() - started).toFixed(2)} | ` +
+      `${r.work?.bound?.toFixed(4) ?? ""} | ${r.work?.nodes ?? ""} | ${(cpuSeconds() - started).toFixed(2)} | ` +
       `${loadavg()[0].toFixed(1)} |`,
   );
 }
@@ -159,12 +155,12 @@ async function otherSide(party: number, phase: number) {
     ["the first plan, one phase later", search.at.map((k) => (k > 0 && k < c.horizon ? k + 1 : k))],
   ];
   for (const [name, at] of starts) {
-    started = cpu();
+    started = cpuSeconds();
     const r = improvePlacement(sideCtx, c.horizon, at, {
       until: Number.POSITIVE_INFINITY,
       evaluations: Number.POSITIVE_INFINITY,
     });
-    console.log(`| ${name} | ${r.slack} | ${r.evaluations} | ${(cpu() - started).toFixed(2)} |`);
+    console.log(`| ${name} | ${r.slack} | ${r.evaluations} | ${(cpuSeconds() - started).toFixed(2)} |`);
   }
   const model = structuredClone(base);
   model.colCost = model.colCost.map(() => 0);
@@ -185,12 +181,12 @@ async function otherSide(party: number, phase: number) {
     model.values.push(coef);
   }
   model.starts.push(model.indices.length);
-  started = cpu();
+  started = cpuSeconds();
   const r = await solveMilp(model, { timeLimitSeconds: limit });
   const slack = r.values ? analyzePlan(c, extractPlan(c, f, r.values)).minSlack : undefined;
   console.log(
     `\nHiGHS, maximise s from s > ${search.slack} with ${touchName} untouched and a move in phase 1: ` +
       `${r.status}, slack ${slack ?? "none"}, bound ${r.work?.bound?.toFixed(4) ?? "none"}, ` +
-      `${r.work?.nodes ?? ""} nodes, ${(cpu() - started).toFixed(2)} CPU-s (load ${loadavg()[0].toFixed(1)})`,
+      `${r.work?.nodes ?? ""} nodes, ${(cpuSeconds() - started).toFixed(2)} CPU-s (load ${loadavg()[0].toFixed(1)})`,
   );
 }

@@ -17,7 +17,7 @@ import { describeRow, rowDependsOnValues, rowValue } from "../src/analysis/rows.
 import { extractPlan } from "../src/planner/extract.ts";
 import { type Context, formulate } from "../src/planner/session.ts";
 import { solveMilp, warmSolver } from "../src/planner/solver.ts";
-import { benchScenario, slackBenchContext } from "./planner-cases.ts";
+import { benchScenario, cpuSeconds, parseBenchSize, slackBenchContext } from "./planner-cases.ts";
 
 const { values } = parseArgs({
   options: {
@@ -29,17 +29,17 @@ const { values } = parseArgs({
     limit: { type: "string", default: "900" },
   },
 });
-const [moves, parties, horizon] = values.size.split("x").map(Number);
+const size = parseBenchSize(values.size);
 const phases = Number(values.phases);
 const floor = Number(values.floor);
 const limit = Number(values.limit);
-if (![moves, parties, horizon, phases, limit].every((n) => n > 0) || !(floor >= 0) || phases > horizon) {
+if (!size || !(phases > 0) || !(limit > 0) || !(floor >= 0) || phases > size.horizon) {
   console.error(
     "--size MOVESxPARTIESxPHASES, --phases at most the horizon, --floor ≥ 0, --limit seconds > 0",
   );
   process.exit(2);
 }
-const c = benchScenario(Number(values.seed), { moves, parties, horizon }, values.class === "B" ? "B" : "A");
+const c = benchScenario(Number(values.seed), size, values.class === "B" ? "B" : "A");
 const ctx: Context = slackBenchContext(c);
 const f = formulate(ctx, phases, false);
 const model = structuredClone(f.builder.model);
@@ -52,13 +52,9 @@ console.log(
     `probe s ≥ ${floor}; load average ${loadavg()[0].toFixed(1)} (${new Date().toISOString()})`,
 );
 await warmSolver();
-const cpu = () => {
-  const used = process.cpuUsage();
-  return (used.user + used.system) / 1e6;
-};
-const started = cpu();
+const started = cpuSeconds();
 const r = await solveMilp(model, { timeLimitSeconds: limit });
-const used = cpu() - started;
+const used = cpuSeconds() - started;
 console.log(`${r.status}, ${r.work?.nodes ?? ""} nodes, ${used.toFixed(2)} CPU-s`);
 if (r.values) {
   const plan = extractPlan(c, f, r.values);
