@@ -72,7 +72,7 @@ configureSolver({
     console.log(
       `| ${n++} | ${s >= 0 ? milp.colLower[s].toFixed(4) : ""} | ${milp.colCost.some((x) => x !== 0) ? "max s" : "probe"} | ` +
         `${r.status}${r.message ? ` (${r.message})` : ""} | ${slack} | ${r.work?.bound?.toFixed(4) ?? ""} | ` +
-        `${r.work?.nodes ?? ""} | ${((performance.now() - started) / 1000).toFixed(2)} | ${used.toFixed(2)} | ` +
+        `${r.work?.nodes ?? ""} | ${r.work?.lpIterations ?? ""} | ${milp.colLower.length} | ${((performance.now() - started) / 1000).toFixed(2)} | ${used.toFixed(2)} | ` +
         `${(cpuSeconds() - runCpu).toFixed(2)} | ${loadavg()[0].toFixed(1)} |`,
     );
     return r;
@@ -88,8 +88,10 @@ for (const on of values["only-baseline"] ? [false] : values.baseline ? [true, fa
       `limit ${limit} s wall, ${off} ${on ? "on" : "off"}; load average ${loadavg()[0].toFixed(1)} ` +
       `(${new Date().toISOString()})\n`,
   );
-  console.log("| MILP | floor | kind | status | s | bound | nodes | wall s | CPU s | CPU s so far | load |");
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log(
+    "| MILP | floor | kind | status | s | bound | nodes | LP iterations | columns | wall s | CPU s | CPU s so far | load |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   const started = performance.now();
   runCpu = cpuSeconds();
   const r = await findPlan(c, { objective: values.objective as Objective, timeLimitSeconds: limit });

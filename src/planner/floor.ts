@@ -16,20 +16,11 @@
  * time, its plan and bound feed the probes.
  */
 
-import { analyzePlan } from "../analysis/index.ts";
-import { extractPlan } from "./extract.ts";
 import type { Formulation, FormulationOptions } from "./formulation.ts";
 import { firstPlanOf } from "./incumbent.ts";
-import {
-  type Context,
-  formulate,
-  now,
-  record,
-  slackOf,
-  solveAt,
-  solveFormulation,
-  TIE_TOLERANCE,
-} from "./session.ts";
+import { type Best, polished, probe } from "./probe.ts";
+import { type Context, formulate, now, record, solveAt, solveFormulation, TIE_TOLERANCE } from "./session.ts";
+import { shorterPlans, shorterSearch } from "./shorter.ts";
 import type { SolveResult } from "./solver.ts";
 import { solveMilp } from "./solver.ts";
 
@@ -72,7 +63,7 @@ export async function solveLargestSlack(
 ): Promise<[Formulation, SolveResult]> {
   if (floorSearch.probesOnly) {
     const [f] = await solveAt(ctx, phases, false, extra, 0);
-    return [f, await raiseFloor(ctx, f, undefined)];
+    return [f, await raiseFloor(ctx, f, undefined, undefined, shortenable(ctx, phases, extra))];
   }
   const f = formulate(ctx, phases, false, extra);
   // A plan from the analysis first (incumbent.ts), for the plain search only (extra rows, as the
@@ -85,7 +76,7 @@ export async function solveLargestSlack(
   const share = seed ? floorSearch.seededShare : floorSearch.firstShare;
   const first = await solveFormulation(ctx, f, phases, false, share, stall, seed?.start);
   if (first.status !== "limit" || ctx.signal?.aborted) return [f, first];
-  return [f, await raiseFloor(ctx, f, first, seed?.columns)];
+  return [f, await raiseFloor(ctx, f, first, seed?.columns, shortenable(ctx, phases, extra))];
 }
 
 /** No rows beyond the ordinary formulation's: at most the objective, and that a largest-slack one. */
@@ -95,16 +86,31 @@ function isPlain(extra: Partial<FormulationOptions>): boolean {
   );
 }
 
-interface Best {
-  values: Float64Array;
-  slack: number;
+/**
+ * The search's phases if plans of fewer phases are plans of this search (shorter.ts): for the slack objective at
+ * the horizon they are; the default objective is already at the fewest phases that work, and the
+ * safety and progress objectives' extra rows are not the shorter model's.
+ */
+function shortenable(ctx: Context, phases: number, extra: Partial<FormulationOptions>): number | undefined {
+  return ctx.objective === "slack" && isPlain(extra) && shorterSearch.when !== "never" ? phases : undefined;
+}
+
+/**
+ * Whether the direct MILP stopped before its first node: at its limit with no node explored, its
+ * root LP (or the cuts there) unfinished. Its bound is then the column's, or close to it, and more
+ * of the same model is not where the next plan will come from (the 200 × 6 × 40 slack model).
+ */
+function stuckAtRoot(first: SolveResult | undefined): boolean {
+  return first?.status === "limit" && first.work !== undefined && first.work.nodes === 0;
 }
 
 async function raiseFloor(
   ctx: Context,
   f: Formulation,
   first: SolveResult | undefined,
-  seed?: Float64Array,
+  seed: Float64Array | undefined,
+  /** The search's phases, when plans from a shorter model may be tried (`shortenable`). */
+  phases: number | undefined,
 ): Promise<SolveResult> {
   const model = f.builder.model;
   const started = now();
@@ -113,7 +119,7 @@ async function raiseFloor(
   // The direct MILP's incumbent, or (if it stopped before completing its start) the first plan.
   const from = first?.values ?? seed;
   if (from) {
-    const own = await polished(ctx, f, from);
+    const own = await polished(ctx, f, from, floorSearch.polish);
     if (own === undefined) return first ?? { status: "limit", seconds: 0 }; // judge() reports it
     best = own;
   }
@@ -136,13 +142,27 @@ async function raiseFloor(
   // creep up shape by shape (docs/planner.md: probing just above again crept through six shapes on
   // B seed 2).
   let crept = false;
-  // A direct MILP that stopped without a bound never finished its root LP (the 200 × 6 × 40 slack
-  // model: 11.7 s of presolve, then a root LP longer than its share): a bracketed "maximise s" on
-  // the same model would spend its share there too (9 CPU-s for nothing, docs/benchmarks.md), so
-  // the probes, whose roots presolve settles with s fixed, keep the time.
-  // (HiGHS reports its work; a native backend reports none, and keeps the bracket.)
-  let bracketed = !floorSearch.bracket || (first?.work !== undefined && first.work.bound === undefined);
+  // A direct MILP that stopped in its root (the 200 × 6 × 40 slack model: 11.7 s of presolve, then
+  // a root LP longer than its share; near idle it reports the column's bound, 192, and no node) has
+  // learnt nothing: a bracketed "maximise s" on the same model would spend its share there too (9
+  // CPU-s for nothing under load, 33.5 near idle, docs/benchmarks.md), so the probes, whose roots
+  // presolve settles with s fixed, keep the time. (HiGHS reports its work; a native backend
+  // reports none, and keeps the bracket.)
+  const stuck = stuckAtRoot(first);
+  let bracketed = !floorSearch.bracket || stuck;
+  // Plans from a shorter model (shorter.ts), once there is a plan to start from; only when the
+  // direct MILP is stuck, unless a test asks for it always.
+  let shortened = phases === undefined || (shorterSearch.when === "stuck" && !stuck);
+  // The next probe's floor when the shorter model suggests one (its lowest infeasible floor).
+  let hint: number | undefined;
   for (let n = 0; n < MOST_PROBES; n++) {
+    if (!shortened && best !== undefined) {
+      shortened = true;
+      const outcome = await shorterPlans(ctx, f, phases!, best, high, floorSearch.polish);
+      best = outcome.best;
+      hint = outcome.limit;
+      continue;
+    }
     if (!bracketed && best !== undefined && high < model.colUpper[f.slack]) {
       // Once a probe (or the direct MILP's bound, when below the column's) has proven a floor no
       // plan clears, one "maximise s" between the best plan and that floor, lag indicators
@@ -165,18 +185,16 @@ async function raiseFloor(
     const halve: boolean =
       best !== undefined &&
       (crept || (high - best.slack) / Math.max(1, Math.abs(best.slack)) > floorSearch.close);
-    const floor = best === undefined ? 0 : halve ? (best.slack + high) / 2 : best.slack + step;
+    // after the shorter model: at its lowest infeasible floor, a bound within its gap if no plan
+    // of the horizon clears it either, and a plan better than any of T′ phases if one does
+    const hinted = hint !== undefined && best !== undefined && hint > best.slack + step && hint < high;
+    const floor =
+      best === undefined ? 0 : hinted ? hint! : halve ? (best.slack + high) / 2 : best.slack + step;
+    hint = undefined;
     crept = false;
     const remaining = ctx.deadline - now();
     if (ctx.signal?.aborted || remaining <= 0.05) return done("limit");
-    const probe = structuredClone(model);
-    probe.colLower[f.slack] = floor;
-    probe.colCost = probe.colCost.map(() => 0);
-    for (const col of f.lags) probe.integer[col] = true;
-    ctx.stats.solves += 1;
-    const reserve = Math.min(1, 0.02 * remaining);
-    const result = await solveMilp(probe, { timeLimitSeconds: remaining - reserve, signal: ctx.signal });
-    record(ctx, result);
+    const result = await probe(ctx, f, floor, remaining - Math.min(1, 0.02 * remaining));
     solver = result.solver ?? solver;
     if (result.status === "error") return result;
     if (result.status === "infeasible") {
@@ -187,10 +205,10 @@ async function raiseFloor(
       continue;
     }
     if (!result.values) return done("limit", result.message);
-    const found = await polished(ctx, f, result.values);
+    const found = await polished(ctx, f, result.values, floorSearch.polish);
     if (found === undefined) return { ...result, status: "limit" }; // judge() reports the failed check
     if (best === undefined || found.slack > best.slack) best = found;
-    crept = !halve;
+    crept = !halve && !hinted;
     // A probe's plan clears its floor (to the solver's tolerance); if the analysis says otherwise
     // the search could not move, so stop with what there is.
     if (found.slack < floor - TIE_TOLERANCE * Math.max(1, Math.abs(floor))) return done("limit");
@@ -236,7 +254,7 @@ async function bracket(ctx: Context, f: Formulation, best: Best, high: number): 
   });
   record(ctx, result);
   if (result.status === "error") return "error";
-  const found = result.values ? await polished(ctx, f, result.values) : undefined;
+  const found = result.values ? await polished(ctx, f, result.values, floorSearch.polish) : undefined;
   const better = found !== undefined && found.slack > best.slack ? found : undefined;
   // The optimum of this MILP is the optimum of the search only if the plan it returned passes the
   // analysis at (within the tie tolerance) the slack the solver proved.
@@ -252,48 +270,4 @@ async function bracket(ctx: Context, f: Formulation, best: Best, high: number): 
     ...(bound !== undefined ? { bound } : {}),
     solver: result.solver,
   };
-}
-
-/**
- * The plan in these values, raised to the largest slack of its own shape: the same model with the
- * shape fixed (which indivisible moves are done by which phase, and in which phases each divisible
- * move advances) and s maximised, a MILP whose integer part presolve settles (the touch and lag
- * indicators follow from the fixed states), so it costs about one LP. A probe's plan only clears its
- * floor, and a divisible move's shares can usually be moved to clear more; without this the probes
- * just above the best plan kept finding plans a hair better (docs/planner.md). Undefined if the
- * plan fails the analysis's check.
- */
-async function polished(ctx: Context, f: Formulation, values: Float64Array): Promise<Best | undefined> {
-  const own = judged(ctx, f, values);
-  if (own === undefined) return undefined;
-  const remaining = ctx.deadline - now();
-  if (!floorSearch.polish || ctx.signal?.aborted || remaining <= 0.1) return own;
-  const model = structuredClone(f.builder.model);
-  model.colCost = model.colCost.map(() => 0);
-  model.colCost[f.slack] = 1;
-  model.maximize = true;
-  const fix = (col: number) => {
-    if (!model.integer[col]) return;
-    const v = Math.round(values[col]);
-    model.colLower[col] = v;
-    model.colUpper[col] = v;
-  };
-  for (const row of f.x) for (let k = 1; k < row.length; k++) fix(row[k]);
-  for (const row of f.active) for (let k = 1; k < (row?.length ?? 0); k++) fix(row![k]);
-  ctx.stats.solves += 1;
-  const result = await solveMilp(model, {
-    timeLimitSeconds: Math.min(remaining * 0.5, 5),
-    signal: ctx.signal,
-  });
-  record(ctx, result);
-  if (!result.values) return own;
-  const better = judged(ctx, f, result.values);
-  return better !== undefined && better.slack > own.slack ? better : own;
-}
-
-/** The plan in these values and its slack by the analysis; undefined if it fails the check. */
-function judged(ctx: Context, f: Formulation, values: Float64Array): Best | undefined {
-  const analysis = analyzePlan(ctx.c, extractPlan(ctx.c, f, values));
-  if (!ctx.fits(analysis)) return undefined;
-  return { values, slack: slackOf(ctx, analysis) };
 }

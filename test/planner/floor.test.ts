@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { analyzePlan } from "../../src/analysis/analyze.ts";
 import { floorSearch } from "../../src/planner/floor.ts";
 import { configureSolver, findPlan, solveWithHighs } from "../../src/planner/index.ts";
+import { shorterSearch } from "../../src/planner/shorter.ts";
+import { literalFigures, literallyFeasible } from "../analysis/literal.ts";
 import { bruteForce } from "./brute-force.ts";
 import { bruteForceOptions, compileGenerated } from "./generate.ts";
 
@@ -17,6 +19,7 @@ const options = (seed: number) => bruteForceOptions(seed, 4);
 
 afterEach(() => {
   floorSearch.probesOnly = false;
+  shorterSearch.when = "stuck";
   floorSearch.bracket = true;
   configureSolver({});
 });
@@ -90,5 +93,42 @@ describe("floor search = brute force", () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(6);
+  }, 600_000);
+
+  it("takes plans from a shorter model without taking its bound (slack objective, 3 phases, 10 seeds with a plan)", async () => {
+    // The step of shorter.ts, forced on: probes on a model of 2 phases, each plan moved to the
+    // 3-phase model and polished there, then the 3-phase probes from the 2-phase model's lowest
+    // infeasible floor. Where the best plan needs all 3 phases, a search that took that floor as
+    // a bound would stop below the optimum; the enumeration says which seeds those are.
+    floorSearch.probesOnly = true;
+    shorterSearch.when = "always";
+    let shortProbes = 0;
+    configureSolver({
+      backend: (milp, options) => {
+        if (!milp.colNames.includes("x_0_3") && milp.colCost.every((cost) => cost === 0)) shortProbes++;
+        return solveWithHighs(milp, options);
+      },
+    });
+    let longer = 0;
+    let solved = 0;
+    for (let seed = 2201; seed <= 2260 && solved < 10; seed++) {
+      const o = { ...bruteForceOptions(seed, 3), horizon: 3, generosity: 4, looseGoal: 0.2 };
+      const c = compileGenerated(seed, o);
+      const truth = bruteForce(c, 3).slack;
+      if (truth === undefined) continue;
+      const short = bruteForce(c, 2).slack;
+      // no plan of 2 phases, or none as good: the 2-phase model's floors are no bound here
+      if (short === undefined || short < truth - 1e-9) longer++;
+      const where = `seed ${seed}`;
+      const found = await findPlan(c, { horizon: 3, objective: "slack", timeLimitSeconds: 120 });
+      expect(found.status, where).toBe("optimal");
+      expect(found.minSlack!, where).toBeCloseTo(truth, 6);
+      expect(analyzePlan(c, found.plan).minSlack, where).toBeCloseTo(found.minSlack!, 9);
+      expect(literallyFeasible(literalFigures(c.scenario, found.plan)), where).toBe(true);
+      solved++;
+    }
+    expect(solved).toBe(10);
+    expect(shortProbes).toBeGreaterThan(10);
+    expect(longer).toBeGreaterThan(3);
   }, 600_000);
 });
