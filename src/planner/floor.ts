@@ -33,7 +33,15 @@ export const floorSearch = {
   firstShare: 0.6,
   /** The same with a first plan from the analysis (incumbent.ts): the probes get more. */
   seededShare: 0.15,
-  stallAfter: 0.1,
+  /**
+   * The direct MILP's stall rule, in work (LP iterations), so that where it hands over to the
+   * probes does not depend on the machine's load: it stops once it has a plan, has done
+   * `stallAfter` LP iterations, and its bound has not moved for the last `stallQuiet` share of
+   * them. 20,000 is where the rule it replaced (a tenth of the time left, on the wall clock) let
+   * B seed 2 of the benchmarks stop near idle with a 60 s limit: about 9.5 CPU-s, its bound
+   * settled at 34.37 after fewer than 6,000 (docs/benchmarks.md, "Ninth session").
+   */
+  stallAfter: 20_000,
   stallQuiet: 0.5,
   probesOnly: false,
   polish: true,
@@ -71,8 +79,8 @@ export async function solveLargestSlack(
   // with it the probes take over sooner.
   const seed = isPlain(extra) ? firstPlanOf(ctx, f, phases) : undefined;
   // The direct MILP keeps going while its bound moves; once it has a plan and its bound has stood
-  // still for half its running time (after a tenth of the time left), the probes take over.
-  const stall = { after: floorSearch.stallAfter * (ctx.deadline - now()), quiet: floorSearch.stallQuiet };
+  // still for half its LP iterations (after `stallAfter` of them), the probes take over.
+  const stall = { after: floorSearch.stallAfter, quiet: floorSearch.stallQuiet };
   const share = seed ? floorSearch.seededShare : floorSearch.firstShare;
   const first = await solveFormulation(ctx, f, phases, false, share, stall, seed?.start);
   if (first.status !== "limit" || ctx.signal?.aborted) return [f, first];
@@ -142,16 +150,15 @@ async function raiseFloor(
   // creep up shape by shape (docs/planner.md: probing just above again crept through six shapes on
   // B seed 2).
   let crept = false;
-  // A direct MILP that stopped in its root (the 200 × 6 × 40 slack model: 11.7 s of presolve, then
-  // a root LP longer than its share; near idle it reports the column's bound, 192, and no node) has
-  // learnt nothing: a bracketed "maximise s" on the same model would spend its share there too (9
-  // CPU-s for nothing under load, 33.5 near idle, docs/benchmarks.md), so the probes, whose roots
-  // presolve settles with s fixed, keep the time. (HiGHS reports its work; a native backend
-  // reports none, and keeps the bracket.)
+  // A direct MILP that stopped without a bound never finished its root LP (the 200 × 6 × 40 slack
+  // model: 11.7 s of presolve, then a root LP longer than its share): a bracketed "maximise s" on
+  // the same model would spend its share there too (9 CPU-s for nothing, docs/benchmarks.md), so
+  // the probes, whose roots presolve settles with s fixed, keep the time. (HiGHS reports its work;
+  // a native backend reports none, and keeps the bracket.)
   const stuck = stuckAtRoot(first);
-  let bracketed = !floorSearch.bracket || stuck;
+  let bracketed = !floorSearch.bracket || (first?.work !== undefined && first.work.bound === undefined);
   // Plans from a shorter model (shorter.ts), once there is a plan to start from; only when the
-  // direct MILP is stuck, unless a test asks for it always.
+  // direct MILP stopped in its root, unless a test asks for it always.
   let shortened = phases === undefined || (shorterSearch.when === "stuck" && !stuck);
   // The next probe's floor when the shorter model suggests one (its lowest infeasible floor).
   let hint: number | undefined;
@@ -161,6 +168,10 @@ async function raiseFloor(
       const outcome = await shorterPlans(ctx, f, phases!, best, high, floorSearch.polish);
       best = outcome.best;
       hint = outcome.limit;
+      // Near idle the same root reports the column's bound (192 on that model) and no node: no
+      // better sign that it finished. After the shorter model, the bracket there would again spend
+      // its share in that root (33.5 CPU-s near idle, docs/benchmarks.md, "Ninth session").
+      if (stuck && (bound === undefined || bound >= model.colUpper[f.slack])) bracketed = true;
       continue;
     }
     if (!bracketed && best !== undefined && high < model.colUpper[f.slack]) {

@@ -84,9 +84,10 @@ export interface SolveOptions {
    */
   nodeLimit?: number;
   /**
-   * Stop early (status `limit`, message "stalled") once the solve has run `after` seconds, has an
-   * incumbent, and its bound has not moved for the last `quiet` share of its running time. HiGHS
-   * only; other backends run to the time limit.
+   * Stop early (status `limit`, message "stalled") once the solve has done `after` LP iterations,
+   * has an incumbent, and its bound has not moved for the last `quiet` share of its LP iterations:
+   * a rule in work, so that where a search hands over does not depend on the machine's load.
+   * HiGHS only; other backends run to the time limit.
    */
   stall?: { after: number; quiet: number };
   /**
@@ -157,14 +158,15 @@ export async function solveWithHighs(milp: Milp, options: SolveOptions): Promise
       [highs.constants.callbackType.mipInterrupt]: (event) => {
         if (signal?.aborted) event.interrupt();
         else if (stall) {
-          const { running_time: time = 0, mip_dual_bound: now, mip_primal_bound: best } = event.data;
+          const { mip_dual_bound: now, mip_primal_bound: best } = event.data;
+          const work = Number(event.data.mip_total_lp_iterations ?? 0);
           if (now !== undefined && Number.isFinite(now)) {
             if (bound === undefined || Math.abs(now - bound) > 1e-9 * Math.max(1, Math.abs(now)))
-              moved = time;
+              moved = work;
             bound = now;
           }
           const incumbent = best !== undefined && Number.isFinite(best);
-          if (time >= stall.after && incumbent && time - moved >= stall.quiet * time) {
+          if (work >= stall.after && incumbent && work - moved >= stall.quiet * work) {
             stalled = true;
             event.interrupt();
           }
