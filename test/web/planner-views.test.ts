@@ -44,9 +44,15 @@ const editorText = (page: Page) =>
 
 const params = (page: Page) => new URL(page.url().replace("#/", "")).searchParams;
 
+/**
+ * Loads the app at `hash`, as opening the link in this tab would: it reads its state from the
+ * address and the tab's storage. A tab already on the app leaves it first (a change of hash alone
+ * would only re-route the running app); the tab's storage (kept searches, drafts) stays. One load,
+ * where going to the hash and reloading drew the route twice.
+ */
 async function open(page: Page, hash: string): Promise<void> {
+  if (page.url() !== "about:blank") await page.goto("about:blank");
   await page.goto(`${workbench.url}/${hash}`);
-  await page.reload();
 }
 
 // Two walks at the same time, each on a page of its own (test/web/own-page.ts): the planner's

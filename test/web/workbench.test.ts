@@ -2,10 +2,12 @@
  * The workbench end to end in headless Chromium, as an analyst would use it on korea-2018, at
  * 1280×800. Its pages' screenshots, and the exposure chart's SVG and PNG files, are checked at three
  * sizes by test/web/layouts.test.ts; the markdown, HTML and PDF exports go to test-artifacts/.
+ * Along the walk: every script and stylesheet arrives compressed and immutable (issue 14), and the
+ * YAML editor analyses a burst of typing once it pauses, not once per key (issue 14's debounce).
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Page, Request } from "playwright-core";
+import type { Page, Request, Response } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SimulationReport } from "../../src/simulate/report.ts";
 import { ROOT } from "../helpers/cli.ts";
@@ -15,14 +17,23 @@ import { openWorkbench, type Workbench } from "./browser.ts";
 const ARTIFACTS = join(ROOT, "test-artifacts");
 let workbench: Workbench;
 let page: Page;
+/** Every script and stylesheet the walk's page loads, with its response. */
+const assets: Response[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   workbench = await openWorkbench();
-  page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const context = await workbench.browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+  });
+  page = await context.newPage();
   page.setDefaultTimeout(UPDATE_MS);
   page.on("pageerror", (error) => {
     throw error;
+  });
+  page.on("response", (response) => {
+    if (/\/assets\/.+\.(js|css)$/.test(new URL(response.url()).pathname)) assets.push(response);
   });
 });
 afterAll(async () => {
@@ -96,6 +107,22 @@ describe("workbench", { concurrent: true }, () => {
   it.sequential("shows 'disarm first' infeasible with DPRK's exposure highlighted", async () => {
     await page.locator("[data-scenario=korea-2018] a").click();
     await page.locator("[data-testid=plan-select]").waitFor();
+    // The chart drew from scripts and styles that all came compressed (brotli or gzip, whichever
+    // Chromium asks for) and marked immutable: the library's and the scenario pages' chunks.
+    await page.locator("[data-testid=exposure-chart] svg").first().waitFor();
+    expect(assets.length).toBeGreaterThan(1);
+    const served = await Promise.all(
+      assets.map(async (response) => {
+        const headers = await response.allHeaders();
+        return `${new URL(response.url()).pathname}: ${headers["content-encoding"]}, ${headers["cache-control"]}, vary ${headers.vary}`;
+      }),
+    );
+    // every one of them, named when it is not
+    expect(
+      served.filter(
+        (line) => !/: (br|gzip), public, max-age=31536000, immutable, vary .*accept-encoding/i.test(line),
+      ),
+    ).toEqual([]);
     await page.selectOption("[data-testid=plan-select]", "upfront:dprk");
     await eventually(() => page.locator("[data-testid=plan-select] option:checked").textContent()).toMatch(
       /disarm first/,
@@ -165,6 +192,16 @@ describe("workbench", { concurrent: true }, () => {
       page.locator("[data-testid=compare-table] tr[data-plan=optimal] [data-testid=verdict]").textContent(),
     ).toMatch(/^Feasible/);
     expect(calls.stop()).toEqual([]);
+    // "Add the optimum" asks for the same search as "Find the best plan" did above (fewest phases,
+    // not robust), so the tab kept one answer and searched once, not twice (plan-cache.ts).
+    const kept = await page.evaluate(() =>
+      Object.keys(sessionStorage)
+        .filter((name) => name.startsWith("lockstep:plan:") && name !== "lockstep:plan:order")
+        .map((name) => JSON.parse(JSON.parse(sessionStorage.getItem(name) ?? "{}").key ?? "{}")),
+    );
+    expect(kept.filter((key) => key.kind === "plan" && /^id: korea-2018$/m.test(key.source))).toEqual([
+      expect.objectContaining({ options: { objective: "phases", robust: false } }),
+    ]);
   });
 
   it.sequential("re-analyses an edit in the table view and redraws the exposure chart", async () => {
@@ -195,7 +232,10 @@ describe("workbench", { concurrent: true }, () => {
     await idLine.click();
     await page.keyboard.press("End");
     await page.keyboard.press("Enter");
-    await page.keyboard.type("colour: red");
+    const analyses = () => (window as unknown as { __lockstepAnalyses?: number }).__lockstepAnalyses ?? 0;
+    const before = await page.evaluate(analyses);
+    const typed = "colour: red";
+    await page.keyboard.type(typed); // one key after another, as fast as the page takes them
     const source = await page.evaluate(() => sessionStorage.getItem("lockstep:draft:korea-2018") ?? "");
     const line = source.split("\n").indexOf("colour: red") + 1;
     expect(line).toBeGreaterThan(1);
@@ -205,6 +245,12 @@ describe("workbench", { concurrent: true }, () => {
     await eventually(() => issues.textContent()).toContain("unknown field 'colour'");
     await eventually(() => page.locator(".cm-lintRange-error").count()).toBeGreaterThan(0);
     await eventually(() => page.locator(".cm-gutter-lint .cm-lint-marker-error").count()).toBe(1);
+    // The burst was analysed once it paused, and that analysis was of the whole text (the unknown
+    // field is named above): once nothing more is pending, fewer analyses than keys (Enter included).
+    await page.waitForTimeout(1000);
+    const runs = (await page.evaluate(analyses)) - before;
+    expect(runs).toBeGreaterThanOrEqual(1);
+    expect(runs).toBeLessThan(typed.length + 1);
     await page.getByRole("button", { name: "Revert" }).click();
     await page.locator("[data-testid=issues]").waitFor({ state: "detached" });
   });
@@ -306,7 +352,9 @@ describe("workbench", { concurrent: true }, () => {
 describe("workbench without its workers", { concurrent: true }, () => {
   it("falls back to the server, and says so, when a worker cannot start", async ({ expect }) => {
     const eventually = pollingWith(expect);
-    const other = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // a second tab of the walk's browser context: its own page and tab storage, and the
+    // context's scripts already fetched (a fresh context costs about 2 CPU-s more to open the app)
+    const other = await page.context().newPage();
     try {
       await other.route(/(planner|simulate)\.worker[^/]*\.js$/, (route) => route.abort());
       const planCalls: string[] = [];

@@ -12,7 +12,7 @@ import { robustnessOf, thetaText } from "../components/Robustness.tsx";
 import { analyse, type PlanChoice } from "../lib/analysis.ts";
 import { useFormAction } from "../lib/form-action.ts";
 import { findPlanInBrowser, type Where } from "../lib/in-browser.ts";
-import type { PlanReport } from "../lib/planner.ts";
+import { type PlanReport, plannerOptions } from "../lib/planner.ts";
 import { pct, type SimulationSummary } from "../lib/sim-results.ts";
 import { WhereNote } from "./BestPlanTab.tsx";
 
@@ -98,7 +98,9 @@ function AddOptimum({
   const addOptimum = () =>
     action.run(
       async () => {
-        const { result, where } = await findPlanInBrowser(source, {});
+        // The options "Find the best plan" sends for its default (fewest phases, not robust): the
+        // same search, so an optimum found there (kept in the tab, plan-cache.ts) is added at once.
+        const { result, where } = await findPlanInBrowser(source, plannerOptions("phases", false));
         setWhere(where);
         if (result.feasible) onOptimum(result);
         else action.say({ ok: false, text: `The planner found no feasible plan (${result.status}).` });
