@@ -1,32 +1,76 @@
 /**
- * The workbench behind an admin token, in Chromium: `#admin=TOKEN` from the printed URL is kept for
+ * The workbench behind an admin token, in Chromium. `#admin=TOKEN` from the printed URL is kept for
  * the tab and stripped from the address; API calls and the agreement's event stream carry it; a
- * tab without it is told where the token comes from.
+ * tab without it is told where the token comes from. A participant, without that token: the
+ * agreement page asks for a key file, signs the server's read challenge with it in the page and
+ * reads with the read token it gets; the participant then records an event from the same page.
+ * One key file names its participant, the other does not (the page asks). No request carries a
+ * private key.
+ *
+ * One server and one browser context for both: each tab has its own tab storage, where the app
+ * keeps the admin token (the app keeps nothing in the context's shared storage), so a new tab starts
+ * without it, and the tabs after the first open the app from the context's cache.
  */
-import type { Page } from "playwright-core";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keyFileText } from "../../src/ledger/index.ts";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
-import { adoptAndSign, makeCast } from "../ledger/helpers.ts";
+import { adoptAndSign, type Cast, makeCast } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import { expectAccessible, expectNoSidewaysScroll, SIZES } from "./page-checks.ts";
+import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
 
+const ARTIFACTS = screenshotDir("tracking");
 const ADMIN = "web-admin-token-0123456789";
+const dir = mkdtempSync(join(tmpdir(), "lockstep-read-"));
 let workbench: Workbench;
-let page: Page;
+let cast: Cast;
+let context: BrowserContext;
+const sent: string[] = [];
+
+/** A fresh tab, without the admin token until it is given one. */
+async function newTab(): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(UPDATE_MS);
+  page.on("pageerror", (error) => {
+    throw error;
+  });
+  return page;
+}
+
+/** A fresh tab with no admin token, recording everything it sends. */
+async function participantTab(): Promise<Page> {
+  const page = await newTab();
+  page.on("request", (request) => {
+    sent.push(
+      `${request.method()} ${request.url()}\n${JSON.stringify(request.headers())}\n${request.postData() ?? ""}`,
+    );
+  });
+  return page;
+}
 
 beforeAll(async () => {
-  workbench = await openWorkbench({ access: { adminToken: ADMIN } });
-  const cast = await makeCast();
+  workbench = await openWorkbench({ dbPath: join(dir, "agreements.db"), access: { adminToken: ADMIN } });
+  cast = await makeCast();
   const admin = { authorization: `Bearer ${ADMIN}` };
   expect((await adoptAndSign(workbench.url, cast, {}, admin)).status).toBe(201);
-  page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(UPDATE_MS);
+  writeFileSync(join(dir, "north.key.json"), keyFileText(cast.keys["north-gov"], "north-gov"));
+  writeFileSync(join(dir, "inspector.key.json"), keyFileText(cast.keys.inspector));
+  context = await workbench.browser.newContext({ viewport: SIZES[0] });
 });
 afterAll(async () => {
+  await context?.close();
   await workbench?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe("the workbench behind an admin token", () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await newTab();
+  });
   it("says where the token comes from when opened without it", async () => {
     await page.goto(`${workbench.url}/`);
     const alert = page.locator("[data-testid=library] [role=alert]");
@@ -56,5 +100,60 @@ describe("the workbench behind an admin token", () => {
     // a reload keeps the token: it lives in sessionStorage, not in the address
     await page.reload();
     await page.locator("[data-testid=live]", { hasText: "live" }).waitFor();
+  });
+});
+
+describe("a participant reads and records without the admin token", () => {
+  it("signs the read challenge with a key file that names its participant, then records an event", async () => {
+    const page = await participantTab();
+    await page.goto(`${workbench.url}/#/a/freeze-deal`);
+    await page.locator("[data-testid=read-access]").waitFor();
+    for (const size of SIZES) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      await expectAccessible(page, `read access at ${size.name}`);
+      await expectNoSidewaysScroll(page, `read access at ${size.name}`);
+      await page.screenshot({ path: join(ARTIFACTS, `read-access-${size.name}.png`), fullPage: true });
+    }
+    await page.setViewportSize(SIZES[0]);
+    await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "north.key.json"));
+    await page.locator("[data-testid=live]", { hasText: "live" }).waitFor();
+    await page.locator("[data-testid=chain-verified]").waitFor();
+
+    const form = page.locator("[data-testid=event-form]");
+    await form.locator("[data-testid=event-kind]").selectOption("move.done");
+    await form.locator("[data-testid=event-move]").selectOption("freeze");
+    await form.locator("[data-testid=event-submit]").click();
+    await page.locator("[data-testid=event-message]", { hasText: "Recorded as event 1" }).waitFor();
+    await page.locator("[data-testid=chain-verified]", { hasText: "1 event," }).waitFor();
+  });
+
+  it("asks for the participant when the key file does not name one", async () => {
+    const page = await participantTab();
+    await page.goto(`${workbench.url}/#/a/freeze-deal`);
+    await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "inspector.key.json"));
+    await page.getByLabel(/Your participant id/).fill("inspector");
+    await page.getByRole("button", { name: "Read as this participant" }).click();
+    await page.locator("[data-testid=live]", { hasText: "live" }).waitFor();
+    const form = page.locator("[data-testid=event-form]");
+    await form.locator("[data-testid=event-kind]").selectOption("move.verified");
+    await form.locator("[data-testid=event-move]").selectOption("freeze");
+    await form.locator("[data-testid=event-submit]").click();
+    await page.locator("[data-testid=event-message]", { hasText: "Recorded as event 2" }).waitFor();
+  });
+
+  it("a key the charter does not list is refused with the server's reason", async () => {
+    const stranger = (await makeCast()).keys["north-gov"];
+    writeFileSync(join(dir, "stranger.key.json"), keyFileText(stranger, "north-gov"));
+    const page = await participantTab();
+    await page.goto(`${workbench.url}/#/a/freeze-deal`);
+    await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "stranger.key.json"));
+    await eventually(() => page.locator("[data-testid=read-error]").textContent()).toContain("bad-signature");
+    await eventually(() => page.locator("[data-testid=live]").count()).toBe(0);
+  });
+
+  it("read with signatures only: no request carried a private key", () => {
+    const secrets = [cast.keys["north-gov"], cast.keys.inspector].map((k) => String(k.privateKey.d));
+    expect(sent.filter((r) => r.includes("/session")).length).toBeGreaterThanOrEqual(2);
+    for (const request of sent) for (const d of secrets) expect(request.includes(d)).toBe(false);
   });
 });

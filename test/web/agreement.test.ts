@@ -1,15 +1,21 @@
-/** The agreement page: planned against actual, updated live as signed events arrive. */
+/**
+ * The agreement page and the library's list of agreements, in Chromium, on one server and one tab:
+ * planned against actual, updated live as signed events arrive; then an agreement every party
+ * asked to archive is hidden from the library, and "Show archived agreements" lists it again,
+ * marked as archived.
+ */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
-import { adoptAndSign, type Cast, makeCast, signedEvent } from "../ledger/helpers.ts";
+import { adoptAndSign, archiveStatement, type Cast, http, makeCast, signedEvent } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import { screenshotDir } from "./page-checks.ts";
+import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("agreement");
+const ARCHIVE_ARTIFACTS = screenshotDir("archive");
 const dir = mkdtempSync(join(tmpdir(), "lockstep-agreement-"));
 let workbench: Workbench;
 let page: Page;
@@ -22,18 +28,45 @@ const post = (path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
+async function adopt(id: string, title: string): Promise<string> {
+  const created = await adoptAndSign(workbench.url, cast, { id, title });
+  expect(created.status).toBe(201);
+  return String(created.json.charterHash);
+}
+
 beforeAll(async () => {
   workbench = await openWorkbench({ dbPath: join(dir, "agreements.db") });
   cast = await makeCast();
   const adopted = await adoptAndSign(workbench.url, cast);
   expect(adopted.status).toBe(201);
-  page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await adopt("kept-deal", "A deal still running");
+  const hash = await adopt("hidden-deal", "A deal the parties archived");
+  for (const who of ["north-gov", "south-gov"] as const) {
+    const statement = await archiveStatement(cast, who, "hidden-deal", hash, { seq: 0, hash });
+    expect(
+      (await http(`${workbench.url}/api/agreements/hidden-deal/archive`, "POST", statement)).status,
+    ).toBe(200);
+  }
+  const context = await workbench.browser.newContext({ viewport: SIZES[0] });
+  page = await context.newPage();
   page.setDefaultTimeout(UPDATE_MS);
-});
+}, 120_000);
 afterAll(async () => {
+  await page?.context().close();
   await workbench?.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** The library as it stands at the three sizes: axe-core, no sideways scroll, a screenshot of each. */
+async function atEverySize(state: string): Promise<void> {
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await expectAccessible(page, `${state} at ${size.name}`);
+    await expectNoSidewaysScroll(page, `${state} at ${size.name}`);
+    await page.screenshot({ path: join(ARCHIVE_ARTIFACTS, `${state}-${size.name}.png`), fullPage: true });
+  }
+  await page.setViewportSize(SIZES[0]);
+}
 
 describe("agreement page", () => {
   it("is listed in the library and shows planned against actual", async () => {
@@ -60,4 +93,34 @@ describe("agreement page", () => {
     await eventually(() => page.locator("[data-testid=ledger-events] li").count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, "agreement.png"), fullPage: true });
   });
+});
+
+describe("archived agreements in the library", () => {
+  it("hides them by default and shows them, marked, with the toggle", async () => {
+    await page.goto(`${workbench.url}/#/`);
+    const list = page.locator("[data-testid=agreements]");
+    await list.locator("[data-agreement=kept-deal]").waitFor();
+    // the list arrives in one answer: once the running deal shows, the archived one is left out
+    expect(await list.locator("[data-agreement=hidden-deal]").count()).toBe(0);
+    const toggle = page.getByLabel("Show archived agreements (1)");
+    await toggle.waitFor();
+    expect(await toggle.isChecked()).toBe(false);
+    await atEverySize("library-archived-hidden");
+
+    await toggle.check();
+    const hidden = list.locator("[data-agreement=hidden-deal]");
+    await hidden.waitFor();
+    await expect.poll(() => hidden.textContent(), { timeout: 30_000 }).toMatch(/archived by its parties/);
+    expect(await hidden.getAttribute("data-archived")).toBe("true");
+    expect(await list.locator("[data-agreement=kept-deal]").textContent()).not.toMatch(/archived/);
+    await atEverySize("library-archived-shown");
+    // The toggle is kept in the address: a reload shows the archived agreement again.
+    await expect.poll(() => page.url(), { timeout: 30_000 }).toMatch(/[?&]archived=yes/);
+    await page.reload();
+    await hidden.waitFor();
+    expect(await toggle.isChecked()).toBe(true);
+
+    await toggle.uncheck();
+    await expect.poll(() => hidden.count(), { timeout: 30_000 }).toBe(0);
+  }, 120_000);
 });
