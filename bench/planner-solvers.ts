@@ -25,14 +25,24 @@
  * the planner can use (nothing on npm or in Debian ships a native HiGHS for Node); it separates
  * what the WebAssembly costs from what HiGHS's own algorithm costs on these models.
  *
+ * `--first-plan plain,split` runs findPlan once per variant of the phases objective's first plan
+ * (incumbent.ts): `plain`, the local search over placements as the eighth session had it; `split`,
+ * the default since the ninth (splits of divisible moves, then leximin). The binaries solve the
+ * exported model once per case and seed (the model does not depend on the first plan). The ratio
+ * of the bar is findPlan's whole CPU time (the default path: first plan, every MILP, tie-break,
+ * floor probes, checks) over the best native solver's; HiGHS loading is printed apart (the server
+ * pays it once; `lockstep plan` once per call).
+ *
  *   npx tsx bench/planner-solvers.ts [--limit 60] [--repeat 1] [--cases a60,b60,a200,b200,bslack200]
- *     [--seeds 1] [--warm 8] [--native-highs] [--highs-options '{"mip_heuristic_effort":0}']
+ *     [--seeds 1] [--warm 8] [--first-plan split] [--native-highs]
+ *     [--highs-options '{"mip_heuristic_effort":0}']
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { firstPlan } from "../src/planner/incumbent.ts";
 import {
   configureSolver,
   exportNames,
@@ -55,6 +65,7 @@ const { values } = parseArgs({
     seeds: { type: "string", default: "1" },
     warm: { type: "string", default: "8" },
     "native-highs": { type: "boolean", default: false },
+    "first-plan": { type: "string", default: "split" },
     "highs-options": { type: "string", default: "{}" },
     json: { type: "boolean", default: false },
   },
@@ -77,8 +88,18 @@ const cpuNow = () => {
   return (u.user + u.system) / 1e6;
 };
 
+const variants = values["first-plan"].split(",");
+for (const variant of variants) {
+  if (variant !== "plain" && variant !== "split") {
+    console.error(`--first-plan: 'plain' or 'split' (got '${variant}')`);
+    process.exit(2);
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), "lockstep-bench-solvers-"));
+const loadBefore = cpuNow();
 await warmSolver();
+const loadCpu = cpuNow() - loadBefore;
 // Untimed solves of other scenarios of the benchmark's generator (divisible moves included), so
 // that V8 has optimised the wasm before the first timed case (see the header).
 const warmCosts: number[] = [];
@@ -98,16 +119,16 @@ for (let n = 0; warmCosts.length < Number(values.warm); n++) {
   configureSolver({});
 }
 console.log(
-  `time limit ${limit} s; load average ${loadavg()[0].toFixed(1)} at start; ` +
+  `time limit ${limit} s; load average ${loadavg()[0].toFixed(1)} at start; loading HiGHS ${loadCpu.toFixed(2)} CPU-s; ` +
     `${warmCosts.length} warm-up MILPs, CPU s: ${warmCosts.map((x) => x.toFixed(2)).join(" ")}`,
 );
 if (Object.keys(highsOptions).length > 0) console.log(`HiGHS options: ${JSON.stringify(highsOptions)}`);
 console.log(
-  "| case | seed | model | findPlan: first MILP [total] | HiGHS-wasm, model alone | glpsol | cbc |" +
+  "| case | seed | model | first plan: slack [CPU to first MILP] | findPlan: first MILP [total] | HiGHS-wasm, model alone | glpsol | cbc |" +
     (values["native-highs"] ? " native HiGHS |" : "") +
-    " HiGHS-wasm ÷ best native |",
+    " findPlan ÷ best native | model alone ÷ best native |",
 );
-console.log(`|---|---|---|---|---|---|---|${values["native-highs"] ? "---|" : ""}---|`);
+console.log(`|---|---|---|---|---|---|---|---|${values["native-highs"] ? "---|" : ""}---|---|`);
 
 const TIMED = /^LOCKSTEP_CPU ([\d.]+) ([\d.]+)$/m;
 
@@ -178,65 +199,102 @@ function nativeHighs(file: string): Run & { version?: string } {
 const cell = (r: Run) => `${r.cpu.toFixed(2)} (${r.status})`;
 const ratio = (x: number, y: number) => (Number.isFinite(y) && y > 0 ? `${(x / y).toFixed(1)}×` : "—");
 
+/** findPlan with one variant of the first plan, each MILP it solves recorded with its CPU time. */
+async function defaultPath(c: ReturnType<typeof benchScenario>, objective: Objective, variant: string) {
+  firstPlan.split = variant === "split";
+  const solved: Array<{ milp: Milp; options: SolveOptions; result: SolveResult; cpu: number }> = [];
+  let beforeFirst = Number.NaN;
+  const cpuBefore = cpuNow();
+  configureSolver({
+    backend: async (milp, options) => {
+      const before = cpuNow();
+      if (solved.length === 0) beforeFirst = before - cpuBefore;
+      const result = await solveWithHighs(milp, {
+        ...options,
+        highsOptions: { ...highsOptions, ...options.highsOptions },
+      });
+      solved.push({ milp, options, result, cpu: cpuNow() - before });
+      return result;
+    },
+  });
+  const report = await findPlan(c, { objective, timeLimitSeconds: limit });
+  const totalCpu = cpuNow() - cpuBefore;
+  configureSolver({});
+  firstPlan.split = true;
+  return { report, solved, totalCpu, beforeFirst };
+}
+
+/** The first plan's slack: the first MILP's start, completed by HiGHS with its integer columns fixed. */
+async function startSlack(milp: Milp, start: SolveOptions["start"]) {
+  if (!start) return Number.NaN;
+  const fixed = structuredClone(milp);
+  start.indices.forEach((col, n) => {
+    fixed.colLower[col] = start.values[n];
+    fixed.colUpper[col] = start.values[n];
+  });
+  const result = await solveWithHighs(fixed, { timeLimitSeconds: limit });
+  return result.objective ?? Number.NaN;
+}
+
 for (let r = 0; r < Number(values.repeat); r++) {
   for (const name of values.cases.split(",")) {
     for (const seed of values.seeds.split(",").map(Number)) {
       const { size, objective, benchClass } = CASES[name];
       const [moves, parties, horizon] = size;
       const c = benchScenario(seed, { moves, parties, horizon }, benchClass);
-      const solved: Array<{ milp: Milp; options: SolveOptions; result: SolveResult; cpu: number }> = [];
-      configureSolver({
-        backend: async (milp, options) => {
-          const before = cpuNow();
-          const result = await solveWithHighs(milp, {
-            ...options,
-            highsOptions: { ...highsOptions, ...options.highsOptions },
-          });
-          solved.push({ milp, options, result, cpu: cpuNow() - before });
-          return result;
-        },
-      });
-      const cpuBefore = cpuNow();
-      const report = await findPlan(c, { objective, timeLimitSeconds: limit });
-      const totalCpu = cpuNow() - cpuBefore;
-      configureSolver({});
-      const first = solved[0];
-      // The same MILP again, to the end, with the start findPlan gave it.
-      const aloneBefore = cpuNow();
-      const alone = await solveWithHighs(first.milp, {
-        timeLimitSeconds: limit,
-        highsOptions,
-        ...(first.options.start ? { start: first.options.start } : {}),
-      });
-      const wasm: Run = { seconds: alone.seconds, cpu: cpuNow() - aloneBefore, status: alone.status };
+      const runs = [];
+      for (const variant of variants) runs.push({ variant, ...(await defaultPath(c, objective, variant)) });
+      // The binaries solve the first MILP of the first variant (every variant's first MILP is the
+      // same model; only its start differs, and the binaries get none).
+      const model = runs[0].solved[0].milp;
       const file = join(dir, `${name}-${seed}.mps`);
-      writeFileSync(file, writeModel(first.milp, "mps", { names: exportNames(c, first.milp) }));
+      writeFileSync(file, writeModel(model, "mps", { names: exportNames(c, model) }));
       const glpk = native("glpsol", file);
       const cbc = native("cbc", file);
       const nat = values["native-highs"] ? nativeHighs(file) : undefined;
       const optimal = (run: Run) => (run.status === "optimal" ? run.cpu : Number.POSITIVE_INFINITY);
       const bestCpu = Math.min(optimal(glpk), optimal(cbc));
-      const f = first.result;
-      const fGap = f.gap !== undefined && f.status !== "optimal" ? `, gap ${(f.gap * 100).toFixed(0)}%` : "";
-      console.log(
-        `| ${name} ${moves}×${parties}×${horizon} ${objective} | ${seed} | ${first.milp.colLower.length}×${first.milp.rowLower.length} | ` +
-          `${first.cpu.toFixed(2)} (${f.status}${fGap}) [${totalCpu.toFixed(2)}, ${report.status}] | ${cell(wasm)} | ` +
-          `${cell(glpk)} | ${cell(cbc)} |${nat ? ` ${cell(nat)} |` : ""} ` +
-          `${wasm.status === "optimal" ? ratio(wasm.cpu, bestCpu) : "—"} |`,
-      );
-      if (values.json) {
+      for (const { variant, report, solved, totalCpu, beforeFirst } of runs) {
+        const first = solved[0];
+        // The same MILP again, to the end, with the start findPlan gave it.
+        const aloneBefore = cpuNow();
+        const alone = await solveWithHighs(first.milp, {
+          timeLimitSeconds: limit,
+          highsOptions,
+          ...(first.options.start ? { start: first.options.start } : {}),
+        });
+        const wasm: Run = { seconds: alone.seconds, cpu: cpuNow() - aloneBefore, status: alone.status };
+        const seeded = await startSlack(first.milp, first.options.start);
+        const f = first.result;
+        const fGap =
+          f.gap !== undefined && f.status !== "optimal" ? `, gap ${(f.gap * 100).toFixed(0)}%` : "";
+        const proven = report.status === "optimal";
         console.log(
-          JSON.stringify({
-            name,
-            seed,
-            first: { cpu: first.cpu, status: f.status },
-            totalCpu,
-            wasm,
-            glpk,
-            cbc,
-            nat,
-          }),
+          `| ${name} ${moves}×${parties}×${horizon} ${objective} | ${seed} | ${first.milp.colLower.length}×${first.milp.rowLower.length} | ` +
+            `${variant}: ${seeded.toFixed(4)} [${beforeFirst.toFixed(2)}] | ` +
+            `${first.cpu.toFixed(2)} (${f.status}${fGap}) [${totalCpu.toFixed(2)}, ${report.status} ${report.minSlack?.toFixed(4)}] | ${cell(wasm)} | ` +
+            `${cell(glpk)} | ${cell(cbc)} |${nat ? ` ${cell(nat)} |` : ""} ` +
+            `${proven ? ratio(totalCpu, bestCpu) : "—"} | ${wasm.status === "optimal" ? ratio(wasm.cpu, bestCpu) : "—"} |`,
         );
+        if (values.json) {
+          console.log(
+            JSON.stringify({
+              name,
+              seed,
+              variant,
+              seeded,
+              beforeFirst,
+              first: { cpu: first.cpu, status: f.status },
+              solves: solved.map((s) => ({ cpu: s.cpu, status: s.result.status, message: s.result.message })),
+              totalCpu,
+              report: { status: report.status, minSlack: report.minSlack },
+              wasm,
+              glpk,
+              cbc,
+              nat,
+            }),
+          );
+        }
       }
     }
   }

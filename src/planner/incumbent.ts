@@ -15,7 +15,7 @@ import {
   type Schedule,
   scheduleFromDeltas,
 } from "../analysis/index.ts";
-import type { Formulation } from "./formulation.ts";
+import { type Formulation, MIN_SHARE } from "./formulation.ts";
 import { type Context, now, slackOf } from "./session.ts";
 
 /**
@@ -33,6 +33,10 @@ export const firstPlan = {
   evaluations: 8000,
   /** And at most this share of the time left, whatever the work done. */
   share: 0.3,
+  /** Split divisible moves over two phases (`splitMoves`), for the phases objective. */
+  split: true,
+  /** How many of the least row slacks the phases objective's search compares (`Score`). */
+  depth: 8,
 };
 
 /** When the local search stops: at `until` (seconds, `now()`) or after `evaluations` analyses. */
@@ -54,13 +58,39 @@ export function earliestPlacement(c: CompiledScenario, earliest: number[], phase
   return c.moveIds.map((_, m) => (earliest[m] <= phases ? earliest[m] : 0));
 }
 
-/** The trajectory of a placement (each move done in one phase), as the analysis reads plans. */
-export function placementSchedule(c: CompiledScenario, at: Placement): Schedule {
+/**
+ * A divisible move done over two phases: `share` of it in the phase its placement gives it, the
+ * rest in the later phase `then` (docs/planner.md, "A first plan for the phases objective").
+ */
+export interface Split {
+  then: number;
+  share: number;
+}
+
+/** Per move, its split, or undefined when the move is done in one phase (or left out). */
+export type Splits = Array<Split | undefined>;
+
+/** The phase by which a move is done: its placement's, or its split's second phase. */
+function doneAt(at: Placement, splits: Splits | undefined, m: number): number {
+  return splits?.[m]?.then ?? at[m];
+}
+
+/**
+ * The trajectory of a placement (each move done in one phase, or a split move in two), as the
+ * analysis reads plans.
+ */
+export function placementSchedule(c: CompiledScenario, at: Placement, splits?: Splits): Schedule {
   const M = c.moveIds.length;
-  const phases = Math.max(1, ...at);
+  let phases = 1;
+  at.forEach((k, m) => {
+    phases = Math.max(phases, k > 0 ? doneAt(at, splits, m) : 0);
+  });
   const delta = Array.from({ length: phases + 1 }, () => new Float64Array(M));
   at.forEach((k, m) => {
-    if (k > 0) delta[k][m] = 1;
+    if (k === 0) return;
+    const split = splits?.[m];
+    delta[k][m] = split ? split.share : 1;
+    if (split) delta[split.then][m] = 1 - split.share;
   });
   return scheduleFromDeltas(delta, M);
 }
@@ -70,6 +100,35 @@ function score(ctx: Context, a: Analysis): number {
   if (!a.valid) return Number.NEGATIVE_INFINITY;
   const slack = slackOf(ctx, a);
   return ctx.fits(a) ? slack : Math.min(slack, -1e-9);
+}
+
+/**
+ * How the local search ranks plans: `score` first, then (when `depth` > 1, for a feasible plan)
+ * the next least slacks of the rows in the minimum slack, in order, up to `depth` figures in all.
+ * Compared in that order (leximin), a step that frees one of two rows tied at the minimum counts
+ * as a gain, so the search crosses the plateaus where the minimum only rises once several rows
+ * have moved (the 60 × 4 × 20 benchmark's optima lie past such plateaus, docs/planner.md).
+ */
+export type Score = number[];
+
+function scoreOf(ctx: Context, a: Analysis, depth: number): Score {
+  const first = score(ctx, a);
+  if (depth <= 1 || !(first >= 0)) return [first];
+  const slacks: number[] = [];
+  for (const row of a.rows) if (row.dependsOnValues) slacks.push(ctx.robust ? row.worstSlack : row.slack);
+  slacks.sort((x, y) => x - y);
+  return [first, ...slacks.slice(1, depth)];
+}
+
+/** `a` ranks above `b`: at the first figure where they differ by more than rounding, a's is higher. */
+export function exceeds(a: Score, b: Score): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const tolerance = 1e-9 * Math.max(1, Math.abs(b[i]));
+    if (a[i] > b[i] + tolerance) return true;
+    if (a[i] < b[i] - tolerance) return false;
+  }
+  return false;
 }
 
 /**
@@ -85,12 +144,14 @@ export function improvePlacement(
   phases: number,
   start: Placement,
   budget: SearchBudget,
-): { at: Placement; slack: number; evaluations: number } {
+  how: { splits?: Splits; depth?: number } = {},
+): { at: Placement; slack: number; score: Score; evaluations: number } {
   const { c } = ctx;
+  const { splits, depth = 1 } = how;
   let evaluations = 0;
   const judge = (placement: Placement) => {
     evaluations++;
-    return score(ctx, analyzeSchedule(c, placementSchedule(c, placement)));
+    return scoreOf(ctx, analyzeSchedule(c, placementSchedule(c, placement, splits)), depth);
   };
   const spent = () => evaluations >= budget.evaluations || now() >= budget.until;
   const at = [...start];
@@ -104,20 +165,21 @@ export function improvePlacement(
   for (;;) {
     let improved = false;
     for (let m = 0; m < at.length; m++) {
-      if (at[m] === 0) continue;
+      // (a split move stays where splitting put it; only the moves around it are moved)
+      if (at[m] === 0 || splits?.[m]) continue;
       // where m may go: after each prerequisite is done and verified, before each dependant starts
       let low = Math.max(1, ctx.earliest[m]);
-      for (const p of c.requires[m]) low = Math.max(low, at[p] + c.lag[p] + 1);
+      for (const p of c.requires[m]) low = Math.max(low, doneAt(at, splits, p) + c.lag[p] + 1);
       let high = phases;
       for (const d of dependants[m]) if (at[d] > 0) high = Math.min(high, at[d] - c.lag[m] - 1);
       const options = steps.map((step) => at[m] + step).filter((k) => k >= low && k <= high);
       if (!alone.has(m) && dependants[m].every((d) => at[d] === 0)) options.push(0);
       const was = at[m];
       for (const k of options) {
-        if (spent()) return { at, slack: best, evaluations };
+        if (spent()) return { at, slack: best[0], score: best, evaluations };
         at[m] = k;
         const s = judge(at);
-        if (s > best + 1e-9 * Math.max(1, Math.abs(best))) {
+        if (exceeds(s, best)) {
           best = s;
           improved = true;
           break;
@@ -126,27 +188,168 @@ export function improvePlacement(
       }
       if (at[m] !== was || was >= phases) continue;
       // m one phase later, and every dependant that must then wait with it
-      if (spent()) return { at, slack: best, evaluations };
+      if (spent()) return { at, slack: best[0], score: best, evaluations };
       const pushed = [...at];
       // (without a dependant to move this is the step of one phase tried above)
       if (
-        !push(c, dependants, pushed, m, was + 1, phases) ||
+        !push(c, dependants, pushed, m, was + 1, phases, splits) ||
         pushed.every((k, n) => n === m || k === at[n])
       ) {
         continue;
       }
       const s = judge(pushed);
-      if (s > best + 1e-9 * Math.max(1, Math.abs(best))) {
+      if (exceeds(s, best)) {
         best = s;
         improved = true;
         at.splice(0, at.length, ...pushed);
       }
     }
-    if (!improved) return { at, slack: best, evaluations };
+    if (!improved) return { at, slack: best[0], score: best, evaluations };
   }
 }
 
-/** Puts m in phase k and moves each dependant (transitively) just late enough; false past `phases`. */
+/** Golden-section steps per share tried: the share to about 0.3 % (HiGHS then sets it exactly). */
+const SHARE_STEPS = 12;
+
+/**
+ * Splits divisible moves over two neighbouring phases where that raises the plan's score. With the
+ * shape fixed (which moves happen in which phases, hence every detection lag) each row of the
+ * figures is linear in the shares, so the minimum slack is concave in one move's share and a
+ * golden-section search finds its best share. Each divisible move done in one phase k is tried
+ * as k and k + 1, and as k − 1 and k, where its prerequisites and dependants allow; the first
+ * improvement is kept, and the pass repeats until none is found or the budget is spent. Changes
+ * `at` and `splits` in place; returns the score reached and the plans analysed.
+ */
+export function splitMoves(
+  ctx: Context,
+  phases: number,
+  at: Placement,
+  splits: Splits,
+  from: Score,
+  budget: SearchBudget,
+  depth = 1,
+): { score: Score; evaluations: number } {
+  const { c } = ctx;
+  let evaluations = 0;
+  const spent = () => evaluations >= budget.evaluations || now() >= budget.until;
+  const dependants: number[][] = c.moveIds.map(() => []);
+  c.requires.forEach((reqs, m) => {
+    for (const p of reqs) dependants[p].push(m);
+  });
+  let best = from;
+  // the best share of m between phases first and then, and its score
+  const tune = (m: number, first: number, then: number): [number, Score] => {
+    const was = at[m];
+    at[m] = first;
+    const judge = (share: number) => {
+      evaluations++;
+      splits[m] = { then, share };
+      return scoreOf(ctx, analyzeSchedule(c, placementSchedule(c, at, splits)), depth);
+    };
+    const ratio = (Math.sqrt(5) - 1) / 2;
+    let lo = MIN_SHARE;
+    let hi = 1 - MIN_SHARE;
+    let a = hi - ratio * (hi - lo);
+    let b = lo + ratio * (hi - lo);
+    let fa = judge(a);
+    let fb = judge(b);
+    for (let n = 0; n < SHARE_STEPS && !spent(); n++) {
+      if (!exceeds(fb, fa)) {
+        hi = b;
+        b = a;
+        fb = fa;
+        a = hi - ratio * (hi - lo);
+        fa = judge(a);
+      } else {
+        lo = a;
+        a = b;
+        fa = fb;
+        b = lo + ratio * (hi - lo);
+        fb = judge(b);
+      }
+    }
+    at[m] = was;
+    splits[m] = undefined;
+    return exceeds(fb, fa) ? [b, fb] : [a, fa];
+  };
+  for (let improved = true; improved; ) {
+    improved = false;
+    for (let m = 0; m < at.length && !improved; m++) {
+      const k = at[m];
+      if (!c.divisible[m] || k === 0 || splits[m]) continue;
+      let low = Math.max(1, ctx.earliest[m]);
+      for (const p of c.requires[m]) low = Math.max(low, doneAt(at, splits, p) + c.lag[p] + 1);
+      let high = phases;
+      for (const d of dependants[m]) if (at[d] > 0) high = Math.min(high, at[d] - c.lag[m] - 1);
+      const pairs: Array<[number, number]> = [];
+      if (k + 1 <= high) pairs.push([k, k + 1]);
+      if (k - 1 >= low) pairs.push([k - 1, k]);
+      for (const [first, then] of pairs) {
+        if (spent()) return { score: best, evaluations };
+        const [share, s] = tune(m, first, then);
+        if (exceeds(s, best)) {
+          best = s;
+          at[m] = first;
+          splits[m] = { then, share };
+          improved = true;
+          break;
+        }
+      }
+    }
+  }
+  return { score: best, evaluations };
+}
+
+/**
+ * The local search of `improvePlacement` and the splits of `splitMoves` in turn, until neither
+ * improves the plan or the budget is spent: the first plan of the phases objective, whose optimal
+ * plans often split a divisible move over two phases (docs/planner.md).
+ */
+export function improveWithSplits(
+  ctx: Context,
+  phases: number,
+  start: Placement,
+  budget: SearchBudget,
+  depth = 1,
+  splits: Splits = start.map(() => undefined),
+): { at: Placement; splits: Splits; slack: number; evaluations: number } {
+  let at = start;
+  let evaluations = 0;
+  const left = () => ({ until: budget.until, evaluations: budget.evaluations - evaluations });
+  for (;;) {
+    const moved = improvePlacement(ctx, phases, at, left(), { splits, depth });
+    evaluations += moved.evaluations;
+    at = moved.at;
+    if (!(moved.slack >= 0)) return { at, splits, slack: moved.slack, evaluations };
+    const split = splitMoves(ctx, phases, at, splits, moved.score, left(), depth);
+    evaluations += split.evaluations;
+    if (!exceeds(split.score, moved.score)) return { at, splits, slack: split.score[0], evaluations };
+  }
+}
+
+/**
+ * The first plan of the phases objective: the local search with splits by the minimum slack alone,
+ * then again from there by the least `firstPlan.depth` row slacks (`Score`). Leximin from the start
+ * reaches a worse plan on some benchmark seeds (it follows other steps first); after the plain
+ * search it can only keep or raise the minimum slack.
+ */
+export function phasesFirstPlan(
+  ctx: Context,
+  phases: number,
+  start: Placement,
+  budget: SearchBudget,
+): { at: Placement; splits: Splits; slack: number; evaluations: number } {
+  const plain = improveWithSplits(ctx, phases, start, budget);
+  if (!(plain.slack >= 0) || firstPlan.depth <= 1) return plain;
+  const left = { until: budget.until, evaluations: budget.evaluations - plain.evaluations };
+  const deeper = improveWithSplits(ctx, phases, plain.at, left, firstPlan.depth, plain.splits);
+  return { ...deeper, evaluations: plain.evaluations + deeper.evaluations };
+}
+
+/**
+ * Puts m in phase k and moves each dependant (transitively) just late enough; false past `phases`,
+ * or when a split move would have to move.
+ */
 function push(
   c: CompiledScenario,
   dependants: number[][],
@@ -154,12 +357,13 @@ function push(
   m: number,
   k: number,
   phases: number,
+  splits?: Splits,
 ) {
-  if (k > phases) return false;
+  if (k > phases || splits?.[m]) return false;
   at[m] = k;
   for (const d of dependants[m]) {
     const due = k + c.lag[m] + 1;
-    if (at[d] > 0 && at[d] < due && !push(c, dependants, at, d, due, phases)) return false;
+    if (at[d] > 0 && at[d] < due && !push(c, dependants, at, d, due, phases, splits)) return false;
   }
   return true;
 }
@@ -168,14 +372,22 @@ function push(
  * A placement as the formulation's columns: x_k(m) (done by phase k) and, for a divisible move,
  * a_k(m) (it advances in k). Only these are read (floor.ts fixes them and solves for the rest).
  */
-export function placementColumns(f: Formulation, at: Placement, columns: number): Float64Array {
+export function placementColumns(
+  f: Formulation,
+  at: Placement,
+  columns: number,
+  splits?: Splits,
+): Float64Array {
   const values = new Float64Array(columns);
   at.forEach((phase, m) => {
     if (phase === 0) return;
     const row = f.x[m];
-    for (let k = phase; k < row.length; k++) values[row[k]] = 1;
+    const split = splits?.[m];
+    const done = split?.then ?? phase;
+    for (let k = phase; k < row.length; k++) values[row[k]] = k < done ? split!.share : 1;
     const act = f.active[m];
     if (act) values[act[phase]] = 1;
+    if (act && split) values[act[split.then]] = 1;
   });
   return values;
 }
@@ -194,10 +406,15 @@ export function firstPlanOf(ctx: Context, f: Formulation, phases: number): First
   if (!firstPlan.enabled) return undefined;
   const start = earliestPlacement(ctx.c, ctx.earliest, phases);
   const until = now() + firstPlan.share * Math.max(0, ctx.deadline - now());
-  const { at, slack } = improvePlacement(ctx, phases, start, { until, evaluations: firstPlan.evaluations });
+  const budget = { until, evaluations: firstPlan.evaluations };
+  // Splits for the phases objective only (the slack objective's search is the slack work's).
+  const { at, slack, splits } =
+    firstPlan.split && ctx.objective === "phases"
+      ? phasesFirstPlan(ctx, phases, start, budget)
+      : { ...improvePlacement(ctx, phases, start, budget), splits: undefined };
   if (!(slack >= 0)) return undefined;
   const model = f.builder.model;
-  const columns = placementColumns(f, at, model.colLower.length);
+  const columns = placementColumns(f, at, model.colLower.length, splits);
   // HiGHS completes a start given by its integer columns alone (it fixes them and solves the LP),
   // which costs less than solving that LP here first.
   const indices: number[] = [];
