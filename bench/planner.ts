@@ -5,6 +5,10 @@
  *
  *   npx tsx bench/planner.ts            # the full table (a few minutes)
  *   npx tsx bench/planner.ts --quick    # the two sizes the issue names, one seed each
+ *   npx tsx bench/planner.ts --compare-first-plan [--seeds 20]
+ *     # the default objective with the plain first plan and with the ninth session's (splits,
+ *     # leximin; incumbent.ts) on 20 × 3 × 8, 40 × 4 × 12 and 60 × 4 × 20, classes A and B: same
+ *     # status, phases, minimum slack and plan?
  *
  * Each row is one call of findPlan with the time limit of its size (5 s up to 60 moves, else 60 s).
  *
@@ -14,8 +18,10 @@
  *   B  large tolerances (10–30): the slack is decided by the incentive margins, and the bound
  *      HiGHS must close is the hard part of the problem.
  */
-import { findPlan, type Objective } from "../src/planner/index.ts";
-import { BENCH_CLASSES, type BenchClass, benchScenario } from "./planner-cases.ts";
+import { parseArgs } from "node:util";
+import { firstPlan } from "../src/planner/incumbent.ts";
+import { findPlan, type Objective, type PlanResult } from "../src/planner/index.ts";
+import { BENCH_CLASSES, type BenchClass, benchScenario, cpuSeconds } from "./planner-cases.ts";
 
 interface Size {
   moves: number;
@@ -24,7 +30,19 @@ interface Size {
   limit: number;
 }
 
-const quick = process.argv.includes("--quick");
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    "compare-first-plan": { type: "boolean", default: false },
+    seeds: { type: "string", default: "20" },
+  },
+});
+const quick = args.quick;
+
+if (args["compare-first-plan"]) {
+  await compareFirstPlans(Number(args.seeds));
+  process.exit(0);
+}
 const sizes: Size[] = quick
   ? [
       { moves: 60, parties: 4, horizon: 20, limit: 5 },
@@ -72,4 +90,58 @@ for (const name of BENCH_CLASSES) {
 for (const name of BENCH_CLASSES) {
   for (const size of sizes.filter((s) => s.moves === 60 || s.moves === 200))
     await run(name, size, 1, "slack");
+}
+
+/**
+ * The same scenarios planned with each first plan: the optimum (status, phases, minimum slack) must
+ * not change; the plan itself may only where the tie-break (earliest of equal plans) stopped at its
+ * node budget, which the solver's path decides. CPU seconds side by side.
+ */
+async function compareFirstPlans(count: number) {
+  const sizes = [
+    { moves: 20, parties: 3, horizon: 8 },
+    { moves: 40, parties: 4, horizon: 12 },
+    { moves: 60, parties: 4, horizon: 20 },
+  ];
+  const differ: string[] = [];
+  let same = 0;
+  let samePlan = 0;
+  const cpu = { plain: 0, split: 0 };
+  for (const name of BENCH_CLASSES) {
+    for (const size of sizes) {
+      for (let seed = 1; seed <= count; seed++) {
+        const c = benchScenario(seed, size, name);
+        const run = async (split: boolean): Promise<PlanResult> => {
+          firstPlan.split = split;
+          const before = cpuSeconds();
+          const result = await findPlan(c, { timeLimitSeconds: 60 });
+          cpu[split ? "split" : "plain"] += cpuSeconds() - before;
+          return result;
+        };
+        const plain = await run(false);
+        const split = await run(true);
+        const where = `${name} ${size.moves}×${size.parties}×${size.horizon} seed ${seed}`;
+        const close = (a: number | null, b: number | null) =>
+          a === b || (a !== null && b !== null && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a)));
+        if (
+          plain.status !== split.status ||
+          plain.phases !== split.phases ||
+          !close(plain.minSlack, split.minSlack)
+        ) {
+          differ.push(
+            `${where}: plain ${plain.status} ${plain.phases} ${plain.minSlack}, split ${split.status} ${split.phases} ${split.minSlack}`,
+          );
+        } else same++;
+        if (JSON.stringify(plain.plan) === JSON.stringify(split.plan)) samePlan++;
+        else console.log(`${where}: same optimum, another plan (${plain.status})`);
+      }
+    }
+  }
+  firstPlan.split = true;
+  const total = BENCH_CLASSES.length * sizes.length * count;
+  console.log(
+    `${total} scenarios: ${same} with the same status, phases and minimum slack, ${samePlan} with the same plan; ` +
+      `CPU s plain ${cpu.plain.toFixed(1)}, split ${cpu.split.toFixed(1)}`,
+  );
+  for (const line of differ) console.log(`DIFFERS ${line}`);
 }
