@@ -12,8 +12,10 @@
  * far apart it probes halfway; then just above the best plan (by TIE_TOLERANCE, relative), and
  * that probe being infeasible proves the best plan optimal to within that tolerance. Once an
  * infeasible probe (or the direct MILP's bound, when below the column's) caps the slack, one
- * "maximise s" held between the best plan and that cap (the bracketed solve) usually settles the rest in a single tree; if it stops at its share of the
- * time, its plan and bound feed the probes.
+ * "maximise s" held between the best plan and that cap (the bracketed solve) usually settles the
+ * rest in a single tree; if it stops at its share of the time, its plan and bound feed the probes.
+ * For the slack objective, when the direct MILP stopped in its root, plans come first from probes
+ * on a model with fewer phases (shorter.ts), whose floors are cheap to decide but bound nothing here.
  */
 
 import type { Formulation, FormulationOptions } from "./formulation.ts";

@@ -27,7 +27,7 @@ import { type Context, formulate, now } from "./session.ts";
 export const shorterSearch = {
   when: "stuck" as "stuck" | "always" | "never",
   factor: 1.5,
-  share: 0.5,
+  share: 0.6,
   close: 0.02,
 };
 
