@@ -23,8 +23,15 @@ export const CHROMIUM_OPTIONS = {
  * recompiling its hot functions with TurboFan cost more than a test's few searches win back. A
  * safest-plan search on korea-2018 and hanoi-2019's "what it would take", each in a fresh page:
  * 25–26 CPU-s with the default, 13–15 with Liftoff only, and less wall time too
- * (`npx tsx bench/web-checks.ts`, docs/benchmarks.md "Eighth session: the browser walks"). The
- * answers are the same; only how fast the wasm runs differs. `LOCKSTEP_WASM_TIER=optimizing`
+ * (`npx tsx bench/web-checks.ts`, docs/benchmarks.md "Eighth session: the browser walks").
+ *
+ * JavaScript likewise stops at V8's baseline compiler (`--max-opt=1`: Ignition and Sparkplug, no
+ * Maglev or TurboFan). A test page runs each script for moments (the app after every load, axe-core
+ * after every load, a few hundred DevTools calls), and V8's optimizing compilers, on Chromium's
+ * background threads, cost more than they won back: a third of the renderer's CPU in the layout
+ * walk went to them (docs/benchmarks.md, "Ninth session: layouts").
+ *
+ * The answers are the same; only how fast the code runs differs. `LOCKSTEP_WASM_TIER=optimizing`
  * keeps Chromium's default here too. The benchmarks launch with CHROMIUM_OPTIONS (a user's browser).
  */
 export const TEST_CHROMIUM_OPTIONS = {
@@ -32,7 +39,7 @@ export const TEST_CHROMIUM_OPTIONS = {
   args:
     process.env.LOCKSTEP_WASM_TIER === "optimizing"
       ? CHROMIUM_ARGS
-      : [...CHROMIUM_ARGS, "--js-flags=--liftoff-only"],
+      : [...CHROMIUM_ARGS, "--js-flags=--liftoff-only --max-opt=1"],
 };
 
 /**

@@ -2,10 +2,10 @@
  * Checks a page state must pass at every size: axe-core (no serious or critical problem), no
  * sideways scroll, and no scroll beyond what the page shows.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { CDPSession, Page } from "playwright-core";
 import { expect } from "vitest";
 import { ROOT } from "../helpers/cli.ts";
 import { timed } from "./profile.ts";
@@ -23,6 +23,59 @@ export function screenshotDir(name: string): string {
   const dir = join(ROOT, "test-artifacts", "screenshots", name);
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+const sessions = new WeakMap<Page, Promise<CDPSession>>();
+
+/**
+ * A full-page PNG of the page as it stands, written to `path`: the same bytes as Playwright's
+ * `page.screenshot({ fullPage: true })` (checked with cmp on korea-2018's plan view at the three
+ * sizes), for a fifth to a third less CPU. Playwright adds a style sheet to every frame to hide the
+ * caret and removes it after (two style recalculations of the whole page, and a repaint), then
+ * measures the page and asks Chromium for the picture; this measures the page the way Playwright
+ * does (the largest of the body's and the root's scroll, offset and client sizes) and asks
+ * Chromium directly (DevTools' `Page.captureScreenshot`, beyond the window only when the page is
+ * larger). One difference: a focused text field's caret is not hidden, so it may show in the
+ * picture. Chromium only, as are the tests.
+ */
+export async function saveFullPageScreenshot(page: Page, path: string): Promise<void> {
+  await timed("screenshot", async () => {
+    let session = sessions.get(page);
+    if (!session) {
+      session = page.context().newCDPSession(page);
+      sessions.set(page, session);
+    }
+    const size = await page.evaluate(async () => {
+      await document.fonts.ready;
+      const { body, documentElement: root } = document;
+      return {
+        width: Math.max(
+          body.scrollWidth,
+          root.scrollWidth,
+          body.offsetWidth,
+          root.offsetWidth,
+          body.clientWidth,
+          root.clientWidth,
+        ),
+        height: Math.max(
+          body.scrollHeight,
+          root.scrollHeight,
+          body.offsetHeight,
+          root.offsetHeight,
+          body.clientHeight,
+          root.clientHeight,
+        ),
+      };
+    });
+    const window = page.viewportSize();
+    const fits = window !== null && size.width <= window.width && size.height <= window.height;
+    const { data } = await (await session).send("Page.captureScreenshot", {
+      format: "png",
+      clip: { x: 0, y: 0, ...size, scale: 1 },
+      captureBeyondViewport: !fits,
+    });
+    writeFileSync(path, Buffer.from(data, "base64"));
+  });
 }
 
 /**
