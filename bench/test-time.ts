@@ -2,10 +2,16 @@
  * Where the test suite's time goes, and how it compares with an older suite.
  *
  * Without --baseline: runs vitest (all of it, or the given paths) with the JSON reporter and prints
- * the wall-clock time, the CPU time it took (with every process it waited for: a figure near
- * twice the wall clock on 2 cores means more workers cannot help), the load average before and
- * after, and the slowest files and tests. `--workers N` sets vitest's maxWorkers (vitest.config.ts
- * runs 1 by default); `--full` times the whole `npm test` (type-check and lint beside vitest) instead.
+ * the wall-clock time, the CPU time of its whole process tree (bench/proc-cpu.ts: Chromium, servers
+ * and CLIs included, also those that outlive their parent), the whole machine's busy CPU over the
+ * same time (others' work included: near idle the two agree), the load average before and after,
+ * and the slowest files and tests. `--workers N` sets vitest's maxWorkers (vitest.config.ts runs 2);
+ * `--full` times the whole `npm test` (type-check and lint beside vitest) instead.
+ *
+ * `--per-file` adds each file's CPU: the tree's CPU between the file's start and end in vitest's
+ * report, and the global setup's (from the start to the first file). It means something only with
+ * `--workers 1`, where the files run one after another. `--command "npx tsc --noEmit -p ."` times
+ * any other command the same way (no report).
  *
  * With --baseline DIR (a checkout of an older commit with its own `npm ci`): runs the full
  * `npm test` (type-check, lint and every test, as a user runs it) in DIR and here, alternating,
@@ -13,13 +19,16 @@
  * the ratio, so the two suites are measured under the same conditions.
  *
  *   npx tsx bench/test-time.ts [--full] [--workers 2] [--top 15] [test/cli test/server …]
+ *   npx tsx bench/test-time.ts --workers 1 --per-file test/ledger test/sweep …
+ *   npx tsx bench/test-time.ts --command "npx biome check ."
  *   npx tsx bench/test-time.ts --baseline /tmp/lockstep-v1 [--rounds 2] [--top 10]
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { machineBusySeconds, TreeSampler } from "./proc-cpu.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,6 +38,8 @@ const { values, positionals } = parseArgs({
     top: { type: "string", default: "15" },
     baseline: { type: "string" },
     rounds: { type: "string", default: "1" },
+    "per-file": { type: "boolean", default: false },
+    command: { type: "string" },
   },
 });
 
@@ -50,11 +61,17 @@ interface Report {
 
 interface Timed {
   seconds: number;
-  /** CPU seconds (user + system) of the run and everything it waited for: Chromium, servers, CLIs. */
+  /** CPU seconds (user + system) of the run's whole process tree: Chromium, servers, CLIs. */
   cpu: number | undefined;
+  /** The part of `cpu` that `/usr/bin/time` would miss: processes that outlived their parent. */
+  orphanCpu: number;
+  /** Busy CPU-seconds of the whole machine over the same time: others' work included. */
+  machineCpu: number | undefined;
+  sampler: TreeSampler;
+  started: number;
   loadBefore: string;
   loadAfter: string;
-  report: Report;
+  report: Report | undefined;
   root: string;
 }
 
@@ -77,41 +94,72 @@ const load = () =>
     .map((x) => x.toFixed(1))
     .join(" ");
 
-/** One run of `command` in `root` with vitest's JSON report, timed from start to exit. */
-function timed(root: string, command: string[], vitestArgs: string[]): Timed {
+/**
+ * One run of `command` in `root` (with vitest's JSON report unless `report` is false), timed from
+ * start to exit, its process tree sampled meanwhile.
+ */
+async function timed(root: string, command: string[], vitestArgs: string[], report = true): Promise<Timed> {
   const dir = mkdtempSync(path.join(tmpdir(), "lockstep-test-time-"));
   const out = path.join(dir, "report.json");
   const loadBefore = load();
   const cpuBefore = childCpuSeconds();
+  const machineBefore = machineBusySeconds();
+  const startedAt = Date.now();
   const started = performance.now();
-  spawnSync(command[0]!, [...command.slice(1), "--reporter=json", `--outputFile=${out}`, ...vitestArgs], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const args = report
+    ? [...command.slice(1), "--reporter=json", `--outputFile=${out}`, ...vitestArgs]
+    : command.slice(1);
+  const child = spawn(command[0]!, args, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  const sampler = new TreeSampler(child.pid!);
+  await new Promise((resolve) => child.on("close", resolve));
+  sampler.stop();
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = childCpuSeconds();
-  const cpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+  const machineAfter = machineBusySeconds();
+  const orphanCpu = sampler.orphanSeconds();
+  const cpu =
+    cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore + orphanCpu;
+  const machineCpu =
+    machineBefore === undefined || machineAfter === undefined ? undefined : machineAfter - machineBefore;
   const loadAfter = load();
-  if (!existsSync(out)) throw new Error(`no vitest report from ${command.join(" ")} in ${root}`);
-  const report = JSON.parse(readFileSync(out, "utf8")) as Report;
+  const left = sampler.leftRunning();
+  if (left.length > 0) console.log(`  left running after the run: pids ${left.join(", ")}`);
+  let parsed: Report | undefined;
+  if (report) {
+    if (!existsSync(out)) throw new Error(`no vitest report from ${command.join(" ")} in ${root}`);
+    parsed = JSON.parse(readFileSync(out, "utf8")) as Report;
+  }
   rmSync(dir, { recursive: true, force: true });
-  return { seconds, cpu, loadBefore, loadAfter, report, root };
+  return {
+    seconds,
+    cpu,
+    orphanCpu,
+    machineCpu,
+    sampler,
+    started: startedAt,
+    loadBefore,
+    loadAfter,
+    report: parsed,
+    root,
+  };
 }
 
 function summary(run: Timed, label: string): string {
-  const files = run.report.testResults.length;
-  return (
-    `${label}: ${run.seconds.toFixed(0)} s wall clock` +
-    (run.cpu === undefined ? "" : `, ${run.cpu.toFixed(0)} s CPU`) +
-    `, ${run.report.numTotalTests} tests ` +
-    `(${run.report.numFailedTests} failed) in ${files} files; load average ${run.loadBefore} before, ` +
-    `${run.loadAfter} after`
-  );
+  const cpu =
+    (run.cpu === undefined ? "" : `, ${run.cpu.toFixed(0)} CPU-s in its process tree`) +
+    (run.orphanCpu >= 0.5
+      ? ` (${run.orphanCpu.toFixed(0)} of them in processes that outlived their parent)`
+      : "") +
+    (run.machineCpu === undefined ? "" : `, ${run.machineCpu.toFixed(0)} CPU-s busy on the whole machine`);
+  const tests = run.report
+    ? `, ${run.report.numTotalTests} tests (${run.report.numFailedTests} failed) in ${run.report.testResults.length} files`
+    : "";
+  return `${label}: ${run.seconds.toFixed(0)} s wall clock${cpu}${tests}; load average ${run.loadBefore} before, ${run.loadAfter} after`;
 }
 
 /** The tests that failed, by name, so a timing run that went red says why at once. */
 function failures(run: Timed): void {
-  for (const file of run.report.testResults)
+  for (const file of run.report?.testResults ?? [])
     for (const test of file.assertionResults)
       if (test.status === "failed") {
         console.log(`  failed: ${path.relative(run.root, file.name)} > ${test.fullName}`);
@@ -122,10 +170,11 @@ function failures(run: Timed): void {
 }
 
 function slowest(run: Timed, top: number): void {
-  const files = run.report.testResults
+  const results = run.report?.testResults ?? [];
+  const files = results
     .map((f) => ({ file: path.relative(run.root, f.name), seconds: (f.endTime - f.startTime) / 1000 }))
     .sort((a, b) => b.seconds - a.seconds);
-  const tests = run.report.testResults
+  const tests = results
     .flatMap((f) => f.assertionResults.map((t) => ({ name: t.fullName, seconds: (t.duration ?? 0) / 1000 })))
     .sort((a, b) => b.seconds - a.seconds);
   const sum = files.reduce((s, f) => s + f.seconds, 0);
@@ -135,19 +184,55 @@ function slowest(run: Timed, top: number): void {
   for (const t of tests.slice(0, top)) console.log(`  ${t.seconds.toFixed(1).padStart(7)} s  ${t.name}`);
 }
 
+/**
+ * Each file's CPU and wall clock, in the order the files ended; then the global setup's (the start
+ * to the first file) and the rest (the last file's end to the exit: teardown). vitest's report gives
+ * each file a start and an end, but its start is not when its tests began: with one worker the
+ * windows overlap (the next file is already being collected), so a file's share is taken from the
+ * previous file's end to its own. Only with `--workers 1` do the files run one after another.
+ */
+function perFile(run: Timed): void {
+  const results = [...(run.report?.testResults ?? [])].sort((a, b) => a.endTime - b.endTime);
+  if (results.length === 0) return;
+  const at = (time: number) => run.sampler.at(time);
+  const first = Math.min(...results.map((f) => f.startTime));
+  console.log("  per file (the tree's CPU-s and the wall s from the previous file's end to this one's):");
+  console.log(`  ${"CPU-s".padStart(7)} ${"wall s".padStart(7)}  file`);
+  const line = (cpu: number, wall: number, name: string) =>
+    console.log(`  ${cpu.toFixed(1).padStart(7)} ${wall.toFixed(1).padStart(7)}  ${name}`);
+  line(
+    at(first) - at(run.started),
+    (first - run.started) / 1000,
+    "(start and global setup, to the first file)",
+  );
+  let previous = first;
+  for (const f of results) {
+    line(at(f.endTime) - at(previous), (f.endTime - previous) / 1000, path.relative(run.root, f.name));
+    previous = f.endTime;
+  }
+  // the exact total (the root reaped), rather than the last sample before it exited
+  const end = run.cpu ?? run.sampler.series.at(-1)![1];
+  const exit = run.started + run.seconds * 1000;
+  line(end - at(previous), (exit - previous) / 1000, "(after the last file: teardown and exit)");
+}
+
 const top = Number(values.top);
 const workerArgs = values.workers ? [`--maxWorkers=${values.workers}`] : [];
 
-if (values.baseline) {
+if (values.command) {
+  const command = values.command.split(" ").filter(Boolean);
+  const run = await timed(process.cwd(), command, [], false);
+  console.log(summary(run, values.command));
+} else if (values.baseline) {
   // the full `npm test` in both: what a user waits for, type-check and lint included
   const npmTest = ["npm", "test", "--"];
   const baseline = path.resolve(values.baseline);
   const runs: { before: Timed; now: Timed }[] = [];
   for (let round = 0; round < Number(values.rounds); round++) {
-    const before = timed(baseline, npmTest, []);
+    const before = await timed(baseline, npmTest, []);
     console.log(summary(before, `round ${round + 1} baseline (${baseline})`));
     failures(before);
-    const now = timed(process.cwd(), npmTest, workerArgs);
+    const now = await timed(process.cwd(), npmTest, workerArgs);
     console.log(summary(now, `round ${round + 1} current`));
     failures(now);
     console.log(`  current ÷ baseline: ${(now.seconds / before.seconds).toFixed(2)}`);
@@ -163,8 +248,9 @@ if (values.baseline) {
   slowest(runs.at(-1)!.now, top);
 } else {
   const command = values.full ? ["npm", "test", "--"] : ["npx", "vitest", "run"];
-  const run = timed(process.cwd(), command, [...positionals, ...workerArgs]);
+  const run = await timed(process.cwd(), command, [...positionals, ...workerArgs]);
   console.log(summary(run, `${command.join(" ")} with ${values.workers ?? "the configured"} worker(s)`));
   failures(run);
+  if (values["per-file"]) perFile(run);
   slowest(run, top);
 }

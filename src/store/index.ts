@@ -56,7 +56,7 @@ export interface Store {
 }
 
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
-  const { db, dialect } = connect(options);
+  const { db, dialect } = await connect(options);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

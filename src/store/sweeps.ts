@@ -100,7 +100,7 @@ export interface SweepStore {
 }
 
 export async function openSweepStore(options: StoreOptions): Promise<SweepStore> {
-  const { db: base, dialect } = connect(options);
+  const { db: base, dialect } = await connect(options);
   const db = base as unknown as Kysely<SweepDatabase>;
   const migrator = new Migrator({
     db,
