@@ -5,7 +5,7 @@
  * requires, new moves, undo by button and keyboard, round trips with the YAML editor).
  */
 
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { compileScenario } from "../../src/analysis/compile.ts";
@@ -15,6 +15,12 @@ import { openWorkbench, type Workbench } from "./browser.ts";
 import { ownPage } from "./own-page.ts";
 
 let workbench: Workbench;
+/** The walks' browser context: each walk is a tab of it (test/web/own-page.ts). */
+let walks: Promise<BrowserContext> | undefined;
+const context = () => {
+  walks ??= workbench.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  return walks;
+};
 
 beforeAll(async () => {
   workbench = await openWorkbench();
@@ -59,7 +65,7 @@ async function open(page: Page, hash: string): Promise<void> {
 // searches one after another (its budget is wall-clock time, src/planner/find.ts: two side by
 // side would each get half of it), and the table editing, which searches nothing.
 describe("the planner's figures", { concurrent: true }, () => {
-  const own = ownPage(() => workbench, { viewport: { width: 1280, height: 800 } });
+  const own = ownPage(() => workbench, {}, context);
   let page: Page;
   let eventually: Eventually;
   beforeEach(() => {
@@ -236,7 +242,7 @@ describe("the planner's figures", { concurrent: true }, () => {
 });
 
 describe("table editing", { concurrent: true }, () => {
-  const own = ownPage(() => workbench, { viewport: { width: 1280, height: 800 } });
+  const own = ownPage(() => workbench, {}, context);
   let page: Page;
   let eventually: Eventually;
   beforeEach(() => {

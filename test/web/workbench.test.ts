@@ -183,8 +183,9 @@ describe("workbench", { concurrent: true }, () => {
     await page.locator("[data-testid=compare-table] tr[data-plan=optimal]").waitFor();
     await eventually(() => page.locator("[data-testid=compare-add-optimum]").count()).toBe(0);
     // Without it in the address, Compare offers to find it.
+    // (loaded afresh from the address: via about:blank, since a new hash alone re-routes the app)
+    await page.goto("about:blank");
     await page.goto(`${workbench.url}/#/s/korea-2018?tab=compare`);
-    await page.reload();
     const calls = countRequests(/\/api\/(plan|compare)$/);
     await page.locator("[data-testid=compare-add-optimum]").click();
     await page.locator("[data-testid=compare-table] tr[data-plan=optimal]").waitFor({ timeout: SOLVE_MS });
