@@ -36,7 +36,12 @@ export const firstPlan = {
   /** Split divisible moves over two phases (`splitMoves`), for the phases objective. */
   split: true,
   /** How many of the least row slacks the phases objective's search compares (`Score`). */
-  depth: 8,
+  depth: 3,
+  /**
+   * Golden-section steps per share tried (`splitMoves`): 6 give the share to about 5 %; HiGHS
+   * then sets it exactly when it completes the start.
+   */
+  shareSteps: 6,
 };
 
 /** When the local search stops: at `until` (seconds, `now()`) or after `evaluations` analyses. */
@@ -208,9 +213,6 @@ export function improvePlacement(
   }
 }
 
-/** Golden-section steps per share tried: the share to about 0.3 % (HiGHS then sets it exactly). */
-const SHARE_STEPS = 12;
-
 /**
  * Splits divisible moves over two neighbouring phases where that raises the plan's score. With the
  * shape fixed (which moves happen in which phases, hence every detection lag) each row of the
@@ -253,7 +255,7 @@ export function splitMoves(
     let b = lo + ratio * (hi - lo);
     let fa = judge(a);
     let fb = judge(b);
-    for (let n = 0; n < SHARE_STEPS && !spent(); n++) {
+    for (let n = 0; n < firstPlan.shareSteps && !spent(); n++) {
       if (!exceeds(fb, fa)) {
         hi = b;
         b = a;
@@ -274,7 +276,7 @@ export function splitMoves(
   };
   for (let improved = true; improved; ) {
     improved = false;
-    for (let m = 0; m < at.length && !improved; m++) {
+    for (let m = 0; m < at.length; m++) {
       const k = at[m];
       if (!c.divisible[m] || k === 0 || splits[m]) continue;
       let low = Math.max(1, ctx.earliest[m]);
