@@ -20,7 +20,13 @@ import { keyFileText } from "../../src/ledger/index.ts";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { adoptAndSign, type Cast, makeCast } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
+import {
+  expectAccessible,
+  expectNoSidewaysScroll,
+  SIZES,
+  saveFullPageScreenshot,
+  screenshotDir,
+} from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("tracking");
 const ADMIN = "web-admin-token-0123456789";
@@ -112,7 +118,7 @@ describe("a participant reads and records without the admin token", () => {
       await page.setViewportSize({ width: size.width, height: size.height });
       await expectAccessible(page, `read access at ${size.name}`);
       await expectNoSidewaysScroll(page, `read access at ${size.name}`);
-      await page.screenshot({ path: join(ARTIFACTS, `read-access-${size.name}.png`), fullPage: true });
+      await saveFullPageScreenshot(page, join(ARTIFACTS, `read-access-${size.name}.png`));
     }
     await page.setViewportSize(SIZES[0]);
     await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "north.key.json"));

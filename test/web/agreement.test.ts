@@ -12,7 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { adoptAndSign, archiveStatement, type Cast, http, makeCast, signedEvent } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
+import {
+  expectAccessible,
+  expectNoSidewaysScroll,
+  SIZES,
+  saveFullPageScreenshot,
+  screenshotDir,
+} from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("agreement");
 const ARCHIVE_ARTIFACTS = screenshotDir("archive");
@@ -63,7 +69,7 @@ async function atEverySize(state: string): Promise<void> {
     await page.setViewportSize(size);
     await expectAccessible(page, `${state} at ${size.name}`);
     await expectNoSidewaysScroll(page, `${state} at ${size.name}`);
-    await page.screenshot({ path: join(ARCHIVE_ARTIFACTS, `${state}-${size.name}.png`), fullPage: true });
+    await saveFullPageScreenshot(page, join(ARCHIVE_ARTIFACTS, `${state}-${size.name}.png`));
   }
   await page.setViewportSize(SIZES[0]);
 }
@@ -91,7 +97,7 @@ describe("agreement page", () => {
     );
     await eventually(() => freeze.textContent()).toBe("done");
     await eventually(() => page.locator("[data-testid=ledger-events] li").count()).toBeGreaterThan(0);
-    await page.screenshot({ path: join(ARTIFACTS, "agreement.png"), fullPage: true });
+    await saveFullPageScreenshot(page, join(ARTIFACTS, "agreement.png"));
   });
 });
 

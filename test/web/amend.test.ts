@@ -24,7 +24,13 @@ import { eventually, SOLVE_MS } from "../helpers/wait.ts";
 import { type Cast, lockstepAsync, makeCast } from "../ledger/helpers.ts";
 import { AGREEMENT, AMENDED_PLAN, adoptWithPendingAmendment, writeKeyFile } from "./amendment-setup.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
+import {
+  expectAccessible,
+  expectNoSidewaysScroll,
+  SIZES,
+  saveFullPageScreenshot,
+  screenshotDir,
+} from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("amend");
 const dir = mkdtempSync(join(tmpdir(), "lockstep-amend-web-"));
@@ -39,7 +45,7 @@ async function checkSizes(state: string): Promise<void> {
     await page.setViewportSize({ width: size.width, height: size.height });
     await expectAccessible(page, `${state} at ${size.name}`);
     await expectNoSidewaysScroll(page, `${state} at ${size.name}`);
-    await page.screenshot({ path: join(ARTIFACTS, `${state}-${size.name}.png`), fullPage: true });
+    await saveFullPageScreenshot(page, join(ARTIFACTS, `${state}-${size.name}.png`));
   }
   await page.setViewportSize(SIZES[0]);
 }

@@ -16,7 +16,13 @@ import { eventually, SOLVE_MS } from "../helpers/wait.ts";
 import { http } from "../ledger/helpers.ts";
 import { adoptLate, type LateAgreement } from "../replan/setup.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import { expectAccessible, expectNoSidewaysScroll, SIZES, screenshotDir } from "./page-checks.ts";
+import {
+  expectAccessible,
+  expectNoSidewaysScroll,
+  SIZES,
+  saveFullPageScreenshot,
+  screenshotDir,
+} from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("agreement");
 let workbench: Workbench;
@@ -56,7 +62,7 @@ describe("agreement page: does the rest of the plan still hold", () => {
       await page.setViewportSize(size);
       await expectAccessible(page, `re-plan panel at ${size.name}`);
       await expectNoSidewaysScroll(page, `re-plan panel at ${size.name}`);
-      await page.screenshot({ path: join(ARTIFACTS, `replan-${size.name}.png`), fullPage: true });
+      await saveFullPageScreenshot(page, join(ARTIFACTS, `replan-${size.name}.png`));
     }
     await page.setViewportSize(SIZES[0]);
   });
@@ -119,10 +125,7 @@ describe("agreement page: the best continuation proposed as an amendment", () =>
         await page.setViewportSize(size);
         await expectAccessible(page, `amendment form with the continuation at ${size.name}`);
         await expectNoSidewaysScroll(page, `amendment form with the continuation at ${size.name}`);
-        await page.screenshot({
-          path: join(ARTIFACTS, `propose-continuation-${size.name}.png`),
-          fullPage: true,
-        });
+        await saveFullPageScreenshot(page, join(ARTIFACTS, `propose-continuation-${size.name}.png`));
       }
       await page.setViewportSize(SIZES[0]);
 

@@ -23,6 +23,7 @@ import {
   expectNoSidewaysScroll,
   expectPageAsTallAsItsContent,
   SIZES,
+  saveFullPageScreenshot,
   screenshotDir,
 } from "./page-checks.ts";
 
@@ -52,7 +53,7 @@ async function checkSizes(state: string): Promise<void> {
     await expectAccessible(page, `${state} at ${size.name}`);
     await expectNoSidewaysScroll(page, `${state} at ${size.name}`);
     await expectPageAsTallAsItsContent(page, `${state} at ${size.name}`);
-    await page.screenshot({ path: join(ARTIFACTS, `${state}-${size.name}.png`), fullPage: true });
+    await saveFullPageScreenshot(page, join(ARTIFACTS, `${state}-${size.name}.png`));
   }
   await page.setViewportSize(SIZES[0]);
 }
