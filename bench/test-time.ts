@@ -8,9 +8,8 @@
  * and the slowest files and tests. `--workers N` sets vitest's maxWorkers (vitest.config.ts runs 2);
  * `--full` times the whole `npm test` (type-check and lint beside vitest) instead.
  *
- * `--per-file` adds each file's CPU: the tree's CPU between the file's start and end in vitest's
- * report, and the global setup's (from the start to the first file). It means something only with
- * `--workers 1`, where the files run one after another. `--command "npx tsc --noEmit -p ."` times
+ * `--per-file` runs each test file under the given paths in a vitest run of its own and prints
+ * its CPU and wall clock, after a run that selects no test (vitest's start and the global setup). `--command "npx tsc --noEmit -p ."` times
  * any other command the same way (no report).
  *
  * With --baseline DIR (a checkout of an older commit with its own `npm ci`): runs the full
@@ -24,7 +23,7 @@
  *   npx tsx bench/test-time.ts --baseline /tmp/lockstep-v1 [--rounds 2] [--top 10]
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -184,40 +183,47 @@ function slowest(run: Timed, top: number): void {
   for (const t of tests.slice(0, top)) console.log(`  ${t.seconds.toFixed(1).padStart(7)} s  ${t.name}`);
 }
 
-/**
- * Each file's CPU and wall clock, in the order the files ended; then the global setup's (the start
- * to the first file) and the rest (the last file's end to the exit: teardown). vitest's report gives
- * each file a start and an end, but its start is not when its tests began: with one worker the
- * windows overlap (the next file is already being collected), so a file's share is taken from the
- * previous file's end to its own. Only with `--workers 1` do the files run one after another.
- */
-function perFile(run: Timed): void {
-  const results = [...(run.report?.testResults ?? [])].sort((a, b) => a.endTime - b.endTime);
-  if (results.length === 0) return;
-  const at = (time: number) => run.sampler.at(time);
-  const first = Math.min(...results.map((f) => f.startTime));
-  console.log("  per file (the tree's CPU-s and the wall s from the previous file's end to this one's):");
-  console.log(`  ${"CPU-s".padStart(7)} ${"wall s".padStart(7)}  file`);
-  const line = (cpu: number, wall: number, name: string) =>
-    console.log(`  ${cpu.toFixed(1).padStart(7)} ${wall.toFixed(1).padStart(7)}  ${name}`);
-  line(
-    at(first) - at(run.started),
-    (first - run.started) / 1000,
-    "(start and global setup, to the first file)",
-  );
-  let previous = first;
-  for (const f of results) {
-    line(at(f.endTime) - at(previous), (f.endTime - previous) / 1000, path.relative(run.root, f.name));
-    previous = f.endTime;
-  }
-  // the exact total (the root reaped), rather than the last sample before it exited
-  const end = run.cpu ?? run.sampler.series.at(-1)![1];
-  const exit = run.started + run.seconds * 1000;
-  line(end - at(previous), (exit - previous) / 1000, "(after the last file: teardown and exit)");
-}
-
 const top = Number(values.top);
 const workerArgs = values.workers ? [`--maxWorkers=${values.workers}`] : [];
+
+/** The test files under the given paths (files or directories), in name order. */
+function testFiles(paths: string[]): string[] {
+  return paths.flatMap((p) =>
+    statSync(p).isDirectory()
+      ? readdirSync(p, { recursive: true })
+          .map(String)
+          .filter((f) => f.endsWith(".test.ts"))
+          .sort()
+          .map((f) => path.join(p, f))
+      : [p],
+  );
+}
+
+/**
+ * Each file in a vitest run of its own, one after another: its CPU (whole tree) and wall clock.
+ * vitest's report cannot split one run by file: with isolate: false its files' start and end
+ * times overlap and nest even with one worker, so CPU between them would be counted twice. Each
+ * run includes vitest's start and the global setup: the first line, a run that selects no test,
+ * is that fixed cost, to subtract.
+ */
+async function perFile(paths: string[]): Promise<void> {
+  const command = ["npx", "vitest", "run"];
+  const files = testFiles(paths);
+  console.log(`  ${"CPU-s".padStart(7)} ${"wall s".padStart(7)}  file (each in its own run)`);
+  const line = (run: Timed, name: string) =>
+    console.log(
+      `  ${(run.cpu ?? Number.NaN).toFixed(1).padStart(7)} ${run.seconds.toFixed(1).padStart(7)}  ${name}`,
+    );
+  line(
+    await timed(process.cwd(), command, [files[0]!, "--testNamePattern", "^zzz-no-test$", ...workerArgs]),
+    "(no test: vitest's start, the global setup and the teardown)",
+  );
+  for (const file of files) {
+    const run = await timed(process.cwd(), command, [file, ...workerArgs]);
+    line(run, file);
+    failures(run);
+  }
+}
 
 if (values.command) {
   const command = values.command.split(" ").filter(Boolean);
@@ -246,11 +252,12 @@ if (values.command) {
   slowest(runs.at(-1)!.before, top);
   console.log("\ncurrent, last round:");
   slowest(runs.at(-1)!.now, top);
+} else if (values["per-file"]) {
+  await perFile(positionals);
 } else {
   const command = values.full ? ["npm", "test", "--"] : ["npx", "vitest", "run"];
   const run = await timed(process.cwd(), command, [...positionals, ...workerArgs]);
   console.log(summary(run, `${command.join(" ")} with ${values.workers ?? "the configured"} worker(s)`));
   failures(run);
-  if (values["per-file"]) perFile(run);
   slowest(run, top);
 }

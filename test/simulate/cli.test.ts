@@ -60,7 +60,7 @@ describe("lockstep simulate", () => {
     expect(Object.keys(report.parties)).toEqual(["a", "b"]);
     const shares = report.causes.reduce((sum, c) => sum + c.share, 0);
     expect(Math.abs(shares - 1)).toBeLessThan(1e-5);
-    // another seed gives another sample
+    // another seed gives another sample (on one worker: its thread count is not what differs)
     const other = lockstep([
       "simulate",
       scenario,
@@ -69,7 +69,7 @@ describe("lockstep simulate", () => {
       "--seed",
       "43",
       "--workers",
-      "2",
+      "1",
       "--json",
     ]);
     expect(other.stdout).not.toBe(outputs[0].stdout);
@@ -125,11 +125,12 @@ describe("lockstep simulate", () => {
   it("stops on Ctrl-C and prints the partial result, marked partial", async () => {
     // Ctrl-C once the command is running. The process says nothing before it ends, so the pause is a
     // guess: if the signal lands before the CLI has loaded (a slow machine), Node's default ends it
-    // without a word, and the test tries again with twice the pause instead of failing.
+    // without a word, and the test tries again with twice the pause instead of failing. One worker
+    // thread: every second of the pause is a second of simulation per thread, thrown away.
     const interrupt = async (pauseMs: number) => {
       const child = spawn(
         process.execPath,
-        [BIN, "simulate", scenario, "--runs", "1000000000", "--workers", "2", "--json"],
+        [BIN, "simulate", scenario, "--runs", "1000000000", "--workers", "1", "--json"],
         { cwd: ROOT },
       );
       let stdout = "";
