@@ -7,9 +7,13 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { analyzePlan } from "../../src/analysis/analyze.ts";
+import { earliestStarts } from "../../src/planner/bounds.ts";
+import { extractPlan } from "../../src/planner/extract.ts";
 import { floorSearch } from "../../src/planner/floor.ts";
+import { buildFormulation } from "../../src/planner/formulation.ts";
+import { earliestPlacement, placementColumns } from "../../src/planner/incumbent.ts";
 import { configureSolver, findPlan, solveWithHighs } from "../../src/planner/index.ts";
-import { shorterSearch } from "../../src/planner/shorter.ts";
+import { onLongerHorizon, shorterSearch } from "../../src/planner/shorter.ts";
 import { literalFigures, literallyFeasible } from "../analysis/literal.ts";
 import { bruteForce } from "./brute-force.ts";
 import { bruteForceOptions, compileGenerated } from "./generate.ts";
@@ -131,4 +135,36 @@ describe("floor search = brute force", () => {
     expect(shortProbes).toBeGreaterThan(10);
     expect(longer).toBeGreaterThan(3);
   }, 600_000);
+
+  it("moves a plan of 2 phases to a model of 4 unchanged: states held after phase 2, nothing advancing", () => {
+    const seed = 2301;
+    const c = compileGenerated(seed, { ...bruteForceOptions(seed, 4), horizon: 4, divisible: 0.6 });
+    const earliest = earliestStarts(c);
+    const model = (phases: number) =>
+      buildFormulation(c, { phases, values: c.values.nominal, objective: "slack", relax: false, earliest });
+    const [short, long] = [model(2), model(4)];
+    // every move at its earliest phase up to 2; a divisible move done in phase 1 split 0.25 / 0.75
+    // over phases 1 and 2
+    const at = earliestPlacement(c, earliest, 2);
+    const values = placementColumns(short, at, short.builder.model.colLower.length);
+    let split = 0;
+    at.forEach((k, m) => {
+      const act = short.active[m];
+      if (k !== 1 || !act) return;
+      values[short.x[m][1]] = 0.25;
+      values[act[2]] = 1;
+      split++;
+    });
+    expect(split).toBeGreaterThan(0);
+    const moved = onLongerHorizon(short, long, values);
+    const plan = extractPlan(c, short, values);
+    expect(Object.values(plan).some((entry) => typeof entry === "object")).toBe(true);
+    expect(extractPlan(c, long, moved)).toEqual(plan);
+    c.moveIds.forEach((_, m) => {
+      for (let k = 3; k <= 4; k++) {
+        expect(moved[long.x[m][k]]).toBe(values[short.x[m][2]]);
+        if (long.active[m]) expect(moved[long.active[m]![k]]).toBe(0);
+      }
+    });
+  });
 });
