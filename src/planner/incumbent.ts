@@ -80,6 +80,35 @@ function doneAt(at: Placement, splits: Splits | undefined, m: number): number {
   return splits?.[m]?.then ?? at[m];
 }
 
+/** Per move, the moves that require it (the reverse of `c.requires`). */
+function dependantsOf(c: CompiledScenario): number[][] {
+  const dependants: number[][] = c.moveIds.map(() => []);
+  c.requires.forEach((reqs, m) => {
+    for (const p of reqs) dependants[p].push(m);
+  });
+  return dependants;
+}
+
+/**
+ * The phases move m may start in, the rest of the placement held: after each prerequisite is done
+ * (a split one in its second phase) and verified, before each placed dependant starts.
+ */
+function placementWindow(
+  ctx: Context,
+  at: Placement,
+  splits: Splits | undefined,
+  dependants: number[][],
+  m: number,
+  phases: number,
+): { low: number; high: number } {
+  const { c } = ctx;
+  let low = Math.max(1, ctx.earliest[m]);
+  for (const p of c.requires[m]) low = Math.max(low, doneAt(at, splits, p) + c.lag[p] + 1);
+  let high = phases;
+  for (const d of dependants[m]) if (at[d] > 0) high = Math.min(high, at[d] - c.lag[m] - 1);
+  return { low, high };
+}
+
 /**
  * The trajectory of a placement (each move done in one phase, or a split move in two), as the
  * analysis reads plans.
@@ -160,10 +189,7 @@ export function improvePlacement(
   };
   const spent = () => evaluations >= budget.evaluations || now() >= budget.until;
   const at = [...start];
-  const dependants: number[][] = c.moveIds.map(() => []);
-  c.requires.forEach((reqs, m) => {
-    for (const p of reqs) dependants[p].push(m);
-  });
+  const dependants = dependantsOf(c);
   const alone = new Set(c.goal.filter((item) => item.length === 1).map((item) => item[0]));
   let best = judge(at);
   const steps = [1, -1, 2, -2, 3, -3, 5, -5, 8, -8];
@@ -172,11 +198,7 @@ export function improvePlacement(
     for (let m = 0; m < at.length; m++) {
       // (a split move stays where splitting put it; only the moves around it are moved)
       if (at[m] === 0 || splits?.[m]) continue;
-      // where m may go: after each prerequisite is done and verified, before each dependant starts
-      let low = Math.max(1, ctx.earliest[m]);
-      for (const p of c.requires[m]) low = Math.max(low, doneAt(at, splits, p) + c.lag[p] + 1);
-      let high = phases;
-      for (const d of dependants[m]) if (at[d] > 0) high = Math.min(high, at[d] - c.lag[m] - 1);
+      const { low, high } = placementWindow(ctx, at, splits, dependants, m, phases);
       const options = steps.map((step) => at[m] + step).filter((k) => k >= low && k <= high);
       if (!alone.has(m) && dependants[m].every((d) => at[d] === 0)) options.push(0);
       const was = at[m];
@@ -234,10 +256,7 @@ export function splitMoves(
   const { c } = ctx;
   let evaluations = 0;
   const spent = () => evaluations >= budget.evaluations || now() >= budget.until;
-  const dependants: number[][] = c.moveIds.map(() => []);
-  c.requires.forEach((reqs, m) => {
-    for (const p of reqs) dependants[p].push(m);
-  });
+  const dependants = dependantsOf(c);
   let best = from;
   // the best share of m between phases first and then, and its score
   const tune = (m: number, first: number, then: number): [number, Score] => {
@@ -279,10 +298,7 @@ export function splitMoves(
     for (let m = 0; m < at.length; m++) {
       const k = at[m];
       if (!c.divisible[m] || k === 0 || splits[m]) continue;
-      let low = Math.max(1, ctx.earliest[m]);
-      for (const p of c.requires[m]) low = Math.max(low, doneAt(at, splits, p) + c.lag[p] + 1);
-      let high = phases;
-      for (const d of dependants[m]) if (at[d] > 0) high = Math.min(high, at[d] - c.lag[m] - 1);
+      const { low, high } = placementWindow(ctx, at, splits, dependants, m, phases);
       const pairs: Array<[number, number]> = [];
       if (k + 1 <= high) pairs.push([k, k + 1]);
       if (k - 1 >= low) pairs.push([k - 1, k]);
