@@ -20,13 +20,7 @@ import { keyFileText } from "../../src/ledger/index.ts";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { adoptAndSign, type Cast, makeCast } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import {
-  expectAccessible,
-  expectNoSidewaysScroll,
-  SIZES,
-  saveFullPageScreenshot,
-  screenshotDir,
-} from "./page-checks.ts";
+import { checkAtEverySize, SIZES, screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("tracking");
 const ADMIN = "web-admin-token-0123456789";
@@ -83,12 +77,7 @@ describe("the workbench behind an admin token", () => {
     await alert.waitFor();
     await eventually(() => alert.textContent()).toMatch(/admin token.*#admin=/);
     // the page that says so passes the same checks as every other, at the three sizes
-    for (const size of SIZES) {
-      await page.setViewportSize(size);
-      await expectAccessible(page, `library without the admin token at ${size.name}`);
-      await expectNoSidewaysScroll(page, `library without the admin token at ${size.name}`);
-    }
-    await page.setViewportSize(SIZES[0]);
+    await checkAtEverySize(page, "library without the admin token");
     await page.goto(`${workbench.url}/#/a/freeze-deal`);
     await page.locator("[data-testid=read-access]", { hasText: "participant's key" }).waitFor();
   });
@@ -114,13 +103,7 @@ describe("a participant reads and records without the admin token", () => {
     const page = await participantTab();
     await page.goto(`${workbench.url}/#/a/freeze-deal`);
     await page.locator("[data-testid=read-access]").waitFor();
-    for (const size of SIZES) {
-      await page.setViewportSize({ width: size.width, height: size.height });
-      await expectAccessible(page, `read access at ${size.name}`);
-      await expectNoSidewaysScroll(page, `read access at ${size.name}`);
-      await saveFullPageScreenshot(page, join(ARTIFACTS, `read-access-${size.name}.png`));
-    }
-    await page.setViewportSize(SIZES[0]);
+    await checkAtEverySize(page, "read-access", { screenshots: ARTIFACTS });
     await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "north.key.json"));
     await page.locator("[data-testid=live]", { hasText: "live" }).waitFor();
     await page.locator("[data-testid=chain-verified]").waitFor();

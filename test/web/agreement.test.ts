@@ -12,13 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { adoptAndSign, archiveStatement, type Cast, http, makeCast, signedEvent } from "../ledger/helpers.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import {
-  expectAccessible,
-  expectNoSidewaysScroll,
-  SIZES,
-  saveFullPageScreenshot,
-  screenshotDir,
-} from "./page-checks.ts";
+import { checkAtEverySize, SIZES, saveFullPageScreenshot, screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("agreement");
 const ARCHIVE_ARTIFACTS = screenshotDir("archive");
@@ -64,15 +58,7 @@ afterAll(async () => {
 });
 
 /** The library as it stands at the three sizes: axe-core, no sideways scroll, a screenshot of each. */
-async function atEverySize(state: string): Promise<void> {
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await expectAccessible(page, `${state} at ${size.name}`);
-    await expectNoSidewaysScroll(page, `${state} at ${size.name}`);
-    await saveFullPageScreenshot(page, join(ARCHIVE_ARTIFACTS, `${state}-${size.name}.png`));
-  }
-  await page.setViewportSize(SIZES[0]);
-}
+const atEverySize = (state: string) => checkAtEverySize(page, state, { screenshots: ARCHIVE_ARTIFACTS });
 
 describe("agreement page", () => {
   it("is listed in the library and shows planned against actual", async () => {

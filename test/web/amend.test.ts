@@ -24,13 +24,7 @@ import { eventually, SOLVE_MS } from "../helpers/wait.ts";
 import { type Cast, lockstepAsync, makeCast } from "../ledger/helpers.ts";
 import { AGREEMENT, AMENDED_PLAN, adoptWithPendingAmendment, writeKeyFile } from "./amendment-setup.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import {
-  expectAccessible,
-  expectNoSidewaysScroll,
-  SIZES,
-  saveFullPageScreenshot,
-  screenshotDir,
-} from "./page-checks.ts";
+import { checkAtEverySize, SIZES, screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("amend");
 const dir = mkdtempSync(join(tmpdir(), "lockstep-amend-web-"));
@@ -40,15 +34,7 @@ let cast: Cast;
 let charterHash = "";
 let amendmentHash = "";
 
-async function checkSizes(state: string): Promise<void> {
-  for (const size of SIZES) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    await expectAccessible(page, `${state} at ${size.name}`);
-    await expectNoSidewaysScroll(page, `${state} at ${size.name}`);
-    await saveFullPageScreenshot(page, join(ARTIFACTS, `${state}-${size.name}.png`));
-  }
-  await page.setViewportSize(SIZES[0]);
-}
+const checkSizes = (state: string) => checkAtEverySize(page, state, { screenshots: ARTIFACTS });
 
 beforeAll(async () => {
   workbench = await openWorkbench({ dbPath: join(dir, "agreements.db") });

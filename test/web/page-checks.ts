@@ -18,6 +18,36 @@ export const SIZES = [
   { name: "phone", width: 390, height: 844 },
 ] as const;
 
+/**
+ * The checks a page state passes at each of the three sizes, one size after another: axe-core and
+ * no sideways scroll; with `asTallAsContent`, no scroll beyond what the page shows; with
+ * `screenshots` (a folder from `screenshotDir`), a full-page screenshot of each size, named
+ * `STATE-SIZE.png`. Each size is checked once the page has taken the new width and drawn two
+ * frames at it, so a redraw that follows a ResizeObserver callback is in. Leaves the page at
+ * SIZES[0], the size the walks run at.
+ */
+export async function checkAtEverySize(
+  page: Page,
+  state: string,
+  { screenshots, asTallAsContent = false }: { screenshots?: string; asTallAsContent?: boolean } = {},
+): Promise<void> {
+  for (const size of SIZES) {
+    const at = `${state} at ${size.name}`;
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await page.evaluate(async (width) => {
+      const frame = () => new Promise((done) => requestAnimationFrame(done));
+      while (window.innerWidth !== width) await frame();
+      await frame();
+      await frame();
+    }, size.width);
+    await expectAccessible(page, at);
+    await expectNoSidewaysScroll(page, at);
+    if (asTallAsContent) await expectPageAsTallAsItsContent(page, at);
+    if (screenshots) await saveFullPageScreenshot(page, join(screenshots, `${state}-${size.name}.png`));
+  }
+  await page.setViewportSize({ width: SIZES[0].width, height: SIZES[0].height });
+}
+
 /** Where a test file keeps its screenshots (CI keeps test-artifacts/ as build artifacts). */
 export function screenshotDir(name: string): string {
   const dir = join(ROOT, "test-artifacts", "screenshots", name);

@@ -16,13 +16,7 @@ import { eventually, SOLVE_MS } from "../helpers/wait.ts";
 import { http } from "../ledger/helpers.ts";
 import { adoptLate, type LateAgreement } from "../replan/setup.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import {
-  expectAccessible,
-  expectNoSidewaysScroll,
-  SIZES,
-  saveFullPageScreenshot,
-  screenshotDir,
-} from "./page-checks.ts";
+import { checkAtEverySize, screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("agreement");
 let workbench: Workbench;
@@ -58,13 +52,7 @@ describe("agreement page: does the rest of the plan still hold", () => {
     );
     const row = page.locator("[data-testid=continuation-steps] tr[data-move=b1] td").first();
     await eventually(() => row.textContent()).toBe("4");
-    for (const size of SIZES) {
-      await page.setViewportSize(size);
-      await expectAccessible(page, `re-plan panel at ${size.name}`);
-      await expectNoSidewaysScroll(page, `re-plan panel at ${size.name}`);
-      await saveFullPageScreenshot(page, join(ARTIFACTS, `replan-${size.name}.png`));
-    }
-    await page.setViewportSize(SIZES[0]);
+    await checkAtEverySize(page, "replan", { screenshots: ARTIFACTS });
   });
 
   it("re-plans when the ledger grows: once b1 is done too, the rest holds", async () => {
@@ -121,13 +109,7 @@ describe("agreement page: the best continuation proposed as an amendment", () =>
         /best continuation from the actual state after phase 2/,
       );
       await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe("propose-heading");
-      for (const size of SIZES) {
-        await page.setViewportSize(size);
-        await expectAccessible(page, `amendment form with the continuation at ${size.name}`);
-        await expectNoSidewaysScroll(page, `amendment form with the continuation at ${size.name}`);
-        await saveFullPageScreenshot(page, join(ARTIFACTS, `propose-continuation-${size.name}.png`));
-      }
-      await page.setViewportSize(SIZES[0]);
+      await checkAtEverySize(page, "propose-continuation", { screenshots: ARTIFACTS });
 
       await form.locator("[data-testid=propose-submit]").click();
       await eventually(() => form.locator("[data-testid=propose-message]").textContent(), SOLVE_MS).toMatch(

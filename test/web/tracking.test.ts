@@ -18,14 +18,7 @@ import { generateKeyPair, keyFileText } from "../../src/ledger/index.ts";
 import { lockstepAsync } from "../helpers/cli.ts";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
-import {
-  expectAccessible,
-  expectNoSidewaysScroll,
-  expectPageAsTallAsItsContent,
-  SIZES,
-  saveFullPageScreenshot,
-  screenshotDir,
-} from "./page-checks.ts";
+import { checkAtEverySize, SIZES, screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("tracking");
 const dir = mkdtempSync(join(tmpdir(), "lockstep-tracking-"));
@@ -40,23 +33,9 @@ const privateParts = () =>
     (who) => (JSON.parse(readFileSync(keyFile(who), "utf8")) as { privateKey: { d: string } }).privateKey.d,
   );
 
-/** Checks the page at the three sizes (axe, no sideways scroll), keeping a screenshot of each. */
-async function checkSizes(state: string): Promise<void> {
-  for (const size of SIZES) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    // The page has taken the new width and drawn two frames at it (what a set 100 ms stood for):
-    // a redraw that follows a ResizeObserver callback is in by then.
-    await eventually(() => page.evaluate(() => window.innerWidth)).toBe(size.width);
-    await page.evaluate(
-      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null)))),
-    );
-    await expectAccessible(page, `${state} at ${size.name}`);
-    await expectNoSidewaysScroll(page, `${state} at ${size.name}`);
-    await expectPageAsTallAsItsContent(page, `${state} at ${size.name}`);
-    await saveFullPageScreenshot(page, join(ARTIFACTS, `${state}-${size.name}.png`));
-  }
-  await page.setViewportSize(SIZES[0]);
-}
+/** Checks the page at the three sizes (axe, no sideways scroll, as tall as its content), keeping a screenshot of each. */
+const checkSizes = (state: string) =>
+  checkAtEverySize(page, state, { screenshots: ARTIFACTS, asTallAsContent: true });
 
 beforeAll(async () => {
   // One key file from the CLI process shows the page reads what `lockstep keys new` writes; the
