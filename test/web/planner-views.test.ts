@@ -1,28 +1,35 @@
 /**
  * The planner's v2 figures in the workbench, in headless Chromium: the objective picker (fewest
  * phases / safest / most progress), the safety frontier (best-plan tab, plan page, briefing),
- * the interim deal with its deferred items, θ* beside every verdict; and table editing (actor,
+ * the interim deal with its deferred items, θ* beside every verdict, the briefing printed to PDF and
+ * downloaded as HTML (to test-artifacts/); and table editing (actor,
  * requires, new moves, undo by button and keyboard, round trips with the YAML editor).
  */
 
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { compileScenario } from "../../src/analysis/compile.ts";
 import { parseSource, readScenarioSource } from "../../src/io/scenario-files.ts";
+import { ROOT } from "../helpers/cli.ts";
 import { type Eventually, SOLVE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { ownPage } from "./own-page.ts";
 
+/** Where the briefing's PDF and HTML go (CI keeps test-artifacts/). */
+const ARTIFACTS = join(ROOT, "test-artifacts");
 let workbench: Workbench;
 /** The walks' browser context: each walk is a tab of it (test/web/own-page.ts). */
 let walks: Promise<BrowserContext> | undefined;
 const context = () => {
-  walks ??= workbench.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  walks ??= workbench.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   return walks;
 };
 
 beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
   workbench = await openWorkbench();
 });
 afterAll(async () => {
@@ -172,8 +179,35 @@ describe("the planner's figures", { concurrent: true }, () => {
       await eventually(async () => (await kept())[0]?.stored.value.result.frontier.length).toBeGreaterThan(0);
     }, 300_000);
 
+    it("opens the printable briefing from Export: it recommends the safest plan, prints and downloads", async () => {
+      // korea-2018's safest plan is in the tab already (the first test's search): the briefing,
+      // which leads with it, shows it without a search of its own
+      await open(page, "#/s/korea-2018?tab=export");
+      await page.locator("[data-testid=open-briefing]").click();
+      await page.locator("[data-testid=briefing]").waitFor();
+      await eventually(() => page.locator("[data-testid=recommendation]").textContent(), SOLVE_MS).toMatch(
+        /safest/,
+      );
+      await eventually(() => page.locator("[data-testid=recommendation]").textContent()).toMatch(/feasible/);
+      await eventually(() => page.locator("[data-testid=alternatives] li").count()).toBeGreaterThan(1);
+      await eventually(() => page.locator("[data-testid=alternatives]").textContent()).toMatch(
+        /upfront:dprk/,
+      );
+      await page.emulateMedia({ media: "print" });
+      await page.pdf({ path: join(ARTIFACTS, "briefing.pdf"), format: "A4" });
+      await page.emulateMedia({ media: "screen" });
+      const [html] = await Promise.all([
+        page.waitForEvent("download"),
+        page.locator("[data-testid=download-briefing]").click(),
+      ]);
+      const htmlPath = join(ARTIFACTS, html.suggestedFilename());
+      await html.saveAs(htmlPath);
+      expect(readFileSync(htmlPath, "utf8")).toMatch(/Why the alternatives fail/);
+    }, 300_000);
+
     it("the briefing leads with the frontier and the safest plan, its θ* and what breaks first", async () => {
-      await open(page, "#/s/korea-2018/briefing");
+      // the briefing the test above opened, as it came up
+      expect(new URL(page.url()).hash).toMatch(/^#\/s\/korea-2018\/briefing/);
       const frontier = page.locator("[data-testid=briefing-frontier]");
       await frontier.waitFor({ timeout: SOLVE_MS });
       // The frontier comes before the recommendation.

@@ -1,7 +1,8 @@
 /**
  * The workbench end to end in headless Chromium, as an analyst would use it on korea-2018, at
  * 1280×800. Its pages' screenshots, and the exposure chart's SVG and PNG files, are checked at three
- * sizes by test/web/layouts.test.ts; the markdown, HTML and PDF exports go to test-artifacts/.
+ * sizes by test/web/layouts.test.ts; the markdown export goes to test-artifacts/ (the briefing's
+ * HTML and PDF, from test/web/planner-views.test.ts, too).
  * Along the walk: every script and stylesheet arrives compressed and immutable (issue 14), and the
  * YAML editor analyses a burst of typing once it pauses, not once per key (issue 14's debounce).
  */
@@ -313,7 +314,10 @@ describe("workbench", { concurrent: true }, () => {
     ).toBe("true");
   });
 
-  it.sequential("exports the plan and a printable briefing", async () => {
+  // The printable briefing (its PDF and HTML) is exported in planner-views.test.ts, from a tab that
+  // has korea-2018's safest plan already: the briefing leads with it, and here it would be one more
+  // search.
+  it.sequential("exports the plan as markdown", async () => {
     await page.getByRole("tab", { name: "Export" }).click();
     const [markdown] = await Promise.all([
       page.waitForEvent("download"),
@@ -322,32 +326,7 @@ describe("workbench", { concurrent: true }, () => {
     const mdPath = join(ARTIFACTS, markdown.suggestedFilename());
     await markdown.saveAs(mdPath);
     expect(readFileSync(mdPath, "utf8")).toMatch(/## Phase 1/);
-
-    await page.locator("[data-testid=open-briefing]").click();
-    const briefing = page.locator("[data-testid=briefing]");
-    await briefing.waitFor();
-    await page.locator("[data-testid=recommendation]").waitFor();
-    await page.waitForFunction(
-      () => document.querySelector("[data-testid=recommendation]")?.textContent?.includes("safest"),
-      null,
-      {
-        timeout: 150_000,
-      },
-    );
-    await eventually(() => page.locator("[data-testid=recommendation]").textContent()).toMatch(/feasible/);
-    await eventually(() => page.locator("[data-testid=alternatives] li").count()).toBeGreaterThan(1);
-    await eventually(() => page.locator("[data-testid=alternatives]").textContent()).toMatch(/upfront:dprk/);
-    await page.emulateMedia({ media: "print" });
-    await page.pdf({ path: join(ARTIFACTS, "briefing.pdf"), format: "A4" });
-    await page.emulateMedia({ media: "screen" });
-    const [html] = await Promise.all([
-      page.waitForEvent("download"),
-      page.locator("[data-testid=download-briefing]").click(),
-    ]);
-    const htmlPath = join(ARTIFACTS, html.suggestedFilename());
-    await html.saveAs(htmlPath);
-    expect(readFileSync(htmlPath, "utf8")).toMatch(/Why the alternatives fail/);
-  }, 300_000);
+  });
 });
 
 describe("workbench without its workers", { concurrent: true }, () => {
