@@ -14,7 +14,7 @@ import { SIZES } from "./page-checks.ts";
 
 let workbench: Workbench;
 /**
- * One browser context for the four pages: each page is a tab of its own (its own tab storage,
+ * One browser context for the three pages: each page is a tab of its own (its own tab storage,
  * where the app keeps drafts and searches, its own dialogs and address; the app keeps nothing in
  * the context's shared storage), and the tabs after the first open the app from the context's
  * cache, about 2 CPU-s less each than a fresh context.
@@ -75,125 +75,114 @@ async function expectSetupShown(page: Page, eventually: Eventually): Promise<voi
   await eventually(() => f.usNoise.inputValue()).toBe("0.5");
 }
 
-// The four tests run at the same time: each has its own page (so its own storage, dialogs and
+// The three tests run at the same time: each has its own page (so its own storage, dialogs and
 // address) and the server only reads, so none sees another's state. Most of a test's time is the
-// page waiting on reloads, renders and debounced updates, which overlap well.
+// page waiting on reloads, renders and debounced updates, which overlap well. Each walk loads the
+// page twice: once to set everything up, once to see it all come back.
 describe.concurrent("the address keeps the simulation setup and the robust option", () => {
   for (const size of SIZES) {
-    it(`at ${size.width}×${size.height}: in the address, after a reload and after Back`, async ({
-      expect,
-    }) => {
-      const eventually = pollingWith(expect);
-      const page = await newPage(size);
-      try {
-        await page.goto(`${workbench.url}/#/s/korea-2018?tab=simulate`);
-        const f = form(page);
-        await f.runs.waitFor();
-        // the scenario's own settings and the defaults are not written into the address
-        for (const key of [...Object.keys(SETUP), "noise.us", "noise.rok"])
-          expect(paramsOf(page).get(key), key).toBeNull();
-        // the plan simulated is kept too (with the tab)
-        await page.selectOption("[data-testid=plan-select]", "phased");
-        await f.runs.fill(SETUP.runs);
-        await f.seed.fill(SETUP.seed);
-        await f.hazard.fill(SETUP.hazard);
-        await f.response.selectOption(SETUP.response);
-        await f.forgive.fill(SETUP.forgive);
-        await f.dprkNoise.fill(SETUP["noise.dprk"]);
-        for (const [key, value] of Object.entries(SETUP))
-          await eventually(() => paramsOf(page).get(key), undefined, key).toBe(value);
-        expect(paramsOf(page).get("noise.us")).toBeNull();
+    // at the first size, a simulation runs after the reload (with the setup the reload restored)
+    const simulates = size === SIZES[0];
+    const title = `at ${size.width}×${size.height}: in the address, after a reload and after Back${simulates ? "; a simulation started after the reload runs with the restored setup" : ""}`;
+    it(
+      title,
+      async ({ expect }) => {
+        const eventually = pollingWith(expect);
+        const page = await newPage(size);
+        const robust = () => page.getByLabel("robust (worst case of ranges)");
+        const tab = (name: string) => page.getByRole("tab", { name, exact: true });
+        try {
+          await page.goto(`${workbench.url}/#/s/korea-2018?tab=simulate`);
+          const f = form(page);
+          await f.runs.waitFor();
+          // the scenario's own settings and the defaults are not written into the address
+          for (const key of [...Object.keys(SETUP), "noise.us", "noise.rok"])
+            expect(paramsOf(page).get(key), key).toBeNull();
+          // the plan simulated is kept too (with the tab)
+          await page.selectOption("[data-testid=plan-select]", "phased");
+          await f.runs.fill(SETUP.runs);
+          await f.seed.fill(SETUP.seed);
+          await f.hazard.fill(SETUP.hazard);
+          await f.response.selectOption(SETUP.response);
+          await f.forgive.fill(SETUP.forgive);
+          await f.dprkNoise.fill(SETUP["noise.dprk"]);
+          for (const [key, value] of Object.entries(SETUP))
+            await eventually(() => paramsOf(page).get(key), undefined, key).toBe(value);
+          expect(paramsOf(page).get("noise.us")).toBeNull();
+          await eventually(() => paramsOf(page).get("plan")).toBe("phased");
+          expect(paramsOf(page).get("tab")).toBe("simulate");
 
-        await eventually(() => paramsOf(page).get("plan")).toBe("phased");
-        expect(paramsOf(page).get("tab")).toBe("simulate");
+          // The planner's robust option, on its own tab.
+          await tab("Find the best plan").click();
+          expect(await robust().isChecked()).toBe(false);
+          expect(paramsOf(page).get("robust")).toBeNull();
+          await robust().check();
+          await eventually(() => paramsOf(page).get("robust")).toBe("yes");
+          // Back to the Simulate tab: the setup is still there (the tab's form is rebuilt from the address).
+          await tab("Simulate").click();
+          await expectSetupShown(page, eventually);
 
-        await page.reload();
-        await expectSetupShown(page, eventually);
-        await eventually(() => page.locator("[data-testid=plan-select]").inputValue()).toBe("phased");
-        expect(await page.getByRole("tab", { name: "Simulate" }).getAttribute("aria-selected")).toBe("true");
+          // After a reload: the tab, the plan, the setup and the robust option.
+          await page.reload();
+          await expectSetupShown(page, eventually);
+          await eventually(() => page.locator("[data-testid=plan-select]").inputValue()).toBe("phased");
+          expect(await tab("Simulate").getAttribute("aria-selected")).toBe("true");
+          if (simulates) {
+            await page.getByRole("button", { name: "Simulate", exact: true }).click();
+            const result = page.locator("[data-testid=simulation-result]");
+            await result.waitFor({ timeout: SOLVE_MS });
+            await eventually(() => result.textContent()).toMatch(/over 300 runs/);
+            // Compare records the settings the run used.
+            await tab("Compare").click();
+            const cell = page.locator(
+              "[data-testid=compare-table] tr[data-plan=phased] [data-testid=simulated] span",
+            );
+            await eventually(() => cell.getAttribute("title"), SOLVE_MS).toBe(
+              "300 runs, seed 7, hazard 0.1, generous",
+            );
+          }
+          await tab("Find the best plan").click();
+          await eventually(() => robust().isChecked()).toBe(true);
+          await tab("Simulate").click();
 
-        // Leave for the library, then Back: the form is as it was left.
-        await page.locator("a.brand").click();
-        await page.locator("[data-scenario=korea-2018]").waitFor();
-        await page.goBack();
-        await expectSetupShown(page, eventually);
+          // Leave for the library, then Back: the form and the option are as they were left.
+          await page.locator("a.brand").click();
+          await page.locator("[data-scenario=korea-2018]").waitFor();
+          await page.goBack();
+          await expectSetupShown(page, eventually);
+          await tab("Find the best plan").click();
+          await eventually(() => robust().isChecked()).toBe(true);
+          await robust().uncheck();
+          await eventually(() => paramsOf(page).get("robust")).toBeNull();
+          await tab("Simulate").click();
 
-        // Another tab and back again: still there (the tab's form is rebuilt from the address).
-        await page.getByRole("tab", { name: "Plan", exact: true }).click();
-        await page.getByRole("tab", { name: "Simulate" }).click();
-        await expectSetupShown(page, eventually);
+          // Back to a default: that setting leaves the address.
+          await f.hazard.fill("0.05");
+          await eventually(() => paramsOf(page).get("hazard")).toBeNull();
+          await eventually(() => paramsOf(page).get("runs")).toBe(SETUP.runs);
 
-        // Back to a default: that setting leaves the address.
-        await f.hazard.fill("0.05");
-        await eventually(() => paramsOf(page).get("hazard")).toBeNull();
-        await eventually(() => paramsOf(page).get("runs")).toBe(SETUP.runs);
-
-        // The planner's robust option.
-        await page.getByRole("tab", { name: "Find the best plan" }).click();
-        const robust = page.getByLabel("robust (worst case of ranges)");
-        expect(await robust.isChecked()).toBe(false);
-        expect(paramsOf(page).get("robust")).toBeNull();
-        await robust.check();
-        await eventually(() => paramsOf(page).get("robust")).toBe("yes");
-        await page.reload();
-        await eventually(() => page.getByLabel("robust (worst case of ranges)").isChecked()).toBe(true);
-        await page.locator("a.brand").click();
-        await page.locator("[data-scenario=korea-2018]").waitFor();
-        await page.goBack();
-        await eventually(() => page.getByLabel("robust (worst case of ranges)").isChecked()).toBe(true);
-        await page.getByLabel("robust (worst case of ranges)").uncheck();
-        await eventually(() => paramsOf(page).get("robust")).toBeNull();
-
-        // An unsaved edit of the scenario: leaving asks first, and declining keeps the page as it was.
-        await page.getByRole("tab", { name: "Tables" }).click();
-        const cell = page.locator("[data-testid='tolerance-us']");
-        await cell.fill("1.5");
-        await cell.press("Tab");
-        await page.locator("[data-testid=unsaved]").waitFor();
-        const asked = page.waitForEvent("dialog").then(async (dialog) => {
-          const text = dialog.message();
-          await dialog.dismiss();
-          return text;
-        });
-        await page.locator("a.brand").click();
-        expect(await asked).toMatch(/unsaved edits/);
-        await eventually(() => paramsOf(page).get("runs")).toBe(SETUP.runs);
-        await eventually(() => page.url()).toMatch(/#\/s\/korea-2018\?/);
-        await page.getByRole("button", { name: "Revert" }).click();
-        await page.locator("[data-testid=unsaved]").waitFor({ state: "detached" });
-      } finally {
-        await page.close();
-      }
-    });
+          // An unsaved edit of the scenario: leaving asks first, and declining keeps the page as it was.
+          await tab("Tables").click();
+          const cell = page.locator("[data-testid='tolerance-us']");
+          await cell.fill("1.5");
+          await cell.press("Tab");
+          await page.locator("[data-testid=unsaved]").waitFor();
+          const asked = page.waitForEvent("dialog").then(async (dialog) => {
+            const text = dialog.message();
+            await dialog.dismiss();
+            return text;
+          });
+          await page.locator("a.brand").click();
+          expect(await asked).toMatch(/unsaved edits/);
+          await eventually(() => paramsOf(page).get("runs")).toBe(SETUP.runs);
+          await eventually(() => page.url()).toMatch(/#\/s\/korea-2018\?/);
+          await page.getByRole("button", { name: "Revert" }).click();
+          await page.locator("[data-testid=unsaved]").waitFor({ state: "detached" });
+        } finally {
+          await page.close();
+        }
+      },
+      simulates ? 2 * SOLVE_MS : undefined,
+    );
   }
-
-  it(
-    "a simulation started after a reload runs with the restored setup",
-    async ({ expect }) => {
-      const eventually = pollingWith(expect);
-      const page = await newPage(SIZES[0]);
-      try {
-        const query = new URLSearchParams({ tab: "simulate", plan: "phased", ...SETUP }).toString();
-        await page.goto(`${workbench.url}/#/s/korea-2018?${query}`);
-        await page.reload();
-        await expectSetupShown(page, eventually);
-        await page.getByRole("button", { name: "Simulate", exact: true }).click();
-        await page.locator("[data-testid=simulation-result]").waitFor({ timeout: SOLVE_MS });
-        await eventually(() => page.locator("[data-testid=simulation-result]").textContent()).toMatch(
-          /over 300 runs/,
-        );
-        // Compare records the settings the run used.
-        await page.getByRole("tab", { name: "Compare" }).click();
-        const cell = page.locator(
-          "[data-testid=compare-table] tr[data-plan=phased] [data-testid=simulated] span",
-        );
-        await eventually(() => cell.getAttribute("title"), SOLVE_MS).toBe(
-          "300 runs, seed 7, hazard 0.1, generous",
-        );
-      } finally {
-        await page.close();
-      }
-    },
-    2 * SOLVE_MS,
-  );
 });
