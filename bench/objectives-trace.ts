@@ -20,8 +20,6 @@
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { floorSearch } from "../src/planner/floor.ts";
-import { EXPERIMENT } from "../src/planner/formulation.ts";
 import {
   configureSolver,
   findPlan,
@@ -29,6 +27,7 @@ import {
   solveWithHighs,
   warmSolver,
 } from "../src/planner/index.ts";
+import type { SearchTuning } from "../src/planner/search-settings.ts";
 import { benchScenario, cpuSeconds, parseBenchSize } from "./planner-cases.ts";
 
 const { values } = parseArgs({
@@ -48,10 +47,9 @@ if (values.off !== "bracket" && values.off !== "polish" && values.off !== "first
   process.exit(2);
 }
 const off = values.off;
-const turn = (on: boolean) => {
-  if (off === "first-touch") EXPERIMENT.firstTouch = on;
-  else floorSearch[off] = on;
-};
+/** findPlan's search settings with the switch `--off` names on or off. */
+const turn = (on: boolean): SearchTuning =>
+  off === "first-touch" ? { strengthenings: { firstTouch: on } } : { floor: { [off]: on } };
 const size = parseBenchSize(values.size);
 const limit = Number(values.limit);
 if (!size || !(limit > 0)) {
@@ -81,7 +79,6 @@ configureSolver({
 await warmSolver();
 
 for (const on of values["only-baseline"] ? [false] : values.baseline ? [true, false] : [true]) {
-  turn(on);
   n = 0;
   console.log(
     `\nclass ${values.class} seed ${values.seed}, ${values.size}, objective ${values.objective}, ` +
@@ -94,7 +91,11 @@ for (const on of values["only-baseline"] ? [false] : values.baseline ? [true, fa
   console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   const started = performance.now();
   runCpu = cpuSeconds();
-  const r = await findPlan(c, { objective: values.objective as Objective, timeLimitSeconds: limit });
+  const r = await findPlan(c, {
+    objective: values.objective as Objective,
+    timeLimitSeconds: limit,
+    search: turn(on),
+  });
   console.log(
     `\n${r.status}, ${r.phases} phases, slack ${r.minSlack}, gap ${r.gap ?? 0}, θ* ${r.safety?.theta ?? ""}; ` +
       `${r.stats.solves} MILPs, wall ${((performance.now() - started) / 1000).toFixed(2)} s, ` +

@@ -42,7 +42,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { firstPlan } from "../src/planner/incumbent.ts";
 import {
   configureSolver,
   exportNames,
@@ -201,7 +200,6 @@ const ratio = (x: number, y: number) => (Number.isFinite(y) && y > 0 ? `${(x / y
 
 /** findPlan with one variant of the first plan, each MILP it solves recorded with its CPU time. */
 async function defaultPath(c: ReturnType<typeof benchScenario>, objective: Objective, variant: string) {
-  firstPlan.split = variant === "split";
   const solved: Array<{ milp: Milp; options: SolveOptions; result: SolveResult; cpu: number }> = [];
   let beforeFirst = Number.NaN;
   const cpuBefore = cpuNow();
@@ -217,10 +215,13 @@ async function defaultPath(c: ReturnType<typeof benchScenario>, objective: Objec
       return result;
     },
   });
-  const report = await findPlan(c, { objective, timeLimitSeconds: limit });
+  const report = await findPlan(c, {
+    objective,
+    timeLimitSeconds: limit,
+    search: { firstPlan: { split: variant === "split" } },
+  });
   const totalCpu = cpuNow() - cpuBefore;
   configureSolver({});
-  firstPlan.split = true;
   return { report, solved, totalCpu, beforeFirst };
 }
 

@@ -19,7 +19,6 @@
  *      HiGHS must close is the hard part of the problem.
  */
 import { parseArgs } from "node:util";
-import { firstPlan } from "../src/planner/incumbent.ts";
 import { findPlan, type Objective, type PlanResult } from "../src/planner/index.ts";
 import { BENCH_CLASSES, type BenchClass, benchScenario, cpuSeconds } from "./planner-cases.ts";
 
@@ -112,9 +111,8 @@ async function compareFirstPlans(count: number) {
       for (let seed = 1; seed <= count; seed++) {
         const c = benchScenario(seed, size, name);
         const run = async (split: boolean): Promise<PlanResult> => {
-          firstPlan.split = split;
           const before = cpuSeconds();
-          const result = await findPlan(c, { timeLimitSeconds: 60 });
+          const result = await findPlan(c, { timeLimitSeconds: 60, search: { firstPlan: { split } } });
           cpu[split ? "split" : "plain"] += cpuSeconds() - before;
           return result;
         };
@@ -137,7 +135,6 @@ async function compareFirstPlans(count: number) {
       }
     }
   }
-  firstPlan.split = true;
   const total = BENCH_CLASSES.length * sizes.length * count;
   console.log(
     `${total} scenarios: ${same} with the same status, phases and minimum slack, ${samePlan} with the same plan; ` +

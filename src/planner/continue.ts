@@ -23,6 +23,7 @@ import { DEFAULT_TIME_LIMIT } from "./find.ts";
 import type { Formulation } from "./formulation.ts";
 import { relaxationSentences } from "./relax.ts";
 import type { Relaxation } from "./report.ts";
+import { searchSettings } from "./search-settings.ts";
 import {
   CHECK_TOLERANCE,
   type Context,
@@ -145,6 +146,7 @@ export async function findContinuation(
     stats: { variables: 0, constraints: 0, nonzeros: 0, solves: 0, seconds: 0 },
     notes,
     fits: () => true,
+    search: searchSettings(),
   };
   const search: Search = { c: scenario, history, horizon, ctx };
   const base = { objective, from: k0, notes, stats: ctx.stats };

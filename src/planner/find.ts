@@ -26,6 +26,7 @@ import { mostProgress, progressOf } from "./progress.ts";
 import { applyRelaxation, relaxationOf, relaxationSentences } from "./relax.ts";
 import { Objective, type PlanStatus } from "./report.ts";
 import { safestPlan, safetyFrontier } from "./safety.ts";
+import { type SearchTuning, searchSettings } from "./search-settings.ts";
 import {
   type Base,
   type Context,
@@ -58,6 +59,11 @@ export interface PlanOptions {
   onProgress?: (step: PlanProgress) => void;
   /** With the safety objective: the largest θ* for each number of phases (MODEL.md §7). */
   frontier?: boolean;
+  /**
+   * The search's own settings (search-settings.ts), for tests and benchmarks that compare one
+   * against another; left out, the defaults. Not a user's option: the plans are the defaults'.
+   */
+  search?: SearchTuning;
 }
 
 /** Options a user got wrong: the CLI prints the message with exit status 2, the server answers 400. */
@@ -116,6 +122,7 @@ export async function findPlan(scenario: CompiledScenario, options: PlanOptions 
     fits: (a: Analysis) =>
       (robust ? a.robustlyFeasible : a.feasible) && (!credible || mutuallyCredible(c, a)),
     credibleTo: credible ? compileViews(c).map((view) => view.compiled) : undefined,
+    search: searchSettings(options.search),
   };
   if (horizon > scenario.horizon) {
     ctx.notes.push(

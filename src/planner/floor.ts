@@ -21,17 +21,27 @@
 import type { Formulation, FormulationOptions } from "./formulation.ts";
 import { firstPlanOf } from "./incumbent.ts";
 import { type Best, polished, probe } from "./probe.ts";
-import { type Context, formulate, now, record, solveAt, solveFormulation, TIE_TOLERANCE } from "./session.ts";
-import { shorterPlans, shorterSearch } from "./shorter.ts";
+import {
+  type Context,
+  formulate,
+  now,
+  record,
+  reportSize,
+  solveAt,
+  solveFormulation,
+  TIE_TOLERANCE,
+} from "./session.ts";
+import { shorterPlans } from "./shorter.ts";
 import type { SolveResult } from "./solver.ts";
 import { solveMilp } from "./solver.ts";
 
 /**
- * How the time of a slack search is shared. `firstShare`: the direct MILP's share of the time left
- * (the rest is for the probes). `probesOnly` skips the direct MILP (tests use it to exercise every
+ * How the time of a slack search is shared, by default (a search reads its own from
+ * `ctx.search.floor`; tests and benchmarks change it through findPlan's `search` option).
+ * `firstShare`: the direct MILP's share of the time left (the rest is for the probes). `probesOnly` skips the direct MILP (tests use it to exercise every
  * step of the probe search on small scenarios, which the direct MILP proves at once).
  */
-export const floorSearch = {
+export const FLOOR_SEARCH = Object.freeze({
   firstShare: 0.6,
   /** The same with a first plan from the analysis (incumbent.ts): the probes get more. */
   seededShare: 0.15,
@@ -55,7 +65,7 @@ export const floorSearch = {
    */
   bracket: true,
   bracketShare: 0.6,
-};
+});
 
 /** Probes per search, at most (each one halves the gap or raises the best plan). */
 const MOST_PROBES = 40;
@@ -71,19 +81,20 @@ export async function solveLargestSlack(
   phases: number,
   extra: Partial<FormulationOptions> = {},
 ): Promise<[Formulation, SolveResult]> {
-  if (floorSearch.probesOnly) {
+  if (ctx.search.floor.probesOnly) {
     const [f] = await solveAt(ctx, phases, false, extra, 0);
     return [f, await raiseFloor(ctx, f, undefined, undefined, shortenable(ctx, phases, extra))];
   }
   const f = formulate(ctx, phases, false, extra);
+  reportSize(ctx, f);
   // A plan from the analysis first (incumbent.ts), for the plain search only (extra rows, as the
   // safety objective's, are not the analysis's to check): the direct MILP starts from it, and
   // with it the probes take over sooner.
   const seed = isPlain(extra) ? firstPlanOf(ctx, f, phases) : undefined;
   // The direct MILP keeps going while its bound moves; once it has a plan and its bound has stood
   // still for half its LP iterations (after `stallAfter` of them), the probes take over.
-  const stall = { after: floorSearch.stallAfter, quiet: floorSearch.stallQuiet };
-  const share = seed ? floorSearch.seededShare : floorSearch.firstShare;
+  const stall = { after: ctx.search.floor.stallAfter, quiet: ctx.search.floor.stallQuiet };
+  const share = seed ? ctx.search.floor.seededShare : ctx.search.floor.firstShare;
   const first = await solveFormulation(ctx, f, phases, false, share, stall, seed?.start);
   if (first.status !== "limit" || ctx.signal?.aborted) return [f, first];
   return [f, await raiseFloor(ctx, f, first, seed?.columns, shortenable(ctx, phases, extra))];
@@ -102,7 +113,9 @@ function isPlain(extra: Partial<FormulationOptions>): boolean {
  * safety and progress objectives' extra rows are not the shorter model's.
  */
 function shortenable(ctx: Context, phases: number, extra: Partial<FormulationOptions>): number | undefined {
-  return ctx.objective === "slack" && isPlain(extra) && shorterSearch.when !== "never" ? phases : undefined;
+  return ctx.objective === "slack" && isPlain(extra) && ctx.search.shorter.when !== "never"
+    ? phases
+    : undefined;
 }
 
 /**
@@ -129,7 +142,7 @@ async function raiseFloor(
   // The direct MILP's incumbent, or (if it stopped before completing its start) the first plan.
   const from = first?.values ?? seed;
   if (from) {
-    const own = await polished(ctx, f, from, floorSearch.polish);
+    const own = await polished(ctx, f, from, ctx.search.floor.polish);
     if (own === undefined) return first ?? { status: "limit", seconds: 0 }; // judge() reports it
     best = own;
   }
@@ -158,16 +171,16 @@ async function raiseFloor(
   // the probes, whose roots presolve settles with s fixed, keep the time. (HiGHS reports its work;
   // a native backend reports none, and keeps the bracket.)
   const stuck = stuckAtRoot(first);
-  let bracketed = !floorSearch.bracket || (first?.work !== undefined && first.work.bound === undefined);
+  let bracketed = !ctx.search.floor.bracket || (first?.work !== undefined && first.work.bound === undefined);
   // Plans from a shorter model (shorter.ts), once there is a plan to start from; only when the
   // direct MILP stopped in its root, unless a test asks for it always.
-  let shortened = phases === undefined || (shorterSearch.when === "stuck" && !stuck);
+  let shortened = phases === undefined || (ctx.search.shorter.when === "stuck" && !stuck);
   // The next probe's floor when the shorter model suggests one (its lowest infeasible floor).
   let hint: number | undefined;
   for (let n = 0; n < MOST_PROBES; n++) {
     if (!shortened && best !== undefined) {
       shortened = true;
-      const outcome = await shorterPlans(ctx, f, phases!, best, high, floorSearch.polish);
+      const outcome = await shorterPlans(ctx, f, phases!, best, high, ctx.search.floor.polish);
       best = outcome.best;
       hint = outcome.limit;
       // Near idle the same root reports the column's bound (192 on that model) and no node: no
@@ -197,7 +210,7 @@ async function raiseFloor(
     const step = best === undefined ? 0 : TIE_TOLERANCE * Math.max(1, Math.abs(best.slack));
     const halve: boolean =
       best !== undefined &&
-      (crept || (high - best.slack) / Math.max(1, Math.abs(best.slack)) > floorSearch.close);
+      (crept || (high - best.slack) / Math.max(1, Math.abs(best.slack)) > ctx.search.floor.close);
     // after the shorter model: at its lowest infeasible floor, a bound within its gap if no plan
     // of the horizon clears it either, and a plan better than any of T′ phases if one does
     const hinted = hint !== undefined && best !== undefined && hint > best.slack + step && hint < high;
@@ -218,7 +231,7 @@ async function raiseFloor(
       continue;
     }
     if (!result.values) return done("limit", result.message);
-    const found = await polished(ctx, f, result.values, floorSearch.polish);
+    const found = await polished(ctx, f, result.values, ctx.search.floor.polish);
     if (found === undefined) return { ...result, status: "limit" }; // judge() reports the failed check
     if (best === undefined || found.slack > best.slack) best = found;
     crept = !halve && !hinted;
@@ -262,12 +275,12 @@ async function bracket(ctx: Context, f: Formulation, best: Best, high: number): 
   for (const col of f.lags) model.integer[col] = true;
   ctx.stats.solves += 1;
   const result = await solveMilp(model, {
-    timeLimitSeconds: remaining * floorSearch.bracketShare,
+    timeLimitSeconds: remaining * ctx.search.floor.bracketShare,
     signal: ctx.signal,
   });
   record(ctx, result);
   if (result.status === "error") return "error";
-  const found = result.values ? await polished(ctx, f, result.values, floorSearch.polish) : undefined;
+  const found = result.values ? await polished(ctx, f, result.values, ctx.search.floor.polish) : undefined;
   const better = found !== undefined && found.slack > best.slack ? found : undefined;
   // The optimum of this MILP is the optimum of the search only if the plan it returned passes the
   // analysis at (within the tie tolerance) the slack the solver proved.

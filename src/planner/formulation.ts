@@ -18,6 +18,7 @@ import {
 import { firstTouchCap, latestDone } from "./bounds.ts";
 import { MilpBuilder, type Term } from "./milp.ts";
 import type { Objective } from "./report.ts";
+import type { SearchSettings } from "./search-settings.ts";
 
 /** Least share of a divisible move in a phase where it happens (see docs/planner.md). */
 export const MIN_SHARE = 1e-3;
@@ -55,6 +56,8 @@ export interface FormulationOptions {
    * must then come from `continuationEarliest`.
    */
   history?: History;
+  /** Which strengthenings the model gets (default `STRENGTHENINGS`: all but integer lags). */
+  strengthenings?: SearchSettings["strengthenings"];
 }
 
 export interface Formulation {
@@ -98,9 +101,12 @@ interface Build {
    * (`latestDone`; only for complete plans without a history).
    */
   latest: Array<number | undefined>;
+  /** The strengthenings this model gets (`o.strengthenings` or the defaults). */
+  on: SearchSettings["strengthenings"];
 }
 
 export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Formulation {
+  const on = o.strengthenings ?? STRENGTHENINGS;
   const build: Build = {
     c,
     o,
@@ -117,11 +123,12 @@ export function buildFormulation(c: CompiledScenario, o: FormulationOptions): Fo
     k0: o.history?.phases ?? 0,
     creditCols: new Map(),
     latest:
-      partial(o) || o.history || !EXPERIMENT.latest
+      partial(o) || o.history || !on.latest
         ? c.moveIds.map(() => undefined)
         : latestDone(c, o.phases).map((by, m) =>
             by !== undefined && by >= o.earliest[m] && !o.excluded?.[m] ? by : undefined,
           ),
+    on,
   };
   addStateColumns(build);
   addStateRows(build);
@@ -407,7 +414,7 @@ function forcedReservationBound(f: Build): number {
  */
 function lastMoverBound(f: Build): number {
   const { c, o, T } = f;
-  if (partial(o) || o.history || !EXPERIMENT.lastMover) return INF;
+  if (partial(o) || o.history || !f.on.lastMover) return INF;
   const lower = f.b.model.colLower;
   const upper = f.b.model.colUpper;
   const forced = c.moveIds.map((_, m) => lower[f.x[m][T]] === 1);
@@ -457,7 +464,7 @@ function lastMoverBound(f: Build): number {
  */
 function forcedActingBound(f: Build): number {
   const { c, o } = f;
-  if (partial(o) || o.history || !EXPERIMENT.forcedActing) return INF;
+  if (partial(o) || o.history || !f.on.forcedActing) return INF;
   let bound = INF;
   for (let m = 0; m < c.moveIds.length; m++) {
     const k = f.latest[m];
@@ -481,7 +488,7 @@ function forcedActingBound(f: Build): number {
  */
 function firstTouchBound(f: Build): number {
   const { c, o, T } = f;
-  if (partial(o) || o.history || !EXPERIMENT.firstTouch) return INF;
+  if (partial(o) || o.history || !f.on.firstTouch) return INF;
   const possible = c.moveIds.map((_, m) => f.b.model.colUpper[f.x[m][T]] > 0);
   let bound = INF;
   c.partyIds.forEach((_, i) => {
@@ -550,7 +557,7 @@ function addLagIndicators(f: Build): LagIndicator[] {
       for (const lag of lags) {
         const movers = own.filter((m) => c.lag[m] <= lag && o.earliest[m] <= k);
         if (movers.length === 0) continue;
-        const col = b.addColumn(`g_${i}_${k}_${lag}`, 0, 1, EXPERIMENT.integerLags);
+        const col = b.addColumn(`g_${i}_${k}_${lag}`, 0, 1, f.on.integerLags);
         const name = `lag.${pt(f, i)}.${k}.${lag}`;
         for (const m of movers)
           b.atLeast([{ col, coef: 1 }, ...happens(f, m, k, -1)], 0, `${name}.${mv(f, m)}`);
@@ -774,7 +781,7 @@ function addMarginRow(
     // s ≤ ub·e + U(1 − e): the row's own big-M is U − (least margin); this one is U − (most).
     const most = highestMargin(f, i, k, lag, values, fig);
     // (not after a history: its fixed phases need not follow the weights highestMargin assumes)
-    if (EXPERIMENT.rowCuts && !f.o.history && Number.isFinite(most) && most < f.slackUpper) {
+    if (f.on.rowCuts && !f.o.history && Number.isFinite(most) && most < f.slackUpper) {
       const e: Term[] = [{ col: g.col, coef: f.slackUpper - most }];
       if (g.previous !== undefined) e.push({ col: g.previous, coef: most - f.slackUpper });
       f.b.atMost([{ col: f.slack, coef: 1 }, ...e], f.slackUpper, `most.${name}`);
@@ -847,12 +854,13 @@ function lowestMargins(
 }
 
 /**
- * Switches for the strengthenings of docs/planner.md ("What holds the bound"), all on by default
- * except `integerLags` (the lag indicators declared integer in the direct MILP; the floor search's
- * probes always declare them so). Benchmarks and experiments turn them off one at a time to
- * measure each; every setting gives the same optimum.
+ * The strengthenings of docs/planner.md ("What holds the bound"), all on by default except
+ * `integerLags` (the lag indicators declared integer in the direct MILP; the floor search's probes
+ * always declare them so). Benchmarks and experiments turn them off one at a time to measure each
+ * (`FormulationOptions.strengthenings`, or `search.strengthenings` of findPlan); every setting
+ * gives the same optimum.
  */
-export const EXPERIMENT = {
+export const STRENGTHENINGS = Object.freeze({
   rowCuts: true,
   integerLags: false,
   latest: true,
@@ -860,7 +868,7 @@ export const EXPERIMENT = {
   lastMover: true,
   forcedActing: true,
   firstTouch: true,
-};
+});
 
 /**
  * The most the margin M_i(k) at lag ℓ can be when i acts in k with L = ℓ: each move at its best
@@ -926,7 +934,7 @@ function leastWeight(
   kappa: number,
 ): number {
   const by = f.latest[m];
-  if (by === undefined || !EXPERIMENT.leastWeight) return 0;
+  if (by === undefined || !f.on.leastWeight) return 0;
   const decay = delta ** (lag + 1);
   let least = 1;
   for (let j = Math.max(1, f.o.earliest[m]); j <= by; j++) {

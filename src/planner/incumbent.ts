@@ -19,11 +19,13 @@ import { type Formulation, MIN_SHARE } from "./formulation.ts";
 import { type Context, now, slackOf } from "./session.ts";
 
 /**
- * Switches and budget of the first plan; tests and benchmarks turn it off to compare. The budget is
- * work (plans analysed), so the plan it returns does not depend on the machine's load; the wall
- * clock only caps it, so that a loaded machine still keeps the call's time limit.
+ * Switches and budget of the first plan, by default; a search reads its own from
+ * `ctx.search.firstPlan` (tests and benchmarks turn it off or change it through findPlan's `search`
+ * option, to compare). The budget is work (plans analysed), so the plan it returns does not depend
+ * on the machine's load; the wall clock only caps it, so that a loaded machine still keeps the
+ * call's time limit.
  */
-export const firstPlan = {
+export const FIRST_PLAN = Object.freeze({
   enabled: true,
   /**
    * At most this many plans analysed. The 200 × 6 × 40 benchmark reaches its local optimum (49.33)
@@ -42,7 +44,7 @@ export const firstPlan = {
    * then sets it exactly when it completes the start.
    */
   shareSteps: 6,
-};
+});
 
 /** When the local search stops: at `until` (seconds, `now()`) or after `evaluations` analyses. */
 export interface SearchBudget {
@@ -274,7 +276,7 @@ export function splitMoves(
     let b = lo + ratio * (hi - lo);
     let fa = judge(a);
     let fb = judge(b);
-    for (let n = 0; n < firstPlan.shareSteps && !spent(); n++) {
+    for (let n = 0; n < ctx.search.firstPlan.shareSteps && !spent(); n++) {
       if (!exceeds(fb, fa)) {
         hi = b;
         b = a;
@@ -347,7 +349,7 @@ export function improveWithSplits(
 
 /**
  * The first plan of the phases objective: the local search with splits by the minimum slack alone,
- * then again from there by the least `firstPlan.depth` row slacks (`Score`). Leximin from the start
+ * then again from there by the least `FIRST_PLAN.depth` row slacks (`Score`). Leximin from the start
  * reaches a worse plan on some benchmark seeds (it follows other steps first); after the plain
  * search it can only keep or raise the minimum slack.
  */
@@ -358,9 +360,9 @@ export function phasesFirstPlan(
   budget: SearchBudget,
 ): { at: Placement; splits: Splits; slack: number; evaluations: number } {
   const plain = improveWithSplits(ctx, phases, start, budget);
-  if (!(plain.slack >= 0) || firstPlan.depth <= 1) return plain;
+  if (!(plain.slack >= 0) || ctx.search.firstPlan.depth <= 1) return plain;
   const left = { until: budget.until, evaluations: budget.evaluations - plain.evaluations };
-  const deeper = improveWithSplits(ctx, phases, plain.at, left, firstPlan.depth, plain.splits);
+  const deeper = improveWithSplits(ctx, phases, plain.at, left, ctx.search.firstPlan.depth, plain.splits);
   return { ...deeper, evaluations: plain.evaluations + deeper.evaluations };
 }
 
@@ -418,9 +420,10 @@ export interface FirstPlan {
 
 /**
  * The first plan for `phases` phases, or undefined when the local search ends without a feasible
- * plan. Spends at most `firstPlan.share` of the time left (and `firstPlan.most` seconds).
+ * plan. Spends at most `share` of the time left (`ctx.search.firstPlan`), and `evaluations` plans.
  */
 export function firstPlanOf(ctx: Context, f: Formulation, phases: number): FirstPlan | undefined {
+  const firstPlan = ctx.search.firstPlan;
   if (!firstPlan.enabled) return undefined;
   const start = earliestPlacement(ctx.c, ctx.earliest, phases);
   const until = now() + firstPlan.share * Math.max(0, ctx.deadline - now());

@@ -45,7 +45,7 @@ export async function probe(
  * indicators follow from the fixed states), so it costs about one LP. A probe's plan only clears its
  * floor, and a divisible move's shares can usually be moved to clear more; without this the probes
  * just above the best plan kept finding plans a hair better (docs/planner.md). Undefined if the
- * plan fails the analysis's check; `raise` false (floorSearch.polish) only checks it.
+ * plan fails the analysis's check; `raise` false (the floor search's `polish`) only checks it.
  */
 export async function polished(
   ctx: Context,

@@ -174,6 +174,7 @@ async function whyDeferred(ctx: Context, forced: number[][], item: number[]): Pr
     robust: ctx.robust,
     timeLimitSeconds: remaining,
     signal: ctx.signal,
+    search: ctx.search,
   });
   ctx.stats.solves += best.stats.solves;
   for (const solver of best.stats.solver?.split("; ") ?? [])

@@ -10,6 +10,7 @@ import type { Plan } from "../model/index.ts";
 import { compressPlan, extractPlan, worstSlack } from "./extract.ts";
 import { buildFormulation, type Formulation, type FormulationOptions } from "./formulation.ts";
 import type { Objective, PlanReport, PlanStatus } from "./report.ts";
+import type { SearchSettings } from "./search-settings.ts";
 import { type SolveOptions, type SolveResult, solveMilp } from "./solver.ts";
 
 export interface PlanProgress {
@@ -74,6 +75,8 @@ export interface Context {
   fits: (analysis: Analysis) => boolean;
   /** Views whose rows must also hold (plan --credible, MODEL.md §9). */
   credibleTo?: CompiledScenario[];
+  /** This search's settings (search-settings.ts): the defaults unless a test or benchmark set some. */
+  search: SearchSettings;
 }
 
 export function now(): number {
@@ -93,30 +96,39 @@ export async function solveAt(
   stall?: SolveOptions["stall"],
 ): Promise<[Formulation, SolveResult]> {
   const f = formulate(ctx, phases, relax, extra);
+  reportSize(ctx, f);
   return [f, await solveFormulation(ctx, f, phases, relax, share, stall)];
 }
 
-/** The MILP for `phases` phases of this search (its size goes into the call's statistics). */
+/** The MILP for `phases` phases of this search. */
 export function formulate(
   ctx: Context,
   phases: number,
   relax: boolean,
   extra: Partial<FormulationOptions> = {},
 ): Formulation {
-  const f = buildFormulation(ctx.c, {
+  return buildFormulation(ctx.c, {
     phases,
     values: ctx.values,
     objective: ctx.objective,
     relax,
     earliest: ctx.earliest,
     credibleTo: ctx.credibleTo,
+    strengthenings: ctx.search.strengthenings,
     ...extra,
   });
+}
+
+/**
+ * The model's size as the report's: called by whoever builds the model a plan of the report is a
+ * plan of (`solveAt`, the slack search's horizon model), not for the models searched on the way
+ * (shorter.ts's).
+ */
+export function reportSize(ctx: Pick<Context, "stats">, f: Formulation): void {
   const model = f.builder.model;
   ctx.stats.variables = model.colLower.length;
   ctx.stats.constraints = model.rowLower.length;
   ctx.stats.nonzeros = model.indices.length;
-  return f;
 }
 
 /**

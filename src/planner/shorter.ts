@@ -16,25 +16,26 @@ import { type Best, polished, probe } from "./probe.ts";
 import { type Context, formulate, now } from "./session.ts";
 
 /**
- * When the step is taken, and on how many phases. `when`: "stuck" (the default) only when the
- * direct MILP stopped in its root, so that nothing better is coming from it; "always" whatever the
- * direct MILP did (tests use it, with `floorSearch.probesOnly`, to reach the step on small
- * scenarios); "never" turns it off. `factor`: T′ is this multiple of the phases the best plan
+ * When the step is taken, and on how many phases, by default (a search reads its own from
+ * `ctx.search.shorter`; tests change it through findPlan's `search` option). `when`: "stuck" (the
+ * default) only when the direct MILP stopped in its root, so that nothing better is coming from it;
+ * "always" whatever the direct MILP did (tests use it, with the floor search's `probesOnly`, to
+ * reach the step on small scenarios); "never" turns it off. `factor`: T′ is this multiple of the phases the best plan
  * uses, rounded up (at most T − 1). `share`: of the time left, at most this much for its probes.
  * `close`: its probes stop once the best plan is within this relative distance of the shorter
  * model's own lowest infeasible floor.
  */
-export const shorterSearch = {
+export const SHORTER_SEARCH = Object.freeze({
   when: "stuck" as "stuck" | "always" | "never",
   factor: 1.5,
   share: 0.6,
   close: 0.02,
-};
+});
 
 /** T′: `factor` times the phases the plan uses, rounded up, at least the fewest any plan needs, below T. */
 export function shorterPhases(ctx: Context, used: number, phases: number): number | undefined {
   const fewest = fewestPossiblePhases(ctx.c, ctx.earliest);
-  const short = Math.min(phases - 1, Math.max(fewest, Math.ceil(shorterSearch.factor * used)));
+  const short = Math.min(phases - 1, Math.max(fewest, Math.ceil(ctx.search.shorter.factor * used)));
   return short >= 1 && short >= fewest && short < phases ? short : undefined;
 }
 
@@ -84,19 +85,13 @@ export async function shorterPlans(
 ): Promise<Shorter> {
   const short = shorterPhases(ctx, start.phases, phases);
   if (short === undefined) return { best: start };
-  // the report's model size stays the horizon's
-  const size = { ...ctx.stats };
   const g = formulate(ctx, short, false, {});
-  Object.assign(ctx.stats, {
-    variables: size.variables,
-    constraints: size.constraints,
-    nonzeros: size.nonzeros,
-  });
-  const until = now() + shorterSearch.share * Math.max(0, ctx.deadline - now());
+  const { share, close } = ctx.search.shorter;
+  const until = now() + share * Math.max(0, ctx.deadline - now());
   let best = start;
   let top = Math.min(high, g.builder.model.colUpper[g.slack]);
   let limit: number | undefined;
-  while ((top - best.slack) / Math.max(1, Math.abs(best.slack)) > shorterSearch.close) {
+  while ((top - best.slack) / Math.max(1, Math.abs(best.slack)) > close) {
     const remaining = until - now();
     if (ctx.signal?.aborted || remaining <= 0.05) break;
     const floor = (best.slack + top) / 2;

@@ -2,18 +2,17 @@
  * The floor search (src/planner/floor.ts) against exhaustive enumeration. Small scenarios are
  * proven by the direct MILP at once, so `probesOnly` skips it: every answer here comes from the
  * probes (a plan at s ≥ 0, halfway probes, the last probe just above the best plan) and, on even
- * seeds, the bracketed solve after the first infeasible probe (`floorSearch.bracket`: "maximise s"
+ * seeds, the bracketed solve after the first infeasible probe (the floor search's `bracket`: "maximise s"
  * between the best plan and that probe's floor); odd seeds keep the probes alone.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { analyzePlan } from "../../src/analysis/analyze.ts";
 import { earliestStarts } from "../../src/planner/bounds.ts";
 import { extractPlan } from "../../src/planner/extract.ts";
-import { floorSearch } from "../../src/planner/floor.ts";
 import { buildFormulation } from "../../src/planner/formulation.ts";
 import { earliestPlacement, placementColumns } from "../../src/planner/incumbent.ts";
 import { configureSolver, findPlan, solveWithHighs } from "../../src/planner/index.ts";
-import { onLongerHorizon, shorterSearch } from "../../src/planner/shorter.ts";
+import { onLongerHorizon } from "../../src/planner/shorter.ts";
 import { literalFigures, literallyFeasible } from "../analysis/literal.ts";
 import { bruteForce } from "./brute-force.ts";
 import { bruteForceOptions, compileGenerated } from "./generate.ts";
@@ -22,9 +21,6 @@ import { bruteForceOptions, compileGenerated } from "./generate.ts";
 const options = (seed: number) => bruteForceOptions(seed, 4);
 
 afterEach(() => {
-  floorSearch.probesOnly = false;
-  shorterSearch.when = "stuck";
-  floorSearch.bracket = true;
   configureSolver({});
 });
 
@@ -43,17 +39,16 @@ function countBrackets(): { count: number } {
 
 describe("floor search = brute force", () => {
   it("finds the fewest phases and the largest minimum slack by probes alone (60 seeds)", async () => {
-    floorSearch.probesOnly = true;
     const brackets = countBrackets();
     let feasible = 0;
     let infeasible = 0;
     for (let seed = 2001; seed <= 2060; seed++) {
-      floorSearch.bracket = seed % 2 === 0;
+      const search = { floor: { probesOnly: true, bracket: seed % 2 === 0 } };
       const o = options(seed);
       const c = compileGenerated(seed, o);
       const truth = bruteForce(c, o.horizon);
       const where = `seed ${seed}`;
-      const phases = await findPlan(c, { horizon: o.horizon, timeLimitSeconds: 120 });
+      const phases = await findPlan(c, { horizon: o.horizon, timeLimitSeconds: 120, search });
       expect(phases.status, where).toBe(truth.fewest ? "optimal" : "infeasible");
       if (truth.fewest) {
         feasible++;
@@ -61,7 +56,12 @@ describe("floor search = brute force", () => {
         expect(phases.minSlack!, where).toBeCloseTo(truth.fewest.minSlack, 6);
         expect(analyzePlan(c, phases.plan).minSlack, where).toBeCloseTo(phases.minSlack!, 9);
       } else infeasible++;
-      const slack = await findPlan(c, { horizon: o.horizon, objective: "slack", timeLimitSeconds: 120 });
+      const slack = await findPlan(c, {
+        horizon: o.horizon,
+        objective: "slack",
+        timeLimitSeconds: 120,
+        search,
+      });
       expect(slack.feasible, where).toBe(truth.slack !== undefined);
       if (truth.slack !== undefined) {
         expect(slack.status, where).toBe("optimal");
@@ -76,19 +76,23 @@ describe("floor search = brute force", () => {
   it("raises each probe's plan to its shape's best slack without changing the answer (divisible moves, 40 seeds)", async () => {
     // Continuous shares beat any enumeration's grid, so the reference here is the direct MILP,
     // which proves these small scenarios at once; the probes alone, each plan they find raised to
-    // the best slack of its shape (floorSearch.polish), must reach the same slack.
+    // the best slack of its shape (the floor search's `polish`), must reach the same slack.
     let compared = 0;
     for (let seed = 2101; seed <= 2140; seed++) {
-      floorSearch.bracket = seed % 2 === 0;
+      const bracket = seed % 2 === 0;
       const o = { ...options(seed), divisible: 0.5, looseGoal: 0 };
       const c = compileGenerated(seed, o);
       if (!c.divisible.some(Boolean)) continue;
       const where = `seed ${seed}`;
-      const run = () => findPlan(c, { horizon: o.horizon, objective: "slack", timeLimitSeconds: 120 });
-      const direct = await run();
-      floorSearch.probesOnly = true;
-      const probed = await run();
-      floorSearch.probesOnly = false;
+      const run = (probesOnly: boolean) =>
+        findPlan(c, {
+          horizon: o.horizon,
+          objective: "slack",
+          timeLimitSeconds: 120,
+          search: { floor: { probesOnly, bracket } },
+        });
+      const direct = await run(false);
+      const probed = await run(true);
       expect(probed.feasible, where).toBe(direct.feasible);
       if (!direct.feasible) continue;
       expect([direct.status, probed.status], where).toEqual(["optimal", "optimal"]);
@@ -104,8 +108,7 @@ describe("floor search = brute force", () => {
     // 3-phase model and polished there, then the 3-phase probes from the 2-phase model's lowest
     // infeasible floor. Where the best plan needs all 3 phases, a search that took that floor as
     // a bound would stop below the optimum; the enumeration says which seeds those are.
-    floorSearch.probesOnly = true;
-    shorterSearch.when = "always";
+    const search = { floor: { probesOnly: true }, shorter: { when: "always" as const } };
     let shortProbes = 0;
     configureSolver({
       backend: (milp, options) => {
@@ -124,7 +127,7 @@ describe("floor search = brute force", () => {
       // no plan of 2 phases, or none as good: the 2-phase model's floors are no bound here
       if (short === undefined || short < truth - 1e-9) longer++;
       const where = `seed ${seed}`;
-      const found = await findPlan(c, { horizon: 3, objective: "slack", timeLimitSeconds: 120 });
+      const found = await findPlan(c, { horizon: 3, objective: "slack", timeLimitSeconds: 120, search });
       expect(found.status, where).toBe("optimal");
       expect(found.minSlack!, where).toBeCloseTo(truth, 6);
       expect(analyzePlan(c, found.plan).minSlack, where).toBeCloseTo(found.minSlack!, 9);
