@@ -16,6 +16,7 @@ import {
   placementColumns,
   placementSchedule,
 } from "../../src/planner/incumbent.ts";
+import { searchSettings } from "../../src/planner/search-settings.ts";
 import { type Context, formulate } from "../../src/planner/session.ts";
 import { bruteForce } from "./brute-force.ts";
 import { bruteForceOptions, compileGenerated } from "./generate.ts";
@@ -31,6 +32,7 @@ function plainContext(c: Context["c"], earliest: number[]): Context {
     objective: "phases",
     values: c.values.nominal,
     fits: (a: { feasible: boolean }) => a.feasible,
+    search: searchSettings(),
   } as unknown as Context;
 }
 
