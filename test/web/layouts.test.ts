@@ -4,11 +4,14 @@
  * scrolls sideways, the page is no taller than its content (no second scrollbar), every chart is
  * as wide as its box, no move's name is cut and no chip's words run over another's, and a
  * screenshot of each state at each size goes to test-artifacts/screenshots/layouts/ (CI keeps it).
- * Along the way, at each size too: a reload restores the state from the address (optimum,
- * frontier point, frontier plan, whose view, which editor, the briefing's plan), unsaved edits
- * warn before they are lost (in the app and on reload), the optimum saves into the scenario, and
- * the exposure chart exports as an SVG and a PNG that carry its title, legend and caption. Last,
- * an agreement's page with a pending amendment and the form proposing a new version.
+ * axe-core runs all its rules at the first size and the rules the size can change at the others
+ * (`SIZE_DEPENDENT_RULES`, test/web/page-checks.ts; the first test below checks its premise).
+ * Along the way: a reload restores the state from the address (optimum, frontier point, frontier
+ * plan, whose view, which editor, the briefing's plan; once per state, see `reloadRestores`),
+ * unsaved edits warn before they are lost (in the app and on reload), the optimum saves into the
+ * scenario, and at each size the exposure chart exports as an SVG and a PNG that carry its title,
+ * legend and caption. Last, an agreement's page with a pending amendment and the form proposing a
+ * new version.
  *
  * Two walks at the same time, each on a page of its own (see `walk`). A walk goes through its
  * states and resizes the page in place, so a state that took a planner search is reached once,
@@ -31,6 +34,7 @@ import {
   expectAccessible,
   expectNoSidewaysScroll,
   expectPageAsTallAsItsContent,
+  SIZE_DEPENDENT_RULES,
   SIZES,
   saveFullPageScreenshot,
   screenshotDir,
@@ -39,6 +43,13 @@ import {
 type Size = (typeof SIZES)[number];
 
 const ARTIFACTS = screenshotDir("layouts");
+/**
+ * The size at which every state's full-page screenshot is kept (in ARTIFACTS, which CI keeps):
+ * the phone, whose one-column layout is the one a developer's own screen does not show and whose
+ * pages are the longest. At the other sizes a state is pictured only where a check fails; the
+ * checks, not the pictures, are what fails a layout (nothing compares the pictures).
+ */
+const PICTURED: Size["name"] = "phone";
 /** A test that waits on planner searches: several of them, on a slow machine. */
 const SEARCHING_MS = 4 * SOLVE_MS;
 
@@ -379,52 +390,61 @@ function walk() {
 
   /**
    * The page state as it stands, at each of the three sizes in turn (resized in place): no sideways
-   * scroll, axe-core clean, charts as wide as their boxes, chips that show their names, whatever
-   * `more` checks at that size, and a screenshot of each.
+   * scroll, axe-core clean, charts as wide as their boxes, chips that show their names, and whatever
+   * `more` checks at that size. axe-core runs every rule at the first size and, at the others, the
+   * rules whose findings can change with the size (`SIZE_DEPENDENT_RULES` says which and why). A
+   * full-page screenshot at the phone's size (`PICTURED`), and at any size where a check failed.
    */
   async function atEverySize(
     state: string,
     name: string,
     more?: (size: Size) => Promise<void>,
   ): Promise<void> {
-    for (const size of SIZES) {
-      await page.setViewportSize(size);
+    for (const [index, size] of SIZES.entries()) {
+      const now = page.viewportSize();
+      if (now?.width !== size.width || now.height !== size.height) await page.setViewportSize(size);
       const at = `${state} at ${size.width}×${size.height}`;
-      if ((await page.locator(".chart-body").count()) > 0) await chartsFitTheirBoxes();
-      await eventually(() =>
-        page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
-      ).toBe(true);
-      await expectNoSidewaysScroll(page, at);
-      await expectPageAsTallAsItsContent(page, at);
-      await expectAccessible(page, at);
-      await headingsInOrder(at);
-      await chartsExplained();
-      if ((await page.locator(".chip").count()) > 0) await chipsShowTheirNames(at);
-      await more?.(size);
-      await saveFullPageScreenshot(page, join(ARTIFACTS, `${name}-${size.width}x${size.height}.png`));
+      const picture = () =>
+        saveFullPageScreenshot(page, join(ARTIFACTS, `${name}-${size.width}x${size.height}.png`));
+      try {
+        if ((await page.locator(".chart-body").count()) > 0) await chartsFitTheirBoxes();
+        await eventually(() =>
+          page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+        ).toBe(true);
+        await expectNoSidewaysScroll(page, at);
+        await expectPageAsTallAsItsContent(page, at);
+        await expectAccessible(page, at, index === 0 ? undefined : SIZE_DEPENDENT_RULES);
+        await headingsInOrder(at);
+        await chartsExplained();
+        if ((await page.locator(".chip").count()) > 0) await chipsShowTheirNames(at);
+        await more?.(size);
+      } catch (failed) {
+        // the state as it failed, for whoever reads the failure (a picture that fails too says nothing more)
+        await picture().catch(() => undefined);
+        throw failed;
+      }
+      if (size.name === PICTURED) await picture();
     }
     await page.setViewportSize(SIZES[0]);
   }
 
   /**
-   * At each size, a reload brings the state back (the address round-trips it): `restored` waits for
-   * it. For a state whose layout is checked already; `atEverySize` with a reload in `more` otherwise.
+   * A reload brings the state back from the address: `restored` waits for it. Once, at the size the
+   * walk is at: the app reads its state from the address and its tab's storage, and nothing of it
+   * from the window's size (its script asks for no size but its charts' box widths), so the
+   * round trip is the same at every size; `atEverySize` then lays the restored state out at each.
    */
-  async function reloadAtEverySize(restored: (size: Size) => Promise<void>): Promise<void> {
-    for (const size of SIZES) {
-      await page.setViewportSize(size);
-      await page.reload();
-      await restored(size);
-    }
-    await page.setViewportSize(SIZES[0]);
+  async function reloadRestores(restored: () => Promise<void>): Promise<void> {
+    await page.reload();
+    await restored();
   }
 
   return {
     own,
     params,
     open,
+    reloadRestores,
     atEverySize,
-    reloadAtEverySize,
     chartsFitTheirBoxes,
     chipsShowTheirNames,
     exposureChartMatchesLanes,
@@ -434,6 +454,47 @@ function walk() {
 
 const isPhone = (size: Size) => size.width < 600;
 
+/** The blocks of a style sheet under a `@media` query on the window's width: the query and its rules. */
+function widthQueries(css: string): { query: string; rules: string }[] {
+  const found: { query: string; rules: string }[] = [];
+  for (const match of css.matchAll(/@media([^{]*width[^{]*)\{/g)) {
+    let depth = 1;
+    let end = match.index + match[0].length;
+    while (depth > 0 && end < css.length) depth += { "{": 1, "}": -1 }[css[end++]!] ?? 0;
+    found.push({ query: match[1]!.trim(), rules: css.slice(match.index + match[0].length, end - 1) });
+  }
+  return found;
+}
+
+/** The selectors of a style sheet's rules outside any `@media` block that hide their elements. */
+function hiddenEverywhere(css: string): string[] {
+  const outside = css.replace(/@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}/g, "");
+  return [...outside.matchAll(/([^{}]+)\{([^{}]*)\}/g)]
+    .filter(([, , body]) => /(^|[;\s])(display:\s*none|visibility:\s*hidden)/.test(body!))
+    .flatMap(([, selectors]) => selectors!.split(",").map((s) => s.trim()));
+}
+
+// What lets axe-core's rules run once per state (SIZE_DEPENDENT_RULES, test/web/page-checks.ts):
+// a query on the width that coloured text or a background, or showed what the other layouts hide,
+// would make colour contrast (and the rules on what is shown) depend on the size.
+it("the style sheet's width queries change the layout, no colour, and show nothing hidden", () => {
+  const css = readFileSync(join(ROOT, "web", "src", "style.css"), "utf8");
+  const queries = widthQueries(css);
+  expect(queries.length).toBeGreaterThan(0);
+  const hidden = new Set(hiddenEverywhere(css));
+  for (const { query, rules } of queries) {
+    const colours = rules.match(
+      /(^|[;{\s])(color|background[\w-]*|opacity|filter|mix-blend-mode|fill|stroke|text-shadow|-webkit-text-fill-color)\s*:/g,
+    );
+    expect(colours, `colours under @media ${query}`).toBeNull();
+    for (const [, selectors, body] of rules.matchAll(/([^{}]+)\{([^{}]*)\}/g)) {
+      if (!/(^|[;\s])(display|visibility)\s*:/.test(body!) || /display:\s*none/.test(body!)) continue;
+      for (const selector of selectors!.split(",").map((s) => s.trim()))
+        expect(hidden.has(selector), `${selector} shown under @media ${query}`).toBe(false);
+    }
+  }
+});
+
 // The two walks run at the same time. Every planner search and simulation is in the second, one
 // after another: the planner's budget is wall-clock time (src/planner/find.ts), and two searches
 // side by side would each get half of it.
@@ -442,8 +503,8 @@ describe("states with no search behind them", { concurrent: true, timeout: SEARC
   const {
     open,
     params,
+    reloadRestores,
     atEverySize,
-    reloadAtEverySize,
     chartsFitTheirBoxes,
     chipsShowTheirNames,
     exposureChartMatchesLanes,
@@ -474,12 +535,13 @@ describe("states with no search behind them", { concurrent: true, timeout: SEARC
         }).toBe(true);
         await page.keyboard.press("Enter");
         await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe("main");
-        // Opening a scenario takes the focus to its title; Back returns to the library.
-        await page.locator("[data-scenario=korea-2018] a").click();
-        await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe("scenario-title");
-        await page.goBack();
-        await page.locator("[data-scenario=korea-2018]").waitFor();
       });
+      // Opening a scenario takes the focus to its title; Back returns to the library. (Once: the
+      // app moves the focus in its script, which never reads the window's size.)
+      await page.locator("[data-scenario=korea-2018] a").click();
+      await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe("scenario-title");
+      await page.goBack();
+      await page.locator("[data-scenario=korea-2018]").waitFor();
     });
 
     it("plan view: focus, charts, chips, violations in the lanes' words", async () => {
@@ -569,30 +631,29 @@ describe("states with no search behind them", { concurrent: true, timeout: SEARC
       await cell.fill("1.5");
       await cell.press("Tab");
       await page.locator("[data-testid=unsaved]").waitFor();
-      await atEverySize("table editor with an unsaved edit", "tables", async (size) => {
-        const at = `at ${size.width}×${size.height}`;
-        // Going elsewhere in the app asks first; dismissing stays here.
-        const asked = page.waitForEvent("dialog").then(async (dialog) => {
-          const text = dialog.message();
-          await dialog.dismiss();
-          return text;
-        });
-        await page.locator("a.brand").click();
-        expect(await asked, at).toMatch(/unsaved edits/);
-        await eventually(() => page.url()).toMatch(/#\/s\/korea-2018/);
-        await page.locator("[data-testid=unsaved]").waitFor();
-        // Closing or reloading the tab asks too (the browser's own dialog; the click above is the
-        // user's gesture a browser wants before it asks).
-        const unload = page.waitForEvent("dialog").then(async (dialog) => {
-          const type = dialog.type();
-          await dialog.dismiss();
-          return type;
-        });
-        await page.evaluate(() => setTimeout(() => location.reload(), 0));
-        expect(await unload, at).toBe("beforeunload");
-        await eventually(() => cell.inputValue()).toBe("1.5");
-        await page.locator("[data-testid=unsaved]").waitFor();
+      // Going elsewhere in the app asks first; dismissing stays here. (Once: the warnings come from
+      // the app's script and the browser, neither of which asks the window's size.)
+      const asked = page.waitForEvent("dialog").then(async (dialog) => {
+        const text = dialog.message();
+        await dialog.dismiss();
+        return text;
       });
+      await page.locator("a.brand").click();
+      expect(await asked).toMatch(/unsaved edits/);
+      await eventually(() => page.url()).toMatch(/#\/s\/korea-2018/);
+      await page.locator("[data-testid=unsaved]").waitFor();
+      // Closing or reloading the tab asks too (the browser's own dialog; the click above is the
+      // user's gesture a browser wants before it asks).
+      const unload = page.waitForEvent("dialog").then(async (dialog) => {
+        const type = dialog.type();
+        await dialog.dismiss();
+        return type;
+      });
+      await page.evaluate(() => setTimeout(() => location.reload(), 0));
+      expect(await unload).toBe("beforeunload");
+      await eventually(() => cell.inputValue()).toBe("1.5");
+      await page.locator("[data-testid=unsaved]").waitFor();
+      await atEverySize("table editor with an unsaved edit", "tables");
       await page.getByRole("button", { name: "Revert" }).click();
       await page.locator("[data-testid=unsaved]").waitFor({ state: "detached" });
     });
@@ -604,9 +665,9 @@ describe("states with no search behind them", { concurrent: true, timeout: SEARC
       await atEverySize("table editor after adding a move", "tables-add-move");
       await page.locator("[data-testid=table-undo]").click();
       await page.locator("[data-testid=unsaved]").waitFor({ state: "detached" });
-      // Which editor is open is kept in the address too, and a reload at each size opens it again.
+      // Which editor is open is kept in the address too, and a reload opens it again.
       await eventually(() => params().get("editor")).toBe("table");
-      await reloadAtEverySize(async () => {
+      await reloadRestores(async () => {
         await page.locator("[data-testid='tolerance-us']").waitFor();
         expect(await page.getByRole("tab", { name: "Tables" }).getAttribute("aria-selected")).toBe("true");
       });
@@ -635,13 +696,13 @@ describe("states with no search behind them", { concurrent: true, timeout: SEARC
       await eventually(() =>
         page.locator("[data-testid=perspectives-chart] .chart-body").getAttribute("aria-label"),
       ).toMatch(/1 fear/);
-      // Whose view is shown is kept in the address: a reload at each size redraws it as Washington sees it.
+      // Whose view is shown is kept in the address: a reload redraws it as Washington sees it.
       await eventually(() => params().get("view")).toBe("us");
-      await atEverySize("perspectives", "perspectives", async () => {
-        await page.reload();
+      await reloadRestores(async () => {
         await eventually(() => title.textContent()).toMatch(/as United States sees it/);
         expect(await switcher.getByLabel("United States").isChecked()).toBe(true);
       });
+      await atEverySize("perspectives", "perspectives");
     });
   });
 
@@ -723,7 +784,7 @@ describe("states with no search behind them", { concurrent: true, timeout: SEARC
 
 describe("states behind a search or a simulation", { concurrent: true, timeout: SEARCHING_MS }, () => {
   const w = walk();
-  const { open, params, atEverySize } = w;
+  const { open, params, reloadRestores, atEverySize } = w;
   let page: Page;
   let eventually: Eventually;
   beforeEach(() => {
@@ -783,13 +844,13 @@ describe("states behind a search or a simulation", { concurrent: true, timeout: 
         await eventually(() => page.title()).toMatch(/briefing/);
         // The briefing searches for the safest plan and its frontier: wait for it, once; it is kept.
         await page.locator("[data-testid=briefing-frontier]").waitFor({ timeout: SOLVE_MS });
-        await atEverySize("briefing of a chosen plan", "briefing", async () => {
-          // The plan the briefing covers is in the address: a reload keeps it. (A search its time
-          // limit cut short is not kept in the tab, and then runs again: a solve's wait.)
-          await page.reload();
+        // The plan the briefing covers is in the address: a reload keeps it. (A search its time
+        // limit cut short is not kept in the tab, and then runs again: a solve's wait.)
+        await reloadRestores(async () => {
           await page.locator("[data-testid=briefing-frontier]").waitFor({ timeout: SOLVE_MS });
           await eventually(() => page.locator("[data-testid=briefing-plan]").inputValue()).toBe("phased");
         });
+        await atEverySize("briefing of a chosen plan", "briefing");
       },
       SEARCHING_MS,
     );
@@ -821,15 +882,15 @@ describe("states behind a search or a simulation", { concurrent: true, timeout: 
         expect(phases).toMatch(/^\d+$/);
         await first.click();
         await eventually(() => params().get("frontier")).toBe(phases);
-        await atEverySize("safest plan, a frontier point picked", "frontier-best-plan", async () => {
-          // The same point, picked, after a reload.
-          await page.reload();
+        // The same point, picked, after a reload.
+        await reloadRestores(async () => {
           await eventually(() => first.getAttribute("aria-pressed"), SOLVE_MS).toBe("true");
           await eventually(() => result.locator("h3").first().textContent()).toMatch(
             new RegExp(`within ${phases} phases`),
           );
           await eventually(() => params().get("objective")).toBe("safety");
         });
+        await atEverySize("safest plan, a frontier point picked", "frontier-best-plan");
       },
       SEARCHING_MS,
     );
@@ -845,11 +906,11 @@ describe("states behind a search or a simulation", { concurrent: true, timeout: 
         await eventually(() => select.inputValue()).toMatch(/^frontier-\d+$/);
         const chosen = await select.inputValue();
         await eventually(() => params().get("plan")).toBe(chosen);
-        await atEverySize("frontier on the plan page", "frontier-plan", async () => {
-          await page.reload();
+        await reloadRestores(async () => {
           await eventually(() => select.inputValue(), SOLVE_MS).toBe(chosen);
           await eventually(() => panel.locator("button[aria-pressed=true]").count(), SOLVE_MS).toBe(1);
         });
+        await atEverySize("frontier on the plan page", "frontier-plan");
       },
       SEARCHING_MS,
     );
@@ -866,19 +927,17 @@ describe("states behind a search or a simulation", { concurrent: true, timeout: 
         await page.waitForFunction(() => document.activeElement?.closest("[data-testid=best-plan-result]"));
         const optimum = params().get("optimum");
         expect(optimum).toBeTruthy();
-        await atEverySize("best plan (fewest phases)", "best-plan", async (size) => {
-          const at = `at ${size.width}×${size.height}`;
-          // Saved into the scenario: an unsaved edit that adds the optimum as a named plan.
-          await page.locator("[data-testid=save-optimum]").click();
-          await page.locator("[data-testid=unsaved]").waitFor();
-          const draft = await page.evaluate(() => sessionStorage.getItem("lockstep:draft:korea-2018") ?? "");
-          expect(draft, at).toMatch(/^ {2}optimised:/m);
-          await page.getByRole("button", { name: "Revert" }).click();
-          await page.locator("[data-testid=unsaved]").waitFor({ state: "detached" });
-          // The link's optimum comes back with the planner's report after a reload (the search is
-          // kept in the tab).
-          await page.reload();
-          await eventually(() => params().get("optimum"), undefined, at).toBe(optimum);
+        // Saved into the scenario: an unsaved edit that adds the optimum as a named plan.
+        await page.locator("[data-testid=save-optimum]").click();
+        await page.locator("[data-testid=unsaved]").waitFor();
+        const draft = await page.evaluate(() => sessionStorage.getItem("lockstep:draft:korea-2018") ?? "");
+        expect(draft).toMatch(/^ {2}optimised:/m);
+        await page.getByRole("button", { name: "Revert" }).click();
+        await page.locator("[data-testid=unsaved]").waitFor({ state: "detached" });
+        // The link's optimum comes back with the planner's report after a reload (the search is
+        // kept in the tab).
+        await reloadRestores(async () => {
+          await eventually(() => params().get("optimum")).toBe(optimum);
           await eventually(() => result.locator("[data-testid=verdict]").first().textContent()).toMatch(
             /^Feasible/,
           );
@@ -889,10 +948,11 @@ describe("states behind a search or a simulation", { concurrent: true, timeout: 
           await eventually(() => result.locator("[data-testid=safety]").first().textContent()).toMatch(
             /θ\* (≥ )?\d|unbounded/,
           );
-          // Finding it again (the search kept in the tab) takes the focus to the result.
-          await page.locator("[data-testid=find-best-plan]").click();
-          await page.waitForFunction(() => document.activeElement?.closest("[data-testid=best-plan-result]"));
         });
+        // Finding it again (the search kept in the tab) takes the focus to the result.
+        await page.locator("[data-testid=find-best-plan]").click();
+        await page.waitForFunction(() => document.activeElement?.closest("[data-testid=best-plan-result]"));
+        await atEverySize("best plan (fewest phases)", "best-plan");
         // ... and the tornado of its breaking points.
         const tornado = result.locator("[data-testid=tornado-chart]");
         if ((await tornado.count()) > 0) {
