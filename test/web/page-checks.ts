@@ -19,10 +19,14 @@ export const SIZES = [
 ] as const;
 
 /**
- * The checks a page state passes at each of the three sizes, one size after another: axe-core and
- * no sideways scroll; with `asTallAsContent`, no scroll beyond what the page shows; with
- * `screenshots` (a folder from `screenshotDir`), a full-page screenshot of each size, named
- * `STATE-SIZE.png`. Each size is checked once the page has taken the new width and drawn two
+ * The checks a page state passes at each of the three sizes, one size after another, resized in
+ * place: no sideways scroll, axe-core (every rule at the first size, and at the others the rules
+ * whose findings can change with the size: `SIZE_DEPENDENT_RULES` says which and why) and, with
+ * `asTallAsContent`, no scroll beyond what the page shows. With `screenshots` (a folder from
+ * `screenshotDir`), a full-page screenshot `STATE-phone.png` at the phone's size, whose one-column
+ * layout is the one a developer's screen does not show, and `STATE-SIZE.png` at any size where a
+ * check failed, as layouts.test.ts keeps its pictures: the checks, not the pictures, are what fails
+ * (nothing compares them). Each size is checked once the page has taken the new width and drawn two
  * frames at it, so a redraw that follows a ResizeObserver callback is in. Leaves the page at
  * SIZES[0], the size the walks run at.
  */
@@ -31,19 +35,29 @@ export async function checkAtEverySize(
   state: string,
   { screenshots, asTallAsContent = false }: { screenshots?: string; asTallAsContent?: boolean } = {},
 ): Promise<void> {
-  for (const size of SIZES) {
+  for (const [index, size] of SIZES.entries()) {
     const at = `${state} at ${size.name}`;
-    await page.setViewportSize({ width: size.width, height: size.height });
-    await page.evaluate(async (width) => {
-      const frame = () => new Promise((done) => requestAnimationFrame(done));
-      while (window.innerWidth !== width) await frame();
-      await frame();
-      await frame();
-    }, size.width);
-    await expectAccessible(page, at);
-    await expectNoSidewaysScroll(page, at);
-    if (asTallAsContent) await expectPageAsTallAsItsContent(page, at);
-    if (screenshots) await saveFullPageScreenshot(page, join(screenshots, `${state}-${size.name}.png`));
+    const picture = () =>
+      screenshots ? saveFullPageScreenshot(page, join(screenshots, `${state}-${size.name}.png`)) : undefined;
+    const now = page.viewportSize();
+    if (now?.width !== size.width || now.height !== size.height)
+      await page.setViewportSize({ width: size.width, height: size.height });
+    try {
+      await page.evaluate(async (width) => {
+        const frame = () => new Promise((done) => requestAnimationFrame(done));
+        while (window.innerWidth !== width) await frame();
+        await frame();
+        await frame();
+      }, size.width);
+      await expectNoSidewaysScroll(page, at);
+      if (asTallAsContent) await expectPageAsTallAsItsContent(page, at);
+      await expectAccessible(page, at, index === 0 ? undefined : SIZE_DEPENDENT_RULES);
+    } catch (failed) {
+      // the state as it failed, for whoever reads the failure
+      await picture()?.catch(() => undefined);
+      throw failed;
+    }
+    if (size.name === "phone") await picture();
   }
   await page.setViewportSize({ width: SIZES[0].width, height: SIZES[0].height });
 }
