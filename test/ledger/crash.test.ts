@@ -42,6 +42,9 @@ for (const backend of backendNames) {
       const cast = await makeCast();
       const first = await startChild(options);
       cleanups.push(() => first.served.kill());
+      // --open: the URL it prints has no admin token, and reads and writes need none
+      expect(first.served.token()).toBe("");
+      expect((await http(`${first.url}/api/scenarios`)).status).toBe(200);
       expect((await adoptAndSign(first.url, cast)).status).toBe(201);
 
       // 8 clients, each sending its events one after another as fast as the server answers
