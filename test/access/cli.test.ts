@@ -156,23 +156,6 @@ describe("lockstep serve with an admin token, and the CLI", () => {
   });
 });
 
-// `serve --open` (a URL without a token, nothing asked for one) is checked where an open server
-// is started anyway: test/ledger/crash.test.ts
-describe("lockstep serve --public-read", () => {
-  const scratch = mkdtempSync(join(tmpdir(), "lockstep-access-"));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-  it("--public-read lets agreements be listed without a token, but not scenarios", async () => {
-    const served = startServe(["--public-read", "--db", join(scratch, "public.db")]);
-    try {
-      const url = await served.url;
-      // the notice follows the URL line and may arrive after it: read on until it does
-      await served.waitForOutput(/readable without a token \(--public-read\)/);
-      expect((await fetch(`${url}/api/agreements`)).status).toBe(200);
-      expect((await fetch(`${url}/api/scenarios`)).status).toBe(401);
-      expect((await fetch(`${url}/api/scenarios`, { headers: served.auth() })).status).toBe(200);
-    } finally {
-      await served.stop();
-    }
-  });
-});
+// The other ways to start it: `serve --open` (a URL without a token, nothing asked for one) is
+// checked where open servers are started anyway, test/ledger/crash.test.ts, and `serve
+// --public-read` (agreements readable without a token, scenarios not) in test/server/serve.test.ts.

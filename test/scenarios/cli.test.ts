@@ -125,11 +125,17 @@ describe.each(names)("built-in %s, as the commands see it", (name) => {
     },
   );
 
-  it("plans: a plan, or proof that there is none", async () => {
-    const report = await findPlan(loaded.compiled, { timeLimitSeconds: 60 });
-    expect(["optimal", "feasible", "infeasible"]).toContain(report.status);
-    expect(report.feasible).toBe(report.status !== "infeasible");
-  }, 180_000);
+  // A built-in with an `expect:` entry for its optimal plan is planned by
+  // test/scenarios/builtin.test.ts, with the same call and the entry's feasibility asserted too:
+  // solving it again here would check nothing more.
+  const plannedByBuiltinTest = loaded.scenario.expect.some((e) => e.plan === "optimal");
+  if (!plannedByBuiltinTest) {
+    it("plans: a plan, or proof that there is none", async () => {
+      const report = await findPlan(loaded.compiled, { timeLimitSeconds: 60 });
+      expect(["optimal", "feasible", "infeasible"]).toContain(report.status);
+      expect(report.feasible).toBe(report.status !== "infeasible");
+    }, 180_000);
+  }
 
   it("simulates its default plan", async () => {
     const planName = defaultPlanName(loaded.compiled);

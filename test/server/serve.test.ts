@@ -12,9 +12,12 @@ const dir = mkdtempSync(join(tmpdir(), "lockstep-serve-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("lockstep serve", () => {
-  it("prints its URL, creates the database directory and serves the API", async () => {
+  // One server start for both (each start is 1.5–2 CPU-s): --public-read changes only who may
+  // read agreements, so the rest of the API still asks for the printed admin token. Without
+  // --public-read an agreement read needs a token too: test/access/cli.test.ts.
+  it("prints its URL, creates the database directory and serves the API; --public-read opens agreements alone", async () => {
     const db = join(dir, "nested", "lockstep.db");
-    const served = startServe(["--db", db]);
+    const served = startServe(["--db", db, "--public-read"]);
     try {
       const url = await served.url;
       // the admin token is in the printed URL; without it the API answers 401
@@ -24,6 +27,9 @@ describe("lockstep serve", () => {
       const body = (await response.json()) as { scenarios: { id: string }[] };
       expect(body.scenarios.map((s) => s.id)).toContain("korea-2018");
       expect(existsSync(db)).toBe(true);
+      // the notice follows the URL line and may arrive after it: read on until it does
+      await served.waitForOutput(/readable without a token \(--public-read\)/);
+      expect((await fetch(`${url}/api/agreements`)).status).toBe(200);
     } finally {
       await served.stop();
     }

@@ -126,7 +126,8 @@ describe("lockstep simulate", () => {
     // Ctrl-C once the command is running. The process says nothing before it ends, so the pause is a
     // guess: if the signal lands before the CLI has loaded (a slow machine), Node's default ends it
     // without a word, and the test tries again with twice the pause instead of failing. One worker
-    // thread: every second of the pause is a second of simulation per thread, thrown away.
+    // thread, and a first pause of 1 s (the CLI loads in a fraction of it near idle): every second
+    // of the pause is a CPU-second of simulation thrown away, and a retry costs a start (0.2–0.3).
     const interrupt = async (pauseMs: number) => {
       const child = spawn(
         process.execPath,
@@ -144,8 +145,8 @@ describe("lockstep simulate", () => {
       child.kill("SIGINT");
       return { ...(await exited), stdout };
     };
-    let result = await interrupt(3000);
-    for (let pause = 6000; result.signal === "SIGINT" && pause <= 48_000; pause *= 2) {
+    let result = await interrupt(1000);
+    for (let pause = 2000; result.signal === "SIGINT" && pause <= 48_000; pause *= 2) {
       result = await interrupt(pause);
     }
     expect(result.code).toBe(130);
