@@ -5,6 +5,7 @@
  * them to 10–30, the class whose bounds are weak (docs/planner.md).
  */
 import { earliestStarts } from "../src/planner/bounds.ts";
+import { feasibleFit } from "../src/planner/placement-score.ts";
 import { searchSettings } from "../src/planner/search-settings.ts";
 import type { Context } from "../src/planner/session.ts";
 import { compileGenerated, type GenerateOptions } from "../test/planner/generate.ts";
@@ -64,7 +65,7 @@ export function slackBenchContext(c: ReturnType<typeof benchScenario>): Context 
     deadline: Number.POSITIVE_INFINITY,
     stats: { variables: 0, constraints: 0, nonzeros: 0, solves: 0, seconds: 0 },
     notes: [],
-    fits: (a) => a.feasible,
+    fits: feasibleFit,
     search: searchSettings(),
   };
 }

@@ -83,8 +83,16 @@ export function detectionLag(c: CompiledScenario, s: Schedule, party: number, k:
 /**
  * Defection weight D_k(m), so that Wᵈ_i(k) = Σ_m v_i(m) · D_k(m): the deviation path y_t keeps
  * i's own moves at x_{k−1} while the others go on for L phases, then the collapse state κ ⊙ y_{k+L}.
+ * (Exported for the planner's incremental scoring, which recomputes one move's weight at a time.)
  */
-function defectionWeight(c: CompiledScenario, s: Schedule, party: number, k: number, lag: number, m: number) {
+export function defectionWeight(
+  c: CompiledScenario,
+  s: Schedule,
+  party: number,
+  k: number,
+  lag: number,
+  m: number,
+) {
   const delta = c.discount[party];
   const T = s.phases;
   const x = s.x;

@@ -22,6 +22,7 @@ import { extractPlan } from "./extract.ts";
 import { solveLargestSlack } from "./floor.ts";
 import { fmt } from "./fmt.ts";
 import { MIN_SHARE } from "./formulation.ts";
+import { feasibleFit, robustFit } from "./placement-score.ts";
 import { mostProgress, progressOf } from "./progress.ts";
 import { applyRelaxation, relaxationOf, relaxationSentences } from "./relax.ts";
 import { Objective, type PlanStatus } from "./report.ts";
@@ -119,8 +120,12 @@ export async function findPlan(scenario: CompiledScenario, options: PlanOptions 
     onProgress: options.onProgress,
     stats: { variables: 0, constraints: 0, nonzeros: 0, solves: 0, seconds: 0 },
     notes: [],
-    fits: (a: Analysis) =>
-      (robust ? a.robustlyFeasible : a.feasible) && (!credible || mutuallyCredible(c, a)),
+    // (the plain rules by name: the first plan's scorer recognises them, placement-score.ts)
+    fits: credible
+      ? (a: Analysis) => (robust ? a.robustlyFeasible : a.feasible) && mutuallyCredible(c, a)
+      : robust
+        ? robustFit
+        : feasibleFit,
     credibleTo: credible ? compileViews(c).map((view) => view.compiled) : undefined,
     search: searchSettings(options.search),
   };

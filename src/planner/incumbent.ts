@@ -9,14 +9,16 @@
  * floor probes still decide what is proven.
  */
 import {
-  type Analysis,
   analyzeSchedule,
   type CompiledScenario,
   type Schedule,
   scheduleFromDeltas,
 } from "../analysis/index.ts";
 import { type Formulation, MIN_SHARE } from "./formulation.ts";
-import { type Context, now, slackOf } from "./session.ts";
+import { type Score, scoreOfAnalysis, scorerFor } from "./placement-score.ts";
+import { type Context, now } from "./session.ts";
+
+export type { Score } from "./placement-score.ts";
 
 /**
  * Switches and budget of the first plan, by default; a search reads its own from
@@ -35,6 +37,11 @@ export const FIRST_PLAN = Object.freeze({
   evaluations: 8000,
   /** And at most this share of the time left, whatever the work done. */
   share: 0.3,
+  /**
+   * Score each step with the incremental scorer (placement-score.ts: the same figures as a full
+   * analysis, from the rows the step touches); false analyses every step in full, to compare.
+   */
+  incremental: true,
   /** Split divisible moves over two phases (`splitMoves`), for the phases objective. */
   split: true,
   /** How many of the least row slacks the phases objective's search compares (`Score`). */
@@ -131,29 +138,25 @@ export function placementSchedule(c: CompiledScenario, at: Placement, splits?: S
   return scheduleFromDeltas(delta, M);
 }
 
-/** Higher is better: the minimum slack of a feasible plan, below 0 for any other. */
-function score(ctx: Context, a: Analysis): number {
-  if (!a.valid) return Number.NEGATIVE_INFINITY;
-  const slack = slackOf(ctx, a);
-  return ctx.fits(a) ? slack : Math.min(slack, -1e-9);
-}
+/**
+ * How the local search ranks plans (`Score`, placement-score.ts): the minimum slack of a feasible
+ * plan (below 0 for any other), then (when `depth` > 1, for a feasible plan) the next least slacks
+ * of the rows in the minimum slack, in order, up to `depth` figures in all. Compared in that order
+ * (leximin), a step that frees one of two rows tied at the minimum counts as a gain, so the search
+ * crosses the plateaus where the minimum only rises once several rows have moved (the 60 × 4 × 20
+ * benchmark's optima lie past such plateaus, docs/planner.md).
+ */
+export type Judge = (at: Placement, splits: Splits | undefined, depth: number) => Score;
 
 /**
- * How the local search ranks plans: `score` first, then (when `depth` > 1, for a feasible plan)
- * the next least slacks of the rows in the minimum slack, in order, up to `depth` figures in all.
- * Compared in that order (leximin), a step that frees one of two rows tied at the minimum counts
- * as a gain, so the search crosses the plateaus where the minimum only rises once several rows
- * have moved (the 60 × 4 × 20 benchmark's optima lie past such plateaus, docs/planner.md).
+ * The search's judge: the incremental scorer where the rows alone decide feasibility
+ * (`scorerFor`), else a full analysis of every placement. Both give the same scores.
  */
-export type Score = number[];
-
-function scoreOf(ctx: Context, a: Analysis, depth: number): Score {
-  const first = score(ctx, a);
-  if (depth <= 1 || !(first >= 0)) return [first];
-  const slacks: number[] = [];
-  for (const row of a.rows) if (row.dependsOnValues) slacks.push(ctx.robust ? row.worstSlack : row.slack);
-  slacks.sort((x, y) => x - y);
-  return [first, ...slacks.slice(1, depth)];
+export function judgeOf(ctx: Context): Judge {
+  const scorer = ctx.search.firstPlan.incremental ? scorerFor(ctx) : undefined;
+  if (scorer) return (at, splits, depth) => scorer.score(at, splits, depth);
+  return (at, splits, depth) =>
+    scoreOfAnalysis(ctx, analyzeSchedule(ctx.c, placementSchedule(ctx.c, at, splits)), depth);
 }
 
 /** `a` ranks above `b`: at the first figure where they differ by more than rounding, a's is higher. */
@@ -180,14 +183,15 @@ export function improvePlacement(
   phases: number,
   start: Placement,
   budget: SearchBudget,
-  how: { splits?: Splits; depth?: number } = {},
+  how: { splits?: Splits; depth?: number; judge?: Judge } = {},
 ): { at: Placement; slack: number; score: Score; evaluations: number } {
   const { c } = ctx;
   const { splits, depth = 1 } = how;
+  const scoreOf = how.judge ?? judgeOf(ctx);
   let evaluations = 0;
   const judge = (placement: Placement) => {
     evaluations++;
-    return scoreOf(ctx, analyzeSchedule(c, placementSchedule(c, placement, splits)), depth);
+    return scoreOf(placement, splits, depth);
   };
   const spent = () => evaluations >= budget.evaluations || now() >= budget.until;
   const at = [...start];
@@ -254,6 +258,7 @@ export function splitMoves(
   from: Score,
   budget: SearchBudget,
   depth = 1,
+  scoreOf: Judge = judgeOf(ctx),
 ): { score: Score; evaluations: number } {
   const { c } = ctx;
   let evaluations = 0;
@@ -267,7 +272,7 @@ export function splitMoves(
     const judge = (share: number) => {
       evaluations++;
       splits[m] = { then, share };
-      return scoreOf(ctx, analyzeSchedule(c, placementSchedule(c, at, splits)), depth);
+      return scoreOf(at, splits, depth);
     };
     const ratio = (Math.sqrt(5) - 1) / 2;
     let lo = MIN_SHARE;
@@ -332,16 +337,17 @@ export function improveWithSplits(
   budget: SearchBudget,
   depth = 1,
   splits: Splits = start.map(() => undefined),
+  judge: Judge = judgeOf(ctx),
 ): { at: Placement; splits: Splits; slack: number; evaluations: number } {
   let at = start;
   let evaluations = 0;
   const left = () => ({ until: budget.until, evaluations: budget.evaluations - evaluations });
   for (;;) {
-    const moved = improvePlacement(ctx, phases, at, left(), { splits, depth });
+    const moved = improvePlacement(ctx, phases, at, left(), { splits, depth, judge });
     evaluations += moved.evaluations;
     at = moved.at;
     if (!(moved.slack >= 0)) return { at, splits, slack: moved.slack, evaluations };
-    const split = splitMoves(ctx, phases, at, splits, moved.score, left(), depth);
+    const split = splitMoves(ctx, phases, at, splits, moved.score, left(), depth, judge);
     evaluations += split.evaluations;
     if (!exceeds(split.score, moved.score)) return { at, splits, slack: split.score[0], evaluations };
   }
@@ -359,10 +365,19 @@ export function phasesFirstPlan(
   start: Placement,
   budget: SearchBudget,
 ): { at: Placement; splits: Splits; slack: number; evaluations: number } {
-  const plain = improveWithSplits(ctx, phases, start, budget);
+  const judge = judgeOf(ctx);
+  const plain = improveWithSplits(ctx, phases, start, budget, 1, undefined, judge);
   if (!(plain.slack >= 0) || ctx.search.firstPlan.depth <= 1) return plain;
   const left = { until: budget.until, evaluations: budget.evaluations - plain.evaluations };
-  const deeper = improveWithSplits(ctx, phases, plain.at, left, ctx.search.firstPlan.depth, plain.splits);
+  const deeper = improveWithSplits(
+    ctx,
+    phases,
+    plain.at,
+    left,
+    ctx.search.firstPlan.depth,
+    plain.splits,
+    judge,
+  );
   return { ...deeper, evaluations: plain.evaluations + deeper.evaluations };
 }
 
@@ -429,10 +444,12 @@ export function firstPlanOf(ctx: Context, f: Formulation, phases: number): First
   const until = now() + firstPlan.share * Math.max(0, ctx.deadline - now());
   const budget = { until, evaluations: firstPlan.evaluations };
   // Splits for the phases objective only (the slack objective's search is the slack work's).
-  const { at, slack, splits } =
+  const { at, splits } =
     firstPlan.split && ctx.objective === "phases"
       ? phasesFirstPlan(ctx, phases, start, budget)
       : { ...improvePlacement(ctx, phases, start, budget), splits: undefined };
+  // The full analysis judges the plan the search returns (its steps were scored incrementally).
+  const [slack] = scoreOfAnalysis(ctx, analyzeSchedule(ctx.c, placementSchedule(ctx.c, at, splits)), 1);
   if (!(slack >= 0)) return undefined;
   const model = f.builder.model;
   const columns = placementColumns(f, at, model.colLower.length, splits);

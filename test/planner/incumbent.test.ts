@@ -16,6 +16,7 @@ import {
   placementColumns,
   placementSchedule,
 } from "../../src/planner/incumbent.ts";
+import { feasibleFit } from "../../src/planner/placement-score.ts";
 import { searchSettings } from "../../src/planner/search-settings.ts";
 import { type Context, formulate } from "../../src/planner/session.ts";
 import { bruteForce } from "./brute-force.ts";
@@ -31,7 +32,7 @@ function plainContext(c: Context["c"], earliest: number[]): Context {
     robust: false,
     objective: "phases",
     values: c.values.nominal,
-    fits: (a: { feasible: boolean }) => a.feasible,
+    fits: feasibleFit,
     search: searchSettings(),
   } as unknown as Context;
 }
