@@ -27,7 +27,9 @@
  *
  * `--first-plan plain,split` runs findPlan once per variant of the phases objective's first plan
  * (incumbent.ts): `plain`, the local search over placements as the eighth session had it; `split`,
- * the default since the ninth (splits of divisible moves, then leximin). The binaries solve the
+ * the default since the ninth (splits of divisible moves, then leximin); `split-full`, the same
+ * search scoring every step by a full analysis, as before the eleventh session's incremental scorer
+ * (placement-score.ts: the same plan, less CPU). The binaries solve the
  * exported model once per case and seed (the model does not depend on the first plan). The ratio
  * of the bar is findPlan's whole CPU time (the default path: first plan, every MILP, tie-break,
  * floor probes, checks) over the best native solver's; HiGHS loading is printed apart (the server
@@ -89,8 +91,8 @@ const cpuNow = () => {
 
 const variants = values["first-plan"].split(",");
 for (const variant of variants) {
-  if (variant !== "plain" && variant !== "split") {
-    console.error(`--first-plan: 'plain' or 'split' (got '${variant}')`);
+  if (variant !== "plain" && variant !== "split" && variant !== "split-full") {
+    console.error(`--first-plan: 'plain', 'split' or 'split-full' (got '${variant}')`);
     process.exit(2);
   }
 }
@@ -218,7 +220,7 @@ async function defaultPath(c: ReturnType<typeof benchScenario>, objective: Objec
   const report = await findPlan(c, {
     objective,
     timeLimitSeconds: limit,
-    search: { firstPlan: { split: variant === "split" } },
+    search: { firstPlan: { split: variant !== "plain", incremental: variant !== "split-full" } },
   });
   const totalCpu = cpuNow() - cpuBefore;
   configureSolver({});
