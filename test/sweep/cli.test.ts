@@ -176,8 +176,7 @@ function childrenOf(pid: number): number[] {
 }
 
 describe("lockstep sweep: kill -9 and resume (SQLite)", () => {
-  // 16 points of 3,000 simulated runs each: long enough to kill something in the middle (the
-  // sweep is computed about three times over: the reference, the killed run and the resumed one)
+  // 24 points of 3,000 simulated runs each: long enough to kill something in the middle
   const SLOW = `scenario: korea-2018
 seed: 11
 measure:
@@ -186,11 +185,10 @@ measure:
 vary:
   - value: arsenal-dismantle/dprk
     range: [-14, -6]
-    steps: 4
+    steps: 6
   - risk: hazard
     values: [0, 0.05, 0.1, 0.2]
 `;
-  const POINTS = 16;
 
   it("retries a killed worker's points and resumes a killed sweep; every point stored once, as an undisturbed run", async () => {
     const sweepFile = file("slow.yaml", SLOW);
@@ -198,7 +196,7 @@ vary:
     const clean = await lockstepAsync(["sweep", sweepFile, "--db", reference, "--workers", "2", "--json"]);
     expect(clean.status).toBe(0);
     const expected = storedResults(reference);
-    expect(expected.count).toBe(POINTS);
+    expect(expected.count).toBe(24);
 
     const db = join(dir, "killed.db");
     const parent = spawn(
@@ -220,13 +218,13 @@ vary:
     await exited;
     const partial = storedResults(db).count;
     expect(partial).toBeGreaterThanOrEqual(8);
-    expect(partial).toBeLessThan(POINTS);
+    expect(partial).toBeLessThan(24);
 
     const resumed = await lockstepAsync(["sweep", sweepFile, "--db", db, "--workers", "2", "--json"]);
     expect(resumed.status).toBe(0);
     const after = storedResults(db);
-    expect(after.count).toBe(POINTS);
-    expect(after.distinct).toBe(POINTS);
+    expect(after.count).toBe(24);
+    expect(after.distinct).toBe(24);
     expect(after.byPoint).toEqual(expected.byPoint);
     // the resumed run computed only what was missing
     const sqlite = new Database(db, { readonly: true });

@@ -21,12 +21,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/**
- * 8 points of 2,500 simulated runs: a second or so each, so a worker is killed mid-point (above
- * 2,000 runs the queue makes each point a job of its own). Every sweep of this file computes all
- * of them (five times in all), so each point more is five more: 8 give each of the four queue
- * workers two points to take and the killed worker several to leave behind.
- */
+// 16 points of 2,500 simulated runs: a second or so each, so a worker is killed mid-point
 const SWEEP = `scenario: korea-2018
 seed: 99
 measure:
@@ -37,9 +32,9 @@ vary:
     range: [-14, -8]
     steps: 4
   - discount: dprk
-    values: [0.8, 1]
+    values: [0.8, 0.9, 0.95, 1]
 `;
-const POINTS = 8;
+const POINTS = 16;
 
 function sweepFile(): string {
   const path = join(dir, "queue.yaml");
@@ -123,7 +118,7 @@ describe.skipIf(pgSkipReason)("sweeps on the distributed queue (PostgreSQL)", ()
     // and the sweep command would then wait for ever (under load the worker was ready first).
     const url1 = await freshQueue();
     const sweeping = lockstepWatched(["sweep", file, "--queue", url1, "--json"]);
-    await sweeping.stderrLine(/8 of 8 points to do, 8 jobs queued/);
+    await sweeping.stderrLine(/16 of 16 points to do, 16 jobs queued/);
     const single = worker(url1);
     const waited = await sweeping.result;
     expect(waited.status).toBe(0);
@@ -137,7 +132,7 @@ describe.skipIf(pgSkipReason)("sweeps on the distributed queue (PostgreSQL)", ()
     const url4 = await freshQueue();
     const enqueued = await lockstepAsync(["sweep", file, "--queue", url4, "--detach"]);
     expect(enqueued.status).toBe(0);
-    expect(enqueued.stderr).toMatch(/8 of 8 points to do, 8 jobs queued/);
+    expect(enqueued.stderr).toMatch(/16 of 16 points to do, 16 jobs queued/);
     const four = Array.from({ length: 4 }, () => worker(url4));
     expect(await Promise.all(four.map((w) => w.exited))).toEqual([0, 0, 0, 0]);
     const viaFour = await queueResults(url4);
@@ -172,7 +167,7 @@ describe.skipIf(pgSkipReason)("sweeps on the distributed queue (PostgreSQL)", ()
     // and a re-run of the sweep command finds nothing left to do
     const again = await lockstepAsync(["sweep", file, "--queue", url, "--json"]);
     expect(again.status).toBe(0);
-    expect(again.stderr).toMatch(/0 of 8 points to do, 0 jobs queued/);
+    expect(again.stderr).toMatch(/0 of 16 points to do, 0 jobs queued/);
   }, 300_000);
 
   it("enqueues nothing for a sweep with bad input", async () => {
