@@ -178,7 +178,7 @@ export async function solveWithHighs(milp: Milp, options: SolveOptions): Promise
     const code = run.modelStatus;
     const solver = "HiGHS";
     // Some info values are undefined for some outcomes (HiGHS then throws): read each one alone.
-    const read = (name: "mip_dual_bound" | "mip_node_count" | "mip_total_lp_iterations") => {
+    const read = (name: "mip_dual_bound" | "mip_node_count" | "simplex_iteration_count") => {
       try {
         const value = Number(model.info.get(name));
         return Number.isFinite(value) ? value : undefined;
@@ -190,7 +190,9 @@ export async function solveWithHighs(milp: Milp, options: SolveOptions): Promise
       const bound = read("mip_dual_bound");
       return {
         nodes: read("mip_node_count") ?? 0,
-        lpIterations: read("mip_total_lp_iterations") ?? 0,
+        // HiGHS's info has no "mip_total_lp_iterations" (only the callback's data does: the stall
+        // rule above); "simplex_iteration_count" is the MIP's LP iterations in all.
+        lpIterations: read("simplex_iteration_count") ?? 0,
         ...(bound !== undefined ? { bound } : {}),
       };
     };
