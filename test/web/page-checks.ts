@@ -18,6 +18,8 @@ export const SIZES = [
   { name: "phone", width: 390, height: 844 },
 ] as const;
 
+export type Size = (typeof SIZES)[number];
+
 /**
  * The checks a page state passes at each of the three sizes, one size after another, resized in
  * place: no sideways scroll, axe-core (every rule at the first size, and at the others the rules
@@ -27,18 +29,29 @@ export const SIZES = [
  * layout is the one a developer's screen does not show, and `STATE-SIZE.png` at any size where a
  * check failed, as layouts.test.ts keeps its pictures: the checks, not the pictures, are what fails
  * (nothing compares them). Each size is checked once the page has taken the new width and drawn two
- * frames at it, so a redraw that follows a ResizeObserver callback is in. Leaves the page at
- * SIZES[0], the size the walks run at.
+ * frames at it, so a redraw that follows a ResizeObserver callback is in. `more`, a caller's own
+ * checks at each size, runs after these (a failure in it is pictured too); `name`, the pictures'
+ * STATE when it is not `state`. Leaves the page at SIZES[0], the size the walks run at.
  */
 export async function checkAtEverySize(
   page: Page,
   state: string,
-  { screenshots, asTallAsContent = false }: { screenshots?: string; asTallAsContent?: boolean } = {},
+  {
+    screenshots,
+    name = state,
+    asTallAsContent = false,
+    more,
+  }: {
+    screenshots?: string;
+    name?: string;
+    asTallAsContent?: boolean;
+    more?: (size: Size, at: string) => Promise<void>;
+  } = {},
 ): Promise<void> {
   for (const [index, size] of SIZES.entries()) {
     const at = `${state} at ${size.name}`;
     const picture = () =>
-      screenshots ? saveFullPageScreenshot(page, join(screenshots, `${state}-${size.name}.png`)) : undefined;
+      screenshots ? saveFullPageScreenshot(page, join(screenshots, `${name}-${size.name}.png`)) : undefined;
     const now = page.viewportSize();
     if (now?.width !== size.width || now.height !== size.height)
       await page.setViewportSize({ width: size.width, height: size.height });
@@ -52,6 +65,7 @@ export async function checkAtEverySize(
       await expectNoSidewaysScroll(page, at);
       if (asTallAsContent) await expectPageAsTallAsItsContent(page, at);
       await expectAccessible(page, at, index === 0 ? undefined : SIZE_DEPENDENT_RULES);
+      await more?.(size, at);
     } catch (failed) {
       // the state as it failed, for whoever reads the failure
       await picture()?.catch(() => undefined);
@@ -127,8 +141,8 @@ export async function saveFullPageScreenshot(page: Page, path: string): Promise<
  *
  * Three savings that change nothing the check can find (each call cost about 0.7 CPU-s, and the
  * browser walks make about a hundred):
- * - axe-core's source (about 550 KB) crosses to the page only when the page lacks it; sent on
- *   every call, it cost 0.2 CPU-s even when the page already had it.
+ * - axe-core's source (about 550 KB) crosses to the page only when the page lacks it (the run
+ *   says so); sent on every call, it cost 0.2 CPU-s even when the page already had it.
  * - the rules whose impact is minor or moderate are switched off. axe-core gives a rule's failures
  *   the rule's own impact (`impact` on the rule, which `_finalizeRuleResult` copies to each of its
  *   checks), so those rules could only report what the filter below drops. Rules without an impact
@@ -168,11 +182,18 @@ export const SIZE_DEPENDENT_RULES: readonly string[] = ["scrollable-region-focus
  * `only` runs just those rules.
  */
 export async function axeFindings(page: Page, where: boolean, only?: readonly string[]): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) {
-    await page.evaluate((source) => {
-      new Function(source)();
-    }, AXE);
-  }
+  const found = await axeRun(page, where, only);
+  if (found) return found;
+  await page.evaluate((source) => {
+    new Function(source)();
+  }, AXE);
+  const after = await axeRun(page, where, only);
+  if (!after) throw new Error("axe-core did not load in the page");
+  return after;
+}
+
+/** `axeFindings` in one call to the page; undefined when the page has no axe-core yet. */
+function axeRun(page: Page, where: boolean, only?: readonly string[]): Promise<string[] | undefined> {
   return page.evaluate(
     async ({ where, only }) => {
       type AxeResults = {
@@ -180,12 +201,13 @@ export async function axeFindings(page: Page, where: boolean, only?: readonly st
       };
       const axe = (
         window as unknown as {
-          axe: {
+          axe?: {
             run(ctx: Document, o: object): Promise<AxeResults>;
             _audit?: { rules?: { id: string; impact?: string }[] };
           };
         }
       ).axe;
+      if (!axe) return undefined;
       const quiet = (axe._audit?.rules ?? []).filter((r) => r.impact === "minor" || r.impact === "moderate");
       const rules = Object.fromEntries(quiet.map((r) => [r.id, { enabled: false }]));
       const which = only ? { runOnly: { type: "rule", values: only } } : { rules };
