@@ -12,16 +12,18 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { earliestStarts, fewestPossiblePhases } from "../src/planner/bounds.ts";
-import {
-  earliestPlacement,
-  FIRST_PLAN,
-  improvePlacement,
-  phasesFirstPlan,
-} from "../src/planner/incumbent.ts";
-import { feasibleFit } from "../src/planner/placement-score.ts";
+import { FIRST_PLAN } from "../src/planner/incumbent.ts";
+import { phasesFirstPlan } from "../src/planner/phases-first-plan.ts";
+import { earliestPlacement, improvePlacement } from "../src/planner/placement-search.ts";
 import { searchSettings } from "../src/planner/search-settings.ts";
 import type { Context } from "../src/planner/session.ts";
-import { BENCH_CLASSES, benchScenario, cpuSeconds, parseBenchSize } from "./planner-cases.ts";
+import {
+  BENCH_CLASSES,
+  benchScenario,
+  cpuSeconds,
+  parseBenchSize,
+  slackBenchContext,
+} from "./planner-cases.ts";
 
 const { values } = parseArgs({
   options: {
@@ -31,24 +33,13 @@ const { values } = parseArgs({
 });
 const [from, to = from] = values.seeds.split("-").map(Number);
 
+/** The slack benches' context (planner-cases.ts), with this search's objective and scorer. */
 function context(
   c: ReturnType<typeof benchScenario>,
   objective: "phases" | "slack",
   incremental: boolean,
 ): Context {
-  return {
-    c,
-    objective,
-    robust: false,
-    horizon: c.horizon,
-    values: c.values.nominal,
-    earliest: earliestStarts(c),
-    deadline: Number.POSITIVE_INFINITY,
-    stats: { variables: 0, constraints: 0, nonzeros: 0, solves: 0, seconds: 0 },
-    notes: [],
-    fits: feasibleFit,
-    search: searchSettings({ firstPlan: { incremental } }),
-  };
+  return { ...slackBenchContext(c), objective, search: searchSettings({ firstPlan: { incremental } }) };
 }
 
 /** One search, old or new: what it returned, and its CPU seconds. */

@@ -26,7 +26,7 @@
  * what the WebAssembly costs from what HiGHS's own algorithm costs on these models.
  *
  * `--first-plan plain,split` runs findPlan once per variant of the phases objective's first plan
- * (incumbent.ts): `plain`, the local search over placements as the eighth session had it; `split`,
+ * (phases-first-plan.ts): `plain`, the local search over placements as the eighth session had it; `split`,
  * the default since the ninth (splits of divisible moves, then leximin); `split-full`, the same
  * search scoring every step by a full analysis, as before the eleventh session's incremental scorer
  * (placement-score.ts: the same plan, less CPU). The binaries solve the

@@ -7,7 +7,7 @@
  *   npx tsx bench/planner.ts --quick    # the two sizes the issue names, one seed each
  *   npx tsx bench/planner.ts --compare-first-plan [--seeds 20]
  *     # the default objective with the plain first plan and with the ninth session's (splits,
- *     # leximin; incumbent.ts) on 20 × 3 × 8, 40 × 4 × 12 and 60 × 4 × 20, classes A and B: same
+ *     # leximin; phases-first-plan.ts) on 20 × 3 × 8, 40 × 4 × 12 and 60 × 4 × 20, classes A and B: same
  *     # status, phases, minimum slack and plan?
  *
  * Each row is one call of findPlan with the time limit of its size (5 s up to 60 moves, else 60 s).

@@ -1,5 +1,5 @@
 /**
- * The first plan's local search (incumbent.ts) scores 1,000–2,400 placements per 60 × 4 × 20 call,
+ * The first plan's local search (placement-search.ts) scores 1,000–2,400 placements per 60 × 4 × 20 call,
  * each by a full analysis (0.1–0.25 ms: every row of every party, reports, violations and their
  * messages). A step moves one move, or a few, so most rows keep their coefficients. This scorer
  * keeps the last placement's rows and, for the next one, recomputes only the coefficients of the
@@ -24,10 +24,10 @@ import {
   type Schedule,
   startPhase,
 } from "../analysis/index.ts";
-import type { Placement, Splits } from "./incumbent.ts";
+import type { Placement, Splits } from "./placement-search.ts";
 import { type Context, slackOf } from "./session.ts";
 
-/** Higher is better; see incumbent.ts `Score`. */
+/** Higher is better; see placement-search.ts `Judge`. */
 export type Score = number[];
 
 /** The analysis's rounding of reported figures (analyze.ts). */
@@ -39,7 +39,7 @@ const tidy = (x: number) => {
 /**
  * The search's score of an analysis: the minimum slack of a feasible plan (below 0 for any other,
  * −∞ for an invalid one), then, for a feasible plan and `depth` > 1, the next least row slacks in
- * order, `depth` figures in all (incumbent.ts `Score`).
+ * order, `depth` figures in all (placement-search.ts `Judge`).
  */
 export function scoreOfAnalysis(ctx: Context, a: Analysis, depth: number): Score {
   if (!a.valid) return [Number.NEGATIVE_INFINITY];

@@ -9,14 +9,14 @@
 import { describe, expect, it } from "vitest";
 import { analyzeSchedule } from "../../src/analysis/analyze.ts";
 import { earliestStarts, fewestPossiblePhases } from "../../src/planner/bounds.ts";
+import { placementColumns } from "../../src/planner/incumbent.ts";
+import { phasesFirstPlan } from "../../src/planner/phases-first-plan.ts";
+import { feasibleFit } from "../../src/planner/placement-score.ts";
 import {
   earliestPlacement,
   improvePlacement,
-  phasesFirstPlan,
-  placementColumns,
   placementSchedule,
-} from "../../src/planner/incumbent.ts";
-import { feasibleFit } from "../../src/planner/placement-score.ts";
+} from "../../src/planner/placement-search.ts";
 import { searchSettings } from "../../src/planner/search-settings.ts";
 import { type Context, formulate } from "../../src/planner/session.ts";
 import { bruteForce } from "./brute-force.ts";

@@ -13,13 +13,13 @@ import { analyzeSchedule } from "../../src/analysis/analyze.ts";
 import { rowFigures } from "../../src/analysis/rows.ts";
 import { earliestStarts } from "../../src/planner/bounds.ts";
 import { MIN_SHARE } from "../../src/planner/formulation.ts";
-import { earliestPlacement, placementSchedule, type Splits } from "../../src/planner/incumbent.ts";
 import {
   feasibleFit,
   PlacementScorer,
   robustFit,
   scoreOfAnalysis,
 } from "../../src/planner/placement-score.ts";
+import { earliestPlacement, placementSchedule, type Splits } from "../../src/planner/placement-search.ts";
 import type { Context } from "../../src/planner/session.ts";
 import { compileGenerated } from "./generate.ts";
 
