@@ -405,13 +405,15 @@ function walk() {
    * of `checkAtEverySize` (no sideways scroll, no second scrollbar, axe-core, a screenshot at the
    * phone's size and at any size where a check failed, named after `name`), then charts as wide as
    * their boxes, headings in order, charts explained, chips that show their names, and whatever
-   * `more` checks at that size.
+   * `more` checks at that size. The walk then stays at the wide size it ended at (`leaveWide`): its
+   * steps between states run at 1280×800 or 1920×1080, both the two-pane layout.
    */
   function atEverySize(state: string, name: string, more?: (size: Size) => Promise<void>): Promise<void> {
     return checkAtEverySize(page, state, {
       screenshots: ARTIFACTS,
       name,
       asTallAsContent: true,
+      leaveWide: true,
       more: async (size, at) => {
         await chartsFitTheirBoxes({ some: false });
         await headingsInOrder(at);

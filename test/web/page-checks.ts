@@ -31,7 +31,10 @@ export type Size = (typeof SIZES)[number];
  * (nothing compares them). Each size is checked once the page has taken the new width and drawn two
  * frames at it, so a redraw that follows a ResizeObserver callback is in. `more`, a caller's own
  * checks at each size, runs after these (a failure in it is pictured too); `name`, the pictures'
- * STATE when it is not `state`. Leaves the page at SIZES[0], the size the walks run at.
+ * STATE when it is not `state`. Leaves the page at SIZES[0], the size the walks run at; with
+ * `leaveWide`, starts at whichever wide size the page is at (laptop or desktop, else the laptop),
+ * checks the phone next and ends at the other wide size: a resize (and its charts' redraw) fewer per
+ * state, for a walk whose steps work at either wide size (both lay the page out in two panes).
  */
 export async function checkAtEverySize(
   page: Page,
@@ -41,14 +44,20 @@ export async function checkAtEverySize(
     name = state,
     asTallAsContent = false,
     more,
+    leaveWide = false,
   }: {
     screenshots?: string;
     name?: string;
     asTallAsContent?: boolean;
     more?: (size: Size, at: string) => Promise<void>;
+    leaveWide?: boolean;
   } = {},
 ): Promise<void> {
-  for (const [index, size] of SIZES.entries()) {
+  const [laptop, desktop, phone] = SIZES;
+  const start = page.viewportSize();
+  const atDesktop = start?.width === desktop.width && start.height === desktop.height;
+  const order = !leaveWide ? SIZES : atDesktop ? [desktop, phone, laptop] : [laptop, phone, desktop];
+  for (const [index, size] of order.entries()) {
     const at = `${state} at ${size.name}`;
     const picture = () =>
       screenshots ? saveFullPageScreenshot(page, join(screenshots, `${name}-${size.name}.png`)) : undefined;
@@ -73,7 +82,7 @@ export async function checkAtEverySize(
     }
     if (size.name === "phone") await picture();
   }
-  await page.setViewportSize({ width: SIZES[0].width, height: SIZES[0].height });
+  if (!leaveWide) await page.setViewportSize({ width: SIZES[0].width, height: SIZES[0].height });
 }
 
 /** Where a test file keeps its screenshots (CI keeps test-artifacts/ as build artifacts). */
