@@ -42,6 +42,9 @@ async function newPage(size: (typeof SIZES)[number]): Promise<Page> {
   return page;
 }
 
+/** The view tabs the walks switch between, and each one's `tab` in the address. */
+const VIEWS = { "Find the best plan": "best", Simulate: "simulate", Compare: "compare" } as const;
+
 /** korea-2018's own risk settings: hazard 0.05, grim, noise us 0.5, dprk 0.5, rok 0.2. */
 const SETUP = {
   runs: "300",
@@ -91,6 +94,14 @@ describe.concurrent("the address keeps the simulation setup and the robust optio
         const page = await newPage(size);
         const robust = () => page.getByLabel("robust (worst case of ranges)");
         const tab = (name: string) => page.getByRole("tab", { name, exact: true });
+        /**
+         * Switches the view and waits for the address to say so: the app writes it after the click,
+         * and a reload or Back right after would otherwise restore the view before.
+         */
+        const view = async (name: keyof typeof VIEWS) => {
+          await tab(name).click();
+          await eventually(() => paramsOf(page).get("tab")).toBe(VIEWS[name]);
+        };
         try {
           await page.goto(`${workbench.url}/#/s/korea-2018?tab=simulate`);
           const f = form(page);
@@ -113,13 +124,13 @@ describe.concurrent("the address keeps the simulation setup and the robust optio
           expect(paramsOf(page).get("tab")).toBe("simulate");
 
           // The planner's robust option, on its own tab.
-          await tab("Find the best plan").click();
+          await view("Find the best plan");
           expect(await robust().isChecked()).toBe(false);
           expect(paramsOf(page).get("robust")).toBeNull();
           await robust().check();
           await eventually(() => paramsOf(page).get("robust")).toBe("yes");
           // Back to the Simulate tab: the setup is still there (the tab's form is rebuilt from the address).
-          await tab("Simulate").click();
+          await view("Simulate");
           await expectSetupShown(page, eventually);
 
           // After a reload: the tab, the plan, the setup and the robust option.
@@ -133,7 +144,7 @@ describe.concurrent("the address keeps the simulation setup and the robust optio
             await result.waitFor({ timeout: SOLVE_MS });
             await eventually(() => result.textContent()).toMatch(/over 300 runs/);
             // Compare records the settings the run used.
-            await tab("Compare").click();
+            await view("Compare");
             const cell = page.locator(
               "[data-testid=compare-table] tr[data-plan=phased] [data-testid=simulated] span",
             );
@@ -141,20 +152,20 @@ describe.concurrent("the address keeps the simulation setup and the robust optio
               "300 runs, seed 7, hazard 0.1, generous",
             );
           }
-          await tab("Find the best plan").click();
+          await view("Find the best plan");
           await eventually(() => robust().isChecked()).toBe(true);
-          await tab("Simulate").click();
+          await view("Simulate");
 
           // Leave for the library, then Back: the form and the option are as they were left.
           await page.locator("a.brand").click();
           await page.locator("[data-scenario=korea-2018]").waitFor();
           await page.goBack();
           await expectSetupShown(page, eventually);
-          await tab("Find the best plan").click();
+          await view("Find the best plan");
           await eventually(() => robust().isChecked()).toBe(true);
           await robust().uncheck();
           await eventually(() => paramsOf(page).get("robust")).toBeNull();
-          await tab("Simulate").click();
+          await view("Simulate");
 
           // Back to a default: that setting leaves the address.
           await f.hazard.fill("0.05");
