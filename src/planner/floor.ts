@@ -20,7 +20,7 @@
 
 import type { Formulation, FormulationOptions } from "./formulation.ts";
 import { firstPlanOf } from "./incumbent.ts";
-import { type Best, polished, probe } from "./probe.ts";
+import { type Best, missedPlan, polished, probe } from "./probe.ts";
 import {
   type Context,
   formulate,
@@ -224,6 +224,19 @@ async function raiseFloor(
     solver = result.solver ?? solver;
     if (result.status === "error") return result;
     if (result.status === "infeasible") {
+      // unless HiGHS at its default tolerances finds a better plan the analysis accepts (probe.ts)
+      const missed = await missedPlan(
+        ctx,
+        f,
+        result,
+        floor,
+        ctx.deadline - now(),
+        best ? best.slack + step : -Infinity,
+      );
+      if (missed !== undefined) {
+        best = missed;
+        continue;
+      }
       // no plan clears the floor: with no plan at all, there is none (s ≥ 0 is every plan)
       if (best === undefined) return { ...result, seconds: now() - started + (first?.seconds ?? 0) };
       if (floor <= best.slack + step) return done("optimal");

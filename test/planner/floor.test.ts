@@ -74,6 +74,42 @@ describe("floor search = brute force", () => {
     expect(brackets.count).toBeGreaterThan(5);
   }, 600_000);
 
+  it("proves nothing by an infeasible probe that HiGHS at its default tolerances finds a plan for (20 seeds)", async () => {
+    // HiGHS at the planner's 1e-9 tolerances once called a feasible probe infeasible (B seed 4 of
+    // the 60×4×20 benchmark, src/planner/probe.ts): here every probe at those tolerances says so,
+    // and only the re-check at HiGHS's defaults solves it, so each answer must come from there.
+    const told = { lies: 0, checks: 0 };
+    configureSolver({
+      backend: (milp, options) => {
+        const isProbe = milp.colCost.every((cost) => cost === 0);
+        const looser = options.highsOptions?.primal_feasibility_tolerance === 1e-7;
+        if (isProbe && looser) told.checks++;
+        if (isProbe && !looser) {
+          told.lies++;
+          return Promise.resolve({ status: "infeasible", seconds: 0, solver: "HiGHS" });
+        }
+        return solveWithHighs(milp, options);
+      },
+    });
+    let feasible = 0;
+    for (let seed = 2001; seed <= 2020; seed++) {
+      const o = options(seed);
+      const c = compileGenerated(seed, o);
+      const truth = bruteForce(c, o.horizon);
+      const where = `seed ${seed}`;
+      const search = { floor: { probesOnly: true, bracket: false } };
+      const phases = await findPlan(c, { horizon: o.horizon, timeLimitSeconds: 120, search });
+      expect(phases.status, where).toBe(truth.fewest ? "optimal" : "infeasible");
+      if (!truth.fewest) continue;
+      feasible++;
+      expect(phases.phases, where).toBe(truth.fewest.phases);
+      expect(phases.minSlack!, where).toBeCloseTo(truth.fewest.minSlack, 6);
+    }
+    expect(feasible).toBeGreaterThan(5);
+    expect(told.lies).toBeGreaterThan(feasible);
+    expect(told.checks).toBe(told.lies);
+  }, 600_000);
+
   it("raises each probe's plan to its shape's best slack without changing the answer (divisible moves, 40 seeds)", async () => {
     // Continuous shares beat any enumeration's grid, so the reference here is the direct MILP,
     // which proves these small scenarios at once; the probes alone, each plan they find raised to
