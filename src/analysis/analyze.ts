@@ -16,21 +16,17 @@ import { exposureOf } from "./exposure.ts";
 import type { AnalysisReport, ConstraintRowReport, PartyReport, Violation, ViolationKind } from "./report.ts";
 import {
   type ConstraintRow,
-  EPSILON,
   leastSlack,
   partyRows,
   type RowFigures,
   rowFigures,
   rowHolds,
+  tidyFigure,
 } from "./rows.ts";
-import { buildSchedule, donePhase, type Schedule, startPhase } from "./schedule.ts";
+import { buildSchedule, type Schedule } from "./schedule.ts";
+import { forEachValidityBreak } from "./validity.ts";
 
 export { EPSILON } from "./rows.ts";
-
-const tidy = (x: number) => {
-  const r = Math.round(x * 1e9) / 1e9;
-  return Object.is(r, -0) ? 0 : r;
-};
 
 export interface Analysis extends AnalysisReport {
   /** The trajectory analysed, for charts and the simulator. */
@@ -69,21 +65,21 @@ function partyFigures(
       kind: row.kind,
       party: c.partyIds[i],
       phase: row.phase,
-      slack: tidy(g),
+      slack: tidyFigure(g),
       over: !rowHolds(g),
-      worstSlack: tidy(worst),
+      worstSlack: tidyFigure(worst),
       worstOver: !rowHolds(worst),
       dependsOnValues: figures.dependsOnValues,
     });
     slacks.push(figures);
     if (row.kind === "exposure") {
       const e = exposureOf(g - tau);
-      exposure.push(tidy(e));
-      worstExposure.push(tidy(exposureOf(worst - tau)));
+      exposure.push(tidyFigure(e));
+      worstExposure.push(tidyFigure(exposureOf(worst - tau)));
       if (!rowHolds(g)) violations.push(explainExposure(c, s, i, row.phase!, e, row.coef));
     } else if (row.kind === "margin") {
-      margin[row.phase!] = tidy(g);
-      worstMargin[row.phase!] = tidy(worst);
+      margin[row.phase!] = tidyFigure(g);
+      worstMargin[row.phase!] = tidyFigure(worst);
       if (!rowHolds(g)) violations.push(explainMargin(c, s, i, row.phase!, row.lag!, g, row.coef));
     } else {
       final = g + rho;
@@ -94,28 +90,20 @@ function partyFigures(
   return {
     exposure,
     margin,
-    final: tidy(final),
+    final: tidyFigure(final),
     tolerance: tau,
     reservation: rho,
-    worst: { exposure: worstExposure, margin: worstMargin, final: tidy(worstFinal) },
+    worst: { exposure: worstExposure, margin: worstMargin, final: tidyFigure(worstFinal) },
   };
 }
 
 function validityViolations(c: CompiledScenario, s: Schedule): Violation[] {
   const violations: Violation[] = [];
-  if (s.phases > c.horizon) violations.push(explainHorizon(c, s.phases));
-  const xT = s.x[s.phases];
-  c.goal.forEach((item) => {
-    if (!item.some((m) => xT[m] >= 1 - EPSILON)) violations.push(explainGoal(c, item, xT));
-  });
-  c.requires.forEach((reqs, m) => {
-    const start = startPhase(s, m);
-    if (start === undefined) return;
-    for (const p of reqs) {
-      const done = donePhase(s, p);
-      const earliest = done === undefined ? undefined : done + c.lag[p] + 1;
-      if (earliest === undefined || start < earliest) violations.push(explainRequires(c, m, p, start, done));
-    }
+  forEachValidityBreak(c, s, (b) => {
+    if (b.kind === "horizon") violations.push(explainHorizon(c, s.phases));
+    else if (b.kind === "goal") violations.push(explainGoal(c, b.item, s.x[s.phases]));
+    else violations.push(explainRequires(c, b.move, b.prerequisite, b.start, b.done));
+    return true;
   });
   return violations;
 }
@@ -157,7 +145,7 @@ export function analyzeSchedule(c: CompiledScenario, s: Schedule): Analysis {
     robustlyFeasible: feasible && rows.every((row) => !row.worstOver),
     valid,
     phases: s.phases,
-    minSlack: tidy(leastSlack(figures)),
+    minSlack: tidyFigure(leastSlack(figures)),
     parties,
     rows,
     violations,

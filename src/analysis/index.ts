@@ -28,4 +28,5 @@ export {
 } from "./robustness.ts";
 export * from "./rows.ts";
 export * from "./schedule.ts";
+export { forEachValidityBreak, isValidSchedule, type ValidityBreak } from "./validity.ts";
 export { type CompiledView, compileViews, hasViews, viewScenario } from "./views.ts";

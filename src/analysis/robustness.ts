@@ -13,7 +13,7 @@
  */
 import type { CompiledScenario } from "./compile.ts";
 import type { BreakingPoint, RowRef, Safety } from "./report.ts";
-import { type ConstraintRow, fmt, rowValue } from "./rows.ts";
+import { type ConstraintRow, fmt, rowValue, tidyFigure } from "./rows.ts";
 
 /** What robustness needs of an analysis: its verdict and its rows with their coefficients. */
 export interface RowsOfPlan {
@@ -259,11 +259,7 @@ export function tornadoOrder(points: readonly BreakingPoint[]): BreakingPoint[] 
   });
 }
 
-const tidy = (x: number) => {
-  const r = Math.round(x * 1e9) / 1e9;
-  return Object.is(r, -0) ? 0 : r;
-};
-const tidyOrNull = (x: number | null) => (x === null ? null : tidy(x));
+const tidyOrNull = (x: number | null) => (x === null ? null : tidyFigure(x));
 
 /** The document fields robustness adds to an analysis (analyze --json, the API), rounded like every figure. */
 export function robustnessReport(
@@ -275,8 +271,8 @@ export function robustnessReport(
     safety: s && { ...s, theta: tidyOrNull(s.theta), thetaSign: tidyOrNull(s.thetaSign) },
     breakingPoints: breakingPoints(c, analysis).map((p) => ({
       ...p,
-      nominal: tidy(p.nominal),
-      width: tidy(p.width),
+      nominal: tidyFigure(p.nominal),
+      width: tidyFigure(p.width),
       down: tidyOrNull(p.down),
       up: tidyOrNull(p.up),
     })),

@@ -135,10 +135,23 @@ export interface RowFigures {
  * all three of every row); each sum is taken in the same order as theirs, so the figures are equal.
  */
 export function rowFigures(c: CompiledScenario, row: ConstraintRow): RowFigures {
-  const nominal = c.values.nominal[row.party];
-  const low = c.values.low[row.party];
-  const high = c.values.high[row.party];
-  const coef = row.coef;
+  return figuresOf(c, row.party, row.coef, row.constant);
+}
+
+/**
+ * The figures of party `party`'s row with coefficients `coef` and constant term `constant`: the one
+ * summation (same terms, same order) behind every row's figures, the analysis's and the planner's
+ * incremental scorer's (placement-score.ts), so the two agree to the last bit.
+ */
+export function figuresOf(
+  c: CompiledScenario,
+  party: number,
+  coef: Float64Array,
+  constant: number,
+): RowFigures {
+  const nominal = c.values.nominal[party];
+  const low = c.values.low[party];
+  const high = c.values.high[party];
   let value = 0;
   let worst = 0;
   let depends = false;
@@ -148,7 +161,13 @@ export function rowFigures(c: CompiledScenario, row: ConstraintRow): RowFigures 
     worst += (a >= 0 ? low[m] : high[m]) * a;
     if (a !== 0 && (low[m] !== 0 || high[m] !== 0)) depends = true;
   }
-  return { value: row.constant + value, worst: row.constant + worst, dependsOnValues: depends };
+  return { value: constant + value, worst: constant + worst, dependsOnValues: depends };
+}
+
+/** A figure as reports give it: rounded to 1e-9, and never −0. */
+export function tidyFigure(x: number): number {
+  const r = Math.round(x * 1e9) / 1e9;
+  return Object.is(r, -0) ? 0 : r;
 }
 
 /** A row holds (g ≥ 0 within EPSILON). The one limit test every face uses. */

@@ -18,23 +18,17 @@ import {
   type CompiledScenario,
   defectionWeight,
   detectionLag,
-  donePhase,
-  EPSILON,
+  figuresOf,
+  isValidSchedule,
   rowHolds,
   type Schedule,
-  startPhase,
+  tidyFigure,
 } from "../analysis/index.ts";
 import type { Placement, Splits } from "./placement-search.ts";
 import { type Context, slackOf } from "./session.ts";
 
 /** Higher is better; see placement-search.ts `Judge`. */
 export type Score = number[];
-
-/** The analysis's rounding of reported figures (analyze.ts). */
-const tidy = (x: number) => {
-  const r = Math.round(x * 1e9) / 1e9;
-  return Object.is(r, -0) ? 0 : r;
-};
 
 /**
  * The search's score of an analysis: the minimum slack of a feasible plan (below 0 for any other,
@@ -296,24 +290,12 @@ export class PlacementScorer {
     if (rows.dirty[2 * T]) this.sum(i, rows, 2 * T, s.x[T], 0, -c.reservation[i]);
   }
 
-  /** One row's figures, summed as rows.ts `rowFigures` sums them (same terms, same order). */
+  /** One row's figures, by the analysis's own summation (rows.ts `figuresOf`). */
   private sum(i: number, rows: PartyRows, at: number, coef: Float64Array, offset: number, constant: number) {
-    const { c, M } = this;
-    const nominal = c.values.nominal[i];
-    const low = c.values.low[i];
-    const high = c.values.high[i];
-    let value = 0;
-    let worst = 0;
-    let depends = 0;
-    for (let m = 0; m < M; m++) {
-      const a = coef[offset + m];
-      value += nominal[m] * a;
-      worst += (a >= 0 ? low[m] : high[m]) * a;
-      if (a !== 0 && (low[m] !== 0 || high[m] !== 0)) depends = 1;
-    }
-    rows.value[at] = constant + value;
-    rows.worst[at] = constant + worst;
-    rows.depends[at] = depends;
+    const figures = figuresOf(this.c, i, coef.subarray(offset, offset + this.M), constant);
+    rows.value[at] = figures.value;
+    rows.worst[at] = figures.worst;
+    rows.depends[at] = figures.dependsOnValues ? 1 : 0;
     rows.dirty[at] = 0;
   }
 
@@ -322,7 +304,7 @@ export class PlacementScorer {
     const { ctx } = this;
     const s = this.schedule!;
     const T = s.phases;
-    if (!this.valid()) return [Number.NEGATIVE_INFINITY];
+    if (!isValidSchedule(this.c, s)) return [Number.NEGATIVE_INFINITY];
     let feasible = true;
     let robustly = true;
     let dependent = Number.POSITIVE_INFINITY;
@@ -340,36 +322,17 @@ export class PlacementScorer {
         any = Math.min(any, g);
         if (rows.depends[at]) {
           dependent = Math.min(dependent, g);
-          if (depth > 1) keepLeast(lowest, tidy(g), depth);
+          if (depth > 1) keepLeast(lowest, tidyFigure(g), depth);
         }
       }
     }
     const least = Number.isFinite(dependent) ? dependent : Number.isFinite(any) ? any : 0;
-    const slack = tidy(least);
+    const slack = tidyFigure(least);
     // (`robustFit` for a robust search, `feasibleFit` for a plain one: `scorerFor`)
     const fits = ctx.robust ? feasible && robustly : feasible;
     const first = fits ? slack : Math.min(slack, -1e-9);
     if (depth <= 1 || !(first >= 0)) return [first];
     return [first, ...lowest.slice(1)];
-  }
-
-  /** analyze.ts `validityViolations` is empty: within the horizon, the goal done, prerequisites kept. */
-  private valid(): boolean {
-    const { c } = this;
-    const s = this.schedule!;
-    if (s.phases > c.horizon) return false;
-    const xT = s.x[s.phases];
-    for (const item of c.goal) if (!item.some((m) => xT[m] >= 1 - EPSILON)) return false;
-    for (let m = 0; m < c.requires.length; m++) {
-      if (c.requires[m].length === 0) continue;
-      const start = startPhase(s, m);
-      if (start === undefined) continue;
-      for (const p of c.requires[m]) {
-        const at = donePhase(s, p);
-        if (at === undefined || start < at + c.lag[p] + 1) return false;
-      }
-    }
-    return true;
   }
 }
 
