@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { normalisePublicKey, signReadChallenge } from "../ledger/index.ts";
 import { CliError } from "./errors.ts";
+import { cliIo } from "./io.ts";
 
 export function agreementUrl(server: string, agreement: string, path = ""): string {
   let base: URL;
@@ -94,7 +95,7 @@ export interface Credentials {
 /** The token given by --token or LOCKSTEP_TOKEN (the admin token, or a read token obtained earlier). */
 export function givenToken(
   token: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = cliIo().env,
 ): string | undefined {
   return token ?? (env.LOCKSTEP_TOKEN || undefined);
 }

@@ -18,6 +18,7 @@ import {
   writeModel,
 } from "../planner/index.ts";
 import { CliError } from "./errors.ts";
+import { cliIo } from "./io.ts";
 
 export interface SolverFlags {
   solver?: string;
@@ -36,6 +37,11 @@ function exportFormat(file: string): ExportFormat {
 /**
  * Checks the flags and plugs the solver in (exit 2 when unknown or not installed). `finish` then
  * writes the export, if one was asked for, from the models the search solved.
+ *
+ * The planner's own default (HiGHS, nothing exported) is left as it is: `configureSolver` drops
+ * the loaded HiGHS runtime, which a run inside a longer-lived process (src/cli/run.ts) would then
+ * load and compile again. A backend plugged in here stays for the process: in a `lockstep`
+ * process that is this one command.
  */
 export async function useSolverFlags(
   flags: SolverFlags,
@@ -45,6 +51,7 @@ export async function useSolverFlags(
     throw new CliError(`--solver: unknown solver '${flags.solver}' (solvers: ${SOLVERS.join(", ")})`);
   }
   const format = flags.export === undefined ? undefined : exportFormat(flags.export);
+  if (name === "highs" && !format) return { finish: () => {} };
   let solve: MilpSolver = solveWithHighs;
   if (name !== "highs") {
     try {
@@ -70,7 +77,7 @@ export async function useSolverFlags(
       // the last one the search solved.
       const milp = solved.find((m) => phasesOf(m) === report.phases && report.phases > 0) ?? solved.at(-1);
       if (!milp) {
-        process.stderr.write(`--export: the search solved no MILP; ${flags.export} not written\n`);
+        cliIo().stderr.write(`--export: the search solved no MILP; ${flags.export} not written\n`);
         return;
       }
       const phases = phasesOf(milp);
@@ -80,7 +87,7 @@ export async function useSolverFlags(
         `${milp.colLower.length} columns, ${milp.rowLower.length} rows, ${milp.indices.length} nonzeros.`,
       ];
       writeFileSync(flags.export, writeModel(milp, format, { names: exportNames(c, milp), comments }));
-      process.stderr.write(
+      cliIo().stderr.write(
         `${flags.export}: the ${phases}-phase MILP (${milp.colLower.length} columns, ${milp.rowLower.length} rows)\n`,
       );
     },

@@ -8,9 +8,10 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { describeIssues, WatchState } from "../ledger/index.ts";
 import { CliError } from "./errors.ts";
+import { cliIo } from "./io.ts";
 
 /** Default state directory: `$XDG_STATE_HOME/lockstep/watch`, else `~/.local/state/lockstep/watch`. */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultStateDir(env: NodeJS.ProcessEnv = cliIo().env): string {
   return join(env.XDG_STATE_HOME || join(homedir(), ".local", "state"), "lockstep", "watch");
 }
 

@@ -1,6 +1,10 @@
-/** Runs the real `lockstep` process, as a user would. */
+/**
+ * Runs `lockstep`: the real process, as a user would (`lockstep`, `lockstepAsync`,
+ * `lockstepWatched`), or the same run inside the test's process (`lockstepInProcess`).
+ */
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { runCli } from "../../src/cli/run.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const BIN = fileURLToPath(new URL("../../bin/lockstep.js", import.meta.url));
@@ -23,6 +27,27 @@ export function lockstep(
     timeout: 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * `lockstep ARGS…` in this process, through `runCli`, the function the binary calls
+ * (src/cli/main.ts): the same commands, messages and exit statuses without a Node start and the
+ * command's modules each time (0.1–0.3 CPU-s a run). For the variants of a command (bad options,
+ * formats, messages); every command also keeps a test through the real process. The working
+ * directory is this process's, the repository root, and `--solver`/`--export` plug a solver into
+ * the planner for the whole process: run those through the real process.
+ */
+export async function lockstepInProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  if (process.cwd() !== ROOT.replace(/\/$/, ""))
+    throw new Error(`in-process runs need the working directory ${ROOT}`);
+  let stdout = "";
+  let stderr = "";
+  const status = await runCli(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { ...process.env, ...env, FORCE_COLOR: "0" },
+  });
+  return { status, stdout, stderr };
 }
 
 /** The real process, asynchronously, so several can run side by side (or beside a server under test). */

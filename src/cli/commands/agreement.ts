@@ -6,6 +6,7 @@ import type { Charter } from "../../ledger/index.ts";
 import { charterHash, MIN_PHASE_DAYS, normalisePublicKey, signCharter } from "../../ledger/index.ts";
 import { agreementUrl, givenToken, readKeyFile, readToken, requestJson } from "../agreement-client.ts";
 import { CliError } from "../errors.ts";
+import { cliIo } from "../io.ts";
 import { loadScenario } from "../load.ts";
 
 interface AdoptOptions {
@@ -86,7 +87,7 @@ export function registerAgreement(program: Command): void {
         agreementUrl(options.server, ""),
         { method: "POST", body: request, token: givenToken(options.token) },
       );
-      process.stdout.write(
+      cliIo().stdout.write(
         `proposed agreement ${body.id}; charter hash ${body.charterHash}\n` +
           `it becomes active when each party has signed the charter: ${body.awaiting.join(", ")}\n` +
           `  lockstep agreement sign --server ${options.server} --agreement ${body.id} --key KEYFILE\n`,
@@ -137,7 +138,7 @@ export function registerAgreement(program: Command): void {
           agreementUrl(options.server, options.agreement, "/signatures"),
           { method: "POST", body: signed, token },
         );
-        process.stdout.write(
+        cliIo().stdout.write(
           `${by} signed charter ${hash} (plan ${doc.charter.plan.name}, ${doc.charter.participants.length} participants); ` +
             (body.state === "active"
               ? "the agreement is active\n"
@@ -157,9 +158,9 @@ export function registerAgreement(program: Command): void {
       const { body } = await requestJson<{
         agreements: Array<{ id: string; title: string; createdAt: string; archived?: boolean }>;
       }>(url, { token: givenToken(options.token) });
-      if (body.agreements.length === 0) process.stdout.write("no agreements\n");
+      if (body.agreements.length === 0) cliIo().stdout.write("no agreements\n");
       for (const a of body.agreements)
-        process.stdout.write(
+        cliIo().stdout.write(
           `${a.id}  ${a.title}  (adopted ${a.createdAt}${a.archived ? "; archived" : ""})\n`,
         );
     });

@@ -22,6 +22,7 @@ import { choosePlan as choose } from "../../planner/index.ts";
 import { readKeyFile, readToken } from "../agreement-client.ts";
 import { sendEvent, verifiedLedger } from "../amendment-client.ts";
 import { CliError } from "../errors.ts";
+import { cliIo } from "../io.ts";
 import { loadScenario } from "../load.ts";
 
 interface Common {
@@ -120,11 +121,11 @@ export function registerAmend(program: Command): void {
       const { key, by } = who(options);
       const token = await readToken(options.server, options.agreement, { token: options.token, key, as: by });
       if (action === "sign") {
-        process.stdout.write(await signPending(options, by, key, token, options.hash));
+        cliIo().stdout.write(await signPending(options, by, key, token, options.hash));
         return;
       }
       if (!options.plan) throw new CliError("--plan: give the new plan (a plan file or a plan name)");
-      process.stdout.write(await propose(options, by, key, token));
+      cliIo().stdout.write(await propose(options, by, key, token));
     });
 }
 

@@ -3,6 +3,7 @@ import { analysisDocument, analyzePerspectives, analyzePlan, defaultPlanName } f
 import { EXIT } from "../errors.ts";
 import { formatAnalysis } from "../format/analysis.ts";
 import { formatPerspectives } from "../format/perspectives.ts";
+import { cliIo, setExitCode } from "../io.ts";
 import { loadScenario } from "../load.ts";
 import { choosePlan } from "../plan-choice.ts";
 
@@ -20,11 +21,11 @@ export function registerAnalyze(program: Command): void {
       const analysis = analyzePlan(loaded.compiled, plan);
       const views = analyzePerspectives(loaded.compiled, analysis);
       const report = analysisDocument(loaded.compiled, analysis, views);
-      if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      if (options.json) cliIo().stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else {
         const text = formatAnalysis(report, `${loaded.scenario.id} — plan '${name}'`, loaded.scenario.unit);
-        process.stdout.write(`${text}${views ? `\n\n${formatPerspectives(views)}` : ""}\n`);
+        cliIo().stdout.write(`${text}${views ? `\n\n${formatPerspectives(views)}` : ""}\n`);
       }
-      process.exitCode = report.feasible ? EXIT.ok : EXIT.infeasible;
+      setExitCode(report.feasible ? EXIT.ok : EXIT.infeasible);
     });
 }

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { type Charter, charterHash, signArchive } from "../../ledger/index.ts";
 import { agreementUrl, readKeyFile, readToken, requestJson } from "../agreement-client.ts";
 import { CliError } from "../errors.ts";
+import { cliIo } from "../io.ts";
 
 interface ArchiveOptions {
   server: string;
@@ -60,7 +61,7 @@ export function registerArchive(program: Command): void {
         agreementUrl(options.server, options.agreement, "/archive"),
         { method: "POST", body: signed, token },
       );
-      process.stdout.write(
+      cliIo().stdout.write(
         `${by} asked to archive ${options.agreement} at event ${doc.events} (head ${doc.head}); ` +
           (body.state === "archived"
             ? "the agreement is archived: hidden from the list (agreement list --archived shows it), no new events\n"

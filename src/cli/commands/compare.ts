@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { comparePlans } from "../../planner/index.ts";
 import { formatComparison } from "../format/plan.ts";
+import { cliIo } from "../io.ts";
 import { loadScenario } from "../load.ts";
 import { plannerError, plannerOptions } from "./plan.ts";
 
@@ -29,7 +30,7 @@ export function registerCompare(program: Command): void {
         .map((name) => name.trim())
         .filter(Boolean);
       const report = await comparePlans(compiled, { ...plannerOptions(flags), plans }).catch(plannerError);
-      if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else process.stdout.write(`${formatComparison(report, compiled.partyIds)}\n`);
+      if (flags.json) cliIo().stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else cliIo().stdout.write(`${formatComparison(report, compiled.partyIds)}\n`);
     });
 }

@@ -7,6 +7,7 @@ import { countersignHead, describeIssues, EventBody, signEvent } from "../../led
 import { agreementUrl, givenToken, readKeyFile, requestJson } from "../agreement-client.ts";
 import { keepCheckpoint } from "../checkpoint-file.ts";
 import { CliError } from "../errors.ts";
+import { cliIo } from "../io.ts";
 
 const KINDS = {
   done: "move.done",
@@ -88,7 +89,7 @@ export function registerEvent(program: Command): void {
       if (!body.success) throw new CliError(`event ${kind}: ${describeIssues(body.error)}`);
       const signed = await signEvent(body.data, key.privateKey);
       if (options.print) {
-        process.stdout.write(`${JSON.stringify(signed, null, 2)}\n`);
+        cliIo().stdout.write(`${JSON.stringify(signed, null, 2)}\n`);
         return;
       }
       if (!options.server) throw new CliError("--server: give the server to submit to (or --print)");
@@ -105,7 +106,7 @@ export function registerEvent(program: Command): void {
             token,
           });
           const verb = answer.duplicate ? "was already recorded" : "recorded";
-          process.stdout.write(
+          cliIo().stdout.write(
             `${kind} ${verb} as event ${answer.event.seq} (id ${signed.body.id}); hash ${answer.event.hash}\n`,
           );
           // countersign the head the server answered with: a later export that lacks it fails to verify

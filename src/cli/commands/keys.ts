@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { generateKeyPair, keyFileText, PARTICIPANT_ID } from "../../ledger/index.ts";
 import { CliError } from "../errors.ts";
+import { cliIo } from "../io.ts";
 
 export function registerKeys(program: Command): void {
   const keys = program.command("keys").description("Ed25519 key pairs for signing agreement events");
@@ -20,7 +21,7 @@ export function registerKeys(program: Command): void {
       const pair = await generateKeyPair();
       const text = keyFileText(pair, options.as);
       if (!options.out) {
-        process.stdout.write(text);
+        cliIo().stdout.write(text);
         return;
       }
       try {
@@ -30,7 +31,7 @@ export function registerKeys(program: Command): void {
         if (code === "EEXIST") throw new CliError(`${options.out}: exists; refusing to overwrite a key`);
         throw new CliError(`${options.out}: cannot write: ${(error as Error).message}`);
       }
-      process.stderr.write(`wrote ${options.out} (keep it private); public key:\n`);
-      process.stdout.write(`${JSON.stringify(pair.publicKey)}\n`);
+      cliIo().stderr.write(`wrote ${options.out} (keep it private); public key:\n`);
+      cliIo().stdout.write(`${JSON.stringify(pair.publicKey)}\n`);
     });
 }

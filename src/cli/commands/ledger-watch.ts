@@ -23,6 +23,7 @@ import {
 import { agreementUrl, type KeyFile, readKeyFile, readToken, requestJson } from "../agreement-client.ts";
 import { CliError, EXIT } from "../errors.ts";
 import { readEventStream } from "../event-stream.ts";
+import { cliIo, setExitCode } from "../io.ts";
 import { defaultStateDir, readWatchState, statePath, writeWatchState } from "../watch-state.ts";
 
 interface WatchOptions {
@@ -72,11 +73,11 @@ export function registerLedgerWatch(ledger: Command): void {
         await watcher.run();
       } catch (error) {
         if (!(error instanceof AlarmError)) throw error;
-        process.stderr.write(
+        cliIo().stderr.write(
           `ALARM (${error.alarm.kind}) on agreement ${options.agreement} at ${options.server}: ${error.message}\n` +
             `Your record ${watcher.path} is left as it was: keep it as evidence (ledger verify --head).\n`,
         );
-        process.exitCode = error.exitCode;
+        setExitCode(error.exitCode);
       } finally {
         watcher.stop();
       }
@@ -139,7 +140,7 @@ class Watcher {
   async run(): Promise<void> {
     this.state = readWatchState(this.path);
     if (this.state) {
-      process.stderr.write(
+      cliIo().stderr.write(
         `resuming from your record ${this.path}: event ${this.state.head.seq}, head ${this.state.head.hash}\n`,
       );
     }
@@ -191,7 +192,7 @@ class Watcher {
     this.follower = await ChainFollower.from(doc);
     await this.record();
     const news = before === undefined ? "first record" : `${verified.events - before} new since your record`;
-    process.stdout.write(
+    cliIo().stdout.write(
       `${this.options.agreement}: ok — ${verified.events} events verified (${news}); head ${verified.head}\n`,
     );
     return true;
@@ -212,7 +213,7 @@ class Watcher {
     const awaiting = participants.filter((p) => p.role === "party" && !signed.has(p.id)).map((p) => p.id);
     if (awaiting.length === 0) return true;
     const message = `agreement ${this.options.agreement} is proposed, not yet active: waiting for the charter signatures of ${awaiting.join(", ")}`;
-    if (this.waiting !== message && !this.options.once) process.stderr.write(`${message}; waiting\n`);
+    if (this.waiting !== message && !this.options.once) cliIo().stderr.write(`${message}; waiting\n`);
     this.waiting = message;
     return false;
   }
@@ -244,7 +245,7 @@ class Watcher {
         await requestJson(this.url("/checkpoints"), { method: "POST", body: checkpoint, token: this.token });
       } catch (error) {
         // the local copy is what protects the participant; say why the server did not take it
-        process.stderr.write(
+        cliIo().stderr.write(
           `warning: the server did not store the checkpoint: ${(error as Error).message}\n`,
         );
       }
@@ -276,7 +277,7 @@ class Watcher {
         wait = 500;
       } catch (error) {
         if (error instanceof AlarmError) throw error;
-        process.stderr.write(`${(error as Error).message}; retrying\n`);
+        cliIo().stderr.write(`${(error as Error).message}; retrying\n`);
       }
       if (this.failure) throw this.failure;
       if (this.abort.signal.aborted) return;
@@ -287,7 +288,7 @@ class Watcher {
         await this.sync();
       } catch (error) {
         if (error instanceof AlarmError) throw error;
-        process.stderr.write(`${(error as Error).message}; retrying\n`);
+        cliIo().stderr.write(`${(error as Error).message}; retrying\n`);
       }
     }
   }
@@ -302,7 +303,7 @@ class Watcher {
       // the whole export decides: it names a rollback as such, and accepts what the one-event
       // check cannot judge alone (a charter that changed since, say)
       if (fault) await this.sync();
-      else process.stdout.write(`event ${event.seq} (${event.body?.type}) verified; head ${event.hash}\n`);
+      else cliIo().stdout.write(`event ${event.seq} (${event.body?.type}) verified; head ${event.hash}\n`);
     } else if (message.event === "status") {
       if (this.follower!.head.seq !== this.state?.head.seq) await this.record();
     } else if (message.event === "error") {
@@ -322,7 +323,7 @@ class Watcher {
         this.fail(error);
         return;
       }
-      process.stderr.write(`${(error as Error).message}; retrying\n`);
+      cliIo().stderr.write(`${(error as Error).message}; retrying\n`);
     }
   }
 

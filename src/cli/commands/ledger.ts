@@ -5,6 +5,7 @@ import { EXPORT_FORMAT, type LedgerExport, verifyLedger } from "../../ledger/ind
 import { agreementUrl, readKeyFile, readToken, requestJson } from "../agreement-client.ts";
 import { readCheckpoints } from "../checkpoint-file.ts";
 import { CliError } from "../errors.ts";
+import { cliIo, setExitCode } from "../io.ts";
 import { registerLedgerWatch } from "./ledger-watch.ts";
 
 export function registerLedger(program: Command): void {
@@ -39,11 +40,11 @@ export function registerLedger(program: Command): void {
         );
         const text = `${JSON.stringify(body, null, 2)}\n`;
         if (!options.out) {
-          process.stdout.write(text);
+          cliIo().stdout.write(text);
           return;
         }
         writeFileSync(options.out, text);
-        process.stderr.write(`wrote ${options.out}: ${body.events.length} events, head ${body.head}\n`);
+        cliIo().stderr.write(`wrote ${options.out}: ${body.events.length} events, head ${body.head}\n`);
       },
     );
 
@@ -83,15 +84,15 @@ export function registerLedger(program: Command): void {
                 : "") +
               "; "
             : "";
-        process.stdout.write(
+        cliIo().stdout.write(
           `${file}: ok — charter signed by ${result.signedBy.join(", ")}; ${versions}${result.events} events, ` +
             `every hash and signature checks; ${result.checkpoints} checkpoints found in the chain; head ${result.head}\n`,
         );
         return;
       }
-      process.stdout.write(`${file}: TAMPERED — ${result.message}\n`);
-      if (result.checked > 0) process.stdout.write(`(the ${result.checked} events before it check)\n`);
-      process.exitCode = 1;
+      cliIo().stdout.write(`${file}: TAMPERED — ${result.message}\n`);
+      if (result.checked > 0) cliIo().stdout.write(`(the ${result.checked} events before it check)\n`);
+      setExitCode(1);
     });
 
   registerLedgerWatch(ledger);

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { readScenarioSource, SourceNotFound } from "../../io/scenario-files.ts";
 import { CliError } from "../errors.ts";
+import { cliIo } from "../io.ts";
 
 const SLUG = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -92,7 +93,7 @@ export function registerNew(program: Command): void {
       } catch (error) {
         throw new CliError(`new: cannot write ${target}: ${(error as Error).message}`);
       }
-      process.stdout.write(
+      cliIo().stdout.write(
         `wrote ${resolve(target)} from ${origin}\nnext: edit it, then 'lockstep validate ${target}' and 'lockstep analyze ${target}'\n`,
       );
     });

@@ -7,6 +7,7 @@ import { findPlan, type Objective, PlanOptionError, type PlanOptions } from "../
 import { CliError, EXIT } from "../errors.ts";
 import { formatPlanReport } from "../format/plan.ts";
 import { plannerProgress } from "../format/planner-progress.ts";
+import { cliIo, setExitCode } from "../io.ts";
 import { type LoadedScenario, loadScenario } from "../load.ts";
 import { EXPORT_HELP, SOLVER_HELP, type SolverFlags, useSolverFlags } from "../solver-flags.ts";
 
@@ -92,10 +93,10 @@ export function registerPlan(program: Command): void {
         .catch(plannerError)
         .finally(progress.done);
       solver.finish(loaded.compiled, report, loaded.scenario.id ?? file);
-      if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      if (flags.json) cliIo().stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else {
         const horizon = options.horizon ?? loaded.compiled.horizon;
-        process.stdout.write(
+        cliIo().stdout.write(
           `${formatPlanReport(report, loaded.scenario.id ?? file, horizon, loaded.scenario.unit)}\n`,
         );
       }
@@ -103,16 +104,14 @@ export function registerPlan(program: Command): void {
         if (report.feasible) {
           writePlan(loaded, flags.name, report.plan);
           const verb = flags.name in loaded.scenario.plans ? "replaced" : "written";
-          process.stderr.write(`${loaded.source.file}: plan '${flags.name}' ${verb}\n`);
+          cliIo().stderr.write(`${loaded.source.file}: plan '${flags.name}' ${verb}\n`);
         } else {
-          process.stderr.write(`${loaded.source.file}: no feasible plan, nothing written\n`);
+          cliIo().stderr.write(`${loaded.source.file}: no feasible plan, nothing written\n`);
         }
       }
-      process.exitCode = report.feasible
-        ? EXIT.ok
-        : report.status === "infeasible"
-          ? EXIT.infeasible
-          : EXIT.undecided;
+      setExitCode(
+        report.feasible ? EXIT.ok : report.status === "infeasible" ? EXIT.infeasible : EXIT.undecided,
+      );
     });
 }
 

@@ -17,6 +17,7 @@ import { agreementUrl, readKeyFile, readToken, requestJson } from "../agreement-
 import { agreementSource, type SourceOptions } from "../agreement-source.ts";
 import { CliError } from "../errors.ts";
 import { renderReplan } from "../format/replan.ts";
+import { cliIo, setExitCode } from "../io.ts";
 
 export interface ReplanOptions extends SourceOptions {
   agreement: string;
@@ -128,9 +129,9 @@ export function registerReplan(program: Command): void {
     .option("--json", "print the re-plan document as JSON")
     .action(async (options: ReplanOptions & { json?: boolean }) => {
       const report = await fetchReplan(options);
-      process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReplan(report));
+      cliIo().stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReplan(report));
       if (report.continuation.status === "time-limit" || report.continuation.status === "solver-error") {
-        process.exitCode = 3;
+        setExitCode(3);
       }
     });
 }

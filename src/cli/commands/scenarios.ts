@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { builtinNames, parseSource, readScenarioSource } from "../../io/scenario-files.ts";
 import { renderTable } from "../format/table.ts";
+import { cliIo } from "../io.ts";
 
 /** One row of `lockstep scenarios --json`. */
 export interface BuiltinSummary {
@@ -38,11 +39,11 @@ export function registerScenarios(program: Command): void {
     .action((options: { json?: boolean }) => {
       const rows = builtinSummaries();
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ scenarios: rows }, null, 2)}\n`);
+        cliIo().stdout.write(`${JSON.stringify({ scenarios: rows }, null, 2)}\n`);
         return;
       }
       if (rows.length === 0) {
-        process.stdout.write("No built-in scenarios are installed.\n");
+        cliIo().stdout.write("No built-in scenarios are installed.\n");
         return;
       }
       const table = renderTable(
@@ -56,7 +57,7 @@ export function registerScenarios(program: Command): void {
         ]),
         3,
       );
-      process.stdout.write(
+      cliIo().stdout.write(
         `${table}\n\nUse a name wherever a file is expected, e.g. 'lockstep analyze ${rows[0].name}'; ` +
           `'lockstep new NAME --from ${rows[0].name}' copies one to edit.\n`,
       );

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { CliError } from "../errors.ts";
+import { cliIo } from "../io.ts";
 
 interface ServeOptions {
   port: string;
@@ -105,7 +106,7 @@ export function registerServe(program: Command): void {
         );
       }
       if (!loopback) {
-        process.stderr.write(
+        cliIo().stderr.write(
           "warning: serving plain HTTP beyond this machine: keys never leave the clients, but put a TLS proxy in front so requests cannot be read or altered on the way\n",
         );
       }
@@ -115,12 +116,12 @@ export function registerServe(program: Command): void {
           `--rate-limit: expected a whole number of requests a minute (0: none), got '${options.rateLimit}'`,
         );
       }
-      const storage = storageChoice(options, process.env);
+      const storage = storageChoice(options, cliIo().env);
       // Loaded here so other commands do not pay for fastify's start-up.
       const { buildServer, WEB_DIST } = await import("../../server/app.ts");
       if (options.buildWeb) {
         const { ensureWebBuilt } = await import("../../server/web-build.ts");
-        await ensureWebBuilt((line) => process.stdout.write(`${line}\n`));
+        await ensureWebBuilt((line) => cliIo().stdout.write(`${line}\n`));
       }
       if (storage.dbPath) mkdirSync(dirname(storage.dbPath), { recursive: true });
       let app: Awaited<ReturnType<typeof buildServer>>;
@@ -130,7 +131,7 @@ export function registerServe(program: Command): void {
         app = await buildServer({
           ...storage,
           allowedHosts,
-          access: accessChoice(options, process.env),
+          access: accessChoice(options, cliIo().env),
           compress: options.compress,
           rateLimit: rate === 0 ? undefined : { max: rate, windowMs: 60_000 },
           // the planner threads and their solvers start now, not in the first request that plans
@@ -149,24 +150,24 @@ export function registerServe(program: Command): void {
       }
       const base = `${url.replace("[::1]", "localhost")}/`;
       if (options.open) {
-        process.stdout.write(`Lockstep workbench: ${base}\n`);
-        process.stdout.write("Access: open (--open): anyone who reaches this server may do everything\n");
+        cliIo().stdout.write(`Lockstep workbench: ${base}\n`);
+        cliIo().stdout.write("Access: open (--open): anyone who reaches this server may do everything\n");
         if (!loopback)
-          process.stderr.write(
+          cliIo().stderr.write(
             "warning: --open beyond this machine lets anyone change scenarios and adopt agreements\n",
           );
       } else {
         // the token travels in the fragment, which the browser never sends; the web app keeps it for the tab
-        process.stdout.write(`Lockstep workbench: ${base}#admin=${app.access.adminToken}\n`);
-        process.stdout.write(
+        cliIo().stdout.write(`Lockstep workbench: ${base}#admin=${app.access.adminToken}\n`);
+        cliIo().stdout.write(
           `Admin token: ${app.access.adminToken} (for the CLI: --token or LOCKSTEP_TOKEN; fix it with LOCKSTEP_ADMIN_TOKEN)\n`,
         );
       }
       if (options.publicRead)
-        process.stdout.write("Agreements are readable without a token (--public-read)\n");
-      process.stdout.write(`Data: ${storage.databaseUrl ? "PostgreSQL" : storage.dbPath}\n`);
+        cliIo().stdout.write("Agreements are readable without a token (--public-read)\n");
+      cliIo().stdout.write(`Data: ${storage.databaseUrl ? "PostgreSQL" : storage.dbPath}\n`);
       if (!existsSync(WEB_DIST)) {
-        process.stdout.write(
+        cliIo().stdout.write(
           "(the web app is not built: run `npm run build:web`; the API works without it)\n",
         );
       }

@@ -6,6 +6,7 @@ import { MAX_SEED, runSimulation, SimulationInputError } from "../../io/simulati
 import { checkOverrides, RESPONSES, type SimulationOverrides } from "../../simulate/index.ts";
 import { CliError } from "../errors.ts";
 import { formatSimulation } from "../format/simulation.ts";
+import { cliIo, setExitCode, terminalStderr } from "../io.ts";
 import { loadScenario } from "../load.ts";
 import { choosePlan } from "../plan-choice.ts";
 
@@ -98,11 +99,12 @@ export function registerSimulate(program: Command): void {
         controller.abort();
       };
       process.on("SIGINT", onInterrupt);
+      const terminal = terminalStderr();
       const progress =
-        process.stderr.isTTY && !options.json
+        terminal && !options.json
           ? new cliProgress.SingleBar(
               {
-                stream: process.stderr,
+                stream: terminal,
                 format: "simulating [{bar}] {percentage}% | {value}/{total} runs | {eta}s left",
               },
               cliProgress.Presets.shades_classic,
@@ -129,8 +131,8 @@ export function registerSimulate(program: Command): void {
         progress?.stop();
         process.off("SIGINT", onInterrupt);
       }
-      if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      else process.stdout.write(`${formatSimulation(report, runs)}\n`);
-      if (report.partial) process.exitCode = INTERRUPTED;
+      if (options.json) cliIo().stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else cliIo().stdout.write(`${formatSimulation(report, runs)}\n`);
+      if (report.partial) setExitCode(INTERRUPTED);
     });
 }

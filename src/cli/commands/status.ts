@@ -5,6 +5,7 @@ import { agreementUrl, readKeyFile, readToken, requestJson } from "../agreement-
 import { CliError } from "../errors.ts";
 import { renderReplan } from "../format/replan.ts";
 import { renderStatus } from "../format/status.ts";
+import { cliIo } from "../io.ts";
 import { fetchReplan } from "./replan.ts";
 
 interface StatusOptions {
@@ -69,10 +70,10 @@ export function registerStatus(program: Command): void {
       }
       if (options.format === "json") {
         const doc = replan ? { ...body, replan } : replanError ? { ...body, replanError } : body;
-        process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        cliIo().stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         return;
       }
       const tail = replan ? `\n${renderReplan(replan)}` : replanError ? `\nNo re-plan: ${replanError}\n` : "";
-      process.stdout.write(renderStatus(body) + tail);
+      cliIo().stdout.write(renderStatus(body) + tail);
     });
 }

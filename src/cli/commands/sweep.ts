@@ -18,6 +18,7 @@ import {
 import { heatmap, type PointResult, sweepReport, toCsv, toJson, variableName } from "../../sweep/index.ts";
 import { CliError, EXIT } from "../errors.ts";
 import { formatHeatmap, formatSweepReport } from "../format/sweep.ts";
+import { cliIo, setExitCode, terminalStderr } from "../io.ts";
 
 const INTERRUPTED = 130;
 
@@ -69,10 +70,11 @@ async function queueReachable(url: string): Promise<void> {
 }
 
 function progressBar(json: boolean | undefined) {
-  if (json || !process.stderr.isTTY) return undefined;
+  const terminal = terminalStderr();
+  if (json || !terminal) return undefined;
   return new cliProgress.SingleBar(
     {
-      stream: process.stderr,
+      stream: terminal,
       format: "sweeping [{bar}] {percentage}% | {value}/{total} points | {eta_formatted} left",
       etaBuffer: 50,
     },
@@ -109,19 +111,19 @@ async function report(loaded: LoadedSweep, store: SweepStore, options: SweepOpti
     map = heatmap(document, points, variableIndex(loaded, parts[0]), variableIndex(loaded, parts[1]), metric);
   }
   if (options.json) {
-    process.stdout.write(
+    cliIo().stdout.write(
       `${JSON.stringify({ id: loaded.id, ...rep, ...(map ? { heatmap: map } : {}) }, null, 2)}\n`,
     );
   } else {
-    process.stdout.write(`${formatSweepReport(rep)}\n`);
-    if (map) process.stdout.write(`\n${formatHeatmap(map)}\n`);
+    cliIo().stdout.write(`${formatSweepReport(rep)}\n`);
+    if (map) cliIo().stdout.write(`\n${formatHeatmap(map)}\n`);
   }
 }
 
 async function runLocally(loaded: LoadedSweep, options: SweepOptions): Promise<void> {
   const storeOptions: StoreOptions = options.db
     ? { sqlitePath: options.db }
-    : storeOptionsFromEnv(process.env);
+    : storeOptionsFromEnv(cliIo().env);
   const workers = wholeNumber("--workers", options.workers, availableParallelism());
   const store = await openSweepStore(storeOptions);
   const controller = new AbortController();
@@ -142,12 +144,12 @@ async function runLocally(loaded: LoadedSweep, options: SweepOptions): Promise<v
     bar?.stop();
     if (!run.complete) {
       const done = await store.countDone(loaded.id);
-      process.stderr.write(
+      cliIo().stderr.write(
         `sweep ${loaded.id}: interrupted with ${done} of ${loaded.document.points} points stored; run the same command again to resume\n`,
       );
-      process.exitCode = INTERRUPTED;
+      setExitCode(INTERRUPTED);
     } else if (run.resumed > 0 && !options.json) {
-      process.stderr.write(`sweep ${loaded.id}: resumed; ${run.resumed} points were already stored\n`);
+      cliIo().stderr.write(`sweep ${loaded.id}: resumed; ${run.resumed} points were already stored\n`);
     }
     await report(loaded, store, options);
   } finally {
@@ -164,7 +166,7 @@ async function runOnQueue(loaded: LoadedSweep, url: string, options: SweepOption
   try {
     const { enqueueSweep } = await queueModule();
     const queued = await enqueueSweep(url, loaded, store, chunk);
-    process.stderr.write(
+    cliIo().stderr.write(
       `sweep ${loaded.id}: ${queued.todo} of ${loaded.document.points} points to do, ${queued.chunks} jobs queued; ` +
         `start workers with: lockstep worker --queue URL\n`,
     );
@@ -188,10 +190,10 @@ async function runOnQueue(loaded: LoadedSweep, url: string, options: SweepOption
       process.off("SIGINT", onInterrupt);
     }
     if (interrupted) {
-      process.stderr.write(
+      cliIo().stderr.write(
         `sweep ${loaded.id}: stopped waiting; the workers go on, and re-running shows the report\n`,
       );
-      process.exitCode = INTERRUPTED;
+      setExitCode(INTERRUPTED);
     }
     await report(loaded, store, options);
   } finally {
@@ -242,7 +244,7 @@ export function registerSweep(program: Command): void {
       const stop = () => controller.abort();
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
-      process.stderr.write(`worker ${process.pid}: waiting for sweep points\n`);
+      cliIo().stderr.write(`worker ${process.pid}: waiting for sweep points\n`);
       const { runQueueWorker } = await queueModule();
       const { points } = await runQueueWorker({
         url: options.queue,
@@ -250,7 +252,7 @@ export function registerSweep(program: Command): void {
         exitWhenDone: options.exitWhenDone,
         signal: controller.signal,
       });
-      process.stderr.write(`worker ${process.pid}: stored ${points} points\n`);
-      process.exitCode = EXIT.ok;
+      cliIo().stderr.write(`worker ${process.pid}: stored ${points} points\n`);
+      setExitCode(EXIT.ok);
     });
 }

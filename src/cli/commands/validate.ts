@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { CliError, EXIT } from "../errors.ts";
+import { cliIo } from "../io.ts";
 import { loadScenario } from "../load.ts";
 
 export function registerValidate(program: Command): void {
@@ -14,12 +15,12 @@ export function registerValidate(program: Command): void {
         try {
           const { source, scenario } = loadScenario(file);
           const plans = Object.keys(scenario.plans).length;
-          process.stdout.write(
+          cliIo().stdout.write(
             `${source.file}: ok — ${scenario.parties.length} parties, ${scenario.moves.length} moves, ${plans} plan${plans === 1 ? "" : "s"}\n`,
           );
         } catch (error) {
           if (!(error instanceof CliError) || files.length === 1) throw error;
-          process.stderr.write(`${error.message}\n`);
+          cliIo().stderr.write(`${error.message}\n`);
           bad += 1;
         }
       }

@@ -4,13 +4,14 @@
  * between solves rather than ticking during one.
  */
 import type { PlanProgress } from "../../planner/index.ts";
+import { terminalStderr } from "../io.ts";
 
 export function plannerProgress(json: boolean | undefined): {
   onProgress?: (step: PlanProgress) => void;
   done: () => void;
 } {
-  const stream = process.stderr;
-  if (json || !stream.isTTY) return { done: () => {} };
+  const stream = terminalStderr();
+  if (json || !stream) return { done: () => {} };
   const started = performance.now();
   let shown = false;
   return {
