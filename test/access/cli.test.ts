@@ -1,13 +1,16 @@
 /**
  * Access control as a user meets it: `lockstep serve` prints the workbench URL with its admin token,
  * and the CLI commands that talk to a server take --token (or LOCKSTEP_TOKEN) or, given a
- * participant's key file, sign the server's challenge for a read token by themselves.
+ * participant's key file, sign the server's challenge for a read token by themselves. The server is
+ * the real `lockstep serve` process, and so is the adoption with LOCKSTEP_TOKEN (`spawned`); the
+ * other commands run through the binary's entry in this process (`run`): each command's real
+ * process is tested in test/ledger/cli.test.ts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lockstepAsync } from "../helpers/cli.ts";
+import { lockstepAsync, lockstepInProcess } from "../helpers/cli.ts";
 import { startServe } from "../helpers/serve-process.ts";
 import { SCENARIO_FILE } from "../ledger/helpers.ts";
 
@@ -16,8 +19,10 @@ const ADMIN = "cli-admin-token-abcdefghijkl";
 describe("lockstep serve with an admin token, and the CLI", () => {
   const dir = mkdtempSync(join(tmpdir(), "lockstep-access-"));
   const key = (who: string) => join(dir, `${who}.json`);
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  const spawned = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     lockstepAsync(args, { LOCKSTEP_TOKEN: "", ...env });
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    lockstepInProcess(args, { LOCKSTEP_TOKEN: "", ...env });
   const served = startServe(["--db", join(dir, "data.db")], { LOCKSTEP_ADMIN_TOKEN: ADMIN });
   let server: string;
 
@@ -54,7 +59,7 @@ describe("lockstep serve with an admin token, and the CLI", () => {
     const wrong = await run([...args, "--token", "wrong-token"]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/401 invalid-token/);
-    const adopted = await run(args, { LOCKSTEP_TOKEN: ADMIN });
+    const adopted = await spawned(args, { LOCKSTEP_TOKEN: ADMIN });
     expect(adopted.stderr).toBe("");
     expect(adopted.stdout).toMatch(/proposed agreement cli-deal/);
     const listed = await run(["agreement", "list", "--server", server, "--token", ADMIN]);

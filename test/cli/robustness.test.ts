@@ -1,9 +1,10 @@
 /**
- * `lockstep analyze` through the real process: the safety factor, what breaks first and the
- * tornado of breaking points (MODEL.md v2 §7), in text and in the JSON shapes of issue 10.
+ * `lockstep analyze`: the safety factor, what breaks first and the tornado of breaking points
+ * (MODEL.md v2 §7), in text and in the JSON shapes of issue 10. The JSON case runs the real
+ * process; the others, the binary's entry in this process (`lockstepInProcess`).
  */
 import { describe, expect, it } from "vitest";
-import { lockstepAsync } from "../helpers/cli.ts";
+import { lockstepAsync, lockstepInProcess } from "../helpers/cli.ts";
 
 const F = "test/cli/fixtures/robustness";
 
@@ -55,7 +56,7 @@ describe("analyze: safety factor and breaking points", () => {
   });
 
   it("text: the θ* sentence, what breaks first, and the tornado with units and multiples of w", async () => {
-    const run = await lockstepAsync(["analyze", `${F}/give-pay.yaml`, "--plan", "together"]);
+    const run = await lockstepInProcess(["analyze", `${F}/give-pay.yaml`, "--plan", "together"]);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
       "Safety factor θ* = 0.5: this plan survives estimation errors up to 0.5× the stated uncertainty, less than the ranges themselves",
@@ -70,10 +71,10 @@ describe("analyze: safety factor and breaking points", () => {
   });
 
   it("says 'no uncertain values' when nothing has a range, and null/unbounded in JSON", async () => {
-    const text = await lockstepAsync(["analyze", `${F}/exact.yaml`]);
+    const text = await lockstepInProcess(["analyze", `${F}/exact.yaml`]);
     expect(text.status).toBe(0);
     expect(text.stdout).toContain("Safety factor: unbounded. No uncertain values enter this plan's figures");
-    const json = JSON.parse((await lockstepAsync(["analyze", `${F}/exact.yaml`, "--json"])).stdout);
+    const json = JSON.parse((await lockstepInProcess(["analyze", `${F}/exact.yaml`, "--json"])).stdout);
     expect(json.safety).toEqual({
       theta: null,
       unbounded: true,
@@ -84,7 +85,7 @@ describe("analyze: safety factor and breaking points", () => {
   });
 
   it("an infeasible plan has safety null, no breaking points, and its violated rows flagged", async () => {
-    const json = await lockstepAsync(["analyze", "korea-2018", "--plan", "upfront:dprk", "--json"]);
+    const json = await lockstepInProcess(["analyze", "korea-2018", "--plan", "upfront:dprk", "--json"]);
     expect(json.status).toBe(1);
     const report = JSON.parse(json.stdout);
     expect(report.safety).toBeNull();

@@ -1,9 +1,13 @@
-/** `lockstep validate` and `lockstep analyze` through the real process: exit codes and exact error lines. */
+/**
+ * `lockstep validate`, `analyze` and `schema`: exit codes and exact error lines. Each command's first
+ * case here, and the analyses that search for the optimum, run the real process (`lockstep`); the
+ * other cases run through the binary's entry in this process (`lockstepInProcess`).
+ */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { lockstep } from "../helpers/cli.ts";
+import { lockstep, lockstepInProcess } from "../helpers/cli.ts";
 
 const F = "test/cli/fixtures/broken";
 
@@ -109,29 +113,29 @@ describe("lockstep validate", () => {
     expect(allAtOnce().stderr).toContain(report(file, lines));
   });
 
-  it("one bad file alone: its problems and count are the whole of stderr, exit 2", () => {
+  it("one bad file alone: its problems and count are the whole of stderr, exit 2", async () => {
     const [file, lines] = cases.find(([name]) => name === "05-out-of-range.yaml")!;
-    const r = lockstep(["validate", `${F}/${file}`]);
+    const r = await lockstepInProcess(["validate", `${F}/${file}`]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(report(file, lines));
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
-  it("a valid file: exit 0 and a one-line summary", () => {
-    const r = lockstep(["validate", `${F}/base-ok.yaml`]);
+  it("a valid file: exit 0 and a one-line summary", async () => {
+    const r = await lockstepInProcess(["validate", `${F}/base-ok.yaml`]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`${F}/base-ok.yaml: ok — 2 parties, 2 moves, 1 plan\n`);
   });
 
-  it("a missing file names itself and the built-ins, exit 2", () => {
-    const r = lockstep(["validate", "no-such-file.yaml"]);
+  it("a missing file names itself and the built-ins, exit 2", async () => {
+    const r = await lockstepInProcess(["validate", "no-such-file.yaml"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^no-such-file\.yaml: no such file, and no built-in scenario of that name/);
   });
 
-  it("an unknown option is a usage error, exit 2", () => {
-    const r = lockstep(["validate", "--frobnicate", `${F}/base-ok.yaml`]);
+  it("an unknown option is a usage error, exit 2", async () => {
+    const r = await lockstepInProcess(["validate", "--frobnicate", `${F}/base-ok.yaml`]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown option '--frobnicate'");
   });
@@ -151,8 +155,8 @@ describe("lockstep analyze", () => {
     expect(r.stdout).toContain("[reservation seller] seller ends the deal with -1.00 per phase");
   });
 
-  it("--json prints one document of the agreed shape", () => {
-    const r = lockstep(["analyze", `${F}/base-ok.yaml`, "--plan", "phased", "--json"]);
+  it("--json prints one document of the agreed shape", async () => {
+    const r = await lockstepInProcess(["analyze", `${F}/base-ok.yaml`, "--plan", "phased", "--json"]);
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc)).toEqual(
       expect.arrayContaining(["feasible", "robustlyFeasible", "phases", "minSlack", "parties", "violations"]),
@@ -163,23 +167,23 @@ describe("lockstep analyze", () => {
     expect(r.status).toBe(doc.feasible ? 0 : 1);
   });
 
-  it("an unknown plan or party is bad input with a suggestion, exit 2", () => {
-    expect(lockstep(["analyze", `${F}/base-ok.yaml`, "--plan", "phasd"]).stderr).toContain(
+  it("an unknown plan or party is bad input with a suggestion, exit 2", async () => {
+    expect((await lockstepInProcess(["analyze", `${F}/base-ok.yaml`, "--plan", "phasd"])).stderr).toContain(
       "did you mean 'phased'?",
     );
-    const r = lockstep(["analyze", `${F}/base-ok.yaml`, "--plan", "upfront:byer"]);
+    const r = await lockstepInProcess(["analyze", `${F}/base-ok.yaml`, "--plan", "upfront:byer"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown party 'byer' in 'upfront:byer'; did you mean 'buyer'?");
   });
 
-  it("analyses JSON scenario files too", () => {
+  it("analyses JSON scenario files too", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lockstep-"));
     const file = join(dir, "deal.json");
     writeFileSync(
       file,
       JSON.stringify({ parties: [{ id: "a" }], moves: [{ id: "m", actor: "a", value: { a: 1 } }] }),
     );
-    const r = lockstep(["analyze", file, "--json"]);
+    const r = await lockstepInProcess(["analyze", file, "--json"]);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).feasible).toBe(true);
   });

@@ -2,7 +2,9 @@
  * `lockstep amend` and `lockstep amend sign` as a user runs them, against a server with access
  * control (the operator adopts with the admin token; participants read with their keys): propose
  * a new plan from a plan file, sign it, see it in `status`, and verify the export offline with the
- * hashes each party kept.
+ * hashes each party kept. `amend` and `amend sign` each run once as the real process (`spawned`);
+ * the other runs, and the set-up's keys, adoption and signatures (the real process in
+ * test/ledger/cli.test.ts), go through the binary's entry in this process (`run`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +12,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/index.ts";
+import { lockstepInProcess } from "../helpers/cli.ts";
 import { adoptArgs, lockstepAsync, participantsYaml, SCENARIO_FILE, startServer } from "./helpers.ts";
 
 const DAY = 86_400_000;
@@ -22,7 +25,8 @@ describe("lockstep amend / amend sign", () => {
   let dir: string;
   const file = (name: string) => join(dir, name);
   const key = (who: string) => file(`${who}.json`);
-  const run = (...args: string[]) => lockstepAsync(args, { LOCKSTEP_TOKEN: "" });
+  const spawned = (...args: string[]) => lockstepAsync(args, { LOCKSTEP_TOKEN: "" });
+  const run = (...args: string[]) => lockstepInProcess(args, { LOCKSTEP_TOKEN: "" });
   const on = ["--server", "", "--agreement", "amend-deal"];
   let amendmentHash = "";
 
@@ -34,7 +38,7 @@ describe("lockstep amend / amend sign", () => {
     for (const who of ["north-gov", "south-gov", "inspector"])
       expect((await run("keys", "new", "--out", key(who), "--as", who)).status).toBe(0);
     writeFileSync(file("people.yaml"), participantsYaml(key));
-    const adopted = await lockstepAsync(
+    const adopted = await lockstepInProcess(
       adoptArgs(server, file("people.yaml"), "amend-deal", new Date(Date.now() - 40 * DAY).toISOString()),
       { LOCKSTEP_TOKEN: ADMIN },
     );
@@ -64,7 +68,7 @@ describe("lockstep amend / amend sign", () => {
 
   it("proposes a plan file as version 2, signed by the proposer; pending until the other party signs", async () => {
     writeFileSync(file("delayed.yaml"), 'freeze: 1\nrelief: 3\nhandover: { "4": 0.5, "5": 0.5 }\n');
-    const proposed = await run(
+    const proposed = await spawned(
       "amend",
       ...on,
       "--key",
@@ -101,7 +105,7 @@ describe("lockstep amend / amend sign", () => {
   }, 180_000);
 
   it("activates when south signs: status, export and verify show version 2", async () => {
-    const south = await run(
+    const south = await spawned(
       "amend",
       "sign",
       ...on,

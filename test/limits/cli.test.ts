@@ -1,9 +1,12 @@
-/** Hard limits as a CLI user meets them: exit 2 with FILE:LINE:COL, never an internal error. */
+/**
+ * Hard limits as a CLI user meets them: exit 2 with FILE:LINE:COL, never an internal error. The
+ * first case runs the real process; the others, the binary's entry in this process.
+ */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { lockstepAsync } from "../helpers/cli.ts";
+import { lockstepAsync, lockstepInProcess } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-limits-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,12 +23,12 @@ describe("lockstep validate", () => {
   });
 
   it("checks several files in one run: exit 0 when all are valid, 2 when any is not", async () => {
-    const good = await lockstepAsync(["validate", "korea-2018", "escrow-sale"]);
+    const good = await lockstepInProcess(["validate", "korea-2018", "escrow-sale"]);
     expect(good.status).toBe(0);
     expect(good.stdout.match(/: ok — /g)).toHaveLength(2);
     const bad = join(dir, "bad.yaml");
     writeFileSync(bad, "parties: [{ id: a }]\nmoves: []\n");
-    const mixed = await lockstepAsync(["validate", "korea-2018", bad]);
+    const mixed = await lockstepInProcess(["validate", "korea-2018", bad]);
     expect(mixed.status).toBe(2);
     expect(mixed.stdout).toMatch(/korea-2018.yaml: ok/);
     expect(mixed.stderr).toMatch(/bad\.yaml:2:\d+/);

@@ -1,14 +1,16 @@
 /**
- * The safety and progress objectives through the real process: the JSON a user gets (`safety`,
- * `frontier`, `progress`, `deferred`), the same θ* as `analyze` for the same plan, the frontier's
- * table and chart, and exit 2 for options an objective cannot take or a goal weight ≤ 0.
+ * The safety and progress objectives: the JSON a user gets (`safety`, `frontier`, `progress`,
+ * `deferred`), the same θ* as `analyze` for the same plan, the frontier's table and chart, and exit
+ * 2 for options an objective cannot take or a goal weight ≤ 0. The searches run in the real process
+ * (`lockstep`); the refusals before any search, and the analysis of the plan a search wrote, through
+ * the binary's entry in this process (`lockstepInProcess`).
  */
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PlanReport } from "../../src/planner/report.ts";
-import { lockstep, ROOT } from "../helpers/cli.ts";
+import { lockstep, lockstepInProcess, ROOT } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-objectives-"));
 
@@ -50,7 +52,7 @@ function write(name: string, text: string): string {
 describe("lockstep plan --objective safety", () => {
   it("finds the safest plan, with the same θ* analyze gives it, and charts the frontier", {
     timeout: 600_000,
-  }, () => {
+  }, async () => {
     const file = join(dir, "korea.yaml");
     copyFileSync(join(ROOT, "scenarios/korea-2018.yaml"), file);
     // A time limit the search never reaches (about 7 CPU-s at idle), so what it asserts does not
@@ -72,7 +74,9 @@ describe("lockstep plan --objective safety", () => {
     const report = PlanReport.parse(JSON.parse(run.stdout));
     expect(report.objective).toBe("safety");
     expect(report.safety?.theta).toBeGreaterThan(0);
-    const analysed = JSON.parse(lockstep(["analyze", file, "--plan", "safest", "--json"]).stdout);
+    const analysed = JSON.parse(
+      (await lockstepInProcess(["analyze", file, "--plan", "safest", "--json"])).stdout,
+    );
     expect(analysed.safety).toEqual(report.safety);
 
     const frontier = report.frontier!;
@@ -137,17 +141,17 @@ describe("options an objective cannot take, and bad weights", () => {
       /--frontier .* goes with the safety objective, not 'progress'/,
     ],
     [["--objective", "safety", "--robust"], /safety objective already measures .* cannot also be --robust/],
-  ])("exits 2 for %j", (args, message) => {
-    const run = lockstep(["plan", write("interim-opts.yaml", INTERIM), ...args]);
+  ])("exits 2 for %j", async (args, message) => {
+    const run = await lockstepInProcess(["plan", write("interim-opts.yaml", INTERIM), ...args]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe("");
   });
 
-  it("exits 2 for a goal weight ≤ 0, naming the file, line and column", () => {
+  it("exits 2 for a goal weight ≤ 0, naming the file, line and column", async () => {
     const bad = INTERIM.replace("{move: small-b, weight: 1}", "{move: small-b, weight: 0}");
     const file = write("bad-weight.yaml", bad);
-    const run = lockstep(["plan", file, "--objective", "progress"]);
+    const run = await lockstepInProcess(["plan", file, "--objective", "progress"]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`${file}:12:29:`);
     expect(run.stderr).toMatch(/goal\.1\.weight: expected a number > 0, got 0/);

@@ -1,6 +1,8 @@
 /**
- * `lockstep plan` and `lockstep compare` through the real process: exit codes 0/1/2, the JSON
- * document, --write keeping the file's comments, and the planner's plan reproduced by `analyze`.
+ * `lockstep plan` and `lockstep compare`: exit codes 0/1/2, the JSON document, --write keeping the
+ * file's comments, and the planner's plan reproduced by `analyze`. The searches run in the real
+ * process (`lockstep`); the cases refused before any search, and the analyses and validations of
+ * what a search wrote, run through the binary's entry in this process (`lockstepInProcess`).
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ComparisonReport, PlanReport } from "../../src/planner/report.ts";
-import { BIN, lockstep, ROOT } from "../helpers/cli.ts";
+import { BIN, lockstep, lockstepInProcess, ROOT } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-plan-"));
 
@@ -63,7 +65,7 @@ function write(name: string, text: string): string {
 }
 
 describe("lockstep plan", () => {
-  it("prints a feasible plan as JSON with exit 0, and analyze reproduces its figures", () => {
+  it("prints a feasible plan as JSON with exit 0, and analyze reproduces its figures", async () => {
     const file = write("escrow.yaml", ESCROW);
     // one run prints the JSON and writes the plan (the search is the same either way)
     const run = lockstep(["plan", file, "--json", "--write", "--name", "best"]);
@@ -81,7 +83,7 @@ describe("lockstep plan", () => {
     expect(text).toContain("# the hand-made plan");
     expect(text.indexOf("by-hand")).toBeLessThan(text.indexOf("best:"));
 
-    const analysed = lockstep(["analyze", file, "--plan", "best", "--json"]);
+    const analysed = await lockstepInProcess(["analyze", file, "--plan", "best", "--json"]);
     expect(analysed.status).toBe(0);
     const analysis = JSON.parse(analysed.stdout);
     expect(analysis.minSlack).toBeCloseTo(report.minSlack!, 9);
@@ -120,24 +122,30 @@ describe("lockstep plan", () => {
     [["--horizon", "0"], /horizon must be a whole number of phases, at least 1/],
     [["--horizon", "two"], /--horizon: expected a whole number/],
     [["--time-limit", "soon"], /--time-limit: expected a number of seconds/],
-  ])("exits 2 for bad options %j", (args, message) => {
-    const run = lockstep(["plan", write("escrow-opts.yaml", ESCROW), ...args]);
+  ])("exits 2 for bad options %j", async (args, message) => {
+    const run = await lockstepInProcess(["plan", write("escrow-opts.yaml", ESCROW), ...args]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
     expect(run.stdout).toBe("");
   });
 
-  it("refuses to write into a built-in scenario, or under a doctrine's name", () => {
-    const run = lockstep(["plan", "korea-2018", "--write"]);
+  it("refuses to write into a built-in scenario, or under a doctrine's name", async () => {
+    const run = await lockstepInProcess(["plan", "korea-2018", "--write"]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("lockstep new");
-    const reserved = lockstep(["plan", write("escrow-name.yaml", ESCROW), "--write", "--name", "optimal"]);
+    const reserved = await lockstepInProcess([
+      "plan",
+      write("escrow-name.yaml", ESCROW),
+      "--write",
+      "--name",
+      "optimal",
+    ]);
     expect(reserved.status).toBe(2);
     expect(reserved.stderr).toContain("'optimal' is a doctrine name");
   });
 
-  it("writes into a JSON scenario file too", () => {
+  it("writes into a JSON scenario file too", async () => {
     const file = join(dir, "escrow.json");
     writeFileSync(
       file,
@@ -157,14 +165,14 @@ describe("lockstep plan", () => {
     expect(run.status).toBe(0);
     const saved = JSON.parse(readFileSync(file, "utf8"));
     expect(Object.keys(saved.plans.optimised).sort()).toEqual(["pay", "ship"]);
-    expect(lockstep(["validate", file]).status).toBe(0);
+    expect((await lockstepInProcess(["validate", file])).status).toBe(0);
   });
 });
 
 describe("korea-2018", () => {
   // disarm-first (upfront:dprk) not being feasible is the compare test's, below, and analyze's exit
   // 1 for an infeasible plan is test/planner/relaxation.test.ts's
-  it("has a feasible optimal plan that analyze reproduces", () => {
+  it("has a feasible optimal plan that analyze reproduces", async () => {
     const file = join(dir, "korea.yaml");
     copyFileSync(join(ROOT, "scenarios/korea-2018.yaml"), file);
     const run = lockstep(["plan", file, "--json", "--write"]);
@@ -172,7 +180,9 @@ describe("korea-2018", () => {
     const report = PlanReport.parse(JSON.parse(run.stdout));
     expect(report.feasible).toBe(true);
     expect(report.analysis!.feasible).toBe(true);
-    const analysed = JSON.parse(lockstep(["analyze", file, "--plan", "optimised", "--json"]).stdout);
+    const analysed = JSON.parse(
+      (await lockstepInProcess(["analyze", file, "--plan", "optimised", "--json"])).stdout,
+    );
     expect(analysed.feasible).toBe(true);
     expect(analysed.parties).toEqual(report.analysis!.parties);
     expect(analysed.minSlack).toBeCloseTo(report.minSlack!, 9);
@@ -194,15 +204,15 @@ describe("lockstep compare", () => {
     expect(byName["upfront:dprk"].worstExposure.dprk).toBeGreaterThan(0);
   });
 
-  it("exits 2 for a party in upfront: that does not exist", () => {
-    const run = lockstep(["compare", "korea-2018", "--only", "simultaneous,upfront:nk"]);
+  it("exits 2 for a party in upfront: that does not exist", async () => {
+    const run = await lockstepInProcess(["compare", "korea-2018", "--only", "simultaneous,upfront:nk"]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/unknown party 'nk'/);
   });
 
-  it("shows only the rows asked for, as a table with the reasons in words", () => {
+  it("shows only the rows asked for, as a table with the reasons in words", async () => {
     // a named plan and a doctrine: no solve for a row nobody asked for (the optimum is the JSON's above)
-    const run = lockstep(["compare", "korea-2018", "--only", "phased,upfront:dprk"]);
+    const run = await lockstepInProcess(["compare", "korea-2018", "--only", "phased,upfront:dprk"]);
     expect(run.status).toBe(0);
     const table = run.stdout
       .split(/\n-+(?: +-+)*\n/)[1]!

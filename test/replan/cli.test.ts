@@ -1,8 +1,12 @@
-/** `lockstep replan` and the re-plan in `lockstep status`, through the real process (MODEL.md §10). */
+/**
+ * `lockstep replan` and the re-plan in `lockstep status` (MODEL.md §10): the first test through the
+ * real process (`spawned`), the other cases through the binary's entry in this process (`run`).
+ */
 import { rmSync, writeFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/index.ts";
+import { lockstepInProcess } from "../helpers/cli.ts";
 import { lockstepAsync, startServer } from "../ledger/helpers.ts";
 import { adoptLate, type LateAgreement } from "./setup.ts";
 
@@ -14,7 +18,8 @@ describe("lockstep replan / status", () => {
   let guarded: { app: FastifyInstance; url: string };
   let deal: LateAgreement;
   const keyFile = `${path}.a-gov.json`;
-  const run = (...args: string[]) => lockstepAsync(args);
+  const spawned = (...args: string[]) => lockstepAsync(args);
+  const run = (...args: string[]) => lockstepInProcess(args);
 
   beforeAll(async () => {
     store = await openStore({ sqlitePath: path });
@@ -33,7 +38,7 @@ describe("lockstep replan / status", () => {
   });
 
   it("says in words what broke and prints the best continuation", async () => {
-    const out = await run("replan", "--server", server, "--agreement", "late-deal");
+    const out = await spawned("replan", "--server", server, "--agreement", "late-deal");
     expect(out.stderr).toBe("");
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/Re-plan from the actual state after phase 2/);

@@ -14,7 +14,7 @@ import { choosePlan } from "../../src/cli/plan-choice.ts";
 import { builtinNames, readScenarioSource } from "../../src/io/scenario-files.ts";
 import { runSimulation } from "../../src/io/simulation-pool.ts";
 import { findPlan } from "../../src/planner/index.ts";
-import { lockstep, lockstepAsync } from "../helpers/cli.ts";
+import { lockstep, lockstepAsync, lockstepInProcess } from "../helpers/cli.ts";
 
 const names = builtinNames();
 const temp = mkdtempSync(join(tmpdir(), "lockstep-new-"));
@@ -33,8 +33,9 @@ describe("lockstep scenarios", () => {
     }
   });
 
-  it("--json prints one document with every built-in", () => {
-    const r = lockstep(["scenarios", "--json"]);
+  it("--json prints one document with every built-in", async () => {
+    // the text list above is the real process; this variant, the binary's entry in this process
+    const r = await lockstepInProcess(["scenarios", "--json"]);
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout) as {
       scenarios: Array<{ name: string; description: string; invalid?: boolean }>;
@@ -48,7 +49,7 @@ describe("lockstep scenarios", () => {
 });
 
 describe("lockstep new", () => {
-  it("copies a built-in, comments kept, with the new id, into the current directory", () => {
+  it("copies a built-in, comments kept, with the new id, into the current directory", async () => {
     const r = lockstep(["new", "my-deal", "--from", "korea-2018"], { cwd: temp });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
@@ -57,7 +58,8 @@ describe("lockstep new", () => {
     expect(written).toBe(original.replace(/^id: korea-2018$/m, "id: my-deal"));
     expect(written).toContain("# Lockstep scenario: the Korean Peninsula");
     // the copy is a working scenario under its new name
-    const analysis = lockstep(["analyze", "my-deal.yaml", "--json"], { cwd: temp });
+    // (in this process, whose working directory is another: by the copy's full path)
+    const analysis = await lockstepInProcess(["analyze", join(temp, "my-deal.yaml"), "--json"]);
     expect(analysis.status).toBe(0);
     expect(JSON.parse(analysis.stdout).feasible).toBe(true);
   });
@@ -77,18 +79,19 @@ describe("lockstep new", () => {
     expect(readFileSync(join(temp, "with-ext.yaml"), "utf8")).toMatch(/^id: with-ext$/m);
   });
 
-  it("without --from writes a starter scenario that validates and analyses", () => {
+  it("without --from writes a starter scenario that validates and analyses", async () => {
     const r = lockstep(["new", "starter"], { cwd: temp });
     expect(r.status).toBe(0);
-    expect(lockstep(["validate", "starter.yaml"], { cwd: temp }).status).toBe(0);
-    expect(lockstep(["analyze", "starter.yaml"], { cwd: temp }).status).toBe(0);
+    expect((await lockstepInProcess(["validate", join(temp, "starter.yaml")])).status).toBe(0);
+    expect((await lockstepInProcess(["analyze", join(temp, "starter.yaml")])).status).toBe(0);
   });
 
-  it("rejects a name that is not an id, and an unknown source, with exit 2", () => {
-    const bad = lockstep(["new", "My Deal"], { cwd: temp });
+  it("rejects a name that is not an id, and an unknown source, with exit 2", async () => {
+    // refused before anything is written: through the binary's entry in this process
+    const bad = await lockstepInProcess(["new", "My Deal"]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("not a valid scenario id");
-    const unknown = lockstep(["new", "x", "--from", "korea-2081"], { cwd: temp });
+    const unknown = await lockstepInProcess(["new", "x", "--from", "korea-2081"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("no built-in scenario of that name");
   });

@@ -1,11 +1,14 @@
-/** `lockstep simulate` as a user meets it: a real process, real worker threads. */
+/**
+ * `lockstep simulate` as a user meets it: a real process, real worker threads. The options it
+ * refuses before simulating run through the binary's entry in this process (`lockstepInProcess`).
+ */
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SimulationReport } from "../../src/simulate/report.ts";
-import { BIN, lockstep, ROOT } from "../helpers/cli.ts";
+import { BIN, lockstep, lockstepInProcess, ROOT } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-simulate-"));
 const scenario = join(dir, "exchange.yaml");
@@ -115,8 +118,8 @@ describe("lockstep simulate", () => {
     [["--forgive", "-0.1"], /--forgive: expected a probability in \[0, 1\]/],
     [["--noise", "c=1"], /--noise: unknown party 'c'/],
     [["--noise", "a=-1"], /--noise: expected PARTY=SIGMA/],
-  ])("rejects %j with a clear message and exit status 2", (args, message) => {
-    const result = lockstep(["simulate", scenario, "--runs", "10", ...args]);
+  ])("rejects %j with a clear message and exit status 2", async (args, message) => {
+    const result = await lockstepInProcess(["simulate", scenario, "--runs", "10", ...args]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace

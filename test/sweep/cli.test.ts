@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { analyzePlan, compileScenario, resolvePlan } from "../../src/analysis/index.ts";
 import { parseScenario } from "../../src/model/index.ts";
 import { parseSweep, type SweepReport } from "../../src/sweep/index.ts";
-import { BIN, lockstepAsync, ROOT } from "../helpers/cli.ts";
+import { BIN, lockstepAsync, lockstepInProcess, ROOT } from "../helpers/cli.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lockstep-sweep-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -130,7 +130,8 @@ describe("lockstep sweep: bad input exits 2 with the place and nothing is stored
   for (const [label, text, message] of cases) {
     it(label, async () => {
       const db = join(dir, `bad-${label.replace(/\W+/g, "-")}.db`);
-      const run = await lockstepAsync(["sweep", file("bad.yaml", text), "--db", db]);
+      // refused before anything runs: through the binary's entry in this process
+      const run = await lockstepInProcess(["sweep", file("bad.yaml", text), "--db", db]);
       expect(run.status).toBe(2);
       expect(run.stderr).toMatch(message);
       expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -139,7 +140,7 @@ describe("lockstep sweep: bad input exits 2 with the place and nothing is stored
   }
 
   it("an unreachable queue URL", async () => {
-    const run = await lockstepAsync([
+    const run = await lockstepInProcess([
       "sweep",
       EXAMPLE,
       "--queue",
@@ -147,7 +148,7 @@ describe("lockstep sweep: bad input exits 2 with the place and nothing is stored
     ]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/--queue: cannot reach PostgreSQL at 127\.0\.0\.1:1\/lockstep/);
-    const worker = await lockstepAsync(["worker", "--queue", "redis://127.0.0.1:6379"]);
+    const worker = await lockstepInProcess(["worker", "--queue", "redis://127.0.0.1:6379"]);
     expect(worker.status).toBe(2);
     expect(worker.stderr).toMatch(/the queue runs on PostgreSQL/);
   });

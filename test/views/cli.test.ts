@@ -1,10 +1,14 @@
-/** Perspectives through the real process and over HTTP: analyze text and JSON, /api/analyze. */
+/**
+ * Perspectives through the real process and over HTTP: analyze text and JSON, /api/analyze. Each
+ * command's first case and the searches run the real process (`lockstepAsync`); the other cases,
+ * through the binary's entry in this process (`lockstepInProcess`).
+ */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AnalysisReport } from "../../src/analysis/report.ts";
-import { lockstepAsync } from "../helpers/cli.ts";
+import { lockstepAsync, lockstepInProcess } from "../helpers/cli.ts";
 import { type Served, serve } from "../server/http.ts";
 import { CREDIBLE, FEAR, SURPRISE } from "./examples.ts";
 
@@ -33,7 +37,7 @@ describe("lockstep analyze with views", () => {
   });
 
   it("text shows each view beside the truth, and the fear in words", async () => {
-    const r = await lockstepAsync(["analyze", fear, "--plan", "staged"]);
+    const r = await lockstepInProcess(["analyze", fear, "--plan", "staged"]);
     expect(r.status).toBe(0); // feasible in truth
     expect(r.stdout).toContain("Perspectives: each party's view beside the truth\n  credible to: b NO\n");
     expect(r.stdout).toMatch(/row \(slack g, holds when >= 0\)\s+truth\s+b's view\n/);
@@ -45,7 +49,7 @@ describe("lockstep analyze with views", () => {
   });
 
   it("a scenario without views has no perspectives key", async () => {
-    const r = await lockstepAsync([
+    const r = await lockstepInProcess([
       "analyze",
       file("plain.yaml", SURPRISE.replace(/views:[\s\S]*$/, "")),
       "--json",
@@ -96,7 +100,7 @@ describe("lockstep compare with views", () => {
       ["staged", ["a"]],
       ["simultaneous", []],
     ]);
-    const text = await lockstepAsync(["compare", surprise, "--only", "staged,simultaneous"]);
+    const text = await lockstepInProcess(["compare", surprise, "--only", "staged,simultaneous"]);
     expect(text.stdout).toMatch(/final b\s+credible to\n/);
     expect(text.stdout).toMatch(/staged\s+NO\s+3\s.*\s+a\n/);
     expect(text.stdout).toMatch(/simultaneous\s+NO\s+1\s.*\s+none\n/);
