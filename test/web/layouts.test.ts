@@ -3,8 +3,9 @@
  * 1920×1080 and on a 390×844 phone: axe-core finds no serious or critical problem, nothing
  * scrolls sideways, the page is no taller than its content (no second scrollbar), every chart is
  * as wide as its box, no move's name is cut and no chip's words run over another's; a full-page
- * screenshot of each state on the phone, and at any size where a check failed, goes to
- * test-artifacts/screenshots/layouts/ (CI keeps it; `checkAtEverySize` says why the phone).
+ * screenshot of a state at any size where a check failed goes to test-artifacts/screenshots/layouts/
+ * (CI keeps it), and with LOCKSTEP_LAYOUT_PICTURES=1 one of every state on the phone too, for a
+ * person to look over (nothing compares them: the checks, not the pictures, fail a layout).
  * axe-core runs all its rules at the first size and the rules the size can change at the others
  * (`SIZE_DEPENDENT_RULES`, test/web/page-checks.ts; the first test below checks its premise).
  * Along the way: a reload restores the state from the address (optimum, frontier point, frontier
@@ -34,6 +35,8 @@ import { ownPage } from "./own-page.ts";
 import { checkAtEverySize, SIZES, type Size, screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("layouts");
+/** Every state's phone picture as well as the failures' (about 0.2 CPU-s each, 26 states). */
+const PHONE_PICTURES = process.env.LOCKSTEP_LAYOUT_PICTURES === "1";
 /** A test that waits on planner searches: several of them, on a slow machine. */
 const SEARCHING_MS = 4 * SOLVE_MS;
 
@@ -87,49 +90,38 @@ function walk() {
   });
 
   /**
-   * Every chart is drawn at the width of its box (within a pixel or two), once it has redrawn; the
-   * first chart's width. With `some: false`, a page without charts passes.
+   * The page as `readPage` reads it, once every chart is drawn at the width of its box (within a
+   * pixel or two): after a resize, a ResizeObserver callback and then a redraw, waited for rather
+   * than for a set time.
    */
-  async function chartsFitTheirBoxes({ some = true } = {}): Promise<number> {
-    const measure = () =>
-      page.evaluate(() =>
-        [...document.querySelectorAll<HTMLElement>(".chart-body")].map((body) => ({
-          box: body.clientWidth,
-          svg: Number(body.querySelector(":scope > svg, :scope > figure > svg")?.getAttribute("width") ?? 0),
-        })),
-      );
-    const drawnToFit = (charts: { box: number; svg: number }[]) =>
-      charts.every((c) => Math.abs(c.box - c.svg) <= 2);
-    let charts = await measure();
-    // A ResizeObserver callback, then a redraw: wait for it rather than for a set time.
-    if (!drawnToFit(charts))
+  async function readOnceChartsFit(): Promise<PageReading> {
+    const drawnToFit = ({ charts }: PageReading) => charts.every((c) => Math.abs(c.box - c.svg) <= 2);
+    let read = await readPage(page);
+    if (!drawnToFit(read))
       await eventually(async () => {
-        charts = await measure();
-        return drawnToFit(charts);
+        read = await readPage(page);
+        return drawnToFit(read);
       }).toBe(true);
+    return read;
+  }
+
+  /**
+   * Every chart is drawn at the width of its box, once it has redrawn; the first chart's width.
+   * With `some: false`, a page without charts passes. `read`, the page read already.
+   */
+  async function chartsFitTheirBoxes({ some = true } = {}, read?: PageReading): Promise<number> {
+    const { charts } = read ?? (await readOnceChartsFit());
     if (some) expect(charts.length).toBeGreaterThan(0);
     return charts[0]?.box ?? 0;
   }
 
   /**
    * No chip hides part of a move's name: the title is not cut, the full text is its label, and it
-   * takes focus. With `some: false`, a page without chips passes.
+   * takes focus; and no chip's words run into another's or out of their own chip (`chipText`).
+   * With `some: false`, a page without chips passes.
    */
-  async function chipsShowTheirNames(at: string, { some = true } = {}): Promise<void> {
-    const chips = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>(".chip")].map((chip) => {
-        const title = chip.querySelector<HTMLElement>(".chip-title");
-        return {
-          clipped:
-            !title ||
-            title.scrollWidth > title.clientWidth + 1 ||
-            title.scrollHeight > title.clientHeight + 1,
-          name: title?.textContent ?? "",
-          label: chip.getAttribute("aria-label") ?? "",
-          focusable: chip.tabIndex >= 0,
-        };
-      }),
-    );
+  async function chipsShowTheirNames(at: string, { some = true } = {}, read?: PageReading): Promise<void> {
+    const { chips, chipText } = read ?? (await readPage(page));
     if (!some && chips.length === 0) return;
     expect(chips.length).toBeGreaterThan(0);
     for (const chip of chips) {
@@ -137,99 +129,9 @@ function walk() {
       expect(chip.label.startsWith(chip.name), `${chip.label} names ${chip.name}`).toBe(true);
       expect(chip.focusable, chip.name).toBe(true);
     }
-    await chipTextApart(at);
-  }
-
-  /**
-   * No chip's words run into another's or out of their own chip: the boxes of every line of text in
-   * the swimlane (as the browser lays them out) are pairwise apart, each inside its chip, and each
-   * chip inside its lane's cell (text pushed out of its chip would be cut or drawn over a neighbour).
-   */
-  async function chipTextApart(at: string): Promise<void> {
-    const found = await page.evaluate(() => {
-      type Box = { left: number; top: number; right: number; bottom: number };
-      const inside = (a: Box, b: Box) =>
-        a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
-      const lines: (Box & { text: string; chip: number })[] = [];
-      const strays: string[] = [];
-      const chips = [...document.querySelectorAll<HTMLElement>(".chip")];
-      chips.forEach((chip, index) => {
-        const own = chip.getBoundingClientRect();
-        const cell = chip.closest("td")?.getBoundingClientRect();
-        if (own.width === 0) return;
-        if (cell && !inside(own, cell)) strays.push(`chip "${chip.dataset.move}" outside its cell`);
-        const walker = document.createTreeWalker(chip, NodeFilter.SHOW_TEXT);
-        const range = document.createRange();
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          const text = node.textContent?.trim() ?? "";
-          if (!text) continue;
-          range.selectNodeContents(node);
-          for (const r of range.getClientRects()) {
-            if (r.width < 0.5 || r.height < 0.5) continue;
-            if (!inside(r, own)) strays.push(`"${text}" outside its chip "${chip.dataset.move}"`);
-            lines.push({ left: r.left, top: r.top, right: r.right, bottom: r.bottom, text, chip: index });
-          }
-        }
-      });
-      const overlaps: string[] = [];
-      for (let i = 0; i < lines.length; i++)
-        for (let j = i + 1; j < lines.length; j++) {
-          const [a, b] = [lines[i]!, lines[j]!];
-          // half a pixel of slack: the line boxes of one wrapped title may touch
-          const apart =
-            a.right <= b.left + 0.5 ||
-            b.right <= a.left + 0.5 ||
-            a.bottom <= b.top + 0.5 ||
-            b.bottom <= a.top + 0.5;
-          if (!apart) overlaps.push(`"${a.text}" (chip ${a.chip}) over "${b.text}" (chip ${b.chip})`);
-        }
-      return { lines: lines.length, strays, overlaps };
-    });
-    expect(found.lines, at).toBeGreaterThan(0);
-    expect(found.strays, `${at}: chip text outside its chip`).toEqual([]);
-    expect(found.overlaps, `${at}: chip text over other chip text`).toEqual([]);
-  }
-
-  /**
-   * Every chart explains itself: a legend, a "?" beside its label that opens the glossary entries it
-   * uses, and a text summary for screen readers (more than its title).
-   */
-  async function chartsExplained(): Promise<void> {
-    const charts = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>("figure.chart")].map((figure) => {
-        // the title's own text, without the help note a "?" may have opened beside it
-        const title = figure.querySelector(".chart-title")?.firstChild?.textContent ?? "";
-        return {
-          title,
-          help: figure.querySelectorAll("figcaption .help-toggle").length,
-          legend: figure.querySelectorAll("[data-testid=chart-legend] li").length,
-          summary: (figure.querySelector(".chart-body[role=img]")?.getAttribute("aria-label") ?? "").length,
-        };
-      }),
-    );
-    for (const chart of charts) {
-      expect(chart.help, `a help link on "${chart.title}"`).toBe(1);
-      expect(chart.legend, `a legend on "${chart.title}"`).toBeGreaterThan(0);
-      expect(chart.summary, `a summary on "${chart.title}"`).toBeGreaterThan(chart.title.length + 10);
-    }
-  }
-
-  /** Headings do not skip a level (an h2 after the h1, never an h4 straight after an h2). */
-  async function headingsInOrder(state: string): Promise<void> {
-    const levels = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>("h1, h2, h3, h4, h5, h6")]
-        .filter((h) => h.getClientRects().length > 0)
-        .map((h) => `${h.tagName.toLowerCase()} ${h.textContent?.slice(0, 40) ?? ""}`),
-    );
-    let previous = 0;
-    for (const heading of levels) {
-      const level = Number(heading[1]);
-      expect(
-        level,
-        `${state}: heading "${heading}" after h${previous} in ${levels.join(" | ")}`,
-      ).toBeLessThanOrEqual(previous + 1);
-      previous = level;
-    }
+    expect(chipText.lines, at).toBeGreaterThan(0);
+    expect(chipText.strays, `${at}: chip text outside its chip`).toEqual([]);
+    expect(chipText.overlaps, `${at}: chip text over other chip text`).toEqual([]);
   }
 
   /**
@@ -402,23 +304,25 @@ function walk() {
 
   /**
    * The page state as it stands, at each of the three sizes in turn (resized in place): the checks
-   * of `checkAtEverySize` (no sideways scroll, no second scrollbar, axe-core, a screenshot at the
-   * phone's size and at any size where a check failed, named after `name`), then charts as wide as
-   * their boxes, headings in order, charts explained, chips that show their names, and whatever
+   * of `checkAtEverySize` (no sideways scroll, no second scrollbar, axe-core, a screenshot at any
+   * size where a check failed, named after `name`), then, from one reading of the page (`readPage`),
+   * charts as wide as their boxes, headings in order, charts explained, chips that show their names, and whatever
    * `more` checks at that size. The walk then stays at the wide size it ended at (`leaveWide`): its
    * steps between states run at 1280×800 or 1920×1080, both the two-pane layout.
    */
   function atEverySize(state: string, name: string, more?: (size: Size) => Promise<void>): Promise<void> {
     return checkAtEverySize(page, state, {
       screenshots: ARTIFACTS,
+      phonePicture: PHONE_PICTURES,
       name,
       asTallAsContent: true,
       leaveWide: true,
       more: async (size, at) => {
-        await chartsFitTheirBoxes({ some: false });
-        await headingsInOrder(at);
-        await chartsExplained();
-        await chipsShowTheirNames(at, { some: false });
+        const read = await readOnceChartsFit();
+        await chartsFitTheirBoxes({ some: false }, read);
+        headingsInOrder(at, read);
+        chartsExplained(read);
+        await chipsShowTheirNames(at, { some: false }, read);
         await more?.(size);
       },
     });
@@ -450,6 +354,120 @@ function walk() {
 }
 
 const isPhone = (size: Size) => size.width < 600;
+
+/** What the walks' own checks at each size read of the page: `readPage`. */
+interface PageReading {
+  /** Each chart's box width and the width its SVG was drawn at. */
+  charts: { box: number; svg: number }[];
+  /** The headings shown, in document order: "h2 Its text". */
+  headings: string[];
+  /** Each chart's title, its "?" links, legend entries and the length of its text summary. */
+  explained: { title: string; help: number; legend: number; summary: number }[];
+  /** Each move chip: whether its title is cut, its name, its label and whether it takes focus. */
+  chips: { clipped: boolean; name: string; label: string; focusable: boolean }[];
+  /** The swimlane's lines of chip text: how many, those outside their chip, those over another's. */
+  chipText: { lines: number; strays: string[]; overlaps: string[] };
+}
+
+/**
+ * The charts, headings, chips and chip text of the page as it stands, in one call to the page (a
+ * walk makes it at every size of every state: about 80 times, each call a round trip through
+ * Playwright's client and server and DevTools).
+ */
+function readPage(page: Page): Promise<PageReading> {
+  return page.evaluate(() => {
+    const charts = [...document.querySelectorAll<HTMLElement>(".chart-body")].map((body) => ({
+      box: body.clientWidth,
+      svg: Number(body.querySelector(":scope > svg, :scope > figure > svg")?.getAttribute("width") ?? 0),
+    }));
+    const headings = [...document.querySelectorAll<HTMLElement>("h1, h2, h3, h4, h5, h6")]
+      .filter((h) => h.getClientRects().length > 0)
+      .map((h) => `${h.tagName.toLowerCase()} ${h.textContent?.slice(0, 40) ?? ""}`);
+    const explained = [...document.querySelectorAll<HTMLElement>("figure.chart")].map((figure) => ({
+      // the title's own text, without the help note a "?" may have opened beside it
+      title: figure.querySelector(".chart-title")?.firstChild?.textContent ?? "",
+      help: figure.querySelectorAll("figcaption .help-toggle").length,
+      legend: figure.querySelectorAll("[data-testid=chart-legend] li").length,
+      summary: (figure.querySelector(".chart-body[role=img]")?.getAttribute("aria-label") ?? "").length,
+    }));
+    const chipElements = [...document.querySelectorAll<HTMLElement>(".chip")];
+    const chips = chipElements.map((chip) => {
+      const title = chip.querySelector<HTMLElement>(".chip-title");
+      return {
+        clipped:
+          !title || title.scrollWidth > title.clientWidth + 1 || title.scrollHeight > title.clientHeight + 1,
+        name: title?.textContent ?? "",
+        label: chip.getAttribute("aria-label") ?? "",
+        focusable: chip.tabIndex >= 0,
+      };
+    });
+
+    // The boxes of every line of text in the swimlane (as the browser lays them out): each inside
+    // its chip, each chip inside its lane's cell (text pushed out of its chip would be cut or drawn
+    // over a neighbour), and pairwise apart.
+    type Box = { left: number; top: number; right: number; bottom: number };
+    const inside = (a: Box, b: Box) =>
+      a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+    const lines: (Box & { text: string; chip: number })[] = [];
+    const strays: string[] = [];
+    chipElements.forEach((chip, index) => {
+      const own = chip.getBoundingClientRect();
+      const cell = chip.closest("td")?.getBoundingClientRect();
+      if (own.width === 0) return;
+      if (cell && !inside(own, cell)) strays.push(`chip "${chip.dataset.move}" outside its cell`);
+      const walker = document.createTreeWalker(chip, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent?.trim() ?? "";
+        if (!text) continue;
+        range.selectNodeContents(node);
+        for (const r of range.getClientRects()) {
+          if (r.width < 0.5 || r.height < 0.5) continue;
+          if (!inside(r, own)) strays.push(`"${text}" outside its chip "${chip.dataset.move}"`);
+          lines.push({ left: r.left, top: r.top, right: r.right, bottom: r.bottom, text, chip: index });
+        }
+      }
+    });
+    const overlaps: string[] = [];
+    for (let i = 0; i < lines.length; i++)
+      for (let j = i + 1; j < lines.length; j++) {
+        const [a, b] = [lines[i]!, lines[j]!];
+        // half a pixel of slack: the line boxes of one wrapped title may touch
+        const apart =
+          a.right <= b.left + 0.5 ||
+          b.right <= a.left + 0.5 ||
+          a.bottom <= b.top + 0.5 ||
+          b.bottom <= a.top + 0.5;
+        if (!apart) overlaps.push(`"${a.text}" (chip ${a.chip}) over "${b.text}" (chip ${b.chip})`);
+      }
+    return { charts, headings, explained, chips, chipText: { lines: lines.length, strays, overlaps } };
+  });
+}
+
+/**
+ * Every chart explains itself: a legend, a "?" beside its label that opens the glossary entries it
+ * uses, and a text summary for screen readers (more than its title).
+ */
+function chartsExplained({ explained }: PageReading): void {
+  for (const chart of explained) {
+    expect(chart.help, `a help link on "${chart.title}"`).toBe(1);
+    expect(chart.legend, `a legend on "${chart.title}"`).toBeGreaterThan(0);
+    expect(chart.summary, `a summary on "${chart.title}"`).toBeGreaterThan(chart.title.length + 10);
+  }
+}
+
+/** Headings do not skip a level (an h2 after the h1, never an h4 straight after an h2). */
+function headingsInOrder(state: string, { headings }: PageReading): void {
+  let previous = 0;
+  for (const heading of headings) {
+    const level = Number(heading[1]);
+    expect(
+      level,
+      `${state}: heading "${heading}" after h${previous} in ${headings.join(" | ")}`,
+    ).toBeLessThanOrEqual(previous + 1);
+    previous = level;
+  }
+}
 
 /** The blocks of a style sheet under a `@media` query on the window's width: the query and its rules. */
 function widthQueries(css: string): { query: string; rules: string }[] {

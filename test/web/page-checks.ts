@@ -31,7 +31,7 @@ export type Size = (typeof SIZES)[number];
  * (nothing compares them). Each size is checked once the page has taken the new width and drawn two
  * frames at it, so a redraw that follows a ResizeObserver callback is in. `more`, a caller's own
  * checks at each size, runs after these (a failure in it is pictured too); `name`, the pictures'
- * STATE when it is not `state`. Leaves the page at SIZES[0], the size the walks run at; with
+ * STATE when it is not `state`; with `phonePicture: false`, pictures of failures only. Leaves the page at SIZES[0], the size the walks run at; with
  * `leaveWide`, starts at whichever wide size the page is at (laptop or desktop, else the laptop),
  * checks the phone next and ends at the other wide size: a resize (and its charts' redraw) fewer per
  * state, for a walk whose steps work at either wide size (both lay the page out in two panes).
@@ -45,12 +45,14 @@ export async function checkAtEverySize(
     asTallAsContent = false,
     more,
     leaveWide = false,
+    phonePicture = true,
   }: {
     screenshots?: string;
     name?: string;
     asTallAsContent?: boolean;
     more?: (size: Size, at: string) => Promise<void>;
     leaveWide?: boolean;
+    phonePicture?: boolean;
   } = {},
 ): Promise<void> {
   const [laptop, desktop, phone] = SIZES;
@@ -65,14 +67,9 @@ export async function checkAtEverySize(
     if (now?.width !== size.width || now.height !== size.height)
       await page.setViewportSize({ width: size.width, height: size.height });
     try {
-      await page.evaluate(async (width) => {
-        const frame = () => new Promise((done) => requestAnimationFrame(done));
-        while (window.innerWidth !== width) await frame();
-        await frame();
-        await frame();
-      }, size.width);
-      await expectNoSidewaysScroll(page, at);
-      if (asTallAsContent) await expectPageAsTallAsItsContent(page, at);
+      const layout = await layoutAt(page, size.width);
+      expectNoSidewaysScrollIn(layout, at);
+      if (asTallAsContent) expectAsTallAsContentIn(layout, at);
       await expectAccessible(page, at, index === 0 ? undefined : SIZE_DEPENDENT_RULES);
       await more?.(size, at);
     } catch (failed) {
@@ -80,7 +77,7 @@ export async function checkAtEverySize(
       await picture()?.catch(() => undefined);
       throw failed;
     }
-    if (size.name === "phone") await picture();
+    if (size.name === "phone" && phonePicture) await picture();
   }
   if (!leaveWide) await page.setViewportSize({ width: SIZES[0].width, height: SIZES[0].height });
 }
@@ -233,13 +230,50 @@ function axeRun(page: Page, where: boolean, only?: readonly string[]): Promise<s
   );
 }
 
+/** What the layout checks read of a page, in one call to it (`layoutAt`). */
+interface Layout {
+  /** The root's scroll width and the window's inner width. */
+  scrollWidth: number;
+  innerWidth: number;
+  /** The page's scroll height, the bottom of its content in flow, and the window's inner height. */
+  scrollHeight: number;
+  content: number;
+  innerHeight: number;
+  /** Whether the workspace shows its two panes side by side (wider than 900 px). */
+  panes: boolean;
+}
+
+/**
+ * The page's layout once it has taken the window's new `width` (when given) and drawn two frames
+ * at it (so a redraw that follows a ResizeObserver callback is in), read in the same call to the page.
+ */
+export function layoutAt(page: Page, width?: number): Promise<Layout> {
+  return page.evaluate(async (width) => {
+    const frame = () => new Promise((done) => requestAnimationFrame(done));
+    while (width !== undefined && window.innerWidth !== width) await frame();
+    await frame();
+    await frame();
+    // The root's box holds the page's content in flow, margins included; an element positioned
+    // out of flow (a visually hidden line placed below it) adds to the scroll height only.
+    const content = document.documentElement.getBoundingClientRect().bottom + window.scrollY;
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+      scrollHeight: document.scrollingElement?.scrollHeight ?? 0,
+      content: Math.ceil(content),
+      innerHeight: window.innerHeight,
+      panes: document.querySelector(".workspace") !== null && window.innerWidth > 900,
+    };
+  }, width);
+}
+
 /** Nothing on the page is wider than the window. */
 export async function expectNoSidewaysScroll(page: Page, state: string): Promise<void> {
-  const { scroll, inner } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    inner: window.innerWidth,
-  }));
-  expect(scroll, `sideways overflow on ${state}`).toBeLessThanOrEqual(inner);
+  expectNoSidewaysScrollIn(await layoutAt(page), state);
+}
+
+function expectNoSidewaysScrollIn(layout: Layout, state: string): void {
+  expect(layout.scrollWidth, `sideways overflow on ${state}`).toBeLessThanOrEqual(layout.innerWidth);
 }
 
 /**
@@ -249,20 +283,15 @@ export async function expectNoSidewaysScroll(page: Page, state: string): Promise
  * window exactly: only the panes scroll.
  */
 export async function expectPageAsTallAsItsContent(page: Page, at: string): Promise<void> {
-  const found = await page.evaluate(() => {
-    // The root's box holds the page's content in flow, margins included; an element positioned
-    // out of flow (a visually hidden line placed below it) adds to the scroll height only.
-    const content = document.documentElement.getBoundingClientRect().bottom + window.scrollY;
-    return {
-      scroll: document.scrollingElement?.scrollHeight ?? 0,
-      content: Math.ceil(content),
-      window: window.innerHeight,
-      panes: document.querySelector(".workspace") !== null && window.innerWidth > 900,
-    };
-  });
-  expect(found.scroll, `${at}: the page is taller than its content`).toBeLessThanOrEqual(
-    Math.max(found.window, found.content) + 1,
+  expectAsTallAsContentIn(await layoutAt(page), at);
+}
+
+function expectAsTallAsContentIn(layout: Layout, at: string): void {
+  expect(layout.scrollHeight, `${at}: the page is taller than its content`).toBeLessThanOrEqual(
+    Math.max(layout.innerHeight, layout.content) + 1,
   );
-  if (found.panes)
-    expect(found.scroll, `${at}: the workspace scrolls as a page`).toBeLessThanOrEqual(found.window);
+  if (layout.panes)
+    expect(layout.scrollHeight, `${at}: the workspace scrolls as a page`).toBeLessThanOrEqual(
+      layout.innerHeight,
+    );
 }
