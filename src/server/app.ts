@@ -5,6 +5,8 @@
  * Routes are thin: each calls the core and returns data; errors go through one handler.
  */
 import { existsSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import { join, resolve } from "node:path";
 import fastifyCompress from "@fastify/compress";
 import fastifyStatic from "@fastify/static";
@@ -87,6 +89,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     },
   });
   app.setErrorHandler(handleError);
+  closeUnusedConnectionsOnClose(app);
   checkHostHeader(app, options.allowedHosts);
   const access = new AccessControl(options.access);
   app.decorate("access", access);
@@ -134,6 +137,25 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(sweepsPlugin, { store: sweeps });
   await registerWebApp(app, options.webRoot ?? WEB_DIST, compress);
   return app;
+}
+
+/**
+ * Closing, Node's server ends idle keep-alive connections but waits for every other one, and a
+ * connection that has not sent a request yet is not idle to it: a client's spare connection (undici
+ * opens one beside an event stream, browsers open them ahead of need) held `close()` until the
+ * client dropped it: 4 s for undici, minutes for a browser. Such a connection has nothing in
+ * flight, so it is closed at once; requests in flight still finish.
+ */
+function closeUnusedConnectionsOnClose(app: FastifyInstance): void {
+  const unused = new Set<Socket>();
+  app.server.on("connection", (socket: Socket) => {
+    unused.add(socket);
+    socket.once("close", () => unused.delete(socket));
+  });
+  app.server.on("request", (request: IncomingMessage) => unused.delete(request.socket));
+  app.addHook("preClose", async () => {
+    for (const socket of unused) socket.destroy();
+  });
 }
 
 /** PostgreSQL when a URL is given, else the SQLite file, else a throw-away SQLite in memory. */

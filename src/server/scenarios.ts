@@ -45,12 +45,22 @@ function describe(id: string, source: string, builtin: boolean, parsed?: ParseRe
 
 const summary = ({ source: _s, scenario: _c, ...rest }: ScenarioDocument): ScenarioSummary => rest;
 
+/**
+ * The built-ins, described and compiled once per process rather than once per server: they ship
+ * with the program and do not change while it runs, and a process may serve several libraries
+ * (a test run starts hundreds of servers in a few processes).
+ */
+const builtins = {
+  documents: new ScenarioCache<ScenarioDocument>(),
+  compiled: new ScenarioCache<LoadedScenario>(),
+};
+
 export class ScenarioLibrary {
-  /** Compiled scenarios, for the routes that analyse, plan or simulate one. */
+  /** Compiled scenarios, for the routes that analyse, plan or simulate one (built-ins: `builtins`). */
   private readonly cache = new ScenarioCache<LoadedScenario>();
   /**
    * Described (parsed) scenarios, for the library's list and documents, with the same lifetimes:
-   * built-ins once, saved ones per update time. Parsing korea-2018 takes about 10 ms, and the
+   * built-ins once (`builtins`), saved ones per update time. Parsing korea-2018 takes about 10 ms, and the
    * list used to parse every saved scenario on the event loop at every request; now a text is
    * parsed once per version (on save, by the same parse that checked it), and the compiled cache
    * compiles the scenario parsed here.
@@ -90,7 +100,7 @@ export class ScenarioLibrary {
 
   /** A copy of the cached document: callers strip or add fields. */
   private builtin(id: string): ScenarioDocument {
-    return { ...this.documents.builtin(id, () => describe(id, readScenarioSource(id).text, true)) };
+    return { ...builtins.documents.builtin(id, () => describe(id, readScenarioSource(id).text, true)) };
   }
 
   /**
@@ -154,7 +164,7 @@ export class ScenarioLibrary {
     }
     if (ref.scenarioId !== undefined) {
       const id = ref.scenarioId;
-      if (this.isBuiltin(id)) return this.cache.builtin(id, () => compiled(this.builtin(id), id));
+      if (this.isBuiltin(id)) return builtins.compiled.builtin(id, () => compiled(this.builtin(id), id));
       const row = await this.saved.get(id);
       if (!row) throw notFound(`scenario '${id}'`);
       const document = await this.savedDocument(row); // parsed once per version, like the list

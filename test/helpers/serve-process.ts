@@ -6,6 +6,10 @@ import { BIN, ROOT } from "./cli.ts";
  * Starts `lockstep serve` (or, with `viaNpm`, `npm start -- …` as the README has a user do) and
  * resolves with its URL (and the admin token in it) once it prints it.
  *
+ * Its planner threads start at the first request that plans, not with the server
+ * (LOCKSTEP_WARM_PLANNER=0: about 0.5 CPU-s a start in tests that never plan); `env` may set it
+ * to "1" for a test that measures the server as users start it.
+ *
  * The server writes its lines one after another, but they reach this process in chunks of the
  * pipe's choosing: a line printed after the URL may arrive later. `waitForOutput` reads on until a
  * line arrives, instead of checking `output()` at one moment.
@@ -16,7 +20,11 @@ export function startServe(args: string[], env: NodeJS.ProcessEnv = {}, viaNpm =
     ? ["npm", "start", "--silent", "--", "--port", "0", ...args]
     : [process.execPath, BIN, "serve", "--port", "0", ...args];
   // npm runs the server in a shell below it: its own process group, so stop() reaches all of them
-  const child = spawn(command, rest, { cwd: ROOT, env: { ...inherited, ...env }, detached: viaNpm });
+  const child = spawn(command, rest, {
+    cwd: ROOT,
+    env: { ...inherited, LOCKSTEP_WARM_PLANNER: "0", ...env },
+    detached: viaNpm,
+  });
   let token = "";
   let out = "";
   let err = "";

@@ -135,7 +135,9 @@ export function registerServe(program: Command): void {
           compress: options.compress,
           rateLimit: rate === 0 ? undefined : { max: rate, windowMs: 60_000 },
           // the planner threads and their solvers start now, not in the first request that plans
-          planner: { warm: true },
+          // (LOCKSTEP_WARM_PLANNER=0 leaves them to it: a test server that never plans saves the
+          // half CPU-second of compiling the solver twice)
+          planner: { warm: process.env.LOCKSTEP_WARM_PLANNER !== "0" },
         });
       } catch (error) {
         const where = storage.databaseUrl ? "the PostgreSQL database" : storage.dbPath;
