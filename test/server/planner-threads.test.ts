@@ -64,13 +64,24 @@ describe("planner requests on worker threads", () => {
     ["supplier-terms", { objective: "safety", frontier: true, timeLimitSeconds: 500 }],
     ["hanoi-2019", { timeLimitSeconds: 500 }],
   ];
+  /** The in-process planner's answers, each found once: korea-2018's serves two tests. */
+  const local = new Map<string, ReturnType<typeof findPlan>>();
+  const localPlan = (id: string, options: PlanOptions) => {
+    const key = `${id} ${JSON.stringify(options)}`;
+    if (!local.has(key)) local.set(key, findPlan(builtin(id), options));
+    return local.get(key)!;
+  };
+
   for (const [id, options] of plans) {
     it(`POST /api/plan for ${id} ${JSON.stringify(options)} answers what the in-process planner finds`, async () => {
-      const answer = await post(base, "/api/plan", { scenarioId: id, ...options });
+      // the server's thread and this one solve at the same time
+      const [answer, found] = await Promise.all([
+        post(base, "/api/plan", { scenarioId: id, ...options }),
+        localPlan(id, options),
+      ]);
       expect(answer.status).toBe(200);
-      const local = await findPlan(builtin(id), options);
-      expect(local.status).not.toBe("time-limit");
-      expect(timeless(answer.json.result)).toEqual(asJson(local));
+      expect(found.status).not.toBe("time-limit");
+      expect(timeless(answer.json.result)).toEqual(asJson(found));
     }, 180_000);
   }
 
@@ -80,7 +91,10 @@ describe("planner requests on worker threads", () => {
     expect(timeless(compared.json.result)).toEqual(asJson(await comparePlans(builtin("korea-2018"), {})));
     const analysed = await post(base, "/api/analyze", { scenarioId: "korea-2018", plan: "optimal" });
     expect(analysed.status).toBe(200);
-    const optimal = await findPlan(builtin("korea-2018"));
+    // the optimum the first test found in-process (a limit it never reaches, so the same plan as
+    // the default limit's: the server's 'optimal' runs with the default)
+    const optimal = await localPlan(...plans[0]!);
+    expect(optimal.status).toBe("optimal");
     expect((analysed.json.plan as { assignments: unknown }).assignments).toEqual(asJson(optimal.plan));
   }, 180_000);
 
@@ -112,7 +126,8 @@ describe("planner limits", () => {
   // 200 moves, 6 parties, 40 phases: the slack objective is not proven in 60 s by HiGHS, GLPK or
   // CBC (docs/benchmarks.md, planner solvers), so it is still solving when the limit comes.
   const slow = JSON.stringify(generateCase({ moves: 200, parties: 6, phases: 40, seed: 1 }).scenario);
-  const LIMIT = 4;
+  // the 429 is decided when the second request arrives, so the limit only has to outlast that
+  const LIMIT = 1;
   let app: Awaited<ReturnType<typeof buildServer>>;
   let base: string;
   beforeAll(async () => {
