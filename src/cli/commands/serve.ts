@@ -137,7 +137,7 @@ export function registerServe(program: Command): void {
           // the planner threads and their solvers start now, not in the first request that plans
           // (LOCKSTEP_WARM_PLANNER=0 leaves them to it: a test server that never plans saves the
           // half CPU-second of compiling the solver twice)
-          planner: { warm: process.env.LOCKSTEP_WARM_PLANNER !== "0" },
+          planner: { warm: cliIo().env.LOCKSTEP_WARM_PLANNER !== "0" },
         });
       } catch (error) {
         const where = storage.databaseUrl ? "the PostgreSQL database" : storage.dbPath;
