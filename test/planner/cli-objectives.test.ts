@@ -1,9 +1,10 @@
 /**
  * The safety and progress objectives: the JSON a user gets (`safety`, `frontier`, `progress`,
  * `deferred`), the same θ* as `analyze` for the same plan, the frontier's table and chart, and exit
- * 2 for options an objective cannot take or a goal weight ≤ 0. The searches run in the real process
- * (`lockstep`); the refusals before any search, and the analysis of the plan a search wrote, through
- * the binary's entry in this process (`lockstepInProcess`).
+ * 2 for options an objective cannot take or a goal weight ≤ 0. The JSON of each objective's first search
+ * runs the real process (`lockstep`); the text of the same searches, the refusals before any search
+ * and the analysis of the plan a search wrote, through the binary's entry in this process
+ * (`lockstepInProcess`).
  */
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -88,7 +89,13 @@ describe("lockstep plan --objective safety", () => {
     // the safest plan is as safe as the frontier's best, within the objective's 10⁻³
     expect(report.safety!.theta!).toBeGreaterThanOrEqual(frontier.at(-1)!.theta / 1.001 - 1e-9);
 
-    const text = lockstep(["plan", write("ranged.yaml", RANGED), "--objective", "safety", "--frontier"]);
+    const text = await lockstepInProcess([
+      "plan",
+      write("ranged.yaml", RANGED),
+      "--objective",
+      "safety",
+      "--frontier",
+    ]);
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/Safety factor θ\* = [\d.]+: survives estimation errors up to [\d.]+×/);
     expect(text.stdout).toContain("Frontier: the largest safety factor θ* for each number of phases");
@@ -97,7 +104,7 @@ describe("lockstep plan --objective safety", () => {
 });
 
 describe("lockstep plan --objective progress", () => {
-  it("gives the largest interim deal, its progress and the deferred items with reasons", () => {
+  it("gives the largest interim deal, its progress and the deferred items with reasons", async () => {
     const file = write("interim.yaml", INTERIM);
     const run = lockstep(["plan", file, "--objective", "progress", "--json"]);
     expect(run.status).toBe(0);
@@ -108,14 +115,14 @@ describe("lockstep plan --objective progress", () => {
     expect(report.deferred!.map((d) => d.item)).toEqual([{ anyOf: ["big-a"], weight: 4 }, "big-b"]);
     for (const d of report.deferred!) expect(d.reason).toBe("no valid plan within the horizon");
 
-    const text = lockstep(["plan", file, "--objective", "progress"]);
+    const text = await lockstepInProcess(["plan", file, "--objective", "progress"]);
     expect(text.stdout).toContain("Progress: 28.6% of the goal's weight.");
     expect(text.stdout).toContain("- big-a (weight 4): no valid plan within the horizon");
     expect(text.stdout).toMatch(/as an interim plan \(goal items deferred\): 1 phase, FEASIBLE/);
   });
 
-  it("calls a whole deal whole: a divisible move split by the solver is done, not deferred (korea-2018)", () => {
-    const run = lockstep([
+  it("calls a whole deal whole: a divisible move split by the solver is done, not deferred (korea-2018)", async () => {
+    const run = await lockstepInProcess([
       "plan",
       join(ROOT, "scenarios/korea-2018.yaml"),
       "--objective",

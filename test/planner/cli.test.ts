@@ -1,8 +1,9 @@
 /**
  * `lockstep plan` and `lockstep compare`: exit codes 0/1/2, the JSON document, --write keeping the
- * file's comments, and the planner's plan reproduced by `analyze`. The searches run in the real
- * process (`lockstep`); the cases refused before any search, and the analyses and validations of
- * what a search wrote, run through the binary's entry in this process (`lockstepInProcess`).
+ * file's comments, and the planner's plan reproduced by `analyze`. The first searches of `plan`
+ * (one feasible, one not) and of `compare`, and the progress on a terminal, run the real process
+ * (`lockstep`); the other cases run through the binary's entry in this process
+ * (`lockstepInProcess`).
  */
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -90,7 +91,7 @@ describe("lockstep plan", () => {
     expect(analysis.parties).toEqual(report.analysis!.parties);
   });
 
-  it("exits 1 when no plan exists, still printing what it would take", () => {
+  it("exits 1 when no plan exists, still printing what it would take", async () => {
     const file = write("sale.yaml", SALE);
     const run = lockstep(["plan", file, "--json"]);
     expect(run.status).toBe(1);
@@ -101,7 +102,7 @@ describe("lockstep plan", () => {
     expect(total).toBeGreaterThan(0);
     expect(report.binding!.join("\n")).toMatch(/buyer|seller/);
 
-    const text = lockstep(["plan", file]);
+    const text = await lockstepInProcess(["plan", file]);
     expect(text.status).toBe(1);
     expect(text.stdout).toContain("no feasible plan within 3 phases");
     expect(text.stdout).toContain("What it would take");
@@ -110,8 +111,8 @@ describe("lockstep plan", () => {
     expect(text.stdout).not.toContain("planning:");
   });
 
-  it("exits 3, not 1, when the time limit stops it before any answer", () => {
-    const run = lockstep(["plan", write("sale-limit.yaml", SALE), "--time-limit", "0.000001"]);
+  it("exits 3, not 1, when the time limit stops it before any answer", async () => {
+    const run = await lockstepInProcess(["plan", write("sale-limit.yaml", SALE), "--time-limit", "0.000001"]);
     expect(run.status).toBe(3);
     expect(run.stdout).toContain("no plan found, and no proof that none exists");
     expect(run.stdout).not.toContain("no feasible plan");
@@ -161,7 +162,7 @@ describe("lockstep plan", () => {
         ],
       }),
     );
-    const run = lockstep(["plan", file, "--write"]);
+    const run = await lockstepInProcess(["plan", file, "--write"]);
     expect(run.status).toBe(0);
     const saved = JSON.parse(readFileSync(file, "utf8"));
     expect(Object.keys(saved.plans.optimised).sort()).toEqual(["pay", "ship"]);
@@ -175,7 +176,7 @@ describe("korea-2018", () => {
   it("has a feasible optimal plan that analyze reproduces", async () => {
     const file = join(dir, "korea.yaml");
     copyFileSync(join(ROOT, "scenarios/korea-2018.yaml"), file);
-    const run = lockstep(["plan", file, "--json", "--write"]);
+    const run = await lockstepInProcess(["plan", file, "--json", "--write"]);
     expect(run.status).toBe(0);
     const report = PlanReport.parse(JSON.parse(run.stdout));
     expect(report.feasible).toBe(true);

@@ -1,6 +1,7 @@
 /**
- * `lockstep simulate` as a user meets it: a real process, real worker threads. The options it
- * refuses before simulating run through the binary's entry in this process (`lockstepInProcess`).
+ * `lockstep simulate` as a user meets it: a real process, real worker threads, for the same output
+ * on 1, 2 and 4 workers, the text in a pipe and Ctrl-C. Another seed, `--plan optimal` and the
+ * options it refuses run through the binary's entry in this process (`lockstepInProcess`).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -31,7 +32,7 @@ risk: { hazard: 0.03, noise: { a: 0.5, b: 0.5 }, response: tit-for-tat }
 );
 
 describe("lockstep simulate", () => {
-  it("prints byte-identical --json for 1, 2 and 4 workers with the same seed", () => {
+  it("prints byte-identical --json for 1, 2 and 4 workers with the same seed", async () => {
     // 40,000 runs make three chunks, so the workers really share the work
     const outputs = [1, 2, 4].map((workers) =>
       lockstep([
@@ -63,8 +64,9 @@ describe("lockstep simulate", () => {
     expect(Object.keys(report.parties)).toEqual(["a", "b"]);
     const shares = report.causes.reduce((sum, c) => sum + c.share, 0);
     expect(Math.abs(shares - 1)).toBeLessThan(1e-5);
-    // another seed gives another sample (on one worker: its thread count is not what differs)
-    const other = lockstep([
+    // another seed gives another sample (on one worker: its thread count is not what differs);
+    // a variant of the runs above, through the binary's entry in this process
+    const other = await lockstepInProcess([
       "simulate",
       scenario,
       "--runs",
@@ -79,6 +81,7 @@ describe("lockstep simulate", () => {
   });
 
   it("prints completion, survival, values and causes for people", () => {
+    // the real process: no progress bar is a property of its stderr in a pipe
     const result = lockstep(["simulate", scenario, "--runs", "2000", "--workers", "1", "--response", "grim"]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Completion: \d+\.\d% \(95% Wilson interval \d+\.\d% to \d+\.\d%\)/);
@@ -89,8 +92,8 @@ describe("lockstep simulate", () => {
     expect(result.stderr).toBe(""); // no progress bar when stderr is not a terminal
   });
 
-  it("simulates the planner's optimal plan with --plan optimal", () => {
-    const result = lockstep([
+  it("simulates the planner's optimal plan with --plan optimal", async () => {
+    const result = await lockstepInProcess([
       "simulate",
       scenario,
       "--plan",

@@ -78,7 +78,7 @@ describe("lockstep plan --credible", () => {
       "b stands in the way: if it believed a's tolerance were 3 rather than 2 (the truth is 3), the plan would be credible to it.",
     );
     expect(r.stdout).toContain("The best plan feasible in truth:");
-    const json = JSON.parse((await lockstepAsync(["plan", fear, "--credible", "--json"])).stdout);
+    const json = JSON.parse((await lockstepInProcess(["plan", fear, "--credible", "--json"])).stdout);
     expect(json.beliefs).toEqual([
       expect.objectContaining({
         view: "b",
