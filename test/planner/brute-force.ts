@@ -2,8 +2,10 @@
  * The planner's reference: enumerate every assignment of (indivisible) moves to phases — or to
  * no phase, when the goal does not need the move — and judge each with `analyzePlan`.
  */
-import { type Analysis, analyzePlan } from "../../src/analysis/analyze.ts";
+import { type Analysis, analyzePlan, analyzeSchedule } from "../../src/analysis/analyze.ts";
 import type { CompiledScenario } from "../../src/analysis/compile.ts";
+import { buildSchedule } from "../../src/analysis/schedule.ts";
+import { isValidSchedule } from "../../src/analysis/validity.ts";
 import type { Plan } from "../../src/model/schema.ts";
 
 export interface BruteForce {
@@ -41,7 +43,11 @@ export function bruteForce(c: CompiledScenario, horizon: number): BruteForce {
         if (phase > 0) plan[c.moveIds[n]] = phase;
       });
       if (Object.keys(plan).length === 0) return;
-      const a = analyzePlan(c, plan);
+      // Every outcome below needs a valid plan (feasible and robustly feasible ones are valid):
+      // the validity rules alone (validity.ts, what analysis.valid reads) skip the figures of the rest.
+      const schedule = buildSchedule(c, plan);
+      if (!isValidSchedule(c, schedule)) return;
+      const a = analyzeSchedule(c, schedule);
       if (a.feasible) {
         const slack = a.minSlack;
         if (better(out.fewest, a.phases, slack)) out.fewest = { phases: a.phases, minSlack: slack };

@@ -76,10 +76,11 @@ function enumerate(c: CompiledScenario, h: History, horizon: number): Truth {
       );
       if (rational) {
         let need = 0;
+        const rows = continuationRows(c, h, s); // once, not once per party
         c.partyIds.forEach((_, i) => {
           let sigma = 0;
           let mu = 0;
-          for (const row of continuationRows(c, h, s)) {
+          for (const row of rows) {
             if (row.party !== i) continue;
             const g = rowValue(c, row);
             if (row.kind === "exposure") sigma = Math.max(sigma, -g);
