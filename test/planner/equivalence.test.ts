@@ -15,13 +15,30 @@ const CASES = 240;
 /** 3..7 moves. */
 const options = (seed: number) => bruteForceOptions(seed, 5);
 
+/** What a seed exercises: its size and generosity, and the brute force's outcome. */
+function kindOf(o: ReturnType<typeof options>, truth: ReturnType<typeof bruteForce>): string {
+  const outcome = truth.fewest
+    ? `feasible in ${truth.fewest.phases}`
+    : `infeasible, relaxation ${truth.relaxation === undefined ? "none" : "found"}`;
+  return `${o.moves} moves, ${o.parties} parties, generosity ${o.generosity}: ${outcome}`;
+}
+
 describe("planner = brute force on random small scenarios", () => {
   const tally = { feasible: 0, infeasible: 0, others: 0 };
-  it(`agrees on fewest phases and minimum slack (${CASES} seeds)`, async () => {
+  // The planner runs on the first seed of each kind (kindOf) among the CASES: 95 seeds, every
+  // combination of 3–7 moves, 2–3 parties, generosity 1–3 and outcome (fewest phases 1, 2 or 3;
+  // infeasible with and without a relaxation) that the 240 produce. The other 145 repeated a kind
+  // already checked, for 45 % of the planner's CPU here (0.95 of 2.11 CPU-s, warm); the enumeration,
+  // the cheap side, still runs on all 240.
+  it(`agrees on fewest phases and minimum slack (the first seed of each kind among ${CASES})`, async () => {
+    const kinds = new Set<string>();
     for (let seed = 1; seed <= CASES; seed++) {
       const o = options(seed);
       const c = compileGenerated(seed, o);
       const truth = bruteForce(c, o.horizon);
+      const kind = kindOf(o, truth);
+      if (kinds.has(kind)) continue;
+      kinds.add(kind);
       const result = await findPlan(c, { horizon: o.horizon });
       const where = `seed ${seed}`;
       expect(result.status, where).toBe(truth.fewest ? "optimal" : "infeasible");
@@ -50,8 +67,9 @@ describe("planner = brute force on random small scenarios", () => {
       }
     }
     // the seeds must exercise both outcomes, or the test proves little
-    expect(tally.feasible).toBeGreaterThan(CASES / 6);
-    expect(tally.infeasible).toBeGreaterThan(CASES / 10);
+    expect(kinds.size).toBe(95);
+    expect(tally.feasible).toBeGreaterThan(30);
+    expect(tally.infeasible).toBeGreaterThan(30);
   });
 
   it("agrees on the other objectives and on robust mode", async () => {
