@@ -7,14 +7,14 @@
  * One key file names its participant, the other does not (the page asks). No request carries a
  * private key.
  *
- * One server and one browser context for both: each tab has its own tab storage, where the app
- * keeps the admin token (the app keeps nothing in the context's shared storage), so a new tab starts
- * without it, and the tabs after the first open the app from the context's cache.
+ * One server for both, and tabs of the test process's browser context (test/web/browser.ts): each
+ * tab has its own tab storage, where the app keeps the admin token (the app keeps nothing in the
+ * context's shared storage), so a new tab starts without it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyFileText } from "../../src/ledger/index.ts";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
@@ -27,12 +27,11 @@ const ADMIN = "web-admin-token-0123456789";
 const dir = mkdtempSync(join(tmpdir(), "lockstep-read-"));
 let workbench: Workbench;
 let cast: Cast;
-let context: BrowserContext;
 const sent: string[] = [];
 
 /** A fresh tab, without the admin token until it is given one. */
 async function newTab(): Promise<Page> {
-  const page = await context.newPage();
+  const page = await workbench.newPage(SIZES[0]);
   page.setDefaultTimeout(UPDATE_MS);
   page.on("pageerror", (error) => {
     throw error;
@@ -58,10 +57,8 @@ beforeAll(async () => {
   expect((await adoptAndSign(workbench.url, cast, {}, admin)).status).toBe(201);
   writeFileSync(join(dir, "north.key.json"), keyFileText(cast.keys["north-gov"], "north-gov"));
   writeFileSync(join(dir, "inspector.key.json"), keyFileText(cast.keys.inspector));
-  context = await workbench.browser.newContext({ viewport: SIZES[0] });
 });
 afterAll(async () => {
-  await context?.close();
   await workbench?.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -47,12 +47,10 @@ beforeAll(async () => {
       (await http(`${workbench.url}/api/agreements/hidden-deal/archive`, "POST", statement)).status,
     ).toBe(200);
   }
-  const context = await workbench.browser.newContext({ viewport: SIZES[0] });
-  page = await context.newPage();
+  page = await workbench.newPage(SIZES[0]);
   page.setDefaultTimeout(UPDATE_MS);
 }, 120_000);
 afterAll(async () => {
-  await page?.context().close();
   await workbench?.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -40,7 +40,7 @@ beforeAll(async () => {
   workbench = await openWorkbench({ dbPath: join(dir, "agreements.db") });
   cast = await makeCast();
   ({ charterHash, amendmentHash } = await adoptWithPendingAmendment(workbench.url, cast));
-  page = await workbench.browser.newPage({ viewport: SIZES[0] });
+  page = await workbench.newPage(SIZES[0]);
   page.setDefaultTimeout(60_000);
   page.on("pageerror", (error) => {
     throw error;

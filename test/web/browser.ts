@@ -1,6 +1,6 @@
 /** Shared set-up for the end-to-end tests and the workbench benchmark: server, build and browser. */
 import type { FastifyInstance } from "fastify";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { buildServer, type ServerOptions } from "../../src/server/app.ts";
 import { ensureWebBuilt } from "../../src/server/web-build.ts";
 import { CHROMIUM_OPTIONS, TEST_CHROMIUM_OPTIONS } from "../helpers/chromium.ts";
@@ -12,6 +12,12 @@ export interface Workbench {
   app: FastifyInstance;
   url: string;
   browser: Browser;
+  /**
+   * A new tab with fresh tab storage (sessionStorage, where the app keeps drafts, searches and
+   * the admin token), at `viewport` (1280×720 unless given). Under vitest it is a tab of the
+   * test process's one browser context (see `testContext`); outside, of a context of its own.
+   */
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -38,6 +44,36 @@ async function testBrowser(): Promise<Browser> {
   return slot[SHARED];
 }
 
+/**
+ * Under vitest, one browser context for the test process's files, kept open from file to file,
+ * with one page in it that stays open on 127.0.0.1 (a small API answer). Chromium puts a new tab
+ * of a site in a renderer process already running that site's pages, so each file's first tab
+ * starts in a running renderer instead of a new one: the first load of the app cost 1.2 CPU-s
+ * there against 1.9 in a fresh context (`npx tsx bench/web-steps.ts`; docs/benchmarks.md,
+ * "Twelfth session: browser files"). Nothing is shared that a file could see: every file's server
+ * is its own origin (its own port), so its own HTTP cache entries and storage, and the app keeps
+ * its state in tab storage, which a new tab starts without (it sets no cookies and uses no
+ * localStorage). A file's tabs are closed when its workbench closes.
+ */
+const CONTEXT = Symbol.for("lockstep.test-context");
+const contextSlot = globalThis as { [CONTEXT]?: Promise<{ context: BrowserContext; keeper: Page }> };
+
+async function testContext(
+  browser: Browser,
+  url: string,
+): Promise<{ context: BrowserContext; keeper: Page }> {
+  const running = await contextSlot[CONTEXT]?.catch(() => undefined);
+  if (running && browser.contexts().includes(running.context)) return running;
+  contextSlot[CONTEXT] = (async () => {
+    const context = await browser.newContext();
+    const keeper = await context.newPage();
+    // any page of the site will do; an unknown API path answers a small 404 without work
+    await keeper.goto(`${url}/api/test-keeper`);
+    return { context, keeper };
+  })();
+  return contextSlot[CONTEXT];
+}
+
 /** Builds the web app if needed, serves it on 127.0.0.1 (a free port) and opens headless Chromium. */
 export async function openWorkbench(options: ServerOptions = {}): Promise<Workbench> {
   await ensureWebBuilt();
@@ -47,14 +83,30 @@ export async function openWorkbench(options: ServerOptions = {}): Promise<Workbe
   const reused = Boolean(process.env.VITEST);
   const browser = reused ? await testBrowser() : await launch();
   const file = PROFILING ? await startProfiling(browser) : "";
+  const shared = reused ? await testContext(browser, address) : undefined;
   return {
     app,
     url: address,
     browser,
+    async newPage(viewport) {
+      const page = await (shared ? shared.context.newPage() : browser.newPage());
+      if (viewport) await page.setViewportSize(viewport);
+      return page;
+    },
     async close() {
-      if (reused) {
-        // the pages this file opened, and nothing it left running into the next file
-        await Promise.all(browser.contexts().map((context) => context.close()));
+      if (shared) {
+        // the pages this file opened, and nothing it left running into the next file: its tabs
+        // of the shared context and any context of its own
+        await Promise.all([
+          ...shared.context
+            .pages()
+            .filter((page) => page !== shared.keeper)
+            .map((page) => page.close()),
+          ...browser
+            .contexts()
+            .filter((context) => context !== shared.context)
+            .map((context) => context.close()),
+        ]);
       } else {
         await browser.close();
       }

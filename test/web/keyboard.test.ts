@@ -18,7 +18,7 @@ let page: Page;
 
 beforeAll(async () => {
   workbench = await openWorkbench();
-  page = await workbench.browser.newPage({ viewport: VIEWPORT });
+  page = await workbench.newPage(VIEWPORT);
   page.setDefaultTimeout(UPDATE_MS);
   page.on("pageerror", (error) => {
     throw error;

@@ -9,7 +9,7 @@
  * (test/helpers/wait.ts says why the global one cannot). Read both inside the tests (they are
  * set before each one): a describe binds them with `beforeEach(() => ({ page, eventually } = own))`.
  */
-import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { BrowserContextOptions, Page } from "playwright-core";
 import { beforeAll, beforeEach } from "vitest";
 import { type Eventually, pollingWith, UPDATE_MS } from "../helpers/wait.ts";
 import type { Workbench } from "./browser.ts";
@@ -20,20 +20,19 @@ export interface OwnPage {
 }
 
 /**
- * `context`, when given, is the browser context to open the page in (a tab beside the file's
- * other walks: each tab keeps its own tab storage, where the app keeps drafts and searches, and
- * the tabs after the first open the app from the context's cache, about 2 CPU-s less each);
- * otherwise the page gets a context of its own with `options`.
+ * `open`, when given, opens the page (`workbench.newPage`: a tab of the test process's browser
+ * context, with its own tab storage, where the app keeps drafts and searches); otherwise the page
+ * gets a context of its own with `options`.
  */
 export function ownPage(
   workbench: () => Workbench,
   options: BrowserContextOptions = {},
-  context?: () => Promise<BrowserContext>,
+  open?: () => Promise<Page>,
 ): OwnPage {
   let page: Page | undefined;
   let eventually: Eventually | undefined;
   beforeAll(async () => {
-    page = await (context ? (await context()).newPage() : workbench().browser.newPage(options));
+    page = await (open ? open() : workbench().browser.newPage(options));
     page.setDefaultTimeout(UPDATE_MS);
     page.on("pageerror", (error) => {
       throw error;

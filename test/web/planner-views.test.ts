@@ -8,7 +8,7 @@
 
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { compileScenario } from "../../src/analysis/compile.ts";
@@ -21,12 +21,8 @@ import { ownPage } from "./own-page.ts";
 /** Where the briefing's PDF and HTML go (CI keeps test-artifacts/). */
 const ARTIFACTS = join(ROOT, "test-artifacts");
 let workbench: Workbench;
-/** The walks' browser context: each walk is a tab of it (test/web/own-page.ts). */
-let walks: Promise<BrowserContext> | undefined;
-const context = () => {
-  walks ??= workbench.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  return walks;
-};
+/** Each walk is a tab of the test process's browser context (test/web/browser.ts, own-page.ts). */
+const tab = () => workbench.newPage({ width: 1280, height: 800 });
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -83,7 +79,7 @@ async function open(page: Page, hash: string): Promise<void> {
 // searches one after another (its budget is wall-clock time, src/planner/find.ts: two side by
 // side would each get half of it), and the table editing, which searches nothing.
 describe("the planner's figures", { concurrent: true }, () => {
-  const own = ownPage(() => workbench, {}, context);
+  const own = ownPage(() => workbench, {}, tab);
   let page: Page;
   let eventually: Eventually;
   beforeEach(() => {
@@ -292,7 +288,7 @@ describe("the planner's figures", { concurrent: true }, () => {
 });
 
 describe("table editing", { concurrent: true }, () => {
-  const own = ownPage(() => workbench, {}, context);
+  const own = ownPage(() => workbench, {}, tab);
   let page: Page;
   let eventually: Eventually;
   beforeEach(() => {

@@ -26,7 +26,7 @@ let deal: LateAgreement;
 beforeAll(async () => {
   workbench = await openWorkbench();
   deal = await adoptLate(workbench.url);
-  page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page = await workbench.newPage({ width: 1280, height: 800 });
   page.setDefaultTimeout(30_000);
 });
 const dir = mkdtempSync(join(tmpdir(), "lockstep-replan-web-"));

@@ -42,7 +42,7 @@ vary:
 
 beforeAll(async () => {
   workbench = await openWorkbench({ dbPath: db });
-  page = await workbench.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page = await workbench.newPage({ width: 1280, height: 800 });
   page.setDefaultTimeout(60_000);
 });
 afterAll(async () => {

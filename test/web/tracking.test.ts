@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair, keyFileText } from "../../src/ledger/index.ts";
 import { lockstepAsync } from "../helpers/cli.ts";
@@ -24,7 +24,6 @@ const ARTIFACTS = screenshotDir("tracking");
 const dir = mkdtempSync(join(tmpdir(), "lockstep-tracking-"));
 const AGREEMENT = "korea-2018-phased";
 let workbench: Workbench;
-let context: BrowserContext;
 let page: Page;
 const sent: string[] = [];
 const keyFile = (who: string) => join(dir, `${who}.key.json`);
@@ -45,8 +44,7 @@ beforeAll(async () => {
   for (const who of ["rok-gov", "inspector"])
     writeFileSync(keyFile(who), keyFileText(await generateKeyPair(), who), { mode: 0o600 });
   workbench = await openWorkbench({ dbPath: join(dir, "agreements.db") });
-  context = await workbench.browser.newContext({ viewport: SIZES[0], acceptDownloads: true });
-  page = await context.newPage();
+  page = await workbench.newPage(SIZES[0]);
   page.setDefaultTimeout(UPDATE_MS);
   page.on("pageerror", (error) => {
     throw error;
@@ -59,7 +57,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await context?.close();
   await workbench?.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -6,24 +6,21 @@
  * reload runs with the setup restored. At each size too: the tab and the plan chosen come back
  * after a reload, and an unsaved edit of the scenario warns before it is lost.
  */
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { type Eventually, pollingWith, SOLVE_MS } from "../helpers/wait.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { SIZES } from "./page-checks.ts";
 
-let workbench: Workbench;
 /**
- * One browser context for the three pages: each page is a tab of its own (its own tab storage,
- * where the app keeps drafts and searches, its own dialogs and address; the app keeps nothing in
- * the context's shared storage), and the tabs after the first open the app from the context's
- * cache, about 2 CPU-s less each than a fresh context.
+ * The three pages are tabs of the test process's browser context (test/web/browser.ts): each has
+ * its own tab storage, where the app keeps drafts and searches, its own dialogs and address; the
+ * app keeps nothing in the context's shared storage.
  */
-let context: BrowserContext;
+let workbench: Workbench;
 
 beforeAll(async () => {
   workbench = await openWorkbench();
-  context = await workbench.browser.newContext();
 });
 afterAll(async () => {
   await workbench?.close();
@@ -33,8 +30,7 @@ afterAll(async () => {
 const paramsOf = (page: Page) => new URL(page.url().replace("#/", "")).searchParams;
 
 async function newPage(size: (typeof SIZES)[number]): Promise<Page> {
-  const page = await context.newPage();
-  await page.setViewportSize(size);
+  const page = await workbench.newPage(size);
   page.setDefaultTimeout(30_000);
   page.on("pageerror", (error) => {
     throw error;

@@ -24,11 +24,7 @@ const assets: Response[] = [];
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   workbench = await openWorkbench();
-  const context = await workbench.browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    acceptDownloads: true,
-  });
-  page = await context.newPage();
+  page = await workbench.newPage({ width: 1280, height: 800 });
   page.setDefaultTimeout(UPDATE_MS);
   page.on("pageerror", (error) => {
     throw error;
@@ -332,9 +328,9 @@ describe("workbench", { concurrent: true }, () => {
 describe("workbench without its workers", { concurrent: true }, () => {
   it("falls back to the server, and says so, when a worker cannot start", async ({ expect }) => {
     const eventually = pollingWith(expect);
-    // a second tab of the walk's browser context: its own page and tab storage, and the
-    // context's scripts already fetched (a fresh context costs about 2 CPU-s more to open the app)
-    const other = await page.context().newPage();
+    // a second tab beside the walk's (test/web/browser.ts): its own page and tab storage, and
+    // the scripts already fetched (a fresh context costs about 2 CPU-s more to open the app)
+    const other = await workbench.newPage();
     try {
       await other.route(/(planner|simulate)\.worker[^/]*\.js$/, (route) => route.abort());
       const planCalls: string[] = [];
