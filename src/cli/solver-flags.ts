@@ -38,10 +38,9 @@ function exportFormat(file: string): ExportFormat {
  * Checks the flags and plugs the solver in (exit 2 when unknown or not installed). `finish` then
  * writes the export, if one was asked for, from the models the search solved.
  *
- * The planner's own default (HiGHS, nothing exported) is left as it is: `configureSolver` drops
- * the loaded HiGHS runtime, which a run inside a longer-lived process (src/cli/run.ts) would then
- * load and compile again. A backend plugged in here stays for the process: in a `lockstep`
- * process that is this one command.
+ * The planner's own default (HiGHS, nothing exported) is left as it is: there is nothing to plug
+ * in (and the loaded HiGHS runtime stays loaded either way, solver.ts). A backend plugged in here
+ * stays for the process: in a `lockstep` process that is this one command.
  */
 export async function useSolverFlags(
   flags: SolverFlags,
