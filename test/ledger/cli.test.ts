@@ -78,12 +78,7 @@ describe("lockstep keys / agreement / event / status / ledger", () => {
     );
     expect(early.status).toBe(2);
     expect(early.stderr).toMatch(/409 not-active.*north-gov, south-gov/);
-    const sign = (who: string, ...extra: string[]) =>
-      run("agreement", "sign", "--server", server, "--agreement", "cli-deal", "--key", key(who), ...extra);
-    const impostor = await sign("south-gov", "--as", "north-gov");
-    expect(impostor.status).toBe(2);
-    expect(impostor.stderr).toMatch(/another public key for north-gov/);
-    const north = await spawned(
+    const sign = (who: string, ...extra: string[]) => [
       "agreement",
       "sign",
       "--server",
@@ -91,11 +86,16 @@ describe("lockstep keys / agreement / event / status / ledger", () => {
       "--agreement",
       "cli-deal",
       "--key",
-      key("north-gov"),
-    );
+      key(who),
+      ...extra,
+    ];
+    const impostor = await run(...sign("south-gov", "--as", "north-gov"));
+    expect(impostor.status).toBe(2);
+    expect(impostor.stderr).toMatch(/another public key for north-gov/);
+    const north = await spawned(...sign("north-gov"));
     expect(north.stderr).toBe("");
     expect(north.stdout).toMatch(/north-gov signed charter [0-9a-f]{64} .*waiting for: south-gov/);
-    const south = await sign("south-gov");
+    const south = await run(...sign("south-gov"));
     expect(south.stdout).toMatch(/the agreement is active/);
   });
 
