@@ -104,6 +104,7 @@ for (let round = 0; round < rounds; round++) {
   await measure("A: first load in a fresh context", () => load(context, url));
   await measure("B: shared context with a kept page, this file's server", () => load(shared, url));
   await measure("C: shared context with a kept page, shared server", () => load(shared, sharedServer.url));
+  await measure("D: a third tab of the shared context, this file's server", () => load(shared, url));
   await context.close();
   for (const page of shared.pages()) if (page !== keeper) await page.close();
   await app.close();

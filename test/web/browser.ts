@@ -74,19 +74,49 @@ async function testContext(
   return contextSlot[CONTEXT];
 }
 
+interface Served {
+  app: FastifyInstance;
+  url: string;
+}
+
+/** A server of the built web app on 127.0.0.1, on a free port; open (`serve --open`) unless `options` set access. */
+async function serve(options: ServerOptions): Promise<Served> {
+  await ensureWebBuilt();
+  const app = await buildServer({ access: { open: true }, ...options });
+  return { app, url: await app.listen({ port: 0, host: "127.0.0.1" }) };
+}
+
 /** Builds the web app if needed, serves it on 127.0.0.1 (a free port) and opens headless Chromium. */
 export async function openWorkbench(options: ServerOptions = {}): Promise<Workbench> {
-  await ensureWebBuilt();
-  // open (`serve --open`) unless the test sets access itself
-  const app = await buildServer({ access: { open: true }, ...options });
-  const address = await app.listen({ port: 0, host: "127.0.0.1" });
+  return workbenchOn(await serve(options), true);
+}
+
+/**
+ * Under vitest, one server per test process for the files that only read the built-in scenarios
+ * with `openWorkbench()`'s defaults (they save nothing: no agreement, no scenario, no database),
+ * started by the first of them and kept for the others; vitest ends the process, and the server
+ * with it, when the run ends. Each file skips a server's start and its parse of the built-ins, and
+ * its tabs find the app's scripts in the browser context's cache (the same origin as the file
+ * before). Outside vitest, `openWorkbench()`.
+ */
+const BUILT_INS = Symbol.for("lockstep.test-built-in-server");
+const builtInSlot = globalThis as { [BUILT_INS]?: Promise<Served> };
+
+export async function openBuiltInWorkbench(): Promise<Workbench> {
+  if (!process.env.VITEST) return openWorkbench();
+  builtInSlot[BUILT_INS] ??= serve({});
+  return workbenchOn(await builtInSlot[BUILT_INS], false);
+}
+
+/** The workbench on `served`, whose server its `close()` closes when `ownsServer`. */
+async function workbenchOn({ app, url }: Served, ownsServer: boolean): Promise<Workbench> {
   const reused = Boolean(process.env.VITEST);
   const browser = reused ? await testBrowser() : await launch();
   const file = PROFILING ? await startProfiling(browser) : "";
-  const shared = reused ? await testContext(browser, address) : undefined;
+  const shared = reused ? await testContext(browser, url) : undefined;
   return {
     app,
-    url: address,
+    url,
     browser,
     async newPage(viewport) {
       const page = await (shared ? shared.context.newPage() : browser.newPage());
@@ -110,7 +140,7 @@ export async function openWorkbench(options: ServerOptions = {}): Promise<Workbe
       } else {
         await browser.close();
       }
-      await app.close();
+      if (ownsServer) await app.close();
       if (PROFILING) console.log(profileReport(file));
     },
   };

@@ -15,7 +15,7 @@ import { compileScenario } from "../../src/analysis/compile.ts";
 import { parseSource, readScenarioSource } from "../../src/io/scenario-files.ts";
 import { ROOT } from "../helpers/cli.ts";
 import { type Eventually, SOLVE_MS } from "../helpers/wait.ts";
-import { openWorkbench, type Workbench } from "./browser.ts";
+import { openBuiltInWorkbench, type Workbench } from "./browser.ts";
 import { ownPage } from "./own-page.ts";
 
 /** Where the briefing's PDF and HTML go (CI keeps test-artifacts/). */
@@ -26,7 +26,7 @@ const tab = () => workbench.newPage({ width: 1280, height: 800 });
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  workbench = await openWorkbench();
+  workbench = await openBuiltInWorkbench();
 });
 afterAll(async () => {
   await workbench?.close();

@@ -9,7 +9,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { type Eventually, pollingWith, SOLVE_MS } from "../helpers/wait.ts";
-import { openWorkbench, type Workbench } from "./browser.ts";
+import { openBuiltInWorkbench, type Workbench } from "./browser.ts";
 import { SIZES } from "./page-checks.ts";
 
 /**
@@ -20,7 +20,7 @@ import { SIZES } from "./page-checks.ts";
 let workbench: Workbench;
 
 beforeAll(async () => {
-  workbench = await openWorkbench();
+  workbench = await openBuiltInWorkbench();
 });
 afterAll(async () => {
   await workbench?.close();

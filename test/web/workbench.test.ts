@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SimulationReport } from "../../src/simulate/report.ts";
 import { ROOT } from "../helpers/cli.ts";
 import { type Eventually, pollingWith, SOLVE_MS, UPDATE_MS } from "../helpers/wait.ts";
-import { openWorkbench, type Workbench } from "./browser.ts";
+import { openBuiltInWorkbench, type Workbench } from "./browser.ts";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
 let workbench: Workbench;
@@ -23,7 +23,7 @@ const assets: Response[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  workbench = await openWorkbench();
+  workbench = await openBuiltInWorkbench();
   page = await workbench.newPage({ width: 1280, height: 800 });
   page.setDefaultTimeout(UPDATE_MS);
   page.on("pageerror", (error) => {
