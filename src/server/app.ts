@@ -5,7 +5,7 @@
  * Routes are thin: each calls the core and returns data; errors go through one handler.
  */
 import { existsSync } from "node:fs";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { join, resolve } from "node:path";
 import fastifyCompress from "@fastify/compress";
@@ -89,7 +89,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     },
   });
   app.setErrorHandler(handleError);
-  closeUnusedConnectionsOnClose(app);
+  closeConnectionsWhenDone(app);
   checkHostHeader(app, options.allowedHosts);
   const access = new AccessControl(options.access);
   app.decorate("access", access);
@@ -140,20 +140,29 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 }
 
 /**
- * Closing, Node's server ends idle keep-alive connections but waits for every other one, and a
- * connection that has not sent a request yet is not idle to it: a client's spare connection (undici
- * opens one beside an event stream, browsers open them ahead of need) held `close()` until the
- * client dropped it: 4 s for undici, minutes for a browser. Such a connection has nothing in
- * flight, so it is closed at once; requests in flight still finish.
+ * Closing, Node's server ends the keep-alive connections idle at that moment and waits for every
+ * other one until its client drops it. Two kinds held `close()` for nothing: a connection that has
+ * not sent a request (a client's spare one: undici opens one beside an event stream, browsers open
+ * them ahead of need), which undici drops after 4 s and a browser after minutes; and one whose
+ * response ends after the close began (a request in flight, an event stream ended by its
+ * plugin), which stays open for keep-alive: undici keeps it for the server's keep-alive hint, 71 s.
+ * So the first kind is closed at once, and the second as soon as its response has gone out.
  */
-function closeUnusedConnectionsOnClose(app: FastifyInstance): void {
+function closeConnectionsWhenDone(app: FastifyInstance): void {
   const unused = new Set<Socket>();
+  let closing = false;
   app.server.on("connection", (socket: Socket) => {
     unused.add(socket);
     socket.once("close", () => unused.delete(socket));
   });
-  app.server.on("request", (request: IncomingMessage) => unused.delete(request.socket));
+  app.server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    unused.delete(request.socket);
+    response.once("finish", () => {
+      if (closing) request.socket.end();
+    });
+  });
   app.addHook("preClose", async () => {
+    closing = true;
     for (const socket of unused) socket.destroy();
   });
 }

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -321,5 +322,29 @@ describe("web app", () => {
     }
     await built.close();
     rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe("closing", () => {
+  it("does not wait for a connection that never sent a request, and lets a request in flight finish", async () => {
+    const closing = await serve();
+    const { hostname, port } = new URL(closing.base);
+    // a client's spare connection: opened, never used (undici opens one beside an event stream,
+    // browsers open them ahead of need); Node's close() used to wait for the client to drop it
+    const spare = connect(Number(port), hostname);
+    await new Promise((resolve) => spare.once("connect", resolve));
+    const dropped = new Promise((resolve) => spare.once("close", resolve));
+    const received = new Promise((resolve) => closing.app.server.once("request", resolve));
+    const inFlight = closing.request("POST", "/api/analyze", { scenarioId: "korea-2018", plan: "phased" });
+    await received;
+    // the old close waited for the spare connection for ever (this client never drops it), and
+    // undici's shortest wait, its keep-alive timeout, is 4 s
+    const closed = closing.close().then(() => "closed");
+    const late = new Promise((resolve) => setTimeout(resolve, 3000, "still open after 3 s"));
+    const outcome = await Promise.race([closed, late]);
+    spare.destroy();
+    expect(outcome).toBe("closed");
+    await dropped;
+    expect((await inFlight).status).toBe(200);
   });
 });
