@@ -18,41 +18,20 @@ import { type Browser, type BrowserServer, chromium, type Page } from "playwrigh
 import { CHROMIUM_OPTIONS, TEST_CHROMIUM_OPTIONS } from "../test/helpers/chromium.ts";
 import { openWorkbench } from "../test/web/browser.ts";
 import { axeFindings, SIZES, saveFullPageScreenshot } from "../test/web/page-checks.ts";
+import { chromiumProcessKind, processChildren } from "./chromium-processes.ts";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
 const rounds = Number(values.rounds);
 
-/** A Chromium process's part: browser, renderer, gpu-process, a utility's service, or zygote. */
-function processKind(pid: number): string {
-  try {
-    const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-    const type = command.match(/--type=(\S+)/)?.[1];
-    if (!type) return "browser";
-    if (type === "utility") return command.match(/--utility-sub-type=\S*?(\w+)(\s|$)/)?.[1] ?? type;
-    return type;
-  } catch {
-    return "gone";
-  }
-}
-
 /** CPU seconds so far of every thread of `root`'s tree, by "process kind: thread name". */
 function threadCpu(root: number): Map<string, number> {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const parent = Number(readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
-    } catch {
-      // gone between the listing and the read
-    }
-  }
+  const children = processChildren();
   const cpu = new Map<string, number>();
   const add = (key: string, seconds: number) => cpu.set(key, (cpu.get(key) ?? 0) + seconds);
   for (const pending = [root, process.pid]; pending.length > 0; ) {
     const pid = pending.pop()!;
     pending.push(...(pid === process.pid ? [] : (children.get(pid) ?? [])));
-    const kind = pid === process.pid ? "this process" : processKind(pid);
+    const kind = pid === process.pid ? "this process" : chromiumProcessKind(pid);
     let threads: string[] = [];
     try {
       threads = readdirSync(`/proc/${pid}/task`);

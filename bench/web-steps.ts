@@ -6,11 +6,12 @@
  *
  *   npx tsx bench/web-steps.ts [--rounds 3] [--args "--flag …"]
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { buildServer } from "../src/server/app.ts";
 import { TEST_CHROMIUM_OPTIONS } from "../test/helpers/chromium.ts";
+import { chromiumProcessKind, processChildren } from "./chromium-processes.ts";
 
 const { values } = parseArgs({
   options: { rounds: { type: "string", default: "3" }, args: { type: "string", default: "" } },
@@ -18,33 +19,14 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const extra = values.args.split(/\s+/).filter(Boolean);
 
-function kind(pid: number): string {
-  try {
-    const command = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-    const type = command.match(/--type=(\S+)/)?.[1];
-    if (!type) return "browser";
-    if (type === "utility") return command.match(/--utility-sub-type=\S*?(\w+)(\s|$)/)?.[1] ?? type;
-    return type;
-  } catch {
-    return "gone";
-  }
-}
-
 /** CPU seconds so far of `root`'s tree and this process, by process kind. */
 function cpu(root: number): Map<string, number> {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const parent = Number(readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1]!.split(" ")[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
-    } catch {}
-  }
+  const children = processChildren();
   const out = new Map<string, number>();
   for (const pending = [root, process.pid]; pending.length > 0; ) {
     const pid = pending.pop()!;
     if (pid !== process.pid) pending.push(...(children.get(pid) ?? []));
-    const k = pid === process.pid ? "node" : kind(pid);
+    const k = pid === process.pid ? "node" : chromiumProcessKind(pid);
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
