@@ -23,7 +23,8 @@
  * `--native-highs` also solves each MPS file with a native HiGHS when one is at hand: the HiGHS
  * build inside Python's SciPy (`scipy.optimize._highspy`), run with `python3`. It is not a solver
  * the planner can use (nothing on npm or in Debian ships a native HiGHS for Node); it separates
- * what the WebAssembly costs from what HiGHS's own algorithm costs on these models.
+ * what the WebAssembly costs from what HiGHS's own algorithm costs on these models. `--highs-options`
+ * applies to it as to the WebAssembly HiGHS.
  *
  * `--first-plan plain,split` runs findPlan once per variant of the phases objective's first plan
  * (phases-first-plan.ts): `plain`, the local search over placements as the eighth session had it; `split`,
@@ -170,8 +171,10 @@ function native(binary: "glpsol" | "cbc", file: string): Run {
   return { seconds, cpu, status };
 }
 
-// SciPy's HiGHS, single-threaded, with the planner's tolerances; the solve alone is timed (the
-// MPS file is read first), in the Python process's own CPU clock.
+// SciPy's HiGHS, single-threaded, with the planner's tolerances and then --highs-options (the same
+// options the WebAssembly side gets, so an option set is compared on both); an option HiGHS does not
+// take ends the run with its name as the status. The solve alone is timed (the MPS file is read
+// first), in the Python process's own CPU clock.
 const NATIVE_HIGHS = `
 import sys, time, json
 from scipy.optimize._highspy import _core as hc
@@ -179,7 +182,11 @@ h = hc._Highs()
 h.setOptionValue("output_flag", False)
 opts = {"primal_feasibility_tolerance": 1e-9, "mip_feasibility_tolerance": 1e-9, "mip_rel_gap": 1e-9,
         "mip_abs_gap": 1e-10, "threads": 1, "time_limit": float(sys.argv[2])}
-for k, v in opts.items(): h.setOptionValue(k, v)
+opts.update(json.loads(sys.argv[3]))
+for k, v in opts.items():
+  if h.setOptionValue(k, v) != hc.HighsStatus.kOk:
+    print(json.dumps({"cpu": None, "seconds": None, "status": "rejected option " + k}))
+    sys.exit(0)
 h.readModel(sys.argv[1])
 c0 = time.process_time(); w0 = time.perf_counter()
 h.run()
@@ -189,9 +196,13 @@ print(json.dumps({"cpu": time.process_time() - c0, "seconds": time.perf_counter(
 `;
 
 function nativeHighs(file: string): Run & { version?: string } {
-  const run = spawnSync("python3", ["-c", NATIVE_HIGHS, file, String(limit)], { encoding: "utf8" });
+  const run = spawnSync("python3", ["-c", NATIVE_HIGHS, file, String(limit), JSON.stringify(highsOptions)], {
+    encoding: "utf8",
+  });
   try {
-    return JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "");
+    const out = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "");
+    // a rejected option has no times (null in JSON)
+    return { ...out, seconds: out.seconds ?? Number.NaN, cpu: out.cpu ?? Number.NaN };
   } catch {
     return { seconds: Number.NaN, cpu: Number.NaN, status: "unavailable" };
   }
