@@ -3,6 +3,11 @@
  * (on 127.0.0.1, with access control on, reading with a signed challenge), keeping its record in
  * a state directory. The operator's moves are made straight in the server's SQLite file, as an
  * operator could: cutting the newest events off, forking the chain, altering a row.
+ *
+ * Following (the long-running process) and one `--once` alarm (a cut chain) run as the real
+ * process; the other `--once` runs (a fork, an altered row, a proposed agreement, a wrong key, a
+ * damaged state file, an unknown agreement) go through the binary's entry in this process
+ * (`runCli`), the same command, messages and exit statuses without a Node start each.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,7 +17,7 @@ import SqliteDatabase from "better-sqlite3";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../src/store/index.ts";
-import { BIN, ROOT } from "../helpers/cli.ts";
+import { BIN, lockstepInProcess, ROOT } from "../helpers/cli.ts";
 import {
   adoptAndSign,
   adoptRequest,
@@ -206,7 +211,7 @@ describe("lockstep ledger watch", () => {
 
   it("raises the alarm on a fork: the same length, another history", async () => {
     await agreementWith("forked", 3);
-    const first = await lockstepAsync(watchArgs("forked", "b", "--once"), { LOCKSTEP_TOKEN: "" });
+    const first = await lockstepInProcess(watchArgs("forked", "b", "--once"), { LOCKSTEP_TOKEN: "" });
     expect(first.stderr).toBe("");
     expect(first.stdout).toMatch(/forked: ok — 3 events verified \(first record\); head [0-9a-f]{64}/);
     expect(first.status).toBe(0);
@@ -216,7 +221,7 @@ describe("lockstep ledger watch", () => {
     operator("delete from checkpoints where agreement_id = 'forked' and seq = 3");
     await append("forked", 1, "north-gov");
     expect((await head("forked")).seq).toBe(3);
-    const again = await lockstepAsync(watchArgs("forked", "b", "--once"), { LOCKSTEP_TOKEN: "" });
+    const again = await lockstepInProcess(watchArgs("forked", "b", "--once"), { LOCKSTEP_TOKEN: "" });
     expect(again.status).toBe(4);
     expect(again.stderr).toMatch(
       new RegExp(
@@ -227,11 +232,13 @@ describe("lockstep ledger watch", () => {
 
   it("raises the alarm (exit 1) when a stored event no longer matches its signature", async () => {
     await agreementWith("altered", 2);
-    expect((await lockstepAsync(watchArgs("altered", "c", "--once"), { LOCKSTEP_TOKEN: "" })).status).toBe(0);
+    expect(
+      (await lockstepInProcess(watchArgs("altered", "c", "--once"), { LOCKSTEP_TOKEN: "" })).status,
+    ).toBe(0);
     operator(
       "update ledger_events set body = replace(body, 'note 0', 'note X') where agreement_id = 'altered' and seq = 1",
     );
-    const again = await lockstepAsync(watchArgs("altered", "c", "--once"), { LOCKSTEP_TOKEN: "" });
+    const again = await lockstepInProcess(watchArgs("altered", "c", "--once"), { LOCKSTEP_TOKEN: "" });
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/ALARM \(tampered\).*event 1 .*signature does not match south-gov's key/);
   }, 120_000);
@@ -245,7 +252,7 @@ describe("lockstep ledger watch", () => {
       admin,
     );
     expect(created.status).toBe(201);
-    const once = await lockstepAsync(watchArgs("proposed", "f", "--once"), { LOCKSTEP_TOKEN: "" });
+    const once = await lockstepInProcess(watchArgs("proposed", "f", "--once"), { LOCKSTEP_TOKEN: "" });
     expect(once.status).toBe(2);
     expect(once.stderr).toMatch(
       /proposed is proposed, not yet active: waiting for the charter signatures of north-gov, south-gov/,
@@ -267,7 +274,7 @@ describe("lockstep ledger watch", () => {
 
   it("will not countersign with a key the charter does not list for that participant (exit 2)", async () => {
     const args = watchArgs("followed", "g", "--once", "--as", "south-gov", "--token", ADMIN);
-    const wrong = await lockstepAsync(args, { LOCKSTEP_TOKEN: "" }); // north's key file, as south
+    const wrong = await lockstepInProcess(args, { LOCKSTEP_TOKEN: "" }); // north's key file, as south
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/the charter lists another public key for south-gov .*not countersigning/);
     expect(existsSync(join(stateDir("g"), "followed.json"))).toBe(false);
@@ -278,10 +285,10 @@ describe("lockstep ledger watch", () => {
     rmSync(bad, { recursive: true, force: true });
     mkdirSync(bad, { recursive: true });
     writeFileSync(join(bad, "followed.json"), '{"format":"lockstep-watch","v":1}');
-    const damaged = await lockstepAsync(watchArgs("followed", "d", "--once"), { LOCKSTEP_TOKEN: "" });
+    const damaged = await lockstepInProcess(watchArgs("followed", "d", "--once"), { LOCKSTEP_TOKEN: "" });
     expect(damaged.status).toBe(2);
     expect(damaged.stderr).toMatch(/followed\.json: not a lockstep watch state: agreement:/);
-    const unknown = await lockstepAsync(
+    const unknown = await lockstepInProcess(
       [
         "ledger",
         "watch",

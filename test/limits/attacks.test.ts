@@ -35,11 +35,14 @@ const BAR_MS = 100;
 const SLOWDOWN = 3;
 /**
  * How long the GET loop runs under each attack, from the moment the attack is at full strength
- * (and for a retry's fresh baseline): 1 s is several hundred GETs on a quiet machine (one to a
- * few milliseconds each under attack), a hundred or more on one 3× slower, and a window runs on
- * until it has MIN_GETS. The shared baseline gets twice as long.
+ * (and for a retry's fresh baseline, as long as the window it judges): 0.5 s. Near idle the 1 s
+ * windows of the eleventh session held 276–6,020 GETs (docs/benchmarks.md), so half a second is
+ * still more than 130 GETs in the slowest (simulation jobs) and thousands in most; a machine 3×
+ * slower still makes dozens, and a window runs on until it has MIN_GETS. A retry's fresh baseline
+ * is a window as long as the one it judges (9ffd132: a shorter, quieter baseline failed attacks
+ * that were within the bar); the shared baseline, at the start, is twice as long, as before.
  */
-const WINDOW_MS = 1000;
+const WINDOW_MS = 500;
 const BASELINE_MS = 2 * WINDOW_MS;
 
 let base: string;
@@ -197,18 +200,14 @@ afterAll(async () => {
 });
 
 describe("a concurrent GET keeps its p99 under each attack", () => {
-  it("a plan with phase 10⁷ and one with phase 2⁵³ − 1 (400)", async () => {
-    let i = 0;
-    await underAttack("plan phase 10^7 / 2^53-1", async () => {
-      const phase = i++ % 2 ? 10_000_000 : 2 ** 53 - 1;
-      const body = { scenarioId: "korea-2018", plan: { "test-moratorium": phase } };
-      expect(await send("POST", "/api/analyze", body)).toBe(400);
-    });
-  }, 120_000);
-
-  it("bad plan objects: a negative phase key, phase 0, past the horizon, fractions summing to 1.1 (400)", async () => {
+  // one window for every plan object the server must refuse (the same route and check: the plan
+  // resolved against the scenario before anything is analysed): huge phases, a negative phase key,
+  // phase 0, past the horizon, fractions summing to 1.1
+  it("bad plan objects: phase 10⁷ and 2⁵³ − 1, a negative phase key, phase 0, past the horizon, fractions summing to 1.1 (400)", async () => {
     const plans = [
+      { "test-moratorium": 10_000_000 },
       { "arsenal-dismantle": { "-1": 1 } },
+      { "test-moratorium": 2 ** 53 - 1 },
       { "test-moratorium": 0 },
       { "test-moratorium": 999 },
       { "arsenal-dismantle": { "1": 0.6, "2": 0.5 } },
@@ -218,6 +217,7 @@ describe("a concurrent GET keeps its p99 under each attack", () => {
       const plan = plans[i++ % plans.length];
       expect(await send("POST", "/api/analyze", { scenarioId: "korea-2018", plan })).toBe(400);
     });
+    expect(i).toBeGreaterThanOrEqual(plans.length);
   }, 120_000);
 
   it("tiny phaseDays: adoption refused (400), the stored agreement's status still quick", async () => {
@@ -270,8 +270,10 @@ describe("a concurrent GET keeps its p99 under each attack", () => {
   }, 120_000);
 
   it("long solves on every planner thread, and more planner requests than it takes (429)", async () => {
-    const slow = JSON.stringify(generateCase({ moves: 200, parties: 6, phases: 40, seed: 1 }).scenario);
-    // 200×6×40 never finishes in 1 s: each solve holds its thread for its whole time limit. The
+    const slow = JSON.stringify(generateCase({ moves: 100, parties: 6, phases: 40, seed: 1 }).scenario);
+    // 100×6×40 (7,207 variables, 35,617 constraints) never finishes in 1 s: the CLI stops it at the
+    // limit "with no plan yet", as it did 200×6×40, whose model (12,327 and 69,240) took longer to
+    // build, outside the limit. Each solve holds its thread for its whole time limit. The
     // four in flight cover the half window before the attack and the window itself (two threads,
     // two solves each); the loop below keeps the threads busy after them. A longer limit only adds
     // solving past the window (the loop and the four are awaited), all of it npm test's wall clock.

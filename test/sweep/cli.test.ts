@@ -98,8 +98,9 @@ describe("lockstep sweep: the korea-2018 example", () => {
     expect(rows).toHaveLength(report.points + 1);
     expect(rows[0]).toContain("DPRK arsenal cost,DPRK discount,hazard");
 
-    // the text report says the same in words
-    const text = await lockstepAsync(["sweep", EXAMPLE, "--db", db]);
+    // the text report says the same in words (every point stored: only the report; through the
+    // binary's entry in this process, the JSON run above being the real process)
+    const text = await lockstepInProcess(["sweep", EXAMPLE, "--db", db]);
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/DPRK arsenal cost\s+flips on \d+ of \d+ lines/);
     expect(text.stdout).toMatch(
@@ -191,10 +192,12 @@ vary:
     values: [0, 0.05, 0.1, 0.2]
 `;
 
-  it("retries a killed worker's points and resumes a killed sweep; every point stored once, as an undisturbed run", async () => {
+  // The undisturbed run has 1 worker, the killed and resumed runs 2: so this also checks that a
+  // local sweep gives the same results with 1 worker and with 2 (sweep/queue's first test did).
+  it("retries a killed worker's points and resumes a killed sweep; every point stored once, as an undisturbed run with 1 worker", async () => {
     const sweepFile = file("slow.yaml", SLOW);
     const reference = join(dir, "reference.db");
-    const clean = await lockstepAsync(["sweep", sweepFile, "--db", reference, "--workers", "2", "--json"]);
+    const clean = await lockstepAsync(["sweep", sweepFile, "--db", reference, "--workers", "1", "--json"]);
     expect(clean.status).toBe(0);
     const expected = storedResults(reference);
     expect(expected.count).toBe(24);
@@ -227,12 +230,21 @@ vary:
     expect(after.count).toBe(24);
     expect(after.distinct).toBe(24);
     expect(after.byPoint).toEqual(expected.byPoint);
-    // the resumed run computed only what was missing
+    // the resumed run computed only what was missing; and several worker processes computed the
+    // points that equal the 1-worker run's (the results name the process that computed each)
     const sqlite = new Database(db, { readonly: true });
     const stamps = sqlite.prepare("select count(distinct stored_at) as n from sweep_points").get() as {
       n: number;
     };
+    const workers = sqlite.prepare("select count(distinct worker) as n from sweep_points").get() as {
+      n: number;
+    };
+    const single = new Database(reference, { readonly: true });
+    const one = single.prepare("select count(distinct worker) as n from sweep_points").get() as { n: number };
+    single.close();
     sqlite.close();
     expect(stamps.n).toBeGreaterThan(1);
+    expect(one.n).toBe(1);
+    expect(workers.n).toBeGreaterThan(1);
   }, 240_000);
 });
