@@ -38,13 +38,37 @@ function weighted(seed: number, input: ScenarioInput): ScenarioInput {
   return { ...input, goal };
 }
 
+/** What a seed exercises: its size, whether it has divisible moves, and the enumeration's outcome. */
+function kindOf(
+  o: GenerateOptions,
+  divisible: boolean,
+  truth: ReturnType<typeof bruteForceProgress>,
+): string {
+  const outcome =
+    truth === undefined
+      ? "no plan at all"
+      : truth.progress <= 1e-9
+        ? "no progress"
+        : `${truth.progress >= 1 - 1e-9 ? "complete" : "partial"} in ${truth.phases}`;
+  return `${o.parties} parties, ${o.moves} moves, horizon ${o.horizon}, divisible ${divisible}: ${outcome}`;
+}
+
 describe("progress objective = brute force on random small scenarios", () => {
-  it(`agrees on most progress, fewest phases and minimum slack (${CASES} seeds)`, async () => {
+  // The planner runs on the first seed of each kind (kindOf) among the CASES: 35 seeds, every
+  // combination of size, divisible moves and outcome (no plan, no progress, partial or complete
+  // in 1, 2 or 3 phases) that the 70 produce. The other 35 repeated a kind already checked, for
+  // about 40 % of the planner's CPU here (thirteenth session, the way session 12 cut
+  // test/planner/equivalence.test.ts); the enumeration still runs on all 70.
+  it(`agrees on most progress, fewest phases and minimum slack (the first seed of each kind among ${CASES})`, async () => {
     const tally = { partial: 0, complete: 0, nothing: 0, divisible: 0 };
+    const kinds = new Set<string>();
     for (let seed = 1; seed <= CASES; seed++) {
       const o = options(seed);
       const c = compileScenario(Scenario.parse(weighted(seed, generateScenario(seed, o))));
       const truth = bruteForceProgress(c, o.horizon);
+      const kind = kindOf(o, c.divisible.some(Boolean), truth);
+      if (kinds.has(kind)) continue;
+      kinds.add(kind);
       const result = await findPlan(c, { horizon: o.horizon, objective: "progress" });
       const where = `seed ${seed}`;
       expect(result.status, where).not.toBe("solver-error");
@@ -88,8 +112,11 @@ describe("progress objective = brute force on random small scenarios", () => {
       expect(result.deferred?.length, where).toBe(undone);
       for (const d of result.deferred ?? []) expect(d.reason.length, where).toBeGreaterThan(10);
     }
-    expect(tally.partial).toBeGreaterThan(CASES / 10);
-    expect(tally.complete).toBeGreaterThan(CASES / 10);
+    // the seeds must exercise every outcome, or the test proves little
+    expect(kinds.size).toBe(35);
+    expect(tally.partial).toBeGreaterThan(10);
+    expect(tally.complete).toBeGreaterThan(7);
+    expect(tally.nothing).toBeGreaterThan(7);
     expect(tally.divisible).toBeGreaterThan(3);
   }, 600_000);
 });
