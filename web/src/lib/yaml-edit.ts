@@ -27,20 +27,28 @@ export function formatCell(value: unknown): string {
   return String(value);
 }
 
+type FieldValue = CellValue | string[] | Record<string, unknown>;
+
 /** Sets (or, with undefined, removes) the field at `path` and returns the new text. */
-export function setField(
-  source: string,
-  path: (string | number)[],
-  value: CellValue | string[] | Record<string, unknown>,
-): string {
+export function setField(source: string, path: (string | number)[], value: FieldValue): string {
+  return setFields(source, [[path, value]]);
+}
+
+/**
+ * Sets (or removes) several fields, in order, and returns the new text: one parse and one
+ * printing of the whole text for all of them (each costs about as much as the text is long).
+ */
+export function setFields(source: string, fields: [path: (string | number)[], value: FieldValue][]): string {
   const doc = parseDocument(source);
   if (doc.errors.length > 0) return source;
-  if (value === undefined) {
-    doc.deleteIn(path);
-  } else {
-    const node = doc.createNode(value);
-    if (isSeq(node)) node.flow = true;
-    doc.setIn(path, node);
+  for (const [path, value] of fields) {
+    if (value === undefined) {
+      doc.deleteIn(path);
+    } else {
+      const node = doc.createNode(value);
+      if (isSeq(node)) node.flow = true;
+      doc.setIn(path, node);
+    }
   }
   return doc.toString({ lineWidth: 0 });
 }
