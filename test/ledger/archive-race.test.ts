@@ -5,9 +5,14 @@
  * no acknowledged event is lost. Several rounds, since one round may well not interleave: the
  * archive moves across the burst from round to round, and each test asserts that at least one
  * round did interleave (some appends in the chain, later ones refused with `archived`).
+ *
+ * And on the same two servers (this file took in test/ledger/concurrency.test.ts, whose setup was
+ * the same): 50 clients submit signed events to one agreement at once, each also resending its
+ * event to the other server: one linear chain results, with no gap, duplicate or fork.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCharter } from "../../src/ledger/charter.ts";
+import { verifyLedger } from "../../src/ledger/verify.ts";
 import { type Store, StoreError } from "../../src/store/index.ts";
 import {
   adoptAndSign,
@@ -51,7 +56,7 @@ function notes(cast: Cast, agreement: string) {
 }
 
 for (const backend of backendNames) {
-  describe.skipIf(backend.skip)(`archiving races appends (${backend.name})`, () => {
+  describe.skipIf(backend.skip)(`two writers on one database (${backend.name})`, () => {
     let stores: Store[] = [];
     let servers: string[] = [];
     let close: (() => Promise<void>) | undefined;
@@ -163,6 +168,38 @@ for (const backend of backendNames) {
         });
       }
       expect(interleaved, "rounds where the archive landed among the appends").toBeGreaterThan(0);
+    });
+
+    it("50 concurrent clients over HTTP: one linear chain, and resent events count once", async () => {
+      expect((await adoptAndSign(servers[0], cast)).status).toBe(201);
+      const events = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          signedEvent(cast, i % 3 === 0 ? "inspector" : i % 2 ? "north-gov" : "south-gov", {
+            type: "note",
+            text: `client ${i}`,
+          }),
+        ),
+      );
+      const send = (event: (typeof events)[number], server: string) =>
+        http(`${server}/api/agreements/freeze-deal/events`, "POST", event);
+      // each client sends to one server and, at the same moment, resends to the other
+      const responses = await Promise.all(
+        events.flatMap((event, i) => [send(event, servers[i % 2]), send(event, servers[(i + 1) % 2])]),
+      );
+      for (const r of responses) expect([200, 201]).toContain(r.status);
+      expect(responses.filter((r) => r.status === 201)).toHaveLength(50);
+
+      const exported = await http(`${servers[1]}/api/agreements/freeze-deal/export`);
+      const chain = exported.json.events as Array<{
+        seq: number;
+        eventId: string;
+        prevHash: string;
+        hash: string;
+      }>;
+      expect(chain.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(new Set(chain.map((e) => e.eventId))).toEqual(new Set(events.map((e) => e.body.id)));
+      for (let i = 1; i < chain.length; i++) expect(chain[i].prevHash).toBe(chain[i - 1].hash);
+      expect(await verifyLedger(exported.json)).toMatchObject({ ok: true, events: 50 });
     });
   });
 }
