@@ -35,6 +35,11 @@ export type Size = (typeof SIZES)[number];
  * `leaveWide`, starts at whichever wide size the page is at (laptop or desktop, else the laptop),
  * checks the phone next and ends at the other wide size: a resize (and its charts' redraw) fewer per
  * state, for a walk whose steps work at either wide size (both lay the page out in two panes).
+ *
+ * With `sizes` (some of SIZES), only those; with `stay`, the page is checked first at the size it
+ * is at (when that is one of them), then at the others in SIZES' order, and left at the last: one
+ * resize per state for a walk whose steps work at any size. With `fullAxe: false`, axe-core runs only
+ * `SIZE_DEPENDENT_RULES` at every size, for a state whose markup a state checked in full already had.
  */
 export async function checkAtEverySize(
   page: Page,
@@ -46,6 +51,9 @@ export async function checkAtEverySize(
     more,
     leaveWide = false,
     phonePicture = true,
+    sizes,
+    stay = false,
+    fullAxe = true,
   }: {
     screenshots?: string;
     name?: string;
@@ -53,12 +61,23 @@ export async function checkAtEverySize(
     more?: (size: Size, at: string) => Promise<void>;
     leaveWide?: boolean;
     phonePicture?: boolean;
+    sizes?: readonly Size[];
+    stay?: boolean;
+    fullAxe?: boolean;
   } = {},
 ): Promise<void> {
   const [laptop, desktop, phone] = SIZES;
   const start = page.viewportSize();
   const atDesktop = start?.width === desktop.width && start.height === desktop.height;
-  const order = !leaveWide ? SIZES : atDesktop ? [desktop, phone, laptop] : [laptop, phone, desktop];
+  const order: readonly Size[] = stay
+    ? startingAt(sizes ?? SIZES, start)
+    : sizes
+      ? sizes
+      : !leaveWide
+        ? SIZES
+        : atDesktop
+          ? [desktop, phone, laptop]
+          : [laptop, phone, desktop];
   for (const [index, size] of order.entries()) {
     const at = `${state} at ${size.name}`;
     const picture = () =>
@@ -70,7 +89,7 @@ export async function checkAtEverySize(
       const layout = await layoutAt(page, size.width);
       expectNoSidewaysScrollIn(layout, at);
       if (asTallAsContent) expectAsTallAsContentIn(layout, at);
-      await expectAccessible(page, at, index === 0 ? undefined : SIZE_DEPENDENT_RULES);
+      await expectAccessible(page, at, index === 0 && fullAxe ? undefined : SIZE_DEPENDENT_RULES);
       await more?.(size, at);
     } catch (failed) {
       // the state as it failed, for whoever reads the failure
@@ -79,7 +98,14 @@ export async function checkAtEverySize(
     }
     if (size.name === "phone" && phonePicture) await picture();
   }
-  if (!leaveWide) await page.setViewportSize({ width: SIZES[0].width, height: SIZES[0].height });
+  if (!leaveWide && !stay) await page.setViewportSize({ width: SIZES[0].width, height: SIZES[0].height });
+}
+
+/** `sizes` in SIZES' order, the one the page is at (`now`) first when it is among them. */
+function startingAt(sizes: readonly Size[], now: { width: number; height: number } | null): Size[] {
+  const ordered = SIZES.filter((size) => sizes.includes(size));
+  const here = ordered.find((size) => size.width === now?.width && size.height === now.height);
+  return here ? [here, ...ordered.filter((size) => size !== here)] : ordered;
 }
 
 /** Where a test file keeps its screenshots (CI keeps test-artifacts/ as build artifacts). */
@@ -182,6 +208,58 @@ export async function expectAccessible(page: Page, state: string, only?: readonl
  * chip), and text that another box overlaps is one axe-core reports for review, not as a violation.
  */
 export const SIZE_DEPENDENT_RULES: readonly string[] = ["scrollable-region-focusable"];
+
+/**
+ * What axe-core's rules read of the page's markup, element by element, without its numbers and
+ * words: each element as its tag, classes, role, type, test id, the names of its other attributes,
+ * the values of its ARIA states (pressed, selected …: the style sheet colours by them), whether it
+ * holds text of its own, and its inline colours (a chart's fills and strokes, a style's
+ * colour), each prefixed by its parent's. Two states whose elements all appeared in states
+ * checked in full show the same components nested the same way, with other numbers and words: a
+ * full axe-core run on the second finds nothing the first could not (the words' own colours and
+ * backgrounds come from the classes, and a missing name shows as "no text"). For a walk that runs
+ * every rule once per distinct markup (`fullAxe`).
+ */
+export function markupOf(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const COLOURED =
+      /(?:^|;)\s*((?:background-)?colou?r|background|fill|stroke|border[\w-]*color)\s*:\s*([^;]+)/gi;
+    const own = new Map<Element, string>();
+    const describe = (el: Element): string => {
+      const known = own.get(el);
+      if (known !== undefined) return known;
+      const names: string[] = [];
+      const values: string[] = [];
+      for (const { name, value } of el.attributes) {
+        if (name === "class" || name === "style" || name === "id") continue;
+        const token =
+          name.startsWith("aria-") &&
+          /^(true|false|mixed|page|step|location|date|time|polite|assertive|off)$/.test(value);
+        if (
+          token ||
+          name === "role" ||
+          name === "type" ||
+          name === "data-testid" ||
+          name === "fill" ||
+          name === "stroke"
+        )
+          values.push(`${name}=${value}`);
+        else names.push(name);
+      }
+      const style = el.getAttribute("style") ?? "";
+      for (const [, property, value] of style.matchAll(COLOURED)) values.push(`${property}:${value!.trim()}`);
+      const text = [...el.childNodes].some((n) => n.nodeType === 3 && (n.textContent ?? "").trim() !== "");
+      const classes = [...el.classList].sort().join(".");
+      const d = `${el.localName}${classes ? `.${classes}` : ""}[${values.sort().join(",")}][${names.sort().join(",")}]${text ? "T" : ""}`;
+      own.set(el, d);
+      return d;
+    };
+    const found = new Set<string>();
+    for (const el of document.querySelectorAll("body *"))
+      found.add(`${el.parentElement ? describe(el.parentElement) : ""} > ${describe(el)}`);
+    return [...found];
+  });
+}
 
 /**
  * axe-core's serious and critical findings on the page as it stands; `where` names their elements;
