@@ -254,9 +254,23 @@ export function markupOf(page: Page): Promise<string[]> {
       own.set(el, d);
       return d;
     };
+    // each described pair as a 53-bit hash (cyrb53), so the call returns a few kilobytes, not the
+    // descriptions themselves (a chance of about 1 in 10^9 that two of the file's few thousand collide)
+    const hash = (text: string) => {
+      let h1 = 0xdeadbeef;
+      let h2 = 0x41c6ce57;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        h1 = Math.imul(h1 ^ c, 2654435761);
+        h2 = Math.imul(h2 ^ c, 1597334677);
+      }
+      h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+      h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+      return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+    };
     const found = new Set<string>();
     for (const el of document.querySelectorAll("body *"))
-      found.add(`${el.parentElement ? describe(el.parentElement) : ""} > ${describe(el)}`);
+      found.add(hash(`${el.parentElement ? describe(el.parentElement) : ""} > ${describe(el)}`));
     return [...found];
   });
 }
