@@ -129,9 +129,10 @@ describe.skipIf(pgSkipReason)("sweeps on the distributed queue (PostgreSQL)", ()
     expect(viaOne.rows).toBe(POINTS);
     expect(viaOne.byPoint).toEqual(reference);
 
-    // four workers, the sweep enqueued and left (--detach)
+    // four workers, the sweep enqueued and left (--detach: a variant of the command above, through
+    // the binary's entry in this process)
     const url4 = await freshQueue();
-    const enqueued = await lockstepAsync(["sweep", file, "--queue", url4, "--detach"]);
+    const enqueued = await lockstepInProcess(["sweep", file, "--queue", url4, "--detach"]);
     expect(enqueued.status).toBe(0);
     expect(enqueued.stderr).toMatch(/16 of 16 points to do, 16 jobs queued/);
     const four = Array.from({ length: 4 }, () => worker(url4));
@@ -145,7 +146,7 @@ describe.skipIf(pgSkipReason)("sweeps on the distributed queue (PostgreSQL)", ()
   it("retries the points of a worker killed with kill -9: each stored exactly once", async () => {
     const file = sweepFile();
     const url = await freshQueue();
-    expect((await lockstepAsync(["sweep", file, "--queue", url, "--detach"])).status).toBe(0);
+    expect((await lockstepInProcess(["sweep", file, "--queue", url, "--detach"])).status).toBe(0);
     const victim = worker(url, 2);
     // wait until the victim has stored something and is in the middle of the next point
     for (let t = 0; ; t++) {
@@ -165,8 +166,8 @@ describe.skipIf(pgSkipReason)("sweeps on the distributed queue (PostgreSQL)", ()
     expect(after.byPoint.size).toBe(POINTS);
     expect(after.byPoint).toEqual(reference);
     expect(after.workers.size).toBe(2);
-    // and a re-run of the sweep command finds nothing left to do
-    const again = await lockstepAsync(["sweep", file, "--queue", url, "--json"]);
+    // and a re-run of the sweep command finds nothing left to do (in this process, as above)
+    const again = await lockstepInProcess(["sweep", file, "--queue", url, "--json"]);
     expect(again.status).toBe(0);
     expect(again.stderr).toMatch(/0 of 16 points to do, 0 jobs queued/);
   }, 300_000);
