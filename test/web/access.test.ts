@@ -4,8 +4,9 @@
  * tab without it is told where the token comes from. A participant, without that token: the
  * agreement page asks for a key file, signs the server's read challenge with it in the page and
  * reads with the read token it gets; the participant then records an event from the same page.
- * One key file names its participant, the other does not (the page asks). No request carries a
- * private key.
+ * One key file names its participant, the other does not (the page asks); a key the charter does
+ * not list is refused with the server's reason (in the first tab, before it gets the admin token).
+ * No request carries a private key.
  *
  * One server for both, and tabs of the test process's browser context (test/web/browser.ts): each
  * tab has its own tab storage, where the app keeps the admin token (the app keeps nothing in the
@@ -23,11 +24,18 @@ import { openWorkbench, type Workbench } from "./browser.ts";
 import { checkAtEverySize, SIZES, screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("tracking");
+/**
+ * A state's phone picture only with LOCKSTEP_LAYOUT_PICTURES=1, as layouts.test.ts keeps them (a
+ * full-page picture cost up to 0.8 CPU-s, and nothing compares it); a failure's always.
+ */
+const PICTURES = { phonePicture: process.env.LOCKSTEP_LAYOUT_PICTURES === "1" };
 const ADMIN = "web-admin-token-0123456789";
 const dir = mkdtempSync(join(tmpdir(), "lockstep-read-"));
 let workbench: Workbench;
 let cast: Cast;
 const sent: string[] = [];
+/** The private parts ("d") of every key a page loaded: no request may carry one. */
+const secrets: string[] = [];
 
 /** A fresh tab, without the admin token until it is given one. */
 async function newTab(): Promise<Page> {
@@ -66,7 +74,8 @@ afterAll(async () => {
 describe("the workbench behind an admin token", () => {
   let page: Page;
   beforeAll(async () => {
-    page = await newTab();
+    // records what it sends, as the participants' tabs do: it loads a stranger's key below
+    page = await participantTab();
   });
   it("says where the token comes from when opened without it", async () => {
     await page.goto(`${workbench.url}/`);
@@ -77,6 +86,19 @@ describe("the workbench behind an admin token", () => {
     await checkAtEverySize(page, "library without the admin token");
     await page.goto(`${workbench.url}/#/a/freeze-deal`);
     await page.locator("[data-testid=read-access]", { hasText: "participant's key" }).waitFor();
+  });
+
+  // In the same tab, still without a token (a refused key opens no read session and stores
+  // nothing, so the tab is as it was for the admin token's test below): one tab's load fewer.
+  it("a key the charter does not list is refused with the server's reason", async () => {
+    const stranger = (await makeCast()).keys["north-gov"];
+    writeFileSync(join(dir, "stranger.key.json"), keyFileText(stranger, "north-gov"));
+    secrets.push(String(stranger.privateKey.d));
+    await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "stranger.key.json"));
+    await eventually(() => page.locator("[data-testid=read-error]").textContent()).toContain("bad-signature");
+    await eventually(() => page.locator("[data-testid=live]").count()).toBe(0);
+    const kept = await page.evaluate(() => Object.keys(sessionStorage));
+    expect(kept.filter((key) => key.startsWith("lockstep.read.") || key === "lockstep.admin")).toEqual([]);
   });
 
   it("keeps #admin=TOKEN for the tab, strips it from the address, and reads and streams with it", async () => {
@@ -100,7 +122,7 @@ describe("a participant reads and records without the admin token", () => {
     const page = await participantTab();
     await page.goto(`${workbench.url}/#/a/freeze-deal`);
     await page.locator("[data-testid=read-access]").waitFor();
-    await checkAtEverySize(page, "read-access", { screenshots: ARTIFACTS });
+    await checkAtEverySize(page, "read-access", { screenshots: ARTIFACTS, ...PICTURES });
     await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "north.key.json"));
     await page.locator("[data-testid=live]", { hasText: "live" }).waitFor();
     await page.locator("[data-testid=chain-verified]").waitFor();
@@ -127,18 +149,9 @@ describe("a participant reads and records without the admin token", () => {
     await page.locator("[data-testid=event-message]", { hasText: "Recorded as event 2" }).waitFor();
   });
 
-  it("a key the charter does not list is refused with the server's reason", async () => {
-    const stranger = (await makeCast()).keys["north-gov"];
-    writeFileSync(join(dir, "stranger.key.json"), keyFileText(stranger, "north-gov"));
-    const page = await participantTab();
-    await page.goto(`${workbench.url}/#/a/freeze-deal`);
-    await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "stranger.key.json"));
-    await eventually(() => page.locator("[data-testid=read-error]").textContent()).toContain("bad-signature");
-    await eventually(() => page.locator("[data-testid=live]").count()).toBe(0);
-  });
-
   it("read with signatures only: no request carried a private key", () => {
-    const secrets = [cast.keys["north-gov"], cast.keys.inspector].map((k) => String(k.privateKey.d));
+    secrets.push(...[cast.keys["north-gov"], cast.keys.inspector].map((k) => String(k.privateKey.d)));
+    expect(secrets).toHaveLength(3);
     expect(sent.filter((r) => r.includes("/session")).length).toBeGreaterThanOrEqual(2);
     for (const request of sent) for (const d of secrets) expect(request.includes(d)).toBe(false);
   });

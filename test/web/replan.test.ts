@@ -19,6 +19,12 @@ import { openWorkbench, type Workbench } from "./browser.ts";
 import { checkAtEverySize, screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("agreement");
+/**
+ * A state's phone picture only with LOCKSTEP_LAYOUT_PICTURES=1, as layouts.test.ts keeps them (a
+ * full-page picture cost up to 0.8 CPU-s, and nothing compares it); a failure's always.
+ */
+const PICTURES = { phonePicture: process.env.LOCKSTEP_LAYOUT_PICTURES === "1" };
+
 let workbench: Workbench;
 let page: Page;
 let deal: LateAgreement;
@@ -52,7 +58,7 @@ describe("agreement page: does the rest of the plan still hold", () => {
     );
     const row = page.locator("[data-testid=continuation-steps] tr[data-move=b1] td").first();
     await eventually(() => row.textContent()).toBe("4");
-    await checkAtEverySize(page, "replan", { screenshots: ARTIFACTS });
+    await checkAtEverySize(page, "replan", { screenshots: ARTIFACTS, ...PICTURES });
   });
 
   it("re-plans when the ledger grows: once b1 is done too, the rest holds", async () => {
@@ -109,7 +115,7 @@ describe("agreement page: the best continuation proposed as an amendment", () =>
         /best continuation from the actual state after phase 2/,
       );
       await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe("propose-heading");
-      await checkAtEverySize(page, "propose-continuation", { screenshots: ARTIFACTS });
+      await checkAtEverySize(page, "propose-continuation", { screenshots: ARTIFACTS, ...PICTURES });
 
       await form.locator("[data-testid=propose-submit]").click();
       await eventually(() => form.locator("[data-testid=propose-message]").textContent(), SOLVE_MS).toMatch(

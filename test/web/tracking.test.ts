@@ -5,8 +5,9 @@
  * the charter with every party's key, record a move done by the DPRK's participant and verified by
  * the inspector, each countersigning the new head; then export the ledger and verify it with the
  * `lockstep` process. No request may carry a private key. axe-core and the 390 px layout are
- * checked on the wizard, the event form and the agreement page at three sizes; screenshots go to
- * test-artifacts/tracking/.
+ * checked on the wizard, the event form and the agreement page at three sizes; a failure's
+ * screenshot goes to test-artifacts/screenshots/tracking/ (every state's phone picture too with
+ * LOCKSTEP_LAYOUT_PICTURES=1).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,9 +33,14 @@ const privateParts = () =>
     (who) => (JSON.parse(readFileSync(keyFile(who), "utf8")) as { privateKey: { d: string } }).privateKey.d,
   );
 
-/** Checks the page at the three sizes (axe, no sideways scroll, as tall as its content), keeping a screenshot of each. */
+/**
+ * A state's phone picture only with LOCKSTEP_LAYOUT_PICTURES=1, as layouts.test.ts keeps them (a
+ * full-page picture cost up to 0.8 CPU-s, and nothing compares it); a failure's always.
+ */
+const PICTURES = { phonePicture: process.env.LOCKSTEP_LAYOUT_PICTURES === "1" };
+/** Checks the page at the three sizes (axe, no sideways scroll, as tall as its content); a picture of a failure. */
 const checkSizes = (state: string) =>
-  checkAtEverySize(page, state, { screenshots: ARTIFACTS, asTallAsContent: true });
+  checkAtEverySize(page, state, { screenshots: ARTIFACTS, asTallAsContent: true, ...PICTURES });
 
 beforeAll(async () => {
   // One key file from the CLI process shows the page reads what `lockstep keys new` writes; the
