@@ -20,15 +20,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyFileText } from "../../src/ledger/index.ts";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { adoptAndSign, type Cast, makeCast } from "../ledger/helpers.ts";
+import { AGREEMENT_PAGE_CHECKS } from "./agreement-page-checks.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { checkAtEverySize, SIZES, screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("tracking");
-/**
- * A state's phone picture only with LOCKSTEP_LAYOUT_PICTURES=1, as layouts.test.ts keeps them (a
- * full-page picture cost up to 0.8 CPU-s, and nothing compares it); a failure's always.
- */
-const PICTURES = { phonePicture: process.env.LOCKSTEP_LAYOUT_PICTURES === "1" };
 const ADMIN = "web-admin-token-0123456789";
 const dir = mkdtempSync(join(tmpdir(), "lockstep-read-"));
 let workbench: Workbench;
@@ -82,8 +78,8 @@ describe("the workbench behind an admin token", () => {
     const alert = page.locator("[data-testid=library] [role=alert]");
     await alert.waitFor();
     await eventually(() => alert.textContent()).toMatch(/admin token.*#admin=/);
-    // the page that says so passes the same checks as every other, at the three sizes
-    await checkAtEverySize(page, "library without the admin token");
+    // the page that says so passes the same checks as every other (agreement-page-checks.ts)
+    await checkAtEverySize(page, "library without the admin token", AGREEMENT_PAGE_CHECKS);
     await page.goto(`${workbench.url}/#/a/freeze-deal`);
     await page.locator("[data-testid=read-access]", { hasText: "participant's key" }).waitFor();
   });
@@ -122,7 +118,7 @@ describe("a participant reads and records without the admin token", () => {
     const page = await participantTab();
     await page.goto(`${workbench.url}/#/a/freeze-deal`);
     await page.locator("[data-testid=read-access]").waitFor();
-    await checkAtEverySize(page, "read-access", { screenshots: ARTIFACTS, ...PICTURES });
+    await checkAtEverySize(page, "read-access", { screenshots: ARTIFACTS, ...AGREEMENT_PAGE_CHECKS });
     await page.locator("[data-testid=read-load-key]").setInputFiles(join(dir, "north.key.json"));
     await page.locator("[data-testid=live]", { hasText: "live" }).waitFor();
     await page.locator("[data-testid=chain-verified]").waitFor();

@@ -11,6 +11,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
 import { adoptAndSign, archiveStatement, type Cast, http, makeCast, signedEvent } from "../ledger/helpers.ts";
+import { AGREEMENT_PAGE_CHECKS } from "./agreement-page-checks.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { checkAtEverySize, SIZES, screenshotDir } from "./page-checks.ts";
 
@@ -54,14 +55,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The library as it stands at the three sizes: axe-core, no sideways scroll, a screenshot of each. */
-/**
- * A state's phone picture only with LOCKSTEP_LAYOUT_PICTURES=1, as layouts.test.ts keeps them (a
- * full-page picture cost up to 0.8 CPU-s, and nothing compares it); a failure's always.
- */
-const PICTURES = { phonePicture: process.env.LOCKSTEP_LAYOUT_PICTURES === "1" };
+/** The library as it stands at 1280×800 and on the phone: axe-core, no sideways scroll (agreement-page-checks.ts). */
 const atEverySize = (state: string) =>
-  checkAtEverySize(page, state, { screenshots: ARCHIVE_ARTIFACTS, ...PICTURES });
+  checkAtEverySize(page, state, { screenshots: ARCHIVE_ARTIFACTS, ...AGREEMENT_PAGE_CHECKS });
 
 describe("agreement page", () => {
   it("is listed in the library and shows planned against actual", async () => {

@@ -6,7 +6,7 @@
  * line and column first, and nothing is sent), signed with its browser key; south signs it with
  * `lockstep amend sign`; the page shows version 3 in force, and `lockstep ledger verify` passes on
  * the export. (test/web/replan.test.ts proposes the re-plan's best continuation.) axe-core and the
- * sideways-scroll check run at three sizes on the state this file alone reaches: version 2 in
+ * sideways-scroll check run at 1280×800 and on the phone (agreement-page-checks.ts) on the state this file alone reaches: version 2 in
  * force, with the signing form's message (the same FormMessage every agreement form answers with).
  * The pending version 2 and the proposal form with a mistake named are the same page states as
  * layouts.test.ts's "an agreement's charter versions" (same set-up, amendment-setup.ts), which
@@ -24,6 +24,7 @@ import { compileCharter, parseAmendedPlan } from "../../src/ledger/index.ts";
 import { verifyLedger } from "../../src/ledger/verify.ts";
 import { eventually, SOLVE_MS } from "../helpers/wait.ts";
 import { type Cast, lockstepAsync, makeCast } from "../ledger/helpers.ts";
+import { AGREEMENT_PAGE_CHECKS } from "./agreement-page-checks.ts";
 import { AGREEMENT, AMENDED_PLAN, adoptWithPendingAmendment, writeKeyFile } from "./amendment-setup.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { checkAtEverySize, SIZES, screenshotDir } from "./page-checks.ts";
@@ -36,12 +37,8 @@ let cast: Cast;
 let charterHash = "";
 let amendmentHash = "";
 
-/**
- * A state's phone picture only with LOCKSTEP_LAYOUT_PICTURES=1, as layouts.test.ts keeps them (a
- * full-page picture cost up to 0.8 CPU-s, and nothing compares it); a failure's always.
- */
-const PICTURES = { phonePicture: process.env.LOCKSTEP_LAYOUT_PICTURES === "1" };
-const checkSizes = (state: string) => checkAtEverySize(page, state, { screenshots: ARTIFACTS, ...PICTURES });
+const checkSizes = (state: string) =>
+  checkAtEverySize(page, state, { screenshots: ARTIFACTS, ...AGREEMENT_PAGE_CHECKS });
 
 beforeAll(async () => {
   workbench = await openWorkbench({ dbPath: join(dir, "agreements.db") });

@@ -15,15 +15,11 @@ import { verifyLedger } from "../../src/ledger/verify.ts";
 import { eventually, SOLVE_MS } from "../helpers/wait.ts";
 import { http } from "../ledger/helpers.ts";
 import { adoptLate, type LateAgreement } from "../replan/setup.ts";
+import { AGREEMENT_PAGE_CHECKS } from "./agreement-page-checks.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { checkAtEverySize, screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("agreement");
-/**
- * A state's phone picture only with LOCKSTEP_LAYOUT_PICTURES=1, as layouts.test.ts keeps them (a
- * full-page picture cost up to 0.8 CPU-s, and nothing compares it); a failure's always.
- */
-const PICTURES = { phonePicture: process.env.LOCKSTEP_LAYOUT_PICTURES === "1" };
 
 let workbench: Workbench;
 let page: Page;
@@ -58,7 +54,7 @@ describe("agreement page: does the rest of the plan still hold", () => {
     );
     const row = page.locator("[data-testid=continuation-steps] tr[data-move=b1] td").first();
     await eventually(() => row.textContent()).toBe("4");
-    await checkAtEverySize(page, "replan", { screenshots: ARTIFACTS, ...PICTURES });
+    await checkAtEverySize(page, "replan", { screenshots: ARTIFACTS, ...AGREEMENT_PAGE_CHECKS });
   });
 
   it("re-plans when the ledger grows: once b1 is done too, the rest holds", async () => {
@@ -115,7 +111,10 @@ describe("agreement page: the best continuation proposed as an amendment", () =>
         /best continuation from the actual state after phase 2/,
       );
       await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe("propose-heading");
-      await checkAtEverySize(page, "propose-continuation", { screenshots: ARTIFACTS, ...PICTURES });
+      await checkAtEverySize(page, "propose-continuation", {
+        screenshots: ARTIFACTS,
+        ...AGREEMENT_PAGE_CHECKS,
+      });
 
       await form.locator("[data-testid=propose-submit]").click();
       await eventually(() => form.locator("[data-testid=propose-message]").textContent(), SOLVE_MS).toMatch(

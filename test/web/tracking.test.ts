@@ -5,7 +5,8 @@
  * the charter with every party's key, record a move done by the DPRK's participant and verified by
  * the inspector, each countersigning the new head; then export the ledger and verify it with the
  * `lockstep` process. No request may carry a private key. axe-core and the 390 px layout are
- * checked on the wizard, the event form and the agreement page at three sizes; a failure's
+ * checked on the wizard, the event form and the agreement page at 1280×800 and on the phone
+ * (agreement-page-checks.ts); a failure's
  * screenshot goes to test-artifacts/screenshots/tracking/ (every state's phone picture too with
  * LOCKSTEP_LAYOUT_PICTURES=1).
  */
@@ -18,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair, keyFileText } from "../../src/ledger/index.ts";
 import { lockstepAsync } from "../helpers/cli.ts";
 import { eventually, UPDATE_MS } from "../helpers/wait.ts";
+import { AGREEMENT_PAGE_CHECKS } from "./agreement-page-checks.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { checkAtEverySize, SIZES, screenshotDir } from "./page-checks.ts";
 
@@ -33,14 +35,9 @@ const privateParts = () =>
     (who) => (JSON.parse(readFileSync(keyFile(who), "utf8")) as { privateKey: { d: string } }).privateKey.d,
   );
 
-/**
- * A state's phone picture only with LOCKSTEP_LAYOUT_PICTURES=1, as layouts.test.ts keeps them (a
- * full-page picture cost up to 0.8 CPU-s, and nothing compares it); a failure's always.
- */
-const PICTURES = { phonePicture: process.env.LOCKSTEP_LAYOUT_PICTURES === "1" };
-/** Checks the page at the three sizes (axe, no sideways scroll, as tall as its content); a picture of a failure. */
+/** Checks the page at 1280×800 and on the phone (axe, no sideways scroll, as tall as its content); a picture of a failure. */
 const checkSizes = (state: string) =>
-  checkAtEverySize(page, state, { screenshots: ARTIFACTS, asTallAsContent: true, ...PICTURES });
+  checkAtEverySize(page, state, { screenshots: ARTIFACTS, asTallAsContent: true, ...AGREEMENT_PAGE_CHECKS });
 
 beforeAll(async () => {
   // One key file from the CLI process shows the page reads what `lockstep keys new` writes; the
