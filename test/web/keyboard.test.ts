@@ -2,7 +2,9 @@
  * The workbench driven with the keyboard only, in headless Chromium at 1280×800: Tab to the library
  * card, arrow keys across the view tabs, Enter to run the planner and to pick a violation, and the
  * save-copy form. Along the way every control must have an accessible name, every tab stop a
- * visible focus ring, and no view may stick out sideways. Screenshots go to test-artifacts/.
+ * visible focus ring, and no view may stick out sideways. Two screenshots go to test-artifacts/,
+ * of the focus on a chosen violation and on the save-copy form's announced error (they assert
+ * nothing; the other six views it pictured before, layouts.test.ts pictures at the phone's size).
  */
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -28,6 +30,7 @@ afterAll(async () => {
   await workbench?.close();
 });
 
+/** A picture for whoever reads the run (CI keeps test-artifacts/); nothing compares it. */
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `keyboard-${name}.png`) });
 
 /** Whether the focused element matches the selector. */
@@ -167,7 +170,6 @@ describe("the workbench from the keyboard", () => {
     await eventually(() => unnamedControls()).toEqual([]);
     await eventually(() => overflowing()).toEqual([]);
     await pressUntil("Tab", "[data-scenario=korea-2018] a");
-    await shot("library");
     await page.keyboard.press("Enter");
     await page.waitForURL(/#\/s\/korea-2018$/);
     await page.locator("[data-testid=plan-select]").waitFor();
@@ -208,7 +210,6 @@ describe("the workbench from the keyboard", () => {
     await eventually(() => result.locator("[data-testid=verdict]").textContent()).toMatch(/^Feasible/);
     await eventually(() => unnamedControls()).toEqual([]);
     await eventually(() => overflowing()).toEqual([]);
-    await shot("best-plan");
   });
 
   it("picks a violation with Enter and highlights its phase and moves", async () => {
@@ -261,7 +262,6 @@ describe("the workbench from the keyboard", () => {
       await page.locator("[role=tabpanel]#view-panel *").first().waitFor();
       await eventually(() => unnamedControls(), UPDATE_MS, view).toEqual([]);
       await eventually(() => overflowing(), UPDATE_MS, view).toEqual([]);
-      await shot(view.toLowerCase());
     }
     await page.keyboard.press("Home");
     // The editor's YAML / Tables switch is a tab list too.
@@ -274,7 +274,6 @@ describe("the workbench from the keyboard", () => {
     await page.locator("[data-testid='value-arsenal-dismantle-dprk']").waitFor();
     await eventually(() => unnamedControls(), UPDATE_MS, "tables").toEqual([]);
     await eventually(() => overflowing(), UPDATE_MS, "tables").toEqual([]);
-    await shot("tables");
     await page.keyboard.press("ArrowLeft");
     await eventually(() => page.locator("#editor-tab-yaml").getAttribute("aria-selected")).toBe("true");
   });
@@ -324,6 +323,5 @@ describe("the workbench from the keyboard", () => {
     const saved = await fetch(`${workbench.url}/api/scenarios/${id}`);
     expect(saved.status).toBe(200);
     await page.locator("button", { hasText: /^Save$/ }).waitFor();
-    await shot("saved-copy");
   });
 });
