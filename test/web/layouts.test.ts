@@ -1038,6 +1038,27 @@ describe("states behind a search or a simulation", { concurrent: true, timeout: 
         await eventually(() => params().get("objective")).toBe("progress");
         await page.locator("[data-testid=find-best-plan]").click();
         await page.locator("[data-testid=interim-deal]").waitFor({ timeout: SOLVE_MS });
+        // hanoi-2019's interim deal (carried from planner-views): its progress, each deferred item
+        // with why, its chart, and the interim plan judged feasible (the goal aside, every row holds)
+        const interim = page.locator("[data-testid=interim-deal]");
+        const progress = Number(await interim.locator("progress").getAttribute("value"));
+        expect(progress).toBeGreaterThan(0);
+        expect(progress).toBeLessThan(1);
+        await eventually(() => interim.locator("h3").textContent()).toContain(
+          `${(progress * 100).toFixed(1)}%`,
+        );
+        const deferred = interim.locator("[data-testid=deferred] li");
+        await eventually(() => deferred.count()).toBeGreaterThan(0);
+        await eventually(() => deferred.first().textContent()).toMatch(/: \S.{10,}/);
+        await eventually(() =>
+          interim.locator("[data-testid=interim-chart] .chart-body").getAttribute("aria-label"),
+        ).toMatch(/deferred/);
+        await eventually(() =>
+          page
+            .locator("[data-testid=best-plan-result] .plan-view [data-testid=verdict]")
+            .first()
+            .textContent(),
+        ).toMatch(/^Feasible/);
         await atEverySize("interim deal", "interim-deal");
       },
       SEARCHING_MS,
