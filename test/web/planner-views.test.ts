@@ -1,7 +1,7 @@
 /**
  * The planner's v2 figures in the workbench, in headless Chromium: the objective picker (fewest
  * phases / safest / most progress), the safety frontier (best-plan tab, plan page, briefing),
- * the interim deal with its deferred items, θ* beside every verdict, the briefing printed to PDF and
+ * θ* beside every verdict, the briefing printed to PDF and
  * downloaded as HTML (to test-artifacts/); and table editing (actor,
  * requires, new moves, undo by button and keyboard, round trips with the YAML editor).
  */
@@ -241,33 +241,9 @@ describe("the planner's figures", { concurrent: true }, () => {
       );
     }, 300_000);
   });
-  describe.sequential("the interim deal", () => {
-    it("shows hanoi-2019's interim deal: its progress, and each deferred item with why", async () => {
-      await open(page, "#/s/hanoi-2019?tab=best");
-      await page.getByRole("radio", { name: /Most progress/ }).check();
-      // the app writes the choice into the address after the click, not during it
-      await eventually(() => params(page).get("objective")).toBe("progress");
-      await page.locator("[data-testid=find-best-plan]").click();
-      const interim = page.locator("[data-testid=interim-deal]");
-      await interim.waitFor({ timeout: SOLVE_MS });
-      const progress = Number(await interim.locator("progress").getAttribute("value"));
-      expect(progress).toBeGreaterThan(0);
-      expect(progress).toBeLessThan(1);
-      await eventually(() => interim.locator("h3").textContent()).toContain(
-        `${(progress * 100).toFixed(1)}%`,
-      );
-      const deferred = interim.locator("[data-testid=deferred] li");
-      await eventually(() => deferred.count()).toBeGreaterThan(0);
-      await eventually(() => deferred.first().textContent()).toMatch(/: \S.{10,}/);
-      await eventually(() =>
-        interim.locator("[data-testid=interim-chart] .chart-body").getAttribute("aria-label"),
-      ).toMatch(/deferred/);
-      // Judged as an interim plan: the goal aside, every row holds.
-      await eventually(() =>
-        page.locator("[data-testid=best-plan-result] .plan-view [data-testid=verdict]").first().textContent(),
-      ).toMatch(/^Feasible/);
-    }, 300_000);
-  });
+  // hanoi-2019's interim deal (its progress, each deferred item with why, its chart, the interim
+  // plan feasible) is checked in test/web/layouts.test.ts's "the interim deal: progress and
+  // deferred items", on the panel that test searches for anyway: one search of it, not two.
   describe.sequential("θ* beside feasibility", () => {
     it("in the compare table, one cell per plan", async () => {
       await open(page, "#/s/korea-2018?tab=compare");
