@@ -8,8 +8,7 @@
  * where a check failed goes to test-artifacts/screenshots/layouts/ (CI keeps it), and with
  * LOCKSTEP_LAYOUT_PICTURES=1 one of every state on the phone too, for a person to look over
  * (nothing compares them: the checks, not the pictures, fail a layout). axe-core runs all its rules
- * at the first size of each state whose markup no earlier state showed (`markupOf`), and the rules
- * the size can change at every other (`SIZE_DEPENDENT_RULES`, test/web/page-checks.ts; the first
+ * at the first size of each state, and the rules the size can change at every other (`SIZE_DEPENDENT_RULES`, test/web/page-checks.ts; the first
  * test below checks its premise). docs/testing.md ("Thirteenth session: layouts") lists the claims.
  * Along the way: a reload restores the state from the address (optimum, frontier point, frontier
  * plan, whose view, which editor, the briefing's plan; once per state, see `reloadRestores`),
@@ -35,7 +34,7 @@ import { makeCast } from "../ledger/helpers.ts";
 import { AGREEMENT, adoptWithPendingAmendment, writeKeyFile } from "./amendment-setup.ts";
 import { openWorkbench, type Workbench } from "./browser.ts";
 import { ownPage } from "./own-page.ts";
-import { checkAtEverySize, markupOf, SIZES, type Size, screenshotDir } from "./page-checks.ts";
+import { checkAtEverySize, SIZES, type Size, screenshotDir } from "./page-checks.ts";
 
 const ARTIFACTS = screenshotDir("layouts");
 /** Every state's phone picture as well as the failures' (about 0.2 CPU-s each, 26 states). */
@@ -46,12 +45,6 @@ const SEARCHING_MS = 4 * SOLVE_MS;
 let workbench: Workbench;
 const dir = mkdtempSync(join(tmpdir(), "lockstep-layouts-"));
 const db = join(dir, "layouts.db");
-/**
- * The markup of the states axe-core has checked with every rule (`markupOf`), both walks'. A state
- * that shows nothing else gets the size-dependent rules only (see `atEverySize`).
- */
-const checkedInFull = new Set<string>();
-
 // A small analysis-only sweep, so the sweeps page has a finished report to lay out.
 const SWEEP = `title: layout sweep
 scenario: korea-2018
@@ -331,11 +324,6 @@ function walk() {
    * overflows, overlaps, scrolls or is cut at 1920×1080 is so at 1280×800 too. What does change is
    * the size the charts are drawn at: the states whose checks read a chart's own drawing at its size
    * (the plan view: the exposure chart's lanes and its exported files) take `desktop`.
-   *
-   * axe-core runs every rule at the first size when the page shows markup (`markupOf`: an element
-   * as its tag, classes, role, ARIA states and colours, under its parent's) that no state checked in
-   * full in this file showed; otherwise the state is the same components with other numbers and
-   * words, and the size-dependent rules run at each size (`fullAxe: false`).
    */
   async function atEverySize(
     state: string,
@@ -343,8 +331,6 @@ function walk() {
     more?: (size: Size) => Promise<void>,
     { desktop = false } = {},
   ): Promise<void> {
-    const markup = await markupOf(page);
-    const fullAxe = markup.some((element) => !checkedInFull.has(element));
     await checkAtEverySize(page, state, {
       screenshots: ARTIFACTS,
       phonePicture: PHONE_PICTURES,
@@ -352,7 +338,6 @@ function walk() {
       asTallAsContent: true,
       sizes: desktop ? SIZES : [SIZES[0], SIZES[2]],
       stay: true,
-      fullAxe,
       more: async (size, at) => {
         const read = await readOnceChartsFit();
         await chartsFitTheirBoxes({ some: false }, read);
@@ -362,7 +347,6 @@ function walk() {
         await more?.(size);
       },
     });
-    if (fullAxe) for (const element of markup) checkedInFull.add(element);
   }
 
   /**

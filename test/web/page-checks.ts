@@ -31,15 +31,11 @@ export type Size = (typeof SIZES)[number];
  * (nothing compares them). Each size is checked once the page has taken the new width and drawn two
  * frames at it, so a redraw that follows a ResizeObserver callback is in. `more`, a caller's own
  * checks at each size, runs after these (a failure in it is pictured too); `name`, the pictures'
- * STATE when it is not `state`; with `phonePicture: false`, pictures of failures only. Leaves the page at SIZES[0], the size the walks run at; with
- * `leaveWide`, starts at whichever wide size the page is at (laptop or desktop, else the laptop),
- * checks the phone next and ends at the other wide size: a resize (and its charts' redraw) fewer per
- * state, for a walk whose steps work at either wide size (both lay the page out in two panes).
- *
- * With `sizes` (some of SIZES), only those; with `stay`, the page is checked first at the size it
- * is at (when that is one of them), then at the others in SIZES' order, and left at the last: one
- * resize per state for a walk whose steps work at any size. With `fullAxe: false`, axe-core runs only
- * `SIZE_DEPENDENT_RULES` at every size, for a state whose markup a state checked in full already had.
+ * STATE when it is not `state`; with `phonePicture: false`, pictures of failures only. With
+ * `sizes` (some of SIZES), only those. Leaves the page at SIZES[0], the size the walks run at; with
+ * `stay`, the page is checked first at the size it is at (when that is one of them), then at the
+ * others in SIZES' order, and left at the last: one resize per state for a walk whose steps work at
+ * any size.
  */
 export async function checkAtEverySize(
   page: Page,
@@ -49,35 +45,20 @@ export async function checkAtEverySize(
     name = state,
     asTallAsContent = false,
     more,
-    leaveWide = false,
     phonePicture = true,
     sizes,
     stay = false,
-    fullAxe = true,
   }: {
     screenshots?: string;
     name?: string;
     asTallAsContent?: boolean;
     more?: (size: Size, at: string) => Promise<void>;
-    leaveWide?: boolean;
     phonePicture?: boolean;
     sizes?: readonly Size[];
     stay?: boolean;
-    fullAxe?: boolean;
   } = {},
 ): Promise<void> {
-  const [laptop, desktop, phone] = SIZES;
-  const start = page.viewportSize();
-  const atDesktop = start?.width === desktop.width && start.height === desktop.height;
-  const order: readonly Size[] = stay
-    ? startingAt(sizes ?? SIZES, start)
-    : sizes
-      ? sizes
-      : !leaveWide
-        ? SIZES
-        : atDesktop
-          ? [desktop, phone, laptop]
-          : [laptop, phone, desktop];
+  const order = stay ? startingAt(sizes ?? SIZES, page.viewportSize()) : (sizes ?? SIZES);
   for (const [index, size] of order.entries()) {
     const at = `${state} at ${size.name}`;
     const picture = () =>
@@ -89,7 +70,7 @@ export async function checkAtEverySize(
       const layout = await layoutAt(page, size.width);
       expectNoSidewaysScrollIn(layout, at);
       if (asTallAsContent) expectAsTallAsContentIn(layout, at);
-      await expectAccessible(page, at, index === 0 && fullAxe ? undefined : SIZE_DEPENDENT_RULES);
+      await expectAccessible(page, at, index === 0 ? undefined : SIZE_DEPENDENT_RULES);
       await more?.(size, at);
     } catch (failed) {
       // the state as it failed, for whoever reads the failure
@@ -98,7 +79,7 @@ export async function checkAtEverySize(
     }
     if (size.name === "phone" && phonePicture) await picture();
   }
-  if (!leaveWide && !stay) await page.setViewportSize({ width: SIZES[0].width, height: SIZES[0].height });
+  if (!stay) await page.setViewportSize({ width: SIZES[0].width, height: SIZES[0].height });
 }
 
 /** `sizes` in SIZES' order, the one the page is at (`now`) first when it is among them. */
@@ -208,72 +189,6 @@ export async function expectAccessible(page: Page, state: string, only?: readonl
  * chip), and text that another box overlaps is one axe-core reports for review, not as a violation.
  */
 export const SIZE_DEPENDENT_RULES: readonly string[] = ["scrollable-region-focusable"];
-
-/**
- * What axe-core's rules read of the page's markup, element by element, without its numbers and
- * words: each element as its tag, classes, role, type, test id, the names of its other attributes,
- * the values of its ARIA states (pressed, selected …: the style sheet colours by them), whether it
- * holds text of its own, and its inline colours (a chart's fills and strokes, a style's
- * colour), each prefixed by its parent's. Two states whose elements all appeared in states
- * checked in full show the same components nested the same way, with other numbers and words: a
- * full axe-core run on the second finds nothing the first could not (the words' own colours and
- * backgrounds come from the classes, and a missing name shows as "no text"). For a walk that runs
- * every rule once per distinct markup (`fullAxe`).
- */
-export function markupOf(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const COLOURED =
-      /(?:^|;)\s*((?:background-)?colou?r|background|fill|stroke|border[\w-]*color)\s*:\s*([^;]+)/gi;
-    const own = new Map<Element, string>();
-    const describe = (el: Element): string => {
-      const known = own.get(el);
-      if (known !== undefined) return known;
-      const names: string[] = [];
-      const values: string[] = [];
-      for (const { name, value } of el.attributes) {
-        if (name === "class" || name === "style" || name === "id") continue;
-        const token =
-          name.startsWith("aria-") &&
-          /^(true|false|mixed|page|step|location|date|time|polite|assertive|off)$/.test(value);
-        if (
-          token ||
-          name === "role" ||
-          name === "type" ||
-          name === "data-testid" ||
-          name === "fill" ||
-          name === "stroke"
-        )
-          values.push(`${name}=${value}`);
-        else names.push(name);
-      }
-      const style = el.getAttribute("style") ?? "";
-      for (const [, property, value] of style.matchAll(COLOURED)) values.push(`${property}:${value!.trim()}`);
-      const text = [...el.childNodes].some((n) => n.nodeType === 3 && (n.textContent ?? "").trim() !== "");
-      const classes = [...el.classList].sort().join(".");
-      const d = `${el.localName}${classes ? `.${classes}` : ""}[${values.sort().join(",")}][${names.sort().join(",")}]${text ? "T" : ""}`;
-      own.set(el, d);
-      return d;
-    };
-    // each described pair as a 53-bit hash (cyrb53), so the call returns a few kilobytes, not the
-    // descriptions themselves (a chance of about 1 in 10^9 that two of the file's few thousand collide)
-    const hash = (text: string) => {
-      let h1 = 0xdeadbeef;
-      let h2 = 0x41c6ce57;
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        h1 = Math.imul(h1 ^ c, 2654435761);
-        h2 = Math.imul(h2 ^ c, 1597334677);
-      }
-      h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-      h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-      return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-    };
-    const found = new Set<string>();
-    for (const el of document.querySelectorAll("body *"))
-      found.add(hash(`${el.parentElement ? describe(el.parentElement) : ""} > ${describe(el)}`));
-    return [...found];
-  });
-}
 
 /**
  * axe-core's serious and critical findings on the page as it stands; `where` names their elements;
