@@ -66,27 +66,40 @@ const MIN_GETS = 21;
 /**
  * GETs /api/capabilities one after another from now until `window` ms after `ready` resolves (an
  * attack at full strength), and on until MIN_GETS have been made (for at most 9 more windows: on a
- * machine so loaded that a GET takes a second, as the sixth session's windows allowed).
- * Rejects when `ready` does (the attack failed).
+ * machine so loaded that a GET takes a second, as the sixth session's windows allowed). Returns the
+ * latencies of the GETs sent once `ready` resolved: a GET before the attack is at full strength
+ * measures no attack. Stops, and rejects, as soon as `ready` does (the attack failed).
  */
 async function measure(window: number, ready: Promise<unknown> = Promise.resolve()): Promise<number[]> {
   const latencies: number[] = [];
-  let done = false;
+  let readyAt = Number.POSITIVE_INFINITY;
+  let failed = false;
   let doneAt = Number.POSITIVE_INFINITY;
   const finished = ready
-    .then(() => new Promise((resolve) => setTimeout(resolve, window)))
-    .finally(() => {
-      done = true;
-      doneAt = performance.now();
-    });
+    .then(() => {
+      readyAt = performance.now();
+      return new Promise((resolve) => setTimeout(resolve, window));
+    })
+    .then(
+      () => {
+        doneAt = performance.now();
+      },
+      (error: unknown) => {
+        failed = true;
+        throw error;
+      },
+    );
   // awaited after the loop; until then a failed attack must not count as an unhandled rejection
   finished.catch(() => {});
-  while (!done || (latencies.length < MIN_GETS && performance.now() < doneAt + 9 * window)) {
+  const more = () =>
+    performance.now() < doneAt || (latencies.length < MIN_GETS && performance.now() < doneAt + 9 * window);
+  while (!failed && more()) {
     const started = performance.now();
     const response = await fetch(`${base}/api/capabilities`);
     await response.arrayBuffer();
     expect(response.status).toBe(200);
-    latencies.push(performance.now() - started);
+    // only GETs sent once the attack was at full strength count
+    if (readyAt <= started) latencies.push(performance.now() - started);
   }
   await finished;
   return latencies;
